@@ -1,0 +1,23 @@
+//! Embeds every `data/presets/*.toml` file into the library, so the `bulwark` binary works from
+//! any directory and the presets cannot drift from the code that validates them.
+use std::{env, fs, path::PathBuf};
+
+fn main() {
+    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("../../data/presets");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut entries: Vec<PathBuf> = fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    entries.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    entries.sort();
+    let mut out = String::from("/// Embedded presets: (file name, contents), sorted by name.\npub static EMBEDDED: &[(&str, &str)] = &[\n");
+    for p in &entries {
+        println!("cargo:rerun-if-changed={}", p.display());
+        let name = p.file_name().and_then(|n| n.to_str()).expect("preset names are UTF-8");
+        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", p.canonicalize().expect("preset path exists").display().to_string()));
+    }
+    out.push_str("];\n");
+    let dest = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("presets.rs");
+    fs::write(dest, out).expect("OUT_DIR is writable");
+}

@@ -1,0 +1,321 @@
+//! The three selectable earths and the shape-dependent conversions.
+
+use nalgebra::Vector3;
+
+use super::atmosphere::{Atmosphere, AtmosphereState, NoAtmosphere, UsStandard1976};
+use super::frames::{Ecef, Geodetic, GeodeticError};
+use super::gravity::gravity_acceleration;
+use super::wgs84;
+
+/// Which earth a flight is computed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EarthKind {
+    /// Rotating WGS-84 ellipsoid, J2 gravity, U.S. Standard Atmosphere 1976.
+    Wgs84,
+    /// Non-rotating sphere of radius 6,371 km, point-mass gravity, with atmosphere.
+    Spherical,
+    /// The same sphere without atmosphere: the Kepler closed forms hold exactly.
+    Vacuum,
+}
+
+impl EarthKind {
+    /// The names accepted on the command line and in files.
+    pub const NAMES: [&'static str; 3] = ["wgs84", "spherical", "vacuum"];
+
+    /// Parses `wgs84`, `spherical` or `vacuum`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "wgs84" => Some(Self::Wgs84),
+            "spherical" => Some(Self::Spherical),
+            "vacuum" => Some(Self::Vacuum),
+            _ => None,
+        }
+    }
+
+    /// The name of this earth.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Wgs84 => "wgs84",
+            Self::Spherical => "spherical",
+            Self::Vacuum => "vacuum",
+        }
+    }
+}
+
+/// The figure of the earth.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    /// An oblate ellipsoid of revolution.
+    Ellipsoid {
+        /// Semi-major axis (m).
+        semi_major_axis_m: f64,
+        /// Flattening f.
+        flattening: f64,
+    },
+    /// A sphere.
+    Sphere {
+        /// Radius (m).
+        radius_m: f64,
+    },
+}
+
+/// An earth model: shape, gravity, rotation and atmosphere.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EarthModel {
+    kind: EarthKind,
+    shape: Shape,
+    gm_m3_s2: f64,
+    j2: f64,
+    j2_radius_m: f64,
+    rotation_rate_rad_s: f64,
+    has_atmosphere: bool,
+}
+
+impl EarthModel {
+    /// The earth of the given kind.
+    pub fn new(kind: EarthKind) -> Self {
+        match kind {
+            EarthKind::Wgs84 => Self::wgs84(),
+            EarthKind::Spherical => Self::spherical(),
+            EarthKind::Vacuum => Self::vacuum(),
+        }
+    }
+
+    /// The rotating WGS-84 earth with J2 and atmosphere.
+    pub fn wgs84() -> Self {
+        Self {
+            kind: EarthKind::Wgs84,
+            shape: Shape::Ellipsoid {
+                semi_major_axis_m: wgs84::SEMI_MAJOR_AXIS_M,
+                flattening: wgs84::FLATTENING,
+            },
+            gm_m3_s2: wgs84::GM_M3_S2,
+            j2: wgs84::J2,
+            j2_radius_m: wgs84::SEMI_MAJOR_AXIS_M,
+            rotation_rate_rad_s: wgs84::ROTATION_RATE_RAD_S,
+            has_atmosphere: true,
+        }
+    }
+
+    /// The non-rotating 6,371 km sphere with point-mass gravity and atmosphere.
+    pub fn spherical() -> Self {
+        Self {
+            kind: EarthKind::Spherical,
+            shape: Shape::Sphere {
+                radius_m: wgs84::TEACHING_SPHERE_RADIUS_M,
+            },
+            gm_m3_s2: wgs84::GM_M3_S2,
+            j2: 0.0,
+            j2_radius_m: wgs84::TEACHING_SPHERE_RADIUS_M,
+            rotation_rate_rad_s: 0.0,
+            has_atmosphere: true,
+        }
+    }
+
+    /// The non-rotating 6,371 km sphere without atmosphere or J2.
+    pub fn vacuum() -> Self {
+        Self {
+            kind: EarthKind::Vacuum,
+            has_atmosphere: false,
+            ..Self::spherical()
+        }
+    }
+
+    /// Which earth this is.
+    pub fn kind(&self) -> EarthKind {
+        self.kind
+    }
+    /// The figure of the earth.
+    pub fn shape(&self) -> Shape {
+        self.shape
+    }
+    /// Gravitational parameter (m³/s²).
+    pub fn gm_m3_s2(&self) -> f64 {
+        self.gm_m3_s2
+    }
+    /// Rotation rate (rad/s); zero for the sphere earths.
+    pub fn rotation_rate_rad_s(&self) -> f64 {
+        self.rotation_rate_rad_s
+    }
+    /// Whether the earth has an atmosphere.
+    pub fn has_atmosphere(&self) -> bool {
+        self.has_atmosphere
+    }
+    /// Equatorial (or spherical) radius (m).
+    pub fn equatorial_radius_m(&self) -> f64 {
+        match self.shape {
+            Shape::Ellipsoid { semi_major_axis_m, .. } => semi_major_axis_m,
+            Shape::Sphere { radius_m } => radius_m,
+        }
+    }
+
+    /// The radius of the sphere earths, or the WGS-84 mean radius R₁ = (2a + b)/3 for the
+    /// ellipsoid: the radius used to turn a central angle into a rough distance.
+    pub fn mean_radius_m(&self) -> f64 {
+        match self.shape {
+            Shape::Ellipsoid {
+                semi_major_axis_m,
+                flattening,
+            } => (2.0 * semi_major_axis_m + semi_major_axis_m * (1.0 - flattening)) / 3.0,
+            Shape::Sphere { radius_m } => radius_m,
+        }
+    }
+
+    /// Gravitational acceleration (m/s²) at a position in ECEF or ECI (they share the z axis).
+    #[inline]
+    pub fn gravity(&self, r_m: &Vector3<f64>) -> Vector3<f64> {
+        gravity_acceleration(r_m, self.gm_m3_s2, self.j2, self.j2_radius_m)
+    }
+
+    /// Atmospheric state at a height above the surface (zero density on the vacuum earth).
+    #[inline]
+    pub fn atmosphere(&self, alt_m: f64) -> AtmosphereState {
+        if self.has_atmosphere {
+            UsStandard1976.state(alt_m)
+        } else {
+            NoAtmosphere.state(alt_m)
+        }
+    }
+
+    /// Air density (kg/m³) at a height above the surface.
+    #[inline]
+    pub fn density_kg_m3(&self, alt_m: f64) -> f64 {
+        if self.has_atmosphere {
+            UsStandard1976.density_kg_m3(alt_m)
+        } else {
+            0.0
+        }
+    }
+
+    /// ECEF position of a geodetic position.
+    pub fn to_ecef(&self, g: &Geodetic) -> Ecef {
+        match self.shape {
+            Shape::Sphere { radius_m } => Ecef(g.up_ecef() * (radius_m + g.alt_m())),
+            Shape::Ellipsoid {
+                semi_major_axis_m: a,
+                flattening: f,
+            } => {
+                let e2 = f * (2.0 - f);
+                let (sl, cl) = g.lat_rad().sin_cos();
+                let (so, co) = g.lon_rad().sin_cos();
+                let n = a / (1.0 - e2 * sl * sl).sqrt();
+                let h = g.alt_m();
+                Ecef(Vector3::new(
+                    (n + h) * cl * co,
+                    (n + h) * cl * so,
+                    (n * (1.0 - e2) + h) * sl,
+                ))
+            }
+        }
+    }
+
+    /// Geodetic position of an ECEF position. On the ellipsoid this is an iteration on latitude
+    /// that converges to below 1e-12 rad (a nanometre) in a few steps for any point from the
+    /// centre's neighbourhood to geostationary height; the height uses the formula
+    /// h = p cos φ + z sin φ − a√(1 − e² sin² φ), which stays accurate at the poles.
+    ///
+    /// Fails only for a non-finite position.
+    pub fn to_geodetic(&self, p: &Ecef) -> Result<Geodetic, GeodeticError> {
+        let (lat, lon, alt) = self.lat_lon_alt(&p.0);
+        Geodetic::from_radians(lat, lon, alt)
+    }
+
+    /// Height above the surface (m) of an ECEF position: the hot-path form of
+    /// [`Self::to_geodetic`].
+    #[inline]
+    pub fn altitude_m(&self, r_ecef_m: &Vector3<f64>) -> f64 {
+        match self.shape {
+            Shape::Sphere { radius_m } => r_ecef_m.norm() - radius_m,
+            Shape::Ellipsoid { .. } => self.lat_lon_alt(r_ecef_m).2,
+        }
+    }
+
+    fn lat_lon_alt(&self, r: &Vector3<f64>) -> (f64, f64, f64) {
+        match self.shape {
+            Shape::Sphere { radius_m } => {
+                let rn = r.norm();
+                let p = (r.x * r.x + r.y * r.y).sqrt();
+                (r.z.atan2(p), r.y.atan2(r.x), rn - radius_m)
+            }
+            Shape::Ellipsoid {
+                semi_major_axis_m: a,
+                flattening: f,
+            } => {
+                let e2 = f * (2.0 - f);
+                let p = (r.x * r.x + r.y * r.y).sqrt();
+                let lon = r.y.atan2(r.x);
+                // Start from the Bowring-style guess and iterate tan φ = (z + e² N sin φ)/p.
+                let mut lat = r.z.atan2(p * (1.0 - e2));
+                for _ in 0..8 {
+                    let sl = lat.sin();
+                    let n = a / (1.0 - e2 * sl * sl).sqrt();
+                    let next = (r.z + e2 * n * sl).atan2(p);
+                    let done = (next - lat).abs() < 1e-14;
+                    lat = next;
+                    if done {
+                        break;
+                    }
+                }
+                let (sl, cl) = lat.sin_cos();
+                let alt = p * cl + r.z * sl - a * (1.0 - e2 * sl * sl).sqrt();
+                (lat, lon, alt)
+            }
+        }
+    }
+
+    /// Unit vector along the local vertical (surface normal) at an ECEF position.
+    #[inline]
+    pub fn up_at(&self, r_ecef_m: &Vector3<f64>) -> Vector3<f64> {
+        match self.shape {
+            Shape::Sphere { .. } => r_ecef_m.normalize(),
+            Shape::Ellipsoid { .. } => {
+                // Normal of the ellipsoid through the point's geodetic latitude.
+                let (lat, lon, _) = self.lat_lon_alt(r_ecef_m);
+                let (sl, cl) = lat.sin_cos();
+                let (so, co) = lon.sin_cos();
+                Vector3::new(cl * co, cl * so, sl)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Round trip geodetic → ECEF → geodetic on WGS-84, from the poles to 2,000 km up.
+    #[test]
+    fn geodetic_ecef_round_trip_wgs84_below_a_nanometre() {
+        let earth = EarthModel::wgs84();
+        for lat in [-90.0, -89.999, -60.0, -1.0, 0.0, 35.9, 45.0, 89.9999, 90.0] {
+            for lon in [-179.0, -30.0, 0.0, 127.5, 180.0] {
+                for alt in [-500.0, 0.0, 1.0e4, 1.0e5, 2.0e6] {
+                    let g = Geodetic::from_degrees(lat, lon, alt).unwrap();
+                    let p = earth.to_ecef(&g);
+                    let back = earth.to_ecef(&earth.to_geodetic(&p).unwrap());
+                    assert!((back.0 - p.0).norm() < 1e-9 * 1e3, "{lat} {lon} {alt}");
+                    assert!((earth.to_geodetic(&p).unwrap().alt_m() - alt).abs() < 1e-6);
+                }
+            }
+        }
+    }
+
+    /// NIMA TR8350.2 derived constants: b = 6,356,752.3142 m, e² = 0.00669437999.
+    #[test]
+    fn wgs84_derived_constants_match_tr8350() {
+        assert!((wgs84::SEMI_MINOR_AXIS_M - 6_356_752.3142).abs() < 1e-4);
+        assert!((wgs84::ECCENTRICITY_SQUARED - 0.006_694_379_99).abs() < 1e-11);
+        let earth = EarthModel::wgs84();
+        let pole = earth.to_ecef(&Geodetic::from_degrees(90.0, 0.0, 0.0).unwrap());
+        assert!((pole.0.z - 6_356_752.3142).abs() < 1e-4);
+    }
+
+    #[test]
+    fn sphere_altitude_is_radial() {
+        let earth = EarthModel::vacuum();
+        let g = Geodetic::from_degrees(12.0, 34.0, 1000.0).unwrap();
+        let p = earth.to_ecef(&g);
+        assert!((p.0.norm() - 6_372_000.0).abs() < 1e-6);
+        assert!((earth.altitude_m(&p.0) - 1000.0).abs() < 1e-6);
+    }
+}

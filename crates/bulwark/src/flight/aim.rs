@@ -1,0 +1,503 @@
+//! Aiming: solving the controls that land a flight on an aim point with a chosen shape.
+//!
+//! A boosted flight has three controls ([`BoostControls`]): the launch azimuth, the kick angle of
+//! the pitch-over (how far from vertical the gravity turn starts) and the thrust cut-off time.
+//! For a fixed azimuth, range as a function of the kick angle rises to a maximum and falls again:
+//! kicks smaller than the range-maximising one give lofted trajectories, larger ones depressed
+//! ones. The shapes are:
+//!
+//! * **minimum energy**: the least burn (earliest cut-off) whose best kick reaches the range;
+//!   with a full burn this is the maximum range.
+//! * **lofted** (steep side): with an apogee, the cut-off and kick that reach the range with that
+//!   apogee; without, a full burn on the steep side (how North Korea tested its long-range
+//!   missiles into the Sea of Japan).
+//! * **depressed** (shallow side): the same on the other side of the maximum.
+//!
+//! The range equation is solved first along the initial geodesic azimuth; a two-variable Newton
+//! iteration then corrects azimuth and range together (the rotating earth moves the impact point
+//! sideways) until the impact lies within 10 m of the aim point. A result farther than 1 km is an
+//! error, never a silent answer.
+
+use thiserror::Error;
+
+use super::propagate::{BoostControls, BurnoutState, Flight, FlightError, FlightOptions, fly_boosted, fly_burnout};
+use super::vehicle::Missile;
+use crate::earth::{EarthModel, Geodetic, inverse};
+
+/// The shape of an aimed trajectory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    /// Minimum burnout energy for the range.
+    MinEnergy,
+    /// Steeper than minimum energy, to the given apogee (km) or, without one, at full burn.
+    Lofted {
+        /// Target apogee (km).
+        apogee_km: Option<f64>,
+    },
+    /// Flatter than minimum energy, to the given apogee (km) or, without one, at full burn.
+    Depressed {
+        /// Target apogee (km).
+        apogee_km: Option<f64>,
+    },
+}
+
+impl Shape {
+    /// The names accepted on the command line.
+    pub const NAMES: [&'static str; 3] = ["min-energy", "lofted", "depressed"];
+
+    /// A shape from its name and optional apogee.
+    pub fn from_name(name: &str, apogee_km: Option<f64>) -> Option<Self> {
+        match name {
+            "min-energy" => Some(Self::MinEnergy),
+            "lofted" => Some(Self::Lofted { apogee_km }),
+            "depressed" => Some(Self::Depressed { apogee_km }),
+            _ => None,
+        }
+    }
+
+    /// The name of this shape.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::MinEnergy => "min-energy",
+            Self::Lofted { .. } => "lofted",
+            Self::Depressed { .. } => "depressed",
+        }
+    }
+}
+
+/// Why a missile cannot be aimed at a point.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum AimError {
+    /// The aim point lies beyond the missile's maximum range.
+    #[error("the aim point is {range_km:.0} km away, beyond the {missile}'s maximum range of {max_range_km:.0} km on this earth")]
+    OutOfReach {
+        /// Missile name.
+        missile: String,
+        /// Distance to the aim point (km).
+        range_km: f64,
+        /// Maximum range (km).
+        max_range_km: f64,
+    },
+    /// The aim point is closer than the shortest range the shape allows.
+    #[error("the aim point is {range_km:.0} km away, closer than the shortest {shape} range of the {missile} ({min_range_km:.0} km)")]
+    TooClose {
+        /// Missile name.
+        missile: String,
+        /// Shape name.
+        shape: &'static str,
+        /// Distance to the aim point (km).
+        range_km: f64,
+        /// Shortest reachable range (km).
+        min_range_km: f64,
+    },
+    /// The requested apogee cannot be reached at that range with that shape.
+    #[error("{0}")]
+    Apogee(String),
+    /// The solver did not land within 1 km.
+    #[error("the aiming solver could not land within 1 km of the aim point (best miss {miss_km:.3} km)")]
+    NoConvergence {
+        /// Best miss distance (km).
+        miss_km: f64,
+    },
+    /// Input out of range.
+    #[error("{0}")]
+    Invalid(String),
+    /// A flight failed.
+    #[error(transparent)]
+    Flight(#[from] FlightError),
+}
+
+/// What to aim.
+#[derive(Debug, Clone, Copy)]
+pub struct AimRequest<'a> {
+    /// The missile.
+    pub missile: &'a Missile,
+    /// Launch site.
+    pub launch: Geodetic,
+    /// Aim point (its height is the impact surface).
+    pub aim: Geodetic,
+    /// The shape.
+    pub shape: Shape,
+}
+
+/// An aimed flight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AimedFlight {
+    /// The flight flown with the solved controls.
+    pub flight: Flight,
+    /// The solved controls.
+    pub controls: BoostControls,
+    /// Distance from the impact point to the aim point (km).
+    pub miss_km: f64,
+}
+
+/// Tolerance of the inner solves' flights: looser than the final flight, for speed.
+const AIM_RTOL: f64 = 1e-8;
+/// Smallest and largest kick angles searched (degrees).
+const KICK_MIN_DEG: f64 = 0.02;
+const KICK_MAX_DEG: f64 = 85.0;
+
+struct Ctx<'a> {
+    earth: &'a EarthModel,
+    missile: &'a Missile,
+    launch: Geodetic,
+    aim_alt_m: f64,
+    opts: FlightOptions,
+}
+
+#[derive(Clone, Copy)]
+struct Shot {
+    range_km: f64,
+    apogee_km: f64,
+}
+
+impl Ctx<'_> {
+    fn shot(&self, azimuth_deg: f64, kick_deg: f64, cutoff_s: f64) -> Result<Shot, AimError> {
+        let c = BoostControls { azimuth_deg, kick_angle_deg: kick_deg, cutoff_time_s: Some(cutoff_s) };
+        let f = fly_boosted(self.earth, self.missile, &self.launch, &c, &self.opts)?;
+        Ok(Shot { range_km: f.summary.range_km, apogee_km: f.summary.apogee_km })
+    }
+
+    /// The range-maximising kick for a cut-off time: a coarse scan then golden-section search.
+    fn best_kick(&self, az: f64, cutoff: f64) -> Result<(f64, Shot), AimError> {
+        let n = 24;
+        let mut best = (KICK_MIN_DEG, self.shot(az, KICK_MIN_DEG, cutoff)?);
+        let mut grid = Vec::with_capacity(n + 1);
+        for i in 0..=n {
+            // Denser at small kicks, where long-burning missiles have their optimum.
+            let x = i as f64 / n as f64;
+            let k = KICK_MIN_DEG + (60.0 - KICK_MIN_DEG) * x * x;
+            let s = self.shot(az, k, cutoff)?;
+            if s.range_km > best.1.range_km {
+                best = (k, s);
+            }
+            grid.push(k);
+        }
+        let idx = grid.iter().position(|&k| k == best.0).unwrap_or(0);
+        let mut a = grid[idx.saturating_sub(1)];
+        let mut b = grid[(idx + 1).min(n)];
+        let phi = 0.5 * (5f64.sqrt() - 1.0);
+        let mut x1 = b - phi * (b - a);
+        let mut x2 = a + phi * (b - a);
+        let mut f1 = self.shot(az, x1, cutoff)?;
+        let mut f2 = self.shot(az, x2, cutoff)?;
+        while b - a > 1e-4 {
+            if f1.range_km > f2.range_km {
+                b = x2;
+                x2 = x1;
+                f2 = f1;
+                x1 = b - phi * (b - a);
+                f1 = self.shot(az, x1, cutoff)?;
+            } else {
+                a = x1;
+                x1 = x2;
+                f1 = f2;
+                x2 = a + phi * (b - a);
+                f2 = self.shot(az, x2, cutoff)?;
+            }
+        }
+        let (k, s) = if f1.range_km > f2.range_km { (x1, f1) } else { (x2, f2) };
+        Ok(if s.range_km >= best.1.range_km { (k, s) } else { best })
+    }
+
+    /// The kick on one side of the optimum that gives the range (range is monotone there).
+    fn kick_for_range(&self, az: f64, cutoff: f64, target_km: f64, lo: f64, hi: f64) -> Result<(f64, Shot), AimError> {
+        let mut a = lo;
+        let mut b = hi;
+        let mut sa = self.shot(az, a, cutoff)?;
+        let sb = self.shot(az, b, cutoff)?;
+        let increasing = sb.range_km > sa.range_km;
+        let mut mid = (b, sb);
+        for _ in 0..60 {
+            let m = 0.5 * (a + b);
+            let sm = self.shot(az, m, cutoff)?;
+            mid = (m, sm);
+            if (sm.range_km - target_km).abs() < 0.005 {
+                break;
+            }
+            if (sm.range_km < target_km) == increasing {
+                a = m;
+                sa = sm;
+            } else {
+                b = m;
+            }
+        }
+        let _ = sa;
+        Ok(mid)
+    }
+}
+
+/// Illinois root finding of a monotone `f` on [a, b] with f(a), f(b) of opposite signs.
+fn illinois(mut f: impl FnMut(f64) -> Result<f64, AimError>, mut a: f64, mut b: f64, mut fa: f64, mut fb: f64, tol_x: f64, tol_f: f64) -> Result<f64, AimError> {
+    let mut side = 0;
+    let mut c = b;
+    for _ in 0..80 {
+        c = (a * fb - b * fa) / (fb - fa);
+        if !c.is_finite() || c <= a.min(b) || c >= a.max(b) {
+            c = 0.5 * (a + b);
+        }
+        let fc = f(c)?;
+        if fc.abs() < tol_f || (b - a).abs() < tol_x {
+            return Ok(c);
+        }
+        if (fc > 0.0) == (fa > 0.0) {
+            a = c;
+            fa = fc;
+            if side == 1 {
+                fb *= 0.5;
+            }
+            side = 1;
+        } else {
+            b = c;
+            fb = fc;
+            if side == -1 {
+                fa *= 0.5;
+            }
+            side = -1;
+        }
+    }
+    Ok(c)
+}
+
+/// East and north displacement (m) of `p` from `origin` along the surface.
+fn offset_m(earth: &EarthModel, origin: &Geodetic, p: &Geodetic) -> (f64, f64) {
+    let l = inverse(earth, origin, p);
+    let az = l.azimuth_start_deg.to_radians();
+    (l.distance_m * az.sin(), l.distance_m * az.cos())
+}
+
+/// Solves the controls that land `req.missile` on `req.aim` with `req.shape`, then flies them
+/// with `options` (whose tolerance and sampling the final flight uses).
+pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Result<AimedFlight, AimError> {
+    let m = req.missile;
+    let line = inverse(earth, &req.launch, &req.aim);
+    let target_km = line.distance_m / 1e3;
+    if target_km < 1.0 {
+        return Err(AimError::Invalid(format!("the aim point is {:.3} km from the launch point: too close to aim at", target_km)));
+    }
+    let ctx = Ctx {
+        earth,
+        missile: m,
+        launch: req.launch,
+        aim_alt_m: req.aim.alt_m(),
+        opts: FlightOptions { rtol: AIM_RTOL, sample_interval_s: None, impact_alt_m: req.aim.alt_m(), ..*options },
+    };
+    let _ = ctx.aim_alt_m;
+    let az0 = line.azimuth_start_deg;
+    let full = m.total_burn_time_s();
+    let (kick_full, shot_full) = ctx.best_kick(az0, full)?;
+    if target_km > shot_full.range_km * 1.0005 {
+        return Err(AimError::OutOfReach { missile: m.display_name.clone(), range_km: target_km, max_range_km: shot_full.range_km });
+    }
+    let t_min = m.pitch.vertical_rise_s + m.pitch.pitch_over_duration_s + 1.0;
+    // Minimum-energy cut-off for the range: the earliest cut-off whose best kick reaches it.
+    let min_energy = |ctx: &Ctx| -> Result<(f64, f64, Shot), AimError> {
+        if target_km >= shot_full.range_km {
+            return Ok((full, kick_full, shot_full));
+        }
+        let (_, s_lo) = ctx.best_kick(az0, t_min)?;
+        if s_lo.range_km > target_km {
+            return Err(AimError::TooClose {
+                missile: m.display_name.clone(),
+                shape: "minimum-energy",
+                range_km: target_km,
+                min_range_km: s_lo.range_km,
+            });
+        }
+        let tc = illinois(
+            |tc| Ok(ctx.best_kick(az0, tc)?.1.range_km - target_km),
+            t_min,
+            full,
+            s_lo.range_km - target_km,
+            shot_full.range_km - target_km,
+            1e-4,
+            0.01,
+        )?;
+        let (k, s) = ctx.best_kick(az0, tc)?;
+        Ok((tc, k, s))
+    };
+    // (cut-off, kick, which control the polish varies: true = cut-off, false = kick)
+    let (cutoff, kick, polish_cutoff) = match req.shape {
+        Shape::MinEnergy => {
+            let (tc, k, _) = min_energy(&ctx)?;
+            (tc, k, tc < full)
+        }
+        Shape::Lofted { apogee_km: None } | Shape::Depressed { apogee_km: None } => {
+            let lofted = matches!(req.shape, Shape::Lofted { .. });
+            let (lo, hi) = if lofted { (KICK_MIN_DEG, kick_full) } else { (kick_full, KICK_MAX_DEG) };
+            let edge = ctx.shot(az0, if lofted { lo } else { hi }, full)?;
+            if edge.range_km > target_km {
+                return Err(AimError::TooClose {
+                    missile: m.display_name.clone(),
+                    shape: req.shape.name(),
+                    range_km: target_km,
+                    min_range_km: edge.range_km,
+                });
+            }
+            let (k, _) = ctx.kick_for_range(az0, full, target_km, lo, hi)?;
+            (full, k, false)
+        }
+        Shape::Lofted { apogee_km: Some(want) } | Shape::Depressed { apogee_km: Some(want) } => {
+            let lofted = matches!(req.shape, Shape::Lofted { .. });
+            if !(want.is_finite() && want > 0.0) {
+                return Err(AimError::Invalid(format!("apogee {want} km must be a positive number of km")));
+            }
+            let (tc_me, k_me, s_me) = min_energy(&ctx)?;
+            // Along the family "range = target", apogee grows with cut-off on the steep side and
+            // falls with it on the shallow side.
+            let side = |tc: f64| -> Result<(f64, Shot), AimError> {
+                let (kb, _) = ctx.best_kick(az0, tc)?;
+                if lofted { ctx.kick_for_range(az0, tc, target_km, KICK_MIN_DEG, kb) } else { ctx.kick_for_range(az0, tc, target_km, kb, KICK_MAX_DEG) }
+            };
+            let (_, s_full) = side(full)?;
+            let (lo_a, hi_a) = if lofted { (s_me.apogee_km, s_full.apogee_km) } else { (s_full.apogee_km, s_me.apogee_km) };
+            if want < lo_a || want > hi_a {
+                let hint = if lofted && want < s_me.apogee_km {
+                    " (below the minimum-energy apogee: use --shape depressed)"
+                } else if !lofted && want > s_me.apogee_km {
+                    " (above the minimum-energy apogee: use --shape lofted)"
+                } else {
+                    ""
+                };
+                return Err(AimError::Apogee(format!(
+                    "a {} {} trajectory to {target_km:.0} km can have an apogee between {lo_a:.0} and {hi_a:.0} km, not {want:.0} km{hint}",
+                    m.display_name,
+                    req.shape.name()
+                )));
+            }
+            let _ = k_me;
+            let tc = illinois(
+                |tc| Ok(side(tc)?.1.apogee_km - want),
+                tc_me,
+                full,
+                s_me.apogee_km - want,
+                s_full.apogee_km - want,
+                1e-4,
+                0.05,
+            )?;
+            let (k, _) = side(tc)?;
+            (tc, k, false)
+        }
+    };
+    // Polish azimuth and range together with a two-variable Newton iteration on the miss vector.
+    let mut az = az0;
+    let mut u = if polish_cutoff { cutoff } else { kick };
+    let controls_of = |az: f64, u: f64| BoostControls {
+        azimuth_deg: az,
+        kick_angle_deg: if polish_cutoff { kick } else { u },
+        cutoff_time_s: Some(if polish_cutoff { u.min(full) } else { cutoff }),
+    };
+    let miss_of = |c: &BoostControls, o: &FlightOptions| -> Result<((f64, f64), Flight), AimError> {
+        let f = fly_boosted(earth, m, &req.launch, c, o)?;
+        Ok((offset_m(earth, &req.aim, &f.summary.impact), f))
+    };
+    let final_opts = FlightOptions { impact_alt_m: req.aim.alt_m(), ..*options };
+    let du = if polish_cutoff { 0.01 } else { 1e-3 };
+    let mut best: Option<(f64, BoostControls)> = None;
+    for _ in 0..10 {
+        let c = controls_of(az, u);
+        let (e0, _) = miss_of(&c, &final_opts)?;
+        let miss = e0.0.hypot(e0.1);
+        if best.is_none_or(|(b, _)| miss < b) {
+            best = Some((miss, c));
+        }
+        if miss < 10.0 {
+            break;
+        }
+        let (ea, _) = miss_of(&controls_of(az + 1e-3, u), &final_opts)?;
+        let (eu, _) = miss_of(&controls_of(az, u + du), &final_opts)?;
+        let j = [[(ea.0 - e0.0) / 1e-3, (eu.0 - e0.0) / du], [(ea.1 - e0.1) / 1e-3, (eu.1 - e0.1) / du]];
+        let det = j[0][0] * j[1][1] - j[0][1] * j[1][0];
+        if !det.is_finite() || det.abs() < 1e-12 {
+            break;
+        }
+        let d_az = -(j[1][1] * e0.0 - j[0][1] * e0.1) / det;
+        let d_u = -(-j[1][0] * e0.0 + j[0][0] * e0.1) / det;
+        az += d_az.clamp(-5.0, 5.0);
+        u += if polish_cutoff { d_u.clamp(-20.0, 20.0) } else { d_u.clamp(-2.0, 2.0) };
+        if !polish_cutoff {
+            u = u.clamp(KICK_MIN_DEG, KICK_MAX_DEG);
+        }
+    }
+    let Some((_, controls)) = best else {
+        return Err(AimError::NoConvergence { miss_km: f64::NAN });
+    };
+    let flight = fly_boosted(earth, m, &req.launch, &controls, &final_opts)?;
+    let (e, n) = offset_m(earth, &req.aim, &flight.summary.impact);
+    let miss_km = e.hypot(n) / 1e3;
+    if miss_km > 1.0 {
+        return Err(AimError::NoConvergence { miss_km });
+    }
+    Ok(AimedFlight { flight, controls, miss_km })
+}
+
+/// The minimum burnout speed (m/s) and its flight-path angle (degrees) that carry a burnout
+/// state from `site` (at its height) along `azimuth_deg` to `range_km`, found by minimising,
+/// over the angle, the speed that reaches the range. Returns the speed, the angle and the flight.
+pub fn minimum_energy_burnout_for_range(
+    earth: &EarthModel,
+    site: &Geodetic,
+    azimuth_deg: f64,
+    range_km: f64,
+    ballistic_coefficient_kg_m2: Option<f64>,
+    options: &FlightOptions,
+) -> Result<(f64, f64, Flight), AimError> {
+    if !(range_km.is_finite() && range_km > 0.0 && range_km < 20_000.0) {
+        return Err(AimError::Invalid(format!("range {range_km} km must lie between 0 and 20,000 km")));
+    }
+    let opts = FlightOptions { sample_interval_s: None, ..*options };
+    let range_at = |v: f64, g: f64| -> Result<f64, AimError> {
+        let b = BurnoutState { site: *site, speed_m_s: v, flight_path_angle_deg: g, azimuth_deg, ballistic_coefficient_kg_m2 };
+        match fly_burnout(earth, &b, &opts) {
+            Ok(f) => Ok(f.summary.range_km),
+            Err(FlightError::NoImpact { .. }) => Ok(f64::INFINITY),
+            Err(e) => Err(e.into()),
+        }
+    };
+    let v_max = 11_000.0;
+    // The speed that reaches the range at angle g (range grows with speed at a fixed angle).
+    let speed_for = |g: f64| -> Result<f64, AimError> {
+        let (mut a, mut b) = (1.0, v_max);
+        if range_at(b, g)? < range_km {
+            return Ok(f64::INFINITY);
+        }
+        while b - a > 1e-9 * b {
+            let m = 0.5 * (a + b);
+            let r = range_at(m, g)?;
+            if r < range_km {
+                a = m;
+            } else {
+                b = m;
+            }
+        }
+        Ok(0.5 * (a + b))
+    };
+    let phi = 0.5 * (5f64.sqrt() - 1.0);
+    let (mut a, mut b) = (1.0, 89.0);
+    let mut x1 = b - phi * (b - a);
+    let mut x2 = a + phi * (b - a);
+    let mut f1 = speed_for(x1)?;
+    let mut f2 = speed_for(x2)?;
+    while b - a > 1e-7 {
+        if f1 < f2 {
+            b = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = b - phi * (b - a);
+            f1 = speed_for(x1)?;
+        } else {
+            a = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = a + phi * (b - a);
+            f2 = speed_for(x2)?;
+        }
+    }
+    let (g, v) = if f1 < f2 { (x1, f1) } else { (x2, f2) };
+    if !v.is_finite() {
+        return Err(AimError::Invalid(format!("no ballistic burnout below 11 km/s reaches {range_km} km")));
+    }
+    let b = BurnoutState { site: *site, speed_m_s: v, flight_path_angle_deg: g, azimuth_deg, ballistic_coefficient_kg_m2 };
+    let f = fly_burnout(earth, &b, options)?;
+    Ok((v, g, f))
+}

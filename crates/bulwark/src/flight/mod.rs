@@ -1,0 +1,24 @@
+//! Flight: rockets, the integrator, the Kepler closed forms, aiming and the presets.
+//!
+//! * [`dop853`]: the adaptive Runge–Kutta integrator with dense output.
+//! * [`kepler`]: closed-form vacuum trajectories, the reference for validation.
+//! * [`vehicle`]: stages, re-entry vehicle, pitch programme.
+//! * [`propagate`]: 3-DOF flight from lift-off or from a burnout state, with events.
+//! * [`aim`]: solving the controls that land a missile on an aim point with a chosen shape.
+//! * [`preset`]: the missile presets in `data/presets/`.
+
+pub mod aim;
+pub mod dop853;
+mod dop853_tableau;
+pub mod kepler;
+pub mod preset;
+pub mod propagate;
+pub mod vehicle;
+
+pub use aim::{AimError, AimRequest, AimedFlight, Shape, aim, minimum_energy_burnout_for_range};
+pub use preset::{PresetError, load_missile_file, load_preset, preset_names};
+pub use propagate::{
+    BoostControls, BurnoutState, EventKind, Flight, FlightError, FlightOptions, FlightSummary, TrajectorySample, fly_boosted,
+    fly_burnout,
+};
+pub use vehicle::{DragCurve, Missile, PitchProgram, ReentryVehicle, Stage};

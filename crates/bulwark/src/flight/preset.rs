@@ -1,0 +1,264 @@
+//! Missile presets: readable TOML files in `data/presets/`, embedded in the library at build
+//! time, or any user file of the same form.
+//!
+//! Loading turns text into a validated [`Missile`] once, at the edge. Errors name the file, the
+//! line and the field, and say what is allowed.
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use super::vehicle::{DragCurve, FlightTest, Missile, PitchProgram, ReentryVehicle, Stage};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/presets.rs"));
+}
+
+/// A preset that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum PresetError {
+    /// No preset of that name.
+    #[error("unknown missile preset '{name}'; known presets: {known}")]
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// Comma-separated known names.
+        known: String,
+    },
+    /// The file is not valid TOML or does not fit the schema.
+    #[error("{file}: {message}")]
+    Parse {
+        /// File name.
+        file: String,
+        /// The parser's message, with line, column and a caret.
+        message: String,
+    },
+    /// A value is out of range.
+    #[error("{file}:{line}: field '{field}': {message}")]
+    Invalid {
+        /// File name.
+        file: String,
+        /// 1-based line of the field (or of its table).
+        line: usize,
+        /// Field path, e.g. `stage[2].dry_mass_kg`.
+        field: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// The file could not be read.
+    #[error("{file}: cannot read: {message}")]
+    Io {
+        /// File name.
+        file: String,
+        /// The system's message.
+        message: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMissile {
+    name: String,
+    display_name: String,
+    country: String,
+    class: String,
+    propellant: String,
+    published_max_range_km: f64,
+    range_source: String,
+    note: String,
+    sources: Vec<String>,
+    pitch_program: PitchProgram,
+    stage: Vec<RawStage>,
+    reentry_vehicle: RawRv,
+    #[serde(default)]
+    flight_test: Vec<FlightTest>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    name: String,
+    propellant_mass_kg: f64,
+    dry_mass_kg: f64,
+    burn_time_s: f64,
+    isp_vac_s: f64,
+    #[serde(default)]
+    exit_area_m2: f64,
+    diameter_m: f64,
+    cd_mach: Option<Vec<[f64; 2]>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRv {
+    mass_kg: f64,
+    ballistic_coefficient_kg_m2: f64,
+    rcs_m2: f64,
+    separates: bool,
+}
+
+/// Names of the bundled presets, sorted.
+pub fn preset_names() -> Vec<&'static str> {
+    embedded::EMBEDDED.iter().map(|(f, _)| f.trim_end_matches(".toml")).collect()
+}
+
+/// The bundled preset of that name (for example `hwasong-14`).
+pub fn load_preset(name: &str) -> Result<Missile, PresetError> {
+    let key = name.trim().to_ascii_lowercase();
+    match embedded::EMBEDDED.iter().find(|(f, _)| f.trim_end_matches(".toml") == key) {
+        Some((file, text)) => parse_missile(text, &format!("data/presets/{file}")),
+        None => Err(PresetError::Unknown {
+            name: name.to_string(),
+            known: preset_names().join(", "),
+        }),
+    }
+}
+
+/// A missile from a TOML file on disk.
+pub fn load_missile_file(path: &std::path::Path) -> Result<Missile, PresetError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| PresetError::Io {
+        file: file.clone(),
+        message: e.to_string(),
+    })?;
+    parse_missile(&text, &file)
+}
+
+/// Finds the 1-based line of `key = …` inside the `index`-th occurrence of table `table`
+/// (`""` for the top level); falls back to the table's header line, then to line 1.
+fn locate(text: &str, table: &str, index: usize, key: &str) -> usize {
+    let mut in_table = table.is_empty();
+    let mut seen = 0usize;
+    let mut header_line = 1;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.starts_with('[') {
+            let name = line.trim_matches(|c| c == '[' || c == ']').trim();
+            if !table.is_empty() && name == table {
+                in_table = seen == index;
+                if in_table {
+                    header_line = i + 1;
+                }
+                seen += 1;
+            } else {
+                in_table = false;
+            }
+            continue;
+        }
+        if in_table {
+            if let Some((k, _)) = line.split_once('=') {
+                if k.trim() == key {
+                    return i + 1;
+                }
+            }
+        }
+    }
+    header_line
+}
+
+/// Parses and validates a missile description. `file` names the source in error messages.
+pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
+    let raw: RawMissile = toml::from_str(text).map_err(|e| PresetError::Parse {
+        file: file.to_string(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
+    let invalid = |table: &str, index: usize, key: &str, field: String, message: String| PresetError::Invalid {
+        file: file.to_string(),
+        line: locate(text, table, index, key),
+        field,
+        message,
+    };
+    let positive = |v: f64| v.is_finite() && v > 0.0;
+    let non_negative = |v: f64| v.is_finite() && v >= 0.0;
+    if raw.stage.is_empty() {
+        return Err(invalid("", 0, "name", "stage".into(), "at least one [[stage]] table is needed".into()));
+    }
+    let mut stages = Vec::with_capacity(raw.stage.len());
+    for (i, s) in raw.stage.iter().enumerate() {
+        let checks: [(&str, f64, bool, &str); 6] = [
+            ("propellant_mass_kg", s.propellant_mass_kg, positive(s.propellant_mass_kg), "a positive mass in kg"),
+            ("dry_mass_kg", s.dry_mass_kg, positive(s.dry_mass_kg), "a positive mass in kg"),
+            ("burn_time_s", s.burn_time_s, positive(s.burn_time_s), "a positive time in s"),
+            ("isp_vac_s", s.isp_vac_s, positive(s.isp_vac_s) && s.isp_vac_s < 500.0, "a specific impulse between 0 and 500 s"),
+            ("exit_area_m2", s.exit_area_m2, non_negative(s.exit_area_m2), "an area of at least 0 m²"),
+            ("diameter_m", s.diameter_m, positive(s.diameter_m) && s.diameter_m < 10.0, "a diameter between 0 and 10 m"),
+        ];
+        for (key, value, ok, allowed) in checks {
+            if !ok {
+                return Err(invalid("stage", i, key, format!("stage[{}].{key}", i + 1), format!("{value} is not allowed; expected {allowed}")));
+            }
+        }
+        let drag = match &s.cd_mach {
+            None => DragCurve::default_body(),
+            Some(points) => DragCurve::from_points(points)
+                .map_err(|m| invalid("stage", i, "cd_mach", format!("stage[{}].cd_mach", i + 1), m))?,
+        };
+        stages.push(Stage {
+            name: s.name.clone(),
+            propellant_mass_kg: s.propellant_mass_kg,
+            dry_mass_kg: s.dry_mass_kg,
+            burn_time_s: s.burn_time_s,
+            isp_vac_s: s.isp_vac_s,
+            exit_area_m2: s.exit_area_m2,
+            diameter_m: s.diameter_m,
+            drag,
+        });
+    }
+    let rv = &raw.reentry_vehicle;
+    for (key, value, ok, allowed) in [
+        ("mass_kg", rv.mass_kg, positive(rv.mass_kg), "a positive mass in kg"),
+        ("ballistic_coefficient_kg_m2", rv.ballistic_coefficient_kg_m2, positive(rv.ballistic_coefficient_kg_m2), "a positive value in kg/m²"),
+        ("rcs_m2", rv.rcs_m2, positive(rv.rcs_m2), "a positive cross-section in m²"),
+    ] {
+        if !ok {
+            return Err(invalid("reentry_vehicle", 0, key, format!("reentry_vehicle.{key}"), format!("{value} is not allowed; expected {allowed}")));
+        }
+    }
+    let p = &raw.pitch_program;
+    for (key, value) in [("vertical_rise_s", p.vertical_rise_s), ("pitch_over_duration_s", p.pitch_over_duration_s)] {
+        if !positive(value) {
+            return Err(invalid("pitch_program", 0, key, format!("pitch_program.{key}"), format!("{value} is not allowed; expected a positive time in s")));
+        }
+    }
+    if p.vertical_rise_s + p.pitch_over_duration_s >= stages[0].burn_time_s {
+        return Err(invalid(
+            "pitch_program",
+            0,
+            "pitch_over_duration_s",
+            "pitch_program.pitch_over_duration_s".into(),
+            format!(
+                "the pitch programme ({} s) must end before the first stage burns out ({} s)",
+                p.vertical_rise_s + p.pitch_over_duration_s,
+                stages[0].burn_time_s
+            ),
+        ));
+    }
+    if !positive(raw.published_max_range_km) {
+        return Err(invalid("", 0, "published_max_range_km", "published_max_range_km".into(), "expected a positive range in km".into()));
+    }
+    for (key, value, allowed) in [
+        ("class", raw.class.as_str(), ["SRBM", "MRBM", "IRBM", "ICBM"].as_slice()),
+        ("propellant", raw.propellant.as_str(), ["liquid", "solid"].as_slice()),
+    ] {
+        if !allowed.contains(&value) {
+            return Err(invalid("", 0, key, key.into(), format!("'{value}' is not one of {}", allowed.join(", "))));
+        }
+    }
+    let _ = (&raw.country, &raw.name);
+    Ok(Missile {
+        name: raw.name,
+        display_name: raw.display_name,
+        stages,
+        rv: ReentryVehicle {
+            mass_kg: rv.mass_kg,
+            ballistic_coefficient_kg_m2: rv.ballistic_coefficient_kg_m2,
+            rcs_m2: rv.rcs_m2,
+            separates: rv.separates,
+        },
+        pitch: raw.pitch_program,
+        published_max_range_km: raw.published_max_range_km,
+        range_source: raw.range_source,
+        note: raw.note,
+        sources: raw.sources,
+        flight_tests: raw.flight_test,
+    })
+}

@@ -1,0 +1,780 @@
+//! Three-degree-of-freedom point-mass flight on any [`EarthModel`].
+//!
+//! The state is the inertial position and velocity (ECI, see [`crate::earth::Eci`]); forces are
+//! gravity (point mass + J2), thrust and aerodynamic drag computed from the velocity relative to
+//! the air, which turns with the earth: `v_rel = v − ω⊕ × r`. Flight is integrated by
+//! [`Dop853`] segment by segment between the discontinuities of the boost (end of vertical rise,
+//! end of pitch-over, staging, burnout or thrust cut-off), and the events of the free flight
+//! (apogee, re-entry at 100 km, impact) are located on the 7th-order dense output by the Illinois
+//! variant of regula falsi to 1 µs.
+//!
+//! Reported speeds and angles are relative to the rotating earth (what a radar on the ground
+//! measures), except `burnout_inertial_speed_m_s`.
+
+use nalgebra::{SVector, Vector3};
+use thiserror::Error;
+
+use super::dop853::{Dop853, IntegrationError, IntegratorConfig};
+use super::vehicle::{DragCurve, Missile};
+use crate::earth::{EarthKind, EarthModel, Geodetic, GeodeticError, inverse};
+
+/// Altitude at which re-entry is reported (m).
+pub const REENTRY_ALTITUDE_M: f64 = 100_000.0;
+
+type State = SVector<f64, 6>;
+
+/// Settings of a flight computation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlightOptions {
+    /// Relative tolerance of the integrator (absolute: rtol × 6,371 km and rtol × 7.9 km/s).
+    pub rtol: f64,
+    /// Record a trajectory sample every this many seconds (None: record nothing).
+    pub sample_interval_s: Option<f64>,
+    /// Give up if the flight has not come down after this long (s).
+    pub max_flight_time_s: f64,
+    /// Height of the impact surface above the ellipsoid or sphere (m).
+    pub impact_alt_m: f64,
+}
+
+impl Default for FlightOptions {
+    fn default() -> Self {
+        Self {
+            rtol: 1e-10,
+            sample_interval_s: None,
+            max_flight_time_s: 4.0 * 3600.0,
+            impact_alt_m: 0.0,
+        }
+    }
+}
+
+/// The state at burnout, as the arms-control literature specifies a trajectory without its boost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BurnoutState {
+    /// Burnout position (its height is the burnout altitude).
+    pub site: Geodetic,
+    /// Speed relative to the rotating earth (m/s).
+    pub speed_m_s: f64,
+    /// Flight-path angle above the local horizontal (degrees).
+    pub flight_path_angle_deg: f64,
+    /// Azimuth of the velocity, clockwise from north (degrees).
+    pub azimuth_deg: f64,
+    /// Ballistic coefficient of the re-entry vehicle (kg/m²); None flies without drag even in
+    /// an atmosphere.
+    pub ballistic_coefficient_kg_m2: Option<f64>,
+}
+
+/// Controls of a boosted flight: the values the aiming solver sets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoostControls {
+    /// Launch azimuth, clockwise from north (degrees).
+    pub azimuth_deg: f64,
+    /// Tilt of the thrust from the vertical at the end of the pitch-over (degrees).
+    pub kick_angle_deg: f64,
+    /// Thrust termination time after lift-off (s); None burns every stage to depletion.
+    pub cutoff_time_s: Option<f64>,
+}
+
+/// Why a flight could not be computed.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum FlightError {
+    /// The integrator failed.
+    #[error("integration failed during {phase}: {source}")]
+    Integration {
+        /// The flight phase.
+        phase: &'static str,
+        /// The integrator's error.
+        source: IntegrationError,
+    },
+    /// The object never came down.
+    #[error("the object has not come down after {time_s:.0} s (it is in orbit or escaping)")]
+    NoImpact {
+        /// Time flown (s).
+        time_s: f64,
+    },
+    /// Input out of range.
+    #[error("{0}")]
+    Invalid(String),
+    /// A position could not be expressed geodetically.
+    #[error("position: {0}")]
+    Geodetic(#[from] GeodeticError),
+}
+
+/// The kind of a flight event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// Lift-off (or the start of a burnout-state flight).
+    Start,
+    /// End of the vertical rise: the pitch-over begins.
+    PitchOverStart,
+    /// End of the pitch-over: the gravity turn begins.
+    PitchOverEnd,
+    /// A stage burns out and the next one ignites.
+    Staging,
+    /// Final burnout or thrust cut-off.
+    Burnout,
+    /// Highest point.
+    Apogee,
+    /// Descending through 100 km.
+    Reentry,
+    /// Reaching the impact surface.
+    Impact,
+}
+
+impl EventKind {
+    /// A short lower-case name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::PitchOverStart => "pitch-over-start",
+            Self::PitchOverEnd => "pitch-over-end",
+            Self::Staging => "staging",
+            Self::Burnout => "burnout",
+            Self::Apogee => "apogee",
+            Self::Reentry => "reentry",
+            Self::Impact => "impact",
+        }
+    }
+}
+
+/// One point of a flown trajectory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrajectorySample {
+    /// Time since lift-off or burnout (s).
+    pub t_s: f64,
+    /// Geodetic latitude (degrees).
+    pub lat_deg: f64,
+    /// Longitude (degrees).
+    pub lon_deg: f64,
+    /// Height above the surface (m).
+    pub alt_m: f64,
+    /// Speed relative to the earth (m/s).
+    pub speed_m_s: f64,
+    /// Flight-path angle relative to the earth (degrees above the local horizontal).
+    pub flight_path_angle_deg: f64,
+    /// Position in ECEF (m).
+    pub r_ecef_m: Vector3<f64>,
+    /// Velocity relative to the earth, in ECEF axes (m/s).
+    pub v_ecef_m_s: Vector3<f64>,
+    /// The event at this point, if any.
+    pub event: Option<EventKind>,
+}
+
+/// The headline numbers of a flight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlightSummary {
+    /// The earth flown on.
+    pub earth: EarthKind,
+    /// Launch (or burnout) site.
+    pub launch: Geodetic,
+    /// Impact point (height: the impact surface).
+    pub impact: Geodetic,
+    /// Launch azimuth (degrees).
+    pub azimuth_deg: f64,
+    /// Geodesic distance from launch to impact (km).
+    pub range_km: f64,
+    /// Time from lift-off (or burnout) to impact (s).
+    pub flight_time_s: f64,
+    /// Highest altitude (km).
+    pub apogee_km: f64,
+    /// Time of apogee (s).
+    pub apogee_time_s: f64,
+    /// Time of final burnout or cut-off (s); 0 for a burnout-state flight.
+    pub burnout_time_s: f64,
+    /// Earth-relative speed at burnout (m/s).
+    pub burnout_speed_m_s: f64,
+    /// Inertial speed at burnout (m/s).
+    pub burnout_inertial_speed_m_s: f64,
+    /// Altitude at burnout (km).
+    pub burnout_alt_km: f64,
+    /// Earth-relative flight-path angle at burnout (degrees).
+    pub burnout_angle_deg: f64,
+    /// Highest earth-relative speed, over step ends and events (m/s).
+    pub max_speed_m_s: f64,
+    /// Earth-relative speed descending through 100 km, if the flight went that high (m/s).
+    pub reentry_speed_m_s: Option<f64>,
+    /// Time of re-entry (s).
+    pub reentry_time_s: Option<f64>,
+    /// Earth-relative speed at impact (m/s).
+    pub impact_speed_m_s: f64,
+    /// Flight-path angle at impact (degrees, negative: descending).
+    pub impact_angle_deg: f64,
+    /// Right-hand-side evaluations used (a measure of cost).
+    pub evaluations: usize,
+}
+
+/// A flown trajectory: the summary, and samples if asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flight {
+    /// Headline numbers.
+    pub summary: FlightSummary,
+    /// Samples at the requested interval plus every event (empty if none were asked for).
+    pub samples: Vec<TrajectorySample>,
+}
+
+/// What drives the vehicle during a segment.
+#[derive(Clone)]
+enum Propulsion<'a> {
+    /// Free flight with a ballistic coefficient (None: no drag).
+    Ballistic { beta_kg_m2: Option<f64> },
+    /// Thrusting stage.
+    Powered {
+        mass_at_start_kg: f64,
+        mass_flow_kg_s: f64,
+        thrust_vac_n: f64,
+        exit_area_m2: f64,
+        area_m2: f64,
+        drag: &'a DragCurve,
+        steering: Steering,
+    },
+}
+
+#[derive(Clone, Copy)]
+enum Steering {
+    Vertical,
+    PitchOver { t0_s: f64, t1_s: f64, kick_rad: f64, azimuth_rad: f64 },
+    GravityTurn,
+}
+
+struct Segment<'a> {
+    t_start: f64,
+    t_end: f64,
+    propulsion: Propulsion<'a>,
+    /// Event at the end of the segment (boost phases), if any.
+    end_event: Option<EventKind>,
+    phase: &'static str,
+}
+
+/// Local east and north unit vectors for an up (surface-normal) unit vector.
+#[inline]
+fn east_north(up: &Vector3<f64>) -> (Vector3<f64>, Vector3<f64>) {
+    let c = (up.x * up.x + up.y * up.y).sqrt();
+    if c < 1e-12 {
+        // At a pole every direction is south (north pole) or north (south pole): take the
+        // meridian of longitude 0 as the reference.
+        return (Vector3::new(0.0, 1.0, 0.0), Vector3::new(-up.z.signum(), 0.0, 0.0));
+    }
+    let east = Vector3::new(-up.y / c, up.x / c, 0.0);
+    let north = Vector3::new(-up.z * up.x / c, -up.z * up.y / c, c);
+    (east, north)
+}
+
+/// Rotation of an ECEF vector into ECI at time t: +ω t about z.
+#[inline]
+fn rot_z(v: &Vector3<f64>, angle: f64) -> Vector3<f64> {
+    let (s, c) = angle.sin_cos();
+    Vector3::new(c * v.x - s * v.y, s * v.x + c * v.y, v.z)
+}
+
+/// Geometry of a state: ECEF position, altitude, up vector (ECI axes), earth-relative velocity
+/// (ECI axes).
+struct Local {
+    r_ecef: Vector3<f64>,
+    alt_m: f64,
+    up_eci: Vector3<f64>,
+    v_rel: Vector3<f64>,
+}
+
+#[inline]
+fn local(earth: &EarthModel, t: f64, y: &State) -> Local {
+    let w = earth.rotation_rate_rad_s();
+    let r = Vector3::new(y[0], y[1], y[2]);
+    let v = Vector3::new(y[3], y[4], y[5]);
+    let r_ecef = rot_z(&r, -w * t);
+    let alt_m = earth.altitude_m(&r_ecef);
+    let up_eci = rot_z(&earth.up_at(&r_ecef), w * t);
+    let v_rel = Vector3::new(v.x + w * r.y, v.y - w * r.x, v.z);
+    Local { r_ecef, alt_m, up_eci, v_rel }
+}
+
+#[inline]
+fn derivative(earth: &EarthModel, seg: &Segment, t: f64, y: &State) -> State {
+    let r = Vector3::new(y[0], y[1], y[2]);
+    let mut a = earth.gravity(&r);
+    match &seg.propulsion {
+        Propulsion::Ballistic { beta_kg_m2 } => {
+            if let (Some(beta), true) = (beta_kg_m2, earth.has_atmosphere()) {
+                let w = earth.rotation_rate_rad_s();
+                let v_rel = Vector3::new(y[3] + w * y[1], y[4] - w * y[0], y[5]);
+                let alt = if w == 0.0 { r.norm() - earth.equatorial_radius_m() } else { earth.altitude_m(&rot_z(&r, -w * t)) };
+                let alt = if matches!(earth.shape(), crate::earth::Shape::Sphere { .. }) { r.norm() - earth.equatorial_radius_m() } else { alt };
+                let rho = earth.density_kg_m3(alt);
+                a -= v_rel * (rho * v_rel.norm() / (2.0 * beta));
+            }
+        }
+        Propulsion::Powered { mass_at_start_kg, mass_flow_kg_s, thrust_vac_n, exit_area_m2, area_m2, drag, steering } => {
+            let l = local(earth, t, y);
+            let atm = earth.atmosphere(l.alt_m);
+            let mass = mass_at_start_kg - mass_flow_kg_s * (t - seg.t_start);
+            let thrust = (thrust_vac_n - atm.pressure_pa * exit_area_m2).max(0.0);
+            let speed = l.v_rel.norm();
+            let dir = match *steering {
+                Steering::Vertical => l.up_eci,
+                Steering::PitchOver { t0_s, t1_s, kick_rad, azimuth_rad } => {
+                    let f = ((t - t0_s) / (t1_s - t0_s)).clamp(0.0, 1.0);
+                    let tilt = kick_rad * f;
+                    let (east, north) = east_north(&l.up_eci);
+                    let (sa, ca) = azimuth_rad.sin_cos();
+                    l.up_eci * tilt.cos() + (north * ca + east * sa) * tilt.sin()
+                }
+                Steering::GravityTurn => {
+                    if speed > 1e-6 {
+                        l.v_rel / speed
+                    } else {
+                        l.up_eci
+                    }
+                }
+            };
+            a += dir * (thrust / mass);
+            if atm.density_kg_m3 > 0.0 && speed > 0.0 {
+                let mach = speed / atm.speed_of_sound_m_s;
+                let q_s = 0.5 * atm.density_kg_m3 * speed * drag.cd(mach) * area_m2 / mass;
+                a -= l.v_rel * q_s;
+            }
+        }
+    }
+    State::new(y[3], y[4], y[5], a.x, a.y, a.z)
+}
+
+/// Event functions located during free flight and boost.
+#[derive(Clone, Copy)]
+enum Watch {
+    Apogee,
+    Reentry,
+    Impact,
+}
+
+fn event_value(earth: &EarthModel, w: Watch, t: f64, y: &State, impact_alt_m: f64) -> f64 {
+    let l = local(earth, t, y);
+    match w {
+        Watch::Apogee => l.up_eci.dot(&l.v_rel),
+        Watch::Reentry => l.alt_m - REENTRY_ALTITUDE_M,
+        Watch::Impact => l.alt_m - impact_alt_m,
+    }
+}
+
+/// Runs the segments and collects events and samples.
+struct Runner<'e> {
+    earth: &'e EarthModel,
+    options: FlightOptions,
+    samples: Vec<TrajectorySample>,
+    next_sample_t: f64,
+    max_speed: f64,
+    apogee: Option<(f64, f64)>,
+    max_alt: (f64, f64),
+    reentry: Option<(f64, f64)>,
+    impact: Option<(f64, State)>,
+    evaluations: usize,
+}
+
+impl<'e> Runner<'e> {
+    fn new(earth: &'e EarthModel, options: FlightOptions) -> Self {
+        Self {
+            earth,
+            options,
+            samples: Vec::new(),
+            next_sample_t: 0.0,
+            max_speed: 0.0,
+            apogee: None,
+            max_alt: (f64::NEG_INFINITY, 0.0),
+            reentry: None,
+            impact: None,
+            evaluations: 0,
+        }
+    }
+
+    fn sample(&self, t: f64, y: &State, event: Option<EventKind>) -> TrajectorySample {
+        let l = local(self.earth, t, y);
+        let w = self.earth.rotation_rate_rad_s();
+        let g = self.earth.to_geodetic(&crate::earth::Ecef(l.r_ecef));
+        let (lat, lon) = g.map(|g| (g.lat_deg(), g.lon_deg())).unwrap_or((f64::NAN, f64::NAN));
+        let speed = l.v_rel.norm();
+        let gamma = if speed > 0.0 { (l.up_eci.dot(&l.v_rel) / speed).clamp(-1.0, 1.0).asin().to_degrees() } else { 90.0 };
+        TrajectorySample {
+            t_s: t,
+            lat_deg: lat,
+            lon_deg: lon,
+            alt_m: l.alt_m,
+            speed_m_s: speed,
+            flight_path_angle_deg: gamma,
+            r_ecef_m: l.r_ecef,
+            v_ecef_m_s: rot_z(&l.v_rel, -w * t),
+            event,
+        }
+    }
+
+    fn record_event(&mut self, t: f64, y: &State, kind: EventKind) {
+        if self.options.sample_interval_s.is_some() {
+            let s = self.sample(t, y, Some(kind));
+            self.samples.push(s);
+        }
+    }
+
+    /// Flies one segment from `(t0, y0)`; returns the state at its end or at impact.
+    fn run_segment(&mut self, seg: &Segment, y0: State, watch_free_flight: bool) -> Result<State, FlightError> {
+        let earth = self.earth;
+        let r_scale = 6.371e6;
+        let v_scale = 7.9e3;
+        let scale = State::new(r_scale, r_scale, r_scale, v_scale, v_scale, v_scale);
+        let cfg = IntegratorConfig { rtol: self.options.rtol, ..Default::default() };
+        let mut st = Dop853::new(|t, y: &State| derivative(earth, seg, t, y), seg.t_start, y0, seg.t_end, scale, &cfg)
+            .map_err(|source| FlightError::Integration { phase: seg.phase, source })?;
+        let watches: &[Watch] = if watch_free_flight { &[Watch::Impact, Watch::Reentry, Watch::Apogee] } else { &[Watch::Impact] };
+        let mut g_prev = [0.0f64; 3];
+        for (i, w) in watches.iter().enumerate() {
+            g_prev[i] = event_value(earth, *w, seg.t_start, &y0, self.options.impact_alt_m);
+        }
+        self.note_point(seg.t_start, &y0);
+        loop {
+            let stepped = st.step().map_err(|source| FlightError::Integration { phase: seg.phase, source })?;
+            if !stepped {
+                break;
+            }
+            let (t0, t1) = (st.last_step_start(), st.t());
+            let y1 = *st.y();
+            // Events in time order within the step.
+            let mut found: [(f64, usize); 3] = [(f64::INFINITY, 0); 3];
+            let mut nfound = 0;
+            for (i, w) in watches.iter().enumerate() {
+                let g1 = event_value(earth, *w, t1, &y1, self.options.impact_alt_m);
+                let g0 = g_prev[i];
+                g_prev[i] = g1;
+                let downward = g0 > 0.0 && g1 <= 0.0;
+                let wanted = match w {
+                    Watch::Apogee => downward && self.apogee.is_none(),
+                    Watch::Reentry => downward && self.reentry.is_none(),
+                    Watch::Impact => downward,
+                };
+                if wanted {
+                    let tc = locate_root(|t| event_value(earth, *w, t, &st.dense(t), self.options.impact_alt_m), t0, t1, g0, g1);
+                    found[nfound] = (tc, i);
+                    nfound += 1;
+                }
+            }
+            let found = &mut found[..nfound];
+            found.sort_by(|a, b| a.0.total_cmp(&b.0));
+            // Samples at the fixed interval, up to the first terminal event or the step end.
+            let t_stop = found.iter().find(|(_, i)| matches!(watches[*i], Watch::Impact)).map_or(t1, |f| f.0);
+            if let Some(dt) = self.options.sample_interval_s {
+                while self.next_sample_t <= t_stop {
+                    let ts = self.next_sample_t;
+                    if ts >= t0 {
+                        let y = if ts == t1 { y1 } else { st.dense(ts) };
+                        let s = self.sample(ts, &y, None);
+                        self.samples.push(s);
+                    }
+                    self.next_sample_t += dt;
+                }
+            }
+            for &(tc, i) in found.iter() {
+                let yc = st.dense(tc);
+                self.note_point(tc, &yc);
+                match watches[i] {
+                    Watch::Apogee => {
+                        let alt = local(earth, tc, &yc).alt_m;
+                        self.apogee = Some((tc, alt));
+                        self.record_event(tc, &yc, EventKind::Apogee);
+                    }
+                    Watch::Reentry => {
+                        let speed = local(earth, tc, &yc).v_rel.norm();
+                        self.reentry = Some((tc, speed));
+                        self.record_event(tc, &yc, EventKind::Reentry);
+                    }
+                    Watch::Impact => {
+                        self.record_event(tc, &yc, EventKind::Impact);
+                        self.impact = Some((tc, yc));
+                        self.evaluations += st.evaluations();
+                        return Ok(yc);
+                    }
+                }
+            }
+            self.note_point(t1, &y1);
+        }
+        self.evaluations += st.evaluations();
+        Ok(*st.y())
+    }
+
+    fn note_point(&mut self, t: f64, y: &State) {
+        let l = local(self.earth, t, y);
+        self.max_speed = self.max_speed.max(l.v_rel.norm());
+        if l.alt_m > self.max_alt.1 || self.max_alt.0 == f64::NEG_INFINITY {
+            self.max_alt = (t, l.alt_m);
+        }
+    }
+}
+
+/// Illinois regula falsi for a sign change g(a) > 0 ≥ g(b), to 1e-7 s.
+fn locate_root(mut g: impl FnMut(f64) -> f64, mut a: f64, mut b: f64, mut ga: f64, mut gb: f64) -> f64 {
+    let mut side = 0i8;
+    for _ in 0..100 {
+        if (b - a).abs() < 1e-7 {
+            break;
+        }
+        let c = (a * gb - b * ga) / (gb - ga);
+        let c = if c.is_finite() && c > a.min(b) && c < a.max(b) { c } else { 0.5 * (a + b) };
+        let gc = g(c);
+        if gc == 0.0 {
+            return c;
+        }
+        if (gc > 0.0) == (ga > 0.0) {
+            a = c;
+            ga = gc;
+            if side == 1 {
+                gb *= 0.5;
+            }
+            side = 1;
+        } else {
+            b = c;
+            gb = gc;
+            if side == -1 {
+                ga *= 0.5;
+            }
+            side = -1;
+        }
+    }
+    // Return the side at or below zero so that an impact is never reported above ground.
+    b
+}
+
+fn validate_options(options: &FlightOptions) -> Result<(), FlightError> {
+    if !(options.rtol.is_finite() && options.rtol > 0.0 && options.rtol < 1e-2) {
+        return Err(FlightError::Invalid(format!("integrator tolerance {} must lie between 0 and 0.01", options.rtol)));
+    }
+    if let Some(dt) = options.sample_interval_s {
+        if !(dt.is_finite() && dt > 0.0) {
+            return Err(FlightError::Invalid(format!("sample interval {dt} s must be a positive number of seconds")));
+        }
+    }
+    if !(options.impact_alt_m.is_finite() && options.impact_alt_m.abs() < 9_000.0) {
+        return Err(FlightError::Invalid(format!("impact height {} m must lie between −9,000 and 9,000 m", options.impact_alt_m)));
+    }
+    Ok(())
+}
+
+/// Flies a burnout state to impact (time zero at burnout).
+pub fn fly_burnout(earth: &EarthModel, b: &BurnoutState, options: &FlightOptions) -> Result<Flight, FlightError> {
+    validate_options(options)?;
+    if !(b.speed_m_s.is_finite() && b.speed_m_s > 0.0 && b.speed_m_s < 11_200.0) {
+        return Err(FlightError::Invalid(format!("burnout speed {} m/s must lie between 0 and 11,200 m/s (escape)", b.speed_m_s)));
+    }
+    if !(b.flight_path_angle_deg.is_finite() && b.flight_path_angle_deg.abs() < 90.0) {
+        return Err(FlightError::Invalid(format!("burnout angle {}° must lie strictly between −90° and 90°", b.flight_path_angle_deg)));
+    }
+    if !b.azimuth_deg.is_finite() {
+        return Err(FlightError::Invalid(format!("azimuth {}° must be a finite number of degrees", b.azimuth_deg)));
+    }
+    if !(b.site.alt_m() >= options.impact_alt_m && b.site.alt_m() < 2.0e6) {
+        return Err(FlightError::Invalid(format!(
+            "burnout altitude {} km must lie between the impact surface and 2,000 km",
+            b.site.alt_m() / 1e3
+        )));
+    }
+    if let Some(beta) = b.ballistic_coefficient_kg_m2 {
+        if !(beta.is_finite() && beta > 0.0) {
+            return Err(FlightError::Invalid(format!("ballistic coefficient {beta} kg/m² must be positive")));
+        }
+    }
+    let r_ecef = earth.to_ecef(&b.site).0;
+    let up = earth.up_at(&r_ecef);
+    let (east, north) = east_north(&up);
+    let (sg, cg) = b.flight_path_angle_deg.to_radians().sin_cos();
+    let (sa, ca) = b.azimuth_deg.to_radians().sin_cos();
+    let v_rel = (up * sg + (north * ca + east * sa) * cg) * b.speed_m_s;
+    let w = earth.rotation_rate_rad_s();
+    let v_inertial = v_rel + Vector3::new(-w * r_ecef.y, w * r_ecef.x, 0.0);
+    let y0 = State::new(r_ecef.x, r_ecef.y, r_ecef.z, v_inertial.x, v_inertial.y, v_inertial.z);
+    let mut runner = Runner::new(earth, *options);
+    runner.record_event(0.0, &y0, EventKind::Start);
+    let seg = Segment {
+        t_start: 0.0,
+        t_end: options.max_flight_time_s,
+        propulsion: Propulsion::Ballistic { beta_kg_m2: b.ballistic_coefficient_kg_m2 },
+        end_event: None,
+        phase: "free flight",
+    };
+    let b_local = local(earth, 0.0, &y0);
+    runner.run_segment(&seg, y0, true)?;
+    let launch = b.site.with_alt_m(0.0)?;
+    let burnout = BurnoutInfo {
+        t_s: 0.0,
+        speed_m_s: b.speed_m_s,
+        inertial_speed_m_s: v_inertial.norm(),
+        alt_m: b_local.alt_m,
+        angle_deg: b.flight_path_angle_deg,
+    };
+    finish(runner, launch, b.azimuth_deg, burnout)
+}
+
+struct BurnoutInfo {
+    t_s: f64,
+    speed_m_s: f64,
+    inertial_speed_m_s: f64,
+    alt_m: f64,
+    angle_deg: f64,
+}
+
+fn finish(runner: Runner, launch: Geodetic, azimuth_deg: f64, burnout: BurnoutInfo) -> Result<Flight, FlightError> {
+    let earth = runner.earth;
+    let Some((t_impact, y_impact)) = runner.impact else {
+        return Err(FlightError::NoImpact { time_s: runner.options.max_flight_time_s });
+    };
+    let li = local(earth, t_impact, &y_impact);
+    let impact = earth.to_geodetic(&crate::earth::Ecef(li.r_ecef))?;
+    let line = inverse(earth, &launch, &impact);
+    let speed = li.v_rel.norm();
+    let (apogee_time_s, apogee_alt) = match runner.apogee {
+        Some(a) => a,
+        None => runner.max_alt,
+    };
+    Ok(Flight {
+        summary: FlightSummary {
+            earth: earth.kind(),
+            launch,
+            impact,
+            azimuth_deg,
+            range_km: line.distance_m / 1e3,
+            flight_time_s: t_impact,
+            apogee_km: apogee_alt / 1e3,
+            apogee_time_s,
+            burnout_time_s: burnout.t_s,
+            burnout_speed_m_s: burnout.speed_m_s,
+            burnout_inertial_speed_m_s: burnout.inertial_speed_m_s,
+            burnout_alt_km: burnout.alt_m / 1e3,
+            burnout_angle_deg: burnout.angle_deg,
+            max_speed_m_s: runner.max_speed,
+            reentry_speed_m_s: runner.reentry.map(|r| r.1),
+            reentry_time_s: runner.reentry.map(|r| r.0),
+            impact_speed_m_s: speed,
+            impact_angle_deg: (li.up_eci.dot(&li.v_rel) / speed).clamp(-1.0, 1.0).asin().to_degrees(),
+            evaluations: runner.evaluations,
+        },
+        samples: runner.samples,
+    })
+}
+
+/// Flies a missile from lift-off at `launch` with the given controls, to impact.
+pub fn fly_boosted(earth: &EarthModel, missile: &Missile, launch: &Geodetic, controls: &BoostControls, options: &FlightOptions) -> Result<Flight, FlightError> {
+    validate_options(options)?;
+    if !(controls.azimuth_deg.is_finite() && controls.kick_angle_deg.is_finite() && controls.kick_angle_deg >= 0.0 && controls.kick_angle_deg < 90.0) {
+        return Err(FlightError::Invalid(format!(
+            "kick angle {}° must lie in [0°, 90°) and azimuth {}° must be finite",
+            controls.kick_angle_deg, controls.azimuth_deg
+        )));
+    }
+    let total_burn = missile.total_burn_time_s();
+    let cutoff = controls.cutoff_time_s.unwrap_or(total_burn).min(total_burn);
+    if !(cutoff.is_finite() && cutoff > 0.0) {
+        return Err(FlightError::Invalid(format!("thrust cut-off time {cutoff} s must be positive")));
+    }
+    // Build the boost segments.
+    let p = missile.pitch;
+    let t_po0 = p.vertical_rise_s;
+    let t_po1 = p.vertical_rise_s + p.pitch_over_duration_s;
+    let mut segments: Vec<Segment> = Vec::with_capacity(missile.stages.len() + 3);
+    let mut t = 0.0;
+    let mut mass_above: Vec<f64> = Vec::with_capacity(missile.stages.len());
+    {
+        let mut above = missile.rv.mass_kg;
+        for s in missile.stages.iter().rev() {
+            mass_above.push(above);
+            above += s.dry_mass_kg + s.propellant_mass_kg;
+        }
+        mass_above.reverse();
+    }
+    for (k, s) in missile.stages.iter().enumerate() {
+        let stage_start = t;
+        let stage_end = t + s.burn_time_s;
+        let m0 = mass_above[k] + s.dry_mass_kg + s.propellant_mass_kg;
+        let mut cuts = vec![stage_start];
+        for c in [t_po0, t_po1] {
+            if c > stage_start && c < stage_end {
+                cuts.push(c);
+            }
+        }
+        cuts.push(stage_end);
+        for win in cuts.windows(2) {
+            let (a, b) = (win[0], win[1]);
+            if a >= cutoff {
+                break;
+            }
+            let b_cut = b.min(cutoff);
+            let steering = if b <= t_po0 {
+                Steering::Vertical
+            } else if b <= t_po1 {
+                Steering::PitchOver {
+                    t0_s: t_po0,
+                    t1_s: t_po1,
+                    kick_rad: controls.kick_angle_deg.to_radians(),
+                    azimuth_rad: controls.azimuth_deg.to_radians(),
+                }
+            } else {
+                Steering::GravityTurn
+            };
+            let end_event = if b_cut >= cutoff {
+                Some(EventKind::Burnout)
+            } else if b == stage_end {
+                Some(EventKind::Staging)
+            } else if b == t_po0 {
+                Some(EventKind::PitchOverStart)
+            } else {
+                Some(EventKind::PitchOverEnd)
+            };
+            segments.push(Segment {
+                t_start: a,
+                t_end: b_cut,
+                propulsion: Propulsion::Powered {
+                    mass_at_start_kg: m0 - s.mass_flow_kg_s() * (a - stage_start),
+                    mass_flow_kg_s: s.mass_flow_kg_s(),
+                    thrust_vac_n: s.thrust_vac_n(),
+                    exit_area_m2: s.exit_area_m2,
+                    area_m2: s.reference_area_m2(),
+                    drag: &s.drag,
+                    steering,
+                },
+                end_event,
+                phase: "boost",
+            });
+        }
+        t = stage_end;
+    }
+    let beta = missile.rv.ballistic_coefficient_kg_m2;
+    let r0 = earth.to_ecef(launch).0;
+    let y_start = State::new(r0.x, r0.y, r0.z, -earth.rotation_rate_rad_s() * r0.y, earth.rotation_rate_rad_s() * r0.x, 0.0);
+    let options = FlightOptions { impact_alt_m: options.impact_alt_m.min(launch.alt_m() - 1.0).max(options.impact_alt_m.min(launch.alt_m())), ..*options };
+    let mut runner = Runner::new(earth, options);
+    runner.record_event(0.0, &y_start, EventKind::Start);
+    let mut y = y_start;
+    let mut burnout: Option<BurnoutInfo> = None;
+    for seg in &segments {
+        y = runner.run_segment(seg, y, false)?;
+        if runner.impact.is_some() {
+            break;
+        }
+        if let Some(kind) = seg.end_event {
+            runner.record_event(seg.t_end, &y, kind);
+            if kind == EventKind::Burnout {
+                let l = local(earth, seg.t_end, &y);
+                let speed = l.v_rel.norm();
+                burnout = Some(BurnoutInfo {
+                    t_s: seg.t_end,
+                    speed_m_s: speed,
+                    inertial_speed_m_s: Vector3::new(y[3], y[4], y[5]).norm(),
+                    alt_m: l.alt_m,
+                    angle_deg: (l.up_eci.dot(&l.v_rel) / speed.max(1e-9)).clamp(-1.0, 1.0).asin().to_degrees(),
+                });
+            }
+        }
+    }
+    if runner.impact.is_none() {
+        let t0 = segments.last().map_or(0.0, |s| s.t_end);
+        let coast = Segment {
+            t_start: t0,
+            t_end: t0 + options.max_flight_time_s,
+            propulsion: Propulsion::Ballistic { beta_kg_m2: Some(beta) },
+            end_event: None,
+            phase: "free flight",
+        };
+        runner.run_segment(&coast, y, true)?;
+    }
+    let burnout = burnout.unwrap_or(BurnoutInfo { t_s: 0.0, speed_m_s: 0.0, inertial_speed_m_s: 0.0, alt_m: 0.0, angle_deg: 90.0 });
+    finish(runner, launch.with_alt_m(0.0)?, controls.azimuth_deg, burnout)
+}

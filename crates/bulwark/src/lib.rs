@@ -1,0 +1,35 @@
+//! # Bulwark
+//!
+//! Bulwark models a layered ballistic-missile-defence network from public physics and public
+//! parameters: threats flown on a round, rotating earth, and (in later layers) the radars,
+//! trackers and interceptors that oppose them. It is an analysis and teaching tool built on open
+//! data, not a targeting tool.
+//!
+//! The library is pure computation: it never prints and never touches the network. The layers
+//! follow the data flow and a lower layer never imports a higher one:
+//!
+//! * [`earth`]: WGS-84 and the simplified teaching earths, frames (geodetic, ECEF, ECI, ENU),
+//!   gravity with J2, the U.S. Standard Atmosphere 1976, geodesics.
+//! * [`flight`]: the DOP853 integrator with dense output and event location, multi-stage rockets,
+//!   the pitch programme, burnout-state flights, the Kepler closed forms, the aiming solver and the
+//!   missile presets.
+//!
+//! ```
+//! use bulwark::earth::{EarthModel, Geodetic};
+//! use bulwark::flight::{BurnoutState, fly_burnout, FlightOptions};
+//!
+//! // A 3 km/s burnout at 42.75° from the surface of the non-rotating vacuum sphere.
+//! let earth = EarthModel::vacuum();
+//! let burnout = BurnoutState {
+//!     site: Geodetic::from_degrees(40.0, 125.0, 0.0).unwrap(),
+//!     speed_m_s: 3016.1,
+//!     flight_path_angle_deg: 42.752,
+//!     azimuth_deg: 90.0,
+//!     ballistic_coefficient_kg_m2: None,
+//! };
+//! let flight = fly_burnout(&earth, &burnout, &FlightOptions::default()).unwrap();
+//! assert!((flight.summary.range_km - 1000.0).abs() < 1.0);
+//! ```
+
+pub mod earth;
+pub mod flight;

@@ -1,0 +1,9 @@
+//! Bulwark's integration tests: one binary, one module per subject.
+//!
+//! `val_*` tests compare with a closed-form or published value, cited in the test;
+//! `regress_*` tests pin Bulwark's own earlier output.
+
+mod common;
+mod geodesics;
+mod presets;
+mod vacuum;
