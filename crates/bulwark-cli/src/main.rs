@@ -1,1 +1,36 @@
-fn main(){}
+//! `bulwark`: the command line of the Bulwark missile-defence toolkit.
+
+mod fly;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Bulwark: models of ballistic missiles and the defences against them, from public physics and
+/// public parameters. An analysis and teaching tool, not a targeting tool.
+#[derive(Parser)]
+#[command(name = "bulwark", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fly a ballistic missile (a preset, or a burnout state) on a round, rotating earth.
+    Fly(Box<fly::FlyArgs>),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Fly(args) => fly::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

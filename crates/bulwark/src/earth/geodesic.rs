@@ -23,8 +23,16 @@ pub struct GeodesicLine {
     pub arc_deg: f64,
 }
 
+static WGS84: std::sync::LazyLock<Geodesic> = std::sync::LazyLock::new(Geodesic::wgs84);
+
 fn geodesic_for(earth: &EarthModel) -> Geodesic {
     match earth.shape() {
+        Shape::Ellipsoid {
+            semi_major_axis_m,
+            flattening,
+        } if semi_major_axis_m == crate::earth::wgs84::SEMI_MAJOR_AXIS_M && flattening == crate::earth::wgs84::FLATTENING => {
+            *WGS84
+        }
         Shape::Ellipsoid {
             semi_major_axis_m,
             flattening,
@@ -33,8 +41,32 @@ fn geodesic_for(earth: &EarthModel) -> Geodesic {
     }
 }
 
+/// The great circle on a sphere: central angle by the Vincenty form of the haversine
+/// (well-conditioned at all distances), azimuths by spherical trigonometry.
+fn great_circle(radius_m: f64, from: &Geodetic, to: &Geodetic) -> GeodesicLine {
+    let (p1, p2) = (from.lat_rad(), to.lat_rad());
+    let dl = to.lon_rad() - from.lon_rad();
+    let (s1, c1) = p1.sin_cos();
+    let (s2, c2) = p2.sin_cos();
+    let (sdl, cdl) = dl.sin_cos();
+    let y = ((c2 * sdl).powi(2) + (c1 * s2 - s1 * c2 * cdl).powi(2)).sqrt();
+    let x = s1 * s2 + c1 * c2 * cdl;
+    let sigma = y.atan2(x);
+    let az1 = (c2 * sdl).atan2(c1 * s2 - s1 * c2 * cdl);
+    let az2 = (c1 * sdl).atan2(-c2 * s1 + s2 * c1 * cdl);
+    GeodesicLine {
+        distance_m: radius_m * sigma,
+        azimuth_start_deg: az1.to_degrees(),
+        azimuth_end_deg: az2.to_degrees(),
+        arc_deg: sigma.to_degrees(),
+    }
+}
+
 /// The geodesic from `from` to `to` (heights ignored).
 pub fn inverse(earth: &EarthModel, from: &Geodetic, to: &Geodetic) -> GeodesicLine {
+    if let Shape::Sphere { radius_m } = earth.shape() {
+        return great_circle(radius_m, from, to);
+    }
     let g = geodesic_for(earth);
     let (distance_m, azimuth_start_deg, azimuth_end_deg, arc_deg): (f64, f64, f64, f64) =
         g.inverse(from.lat_deg(), from.lon_deg(), to.lat_deg(), to.lon_deg());
@@ -93,6 +125,21 @@ mod tests {
         let (p, _) = direct(&earth, &a, line.azimuth_start_deg, line.distance_m).unwrap();
         let back = inverse(&earth, &p, &b);
         assert!(back.distance_m < 1e-3, "{} m", back.distance_m);
+    }
+
+    /// The closed-form great circle agrees with Karney's algorithm at flattening 0.
+    #[test]
+    fn great_circle_agrees_with_karney_on_the_sphere() {
+        let earth = EarthModel::vacuum();
+        let g = Geodesic::new(6_371_000.0, 0.0);
+        for (a, b) in [((10.0, 20.0), (-35.0, 150.0)), ((89.0, 0.0), (-89.5, 179.0)), ((0.0, 0.0), (0.001, 0.001))] {
+            let pa = Geodetic::from_degrees(a.0, a.1, 0.0).unwrap();
+            let pb = Geodetic::from_degrees(b.0, b.1, 0.0).unwrap();
+            let l = inverse(&earth, &pa, &pb);
+            let (s, az1, az2, _): (f64, f64, f64, f64) = g.inverse(a.0, a.1, b.0, b.1);
+            assert!((l.distance_m - s).abs() < 1e-6, "{} {}", l.distance_m, s);
+            assert!((l.azimuth_start_deg - az1).abs() < 1e-9 && (l.azimuth_end_deg - az2).abs() < 1e-9);
+        }
     }
 
     /// On the sphere the geodesic is the great circle: a quarter meridian is πR/2.

@@ -261,6 +261,9 @@ fn east_north(up: &Vector3<f64>) -> (Vector3<f64>, Vector3<f64>) {
 /// Rotation of an ECEF vector into ECI at time t: +ω t about z.
 #[inline]
 fn rot_z(v: &Vector3<f64>, angle: f64) -> Vector3<f64> {
+    if angle == 0.0 {
+        return *v;
+    }
     let (s, c) = angle.sin_cos();
     Vector3::new(c * v.x - s * v.y, s * v.x + c * v.y, v.z)
 }
@@ -344,7 +347,11 @@ enum Watch {
 }
 
 fn event_value(earth: &EarthModel, w: Watch, t: f64, y: &State, impact_alt_m: f64) -> f64 {
-    let l = local(earth, t, y);
+    watch_value(w, &local(earth, t, y), impact_alt_m)
+}
+
+#[inline]
+fn watch_value(w: Watch, l: &Local, impact_alt_m: f64) -> f64 {
     match w {
         Watch::Apogee => l.up_eci.dot(&l.v_rel),
         Watch::Reentry => l.alt_m - REENTRY_ALTITUDE_M,
@@ -431,11 +438,12 @@ impl<'e> Runner<'e> {
             }
             let (t0, t1) = (st.last_step_start(), st.t());
             let y1 = *st.y();
+            let l1 = local(earth, t1, &y1);
             // Events in time order within the step.
             let mut found: [(f64, usize); 3] = [(f64::INFINITY, 0); 3];
             let mut nfound = 0;
             for (i, w) in watches.iter().enumerate() {
-                let g1 = event_value(earth, *w, t1, &y1, self.options.impact_alt_m);
+                let g1 = watch_value(*w, &l1, self.options.impact_alt_m);
                 let g0 = g_prev[i];
                 g_prev[i] = g1;
                 let downward = g0 > 0.0 && g1 <= 0.0;
@@ -487,7 +495,7 @@ impl<'e> Runner<'e> {
                     }
                 }
             }
-            self.note_point(t1, &y1);
+            self.note_local(t1, &l1);
         }
         self.evaluations += st.evaluations();
         Ok(*st.y())
@@ -495,6 +503,10 @@ impl<'e> Runner<'e> {
 
     fn note_point(&mut self, t: f64, y: &State) {
         let l = local(self.earth, t, y);
+        self.note_local(t, &l);
+    }
+
+    fn note_local(&mut self, t: f64, l: &Local) {
         self.max_speed = self.max_speed.max(l.v_rel.norm());
         if l.alt_m > self.max_alt.1 || self.max_alt.0 == f64::NEG_INFINITY {
             self.max_alt = (t, l.alt_m);

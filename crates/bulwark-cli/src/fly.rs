@@ -1,0 +1,352 @@
+//! `bulwark fly`: one trajectory, from a preset or a burnout state.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use bulwark::earth::{EarthKind, EarthModel, Geodetic, direct, inverse};
+use bulwark::flight::{
+    AimRequest, BurnoutState, Flight, FlightOptions, Missile, Shape, aim, fly_burnout,
+    load_missile_file, load_preset, minimum_energy_burnout_for_range,
+};
+use clap::Args;
+use serde::Serialize;
+
+/// Arguments of `bulwark fly`.
+#[derive(Args, Debug)]
+#[command(allow_negative_numbers = true)]
+pub struct FlyArgs {
+    /// Missile preset (e.g. hwasong-14; see data/presets/) or a path to a missile TOML file.
+    #[arg(long)]
+    missile: Option<String>,
+    /// Override the preset's payload (re-entry vehicle) mass, kg.
+    #[arg(long)]
+    payload_kg: Option<f64>,
+    /// Burnout mode: speed relative to the earth at burnout, m/s.
+    #[arg(long)]
+    burnout_speed_m_s: Option<f64>,
+    /// Burnout mode: flight-path angle at burnout, degrees above the horizontal.
+    #[arg(long)]
+    burnout_angle_deg: Option<f64>,
+    /// Burnout mode: burnout altitude, km (default 0).
+    #[arg(long)]
+    burnout_alt_km: Option<f64>,
+    /// Burnout mode: ballistic coefficient of the re-entry vehicle, kg/m² (default: the
+    /// --missile preset's, else no drag).
+    #[arg(long)]
+    beta_kg_m2: Option<f64>,
+    /// Launch azimuth, degrees clockwise from north (default: towards --to, else 90).
+    #[arg(long)]
+    azimuth_deg: Option<f64>,
+    /// Launch (or burnout) point, LAT,LON in degrees.
+    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true)]
+    from: Geodetic,
+    /// Aim point, LAT,LON in degrees.
+    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, conflicts_with = "range_km")]
+    to: Option<Geodetic>,
+    /// Aim at this ground range along --azimuth-deg instead of a point, km.
+    #[arg(long)]
+    range_km: Option<f64>,
+    /// Trajectory shape: min-energy, lofted or depressed.
+    #[arg(long, default_value = "min-energy")]
+    shape: String,
+    /// Apogee for a lofted or depressed shape, km (without it: a full burn on that side).
+    #[arg(long)]
+    apogee_km: Option<f64>,
+    /// Earth model: wgs84 (rotating ellipsoid, J2, atmosphere), spherical (non-rotating sphere
+    /// with atmosphere) or vacuum (sphere, no atmosphere: Kepler's closed forms hold).
+    #[arg(long, default_value = "wgs84")]
+    earth: String,
+    /// Print one JSON object instead of the human summary.
+    #[arg(long)]
+    json: bool,
+    /// Write the trajectory (time, lat, lon, altitude, speed, flight-path angle) to this CSV file.
+    #[arg(long)]
+    csv: Option<PathBuf>,
+    /// Write summary.json and trajectory.csv into this folder.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Trajectory sample interval for --csv and --out, s.
+    #[arg(long, default_value_t = 1.0)]
+    sample_s: f64,
+}
+
+fn parse_lat_lon(text: &str) -> Result<Geodetic, String> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    if parts.len() != 2 {
+        return Err("expected LAT,LON in degrees, e.g. 39.66,124.71".into());
+    }
+    let lat: f64 = parts[0].parse().map_err(|_| format!("latitude '{}' is not a number", parts[0]))?;
+    let lon: f64 = parts[1].parse().map_err(|_| format!("longitude '{}' is not a number", parts[1]))?;
+    if !(-180.0..=360.0).contains(&lon) {
+        return Err(format!("longitude {lon}° is outside the allowed range −180° to 360°"));
+    }
+    Geodetic::from_degrees(lat, lon, 0.0).map_err(|e| e.to_string())
+}
+
+/// The JSON report of one flight.
+#[derive(Serialize)]
+struct Report {
+    bulwark_version: &'static str,
+    mode: &'static str,
+    missile: Option<String>,
+    earth: &'static str,
+    shape: Option<&'static str>,
+    launch_lat_deg: f64,
+    launch_lon_deg: f64,
+    aim_lat_deg: Option<f64>,
+    aim_lon_deg: Option<f64>,
+    azimuth_deg: f64,
+    kick_angle_deg: Option<f64>,
+    cutoff_time_s: Option<f64>,
+    range_km: f64,
+    flight_time_s: f64,
+    apogee_km: f64,
+    apogee_time_s: f64,
+    burnout_time_s: f64,
+    burnout_speed_m_s: f64,
+    burnout_inertial_speed_m_s: f64,
+    burnout_angle_deg: f64,
+    burnout_alt_km: f64,
+    max_speed_m_s: f64,
+    reentry_speed_m_s: Option<f64>,
+    impact_speed_m_s: f64,
+    impact_angle_deg: f64,
+    impact_lat_deg: f64,
+    impact_lon_deg: f64,
+    miss_km: Option<f64>,
+}
+
+fn check_finite(name: &str, v: Option<f64>, allowed: &str, ok: impl Fn(f64) -> bool) -> Result<(), String> {
+    match v {
+        Some(x) if !(x.is_finite() && ok(x)) => Err(format!("--{name} {x} is not allowed: expected {allowed}")),
+        _ => Ok(()),
+    }
+}
+
+fn resolve_missile(name: &str) -> Result<Missile, String> {
+    let looks_like_path = name.ends_with(".toml") || name.contains('/');
+    if looks_like_path {
+        load_missile_file(Path::new(name)).map_err(|e| e.to_string())
+    } else {
+        load_preset(name).map_err(|e| e.to_string())
+    }
+}
+
+/// Runs `bulwark fly`.
+pub fn run(a: &FlyArgs) -> Result<(), String> {
+    let kind = EarthKind::from_name(&a.earth)
+        .ok_or_else(|| format!("--earth '{}' is not known; allowed: {}", a.earth, EarthKind::NAMES.join(", ")))?;
+    let earth = EarthModel::new(kind);
+    let shape = Shape::from_name(&a.shape, a.apogee_km)
+        .ok_or_else(|| format!("--shape '{}' is not known; allowed: {}", a.shape, Shape::NAMES.join(", ")))?;
+    check_finite("payload-kg", a.payload_kg, "a positive mass in kg", |x| x > 0.0)?;
+    check_finite("burnout-speed-m-s", a.burnout_speed_m_s, "a speed between 0 and 11,200 m/s", |x| x > 0.0 && x < 11_200.0)?;
+    check_finite("burnout-angle-deg", a.burnout_angle_deg, "an angle strictly between -90 and 90 degrees", |x| x.abs() < 90.0)?;
+    check_finite("burnout-alt-km", a.burnout_alt_km, "an altitude between 0 and 2,000 km", |x| (0.0..2000.0).contains(&x))?;
+    check_finite("beta-kg-m2", a.beta_kg_m2, "a positive ballistic coefficient in kg/m²", |x| x > 0.0)?;
+    check_finite("azimuth-deg", a.azimuth_deg, "an azimuth between 0 and 360 degrees", |x| (0.0..=360.0).contains(&x))?;
+    check_finite("range-km", a.range_km, "a range between 1 and 20,000 km", |x| (1.0..=20_000.0).contains(&x))?;
+    check_finite("apogee-km", a.apogee_km, "a positive apogee in km", |x| x > 0.0)?;
+    check_finite("sample-s", Some(a.sample_s), "a positive interval in s", |x| x > 0.0)?;
+    if a.apogee_km.is_some() && matches!(shape, Shape::MinEnergy) {
+        return Err("--apogee-km needs --shape lofted or --shape depressed".into());
+    }
+    let mut missile = a.missile.as_deref().map(resolve_missile).transpose()?;
+    if let (Some(m), Some(p)) = (missile.as_mut(), a.payload_kg) {
+        *m = m.with_payload_kg(p);
+    } else if a.payload_kg.is_some() {
+        return Err("--payload-kg needs --missile".into());
+    }
+    let wants_samples = a.csv.is_some() || a.out.is_some();
+    let options = FlightOptions {
+        sample_interval_s: wants_samples.then_some(a.sample_s),
+        ..Default::default()
+    };
+    // The aim point: --to, or --range-km along the azimuth.
+    let azimuth_to_aim = a.to.map(|to| inverse(&earth, &a.from, &to).azimuth_start_deg);
+    let azimuth = a.azimuth_deg.or(azimuth_to_aim).unwrap_or(90.0);
+    let aim_point = match (a.to, a.range_km) {
+        (Some(to), _) => Some(to),
+        (None, Some(r)) => Some(direct(&earth, &a.from, azimuth, r * 1e3).map_err(|e| e.to_string())?.0),
+        (None, None) => None,
+    };
+    let burnout_mode = missile.is_none() || a.burnout_speed_m_s.is_some();
+    let mut kick = None;
+    let mut cutoff = None;
+    let (mode, flight): (&'static str, Flight) = if burnout_mode {
+        let alt_m = a.burnout_alt_km.unwrap_or(0.0) * 1e3;
+        let site = a.from.with_alt_m(alt_m).map_err(|e| e.to_string())?;
+        let beta = a.beta_kg_m2.or(missile.as_ref().map(|m| m.rv.ballistic_coefficient_kg_m2));
+        match (a.burnout_speed_m_s, a.burnout_angle_deg) {
+            (Some(v), Some(g)) => {
+                if a.to.is_some() && a.azimuth_deg.is_some() {
+                    return Err("give either --to or --azimuth-deg in burnout mode, not both".into());
+                }
+                let b = BurnoutState {
+                    site,
+                    speed_m_s: v,
+                    flight_path_angle_deg: g,
+                    azimuth_deg: azimuth,
+                    ballistic_coefficient_kg_m2: beta,
+                };
+                ("burnout", fly_burnout(&earth, &b, &options).map_err(|e| e.to_string())?)
+            }
+            (Some(_), None) => return Err("--burnout-speed-m-s needs --burnout-angle-deg".into()),
+            (None, Some(_)) => return Err("--burnout-angle-deg needs --burnout-speed-m-s (or drop it to solve the minimum-energy burnout)".into()),
+            (None, None) => {
+                if !matches!(shape, Shape::MinEnergy) {
+                    return Err("without a burnout speed, burnout mode solves the minimum-energy burnout: use --shape min-energy, or give --missile".into());
+                }
+                let Some(aim_pt) = aim_point else {
+                    return Err("give --missile, or a burnout state (--burnout-speed-m-s and --burnout-angle-deg), or --to/--range-km to solve the minimum-energy burnout".into());
+                };
+                let range_km = inverse(&earth, &a.from, &aim_pt).distance_m / 1e3;
+                let (_, _, f) = minimum_energy_burnout_for_range(&earth, &site, azimuth, range_km, beta, &options)
+                    .map_err(|e| e.to_string())?;
+                ("burnout-min-energy", f)
+            }
+        }
+    } else {
+        let m = missile.as_ref().ok_or("--missile is required")?;
+        if a.burnout_angle_deg.is_some() || a.burnout_alt_km.is_some() {
+            return Err("--burnout-angle-deg and --burnout-alt-km need --burnout-speed-m-s".into());
+        }
+        match aim_point {
+            Some(aim_pt) => {
+                let req = AimRequest { missile: m, launch: a.from, aim: aim_pt, shape };
+                let r = aim(&earth, &req, &options).map_err(|e| e.to_string())?;
+                kick = Some(r.controls.kick_angle_deg);
+                cutoff = r.controls.cutoff_time_s;
+                ("aimed", r.flight)
+            }
+            None => {
+                if !matches!(shape, Shape::MinEnergy) {
+                    return Err(format!("--shape {} needs an aim point: --to or --range-km", shape.name()));
+                }
+                // No aim point: the maximum range along the azimuth.
+                let far = direct(&earth, &a.from, azimuth, 19_000e3).map_err(|e| e.to_string())?.0;
+                let req = AimRequest { missile: m, launch: a.from, aim: far, shape };
+                match aim(&earth, &req, &options) {
+                    Err(bulwark::flight::AimError::OutOfReach { max_range_km, .. }) => {
+                        let pt = direct(&earth, &a.from, azimuth, max_range_km * 1e3).map_err(|e| e.to_string())?.0;
+                        let req = AimRequest { aim: pt, ..req };
+                        let r = aim(&earth, &req, &options).map_err(|e| e.to_string())?;
+                        kick = Some(r.controls.kick_angle_deg);
+                        cutoff = r.controls.cutoff_time_s;
+                        ("max-range", r.flight)
+                    }
+                    Ok(r) => ("max-range", r.flight),
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+        }
+    };
+    let s = &flight.summary;
+    let miss_km = aim_point.filter(|_| mode != "max-range").map(|p| inverse(&earth, &p, &s.impact).distance_m / 1e3);
+    let report = Report {
+        bulwark_version: env!("CARGO_PKG_VERSION"),
+        mode,
+        missile: missile.as_ref().map(|m| m.name.clone()),
+        earth: kind.name(),
+        shape: (mode == "aimed").then(|| shape.name()),
+        launch_lat_deg: a.from.lat_deg(),
+        launch_lon_deg: a.from.lon_deg(),
+        aim_lat_deg: aim_point.filter(|_| mode != "max-range").map(|p| p.lat_deg()),
+        aim_lon_deg: aim_point.filter(|_| mode != "max-range").map(|p| p.lon_deg()),
+        azimuth_deg: s.azimuth_deg.rem_euclid(360.0),
+        kick_angle_deg: kick,
+        cutoff_time_s: cutoff,
+        range_km: s.range_km,
+        flight_time_s: s.flight_time_s,
+        apogee_km: s.apogee_km,
+        apogee_time_s: s.apogee_time_s,
+        burnout_time_s: s.burnout_time_s,
+        burnout_speed_m_s: s.burnout_speed_m_s,
+        burnout_inertial_speed_m_s: s.burnout_inertial_speed_m_s,
+        burnout_angle_deg: s.burnout_angle_deg,
+        burnout_alt_km: s.burnout_alt_km,
+        max_speed_m_s: s.max_speed_m_s,
+        reentry_speed_m_s: s.reentry_speed_m_s,
+        impact_speed_m_s: s.impact_speed_m_s,
+        impact_angle_deg: s.impact_angle_deg,
+        impact_lat_deg: s.impact.lat_deg(),
+        impact_lon_deg: s.impact.lon_deg(),
+        miss_km,
+    };
+    let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    if let Some(path) = &a.csv {
+        write_atomic(path, &trajectory_csv(&flight))?;
+    }
+    if let Some(dir) = &a.out {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create folder: {e}", dir.display()))?;
+        write_atomic(&dir.join("summary.json"), &(json.clone() + "\n"))?;
+        write_atomic(&dir.join("trajectory.csv"), &trajectory_csv(&flight))?;
+    }
+    let text = if a.json { json + "\n" } else { human_summary(&report, missile.as_ref()) };
+    std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Writes to a temporary name beside the target, then renames, so that an interrupted run never
+/// leaves a half-written file under the final name.
+fn write_atomic(path: &Path, contents: &str) -> Result<(), String> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, contents).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}
+
+fn trajectory_csv(f: &Flight) -> String {
+    let mut s = String::from("time_s,lat_deg,lon_deg,alt_km,speed_m_s,flight_path_angle_deg,event\n");
+    for p in &f.samples {
+        let _ = writeln!(
+            s,
+            "{:.3},{:.6},{:.6},{:.4},{:.2},{:.4},{}",
+            p.t_s,
+            p.lat_deg,
+            p.lon_deg,
+            p.alt_m / 1e3,
+            p.speed_m_s,
+            p.flight_path_angle_deg,
+            p.event.map_or("", |e| e.name())
+        );
+    }
+    s
+}
+
+fn human_summary(r: &Report, missile: Option<&Missile>) -> String {
+    let mut s = String::new();
+    let what = missile.map_or_else(|| "burnout state".to_string(), |m| m.display_name.clone());
+    let _ = writeln!(s, "{what} on the {} earth ({})", r.earth, r.mode);
+    let _ = writeln!(
+        s,
+        "  from {:.4}, {:.4}  azimuth {:.2}°{}",
+        r.launch_lat_deg,
+        r.launch_lon_deg,
+        r.azimuth_deg,
+        r.shape.map(|x| format!("  shape {x}")).unwrap_or_default()
+    );
+    let _ = writeln!(s, "  range            {:>10.1} km", r.range_km);
+    let _ = writeln!(s, "  flight time      {:>10.1} s ({:.1} min)", r.flight_time_s, r.flight_time_s / 60.0);
+    let _ = writeln!(s, "  apogee           {:>10.1} km at {:.0} s", r.apogee_km, r.apogee_time_s);
+    let _ = writeln!(
+        s,
+        "  burnout          {:>10.1} m/s at {:.1} s, {:.1} km, {:.2}°",
+        r.burnout_speed_m_s, r.burnout_time_s, r.burnout_alt_km, r.burnout_angle_deg
+    );
+    let _ = writeln!(s, "  max speed        {:>10.1} m/s", r.max_speed_m_s);
+    match r.reentry_speed_m_s {
+        Some(v) => {
+            let _ = writeln!(s, "  re-entry speed   {v:>10.1} m/s at 100 km");
+        }
+        None => {
+            let _ = writeln!(s, "  re-entry speed          n/a (apogee below 100 km)");
+        }
+    }
+    let _ = writeln!(s, "  impact           {:>10.4}, {:.4} at {:.0} m/s, {:.1}°", r.impact_lat_deg, r.impact_lon_deg, r.impact_speed_m_s, r.impact_angle_deg);
+    if let Some(m) = r.miss_km {
+        let _ = writeln!(s, "  miss             {:>10.3} km", m);
+    }
+    s
+}
+
