@@ -1,1 +1,117 @@
+//! The bundled presets against their published ranges and the 2017 lofted flight tests.
+//!
+//! Method (documented in docs/presets.md): the full boost model (stages, Isp, burn times, drag,
+//! pitch programme) is flown, never the "same burnout speed" shortcut; maximum ranges are
+//! minimum-energy full-burn flights on the non-rotating `spherical` earth, the convention of the
+//! published estimates (D. Wright, UCS All Things Nuclear, 2017: "not taking into account the
+//! Earth's rotation"). Each lofted test is flown at full burn on the steep side of the range
+//! maximum to the reported downrange, with the payload the preset's `[[flight_test]]` cites.
+//! Published figures: KCNA as reported by CSIS Missile Threat (2017); ranges: Wright (2017).
 
+use bulwark::earth::{EarthModel, Geodetic, direct};
+use bulwark::flight::{AimRequest, FlightOptions, Missile, Shape, aim, load_preset, preset_names};
+
+use crate::common::rel;
+
+const REQUIRED: [&str; 11] = [
+    "scud-b",
+    "scud-c",
+    "nodong",
+    "musudan",
+    "hwasong-12",
+    "hwasong-14",
+    "hwasong-15",
+    "df-21",
+    "df-26",
+    "df-31a",
+    "df-41",
+];
+
+fn launch() -> Geodetic {
+    Geodetic::from_degrees(39.0, 125.7, 0.0).unwrap()
+}
+
+/// Minimum-energy maximum range on the non-rotating sphere (km).
+fn max_range_km(m: &Missile) -> f64 {
+    let earth = EarthModel::spherical();
+    let far = direct(&earth, &launch(), 90.0, 19_500e3).unwrap().0;
+    let req = AimRequest { missile: m, launch: launch(), aim: far, shape: Shape::MinEnergy };
+    match aim(&earth, &req, &FlightOptions::default()) {
+        Err(bulwark::flight::AimError::OutOfReach { max_range_km, .. }) => max_range_km,
+        other => panic!("{}: expected the aim point to be out of reach, got {other:?}", m.name),
+    }
+}
+
+#[test]
+fn every_required_preset_is_bundled_loads_and_cites_sources() {
+    let names = preset_names();
+    for n in REQUIRED {
+        assert!(names.contains(&n), "missing preset {n}");
+        let m = load_preset(n).unwrap();
+        assert_eq!(m.name, n);
+        assert!(!m.sources.is_empty() && !m.range_source.is_empty() && !m.note.is_empty(), "{n} lacks citations");
+    }
+}
+
+/// Sanity bound (REFERENCES.md): a kinematic reach can never exceed what the ideal Δv buys, so
+/// the ideal Δv must exceed the vacuum minimum-energy burnout speed of the published range.
+#[test]
+fn ideal_delta_v_exceeds_vacuum_minimum_energy_speed_of_published_range() {
+    for n in REQUIRED {
+        let m = load_preset(n).unwrap();
+        let psi = m.published_max_range_km * 1e3 / 6_371e3;
+        let (v, _) = bulwark::flight::kepler::minimum_energy_burnout(3.986_004_418e14, 6_371e3, psi);
+        assert!(m.ideal_delta_v_m_s() > v, "{n}: Δv {} < {v}", m.ideal_delta_v_m_s());
+    }
+}
+
+/// Each preset flown on a minimum-energy trajectory reaches its published maximum range within
+/// 10% (issue #2). Sources: each preset's `range_source`.
+#[test]
+fn val_presets_reach_published_maximum_range_within_10_percent() {
+    let mut report = String::new();
+    for n in REQUIRED {
+        let m = load_preset(n).unwrap();
+        let r = max_range_km(&m);
+        report += &format!("{n}: {r:.0} km vs {:.0} km\n", m.published_max_range_km);
+        assert!(rel(r, m.published_max_range_km) < 0.10, "{report}");
+    }
+    eprintln!("{report}");
+}
+
+/// North Korea's lofted tests of 2017 (KCNA via CSIS Missile Threat; Wright, UCS 2017):
+/// Hwasong-12 14 May (2,111.5 km apogee, 787 km, ~30 min, ~4,500 km standard),
+/// Hwasong-14 4 Jul (2,802 km, 933 km, 39 min, ~6,700 km) and 28 Jul (3,724.9 km, 998 km,
+/// 47 min, ~10,400 km), Hwasong-15 29 Nov (4,475 km, 950 km, 53 min, >13,000 km). Apogee,
+/// flight time and standard range within 10%; the downrange is hit by aiming (miss < 1 km).
+#[test]
+fn val_lofted_2017_tests_and_their_standard_ranges_within_10_percent() {
+    let earth = EarthModel::spherical();
+    let mut tests = 0;
+    for n in ["hwasong-12", "hwasong-14", "hwasong-15"] {
+        let preset = load_preset(n).unwrap();
+        for t in &preset.flight_tests {
+            let m = preset.with_payload_kg(t.payload_kg);
+            let to = direct(&earth, &launch(), 90.0, t.downrange_km * 1e3).unwrap().0;
+            let req = AimRequest { missile: &m, launch: launch(), aim: to, shape: Shape::Lofted { apogee_km: None } };
+            let f = aim(&earth, &req, &FlightOptions::default()).unwrap();
+            let s = &f.flight.summary;
+            let what = format!(
+                "{n} {}: apogee {:.0} km (published {:.0}), time {:.1} min (published {:.1})",
+                t.date,
+                s.apogee_km,
+                t.apogee_km,
+                s.flight_time_s / 60.0,
+                t.flight_time_s / 60.0
+            );
+            assert!(f.miss_km < 1.0, "{what}: miss {}", f.miss_km);
+            assert!(rel(s.apogee_km, t.apogee_km) < 0.10, "{what}");
+            assert!(rel(s.flight_time_s, t.flight_time_s) < 0.10, "{what}");
+            let r = max_range_km(&m);
+            assert!(rel(r, t.standard_range_km) < 0.10, "{what}; standard range {r:.0} vs {:.0}", t.standard_range_km);
+            eprintln!("{what}; standard range {r:.0} km (published {:.0})", t.standard_range_km);
+            tests += 1;
+        }
+    }
+    assert_eq!(tests, 4, "the four 2017 lofted tests");
+}
