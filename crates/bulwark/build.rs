@@ -11,11 +11,16 @@ fn main() {
         .unwrap_or_default();
     entries.retain(|p| p.extension().is_some_and(|e| e == "toml"));
     entries.sort();
-    let mut out = String::from("/// Embedded presets: (file name, contents), sorted by name.\npub static EMBEDDED: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Embedded presets: (file name, contents), sorted by name.\npub static EMBEDDED: &[(&str, &str)] = &[\n",
+    );
     for p in &entries {
         println!("cargo:rerun-if-changed={}", p.display());
         let name = p.file_name().and_then(|n| n.to_str()).expect("preset names are UTF-8");
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", p.canonicalize().expect("preset path exists").display().to_string()));
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            p.canonicalize().expect("preset path exists").display().to_string()
+        ));
     }
     out.push_str("];\n");
     let dest = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("presets.rs");

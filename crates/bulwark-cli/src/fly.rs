@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, direct, inverse};
 use bulwark::flight::{
-    AimRequest, BurnoutState, Flight, FlightOptions, Missile, Shape, aim, fly_burnout,
-    load_missile_file, load_preset, minimum_energy_burnout_for_range,
+    AimRequest, BurnoutState, Flight, FlightOptions, Missile, Shape, aim, fly_burnout, load_missile_file, load_preset,
+    minimum_energy_burnout_for_range,
 };
 use clap::Args;
 use serde::Serialize;
@@ -76,8 +76,12 @@ fn parse_lat_lon(text: &str) -> Result<Geodetic, String> {
     if parts.len() != 2 {
         return Err("expected LAT,LON in degrees, e.g. 39.66,124.71".into());
     }
-    let lat: f64 = parts[0].parse().map_err(|_| format!("latitude '{}' is not a number", parts[0]))?;
-    let lon: f64 = parts[1].parse().map_err(|_| format!("longitude '{}' is not a number", parts[1]))?;
+    let lat: f64 = parts[0]
+        .parse()
+        .map_err(|_| format!("latitude '{}' is not a number", parts[0]))?;
+    let lon: f64 = parts[1]
+        .parse()
+        .map_err(|_| format!("longitude '{}' is not a number", parts[1]))?;
     if !(-180.0..=360.0).contains(&lon) {
         return Err(format!("longitude {lon}° is outside the allowed range −180° to 360°"));
     }
@@ -135,18 +139,55 @@ fn resolve_missile(name: &str) -> Result<Missile, String> {
 
 /// Runs `bulwark fly`.
 pub fn run(a: &FlyArgs) -> Result<(), String> {
-    let kind = EarthKind::from_name(&a.earth)
-        .ok_or_else(|| format!("--earth '{}' is not known; allowed: {}", a.earth, EarthKind::NAMES.join(", ")))?;
+    let kind = EarthKind::from_name(&a.earth).ok_or_else(|| {
+        format!(
+            "--earth '{}' is not known; allowed: {}",
+            a.earth,
+            EarthKind::NAMES.join(", ")
+        )
+    })?;
     let earth = EarthModel::new(kind);
-    let shape = Shape::from_name(&a.shape, a.apogee_km)
-        .ok_or_else(|| format!("--shape '{}' is not known; allowed: {}", a.shape, Shape::NAMES.join(", ")))?;
+    let shape = Shape::from_name(&a.shape, a.apogee_km).ok_or_else(|| {
+        format!(
+            "--shape '{}' is not known; allowed: {}",
+            a.shape,
+            Shape::NAMES.join(", ")
+        )
+    })?;
     check_finite("payload-kg", a.payload_kg, "a positive mass in kg", |x| x > 0.0)?;
-    check_finite("burnout-speed-m-s", a.burnout_speed_m_s, "a speed between 0 and 11,200 m/s", |x| x > 0.0 && x < 11_200.0)?;
-    check_finite("burnout-angle-deg", a.burnout_angle_deg, "an angle strictly between -90 and 90 degrees", |x| x.abs() < 90.0)?;
-    check_finite("burnout-alt-km", a.burnout_alt_km, "an altitude between 0 and 2,000 km", |x| (0.0..2000.0).contains(&x))?;
-    check_finite("beta-kg-m2", a.beta_kg_m2, "a positive ballistic coefficient in kg/m²", |x| x > 0.0)?;
-    check_finite("azimuth-deg", a.azimuth_deg, "an azimuth between 0 and 360 degrees", |x| (0.0..=360.0).contains(&x))?;
-    check_finite("range-km", a.range_km, "a range between 1 and 20,000 km", |x| (1.0..=20_000.0).contains(&x))?;
+    check_finite(
+        "burnout-speed-m-s",
+        a.burnout_speed_m_s,
+        "a speed between 0 and 11,200 m/s",
+        |x| x > 0.0 && x < 11_200.0,
+    )?;
+    check_finite(
+        "burnout-angle-deg",
+        a.burnout_angle_deg,
+        "an angle strictly between -90 and 90 degrees",
+        |x| x.abs() < 90.0,
+    )?;
+    check_finite(
+        "burnout-alt-km",
+        a.burnout_alt_km,
+        "an altitude between 0 and 2,000 km",
+        |x| (0.0..2000.0).contains(&x),
+    )?;
+    check_finite(
+        "beta-kg-m2",
+        a.beta_kg_m2,
+        "a positive ballistic coefficient in kg/m²",
+        |x| x > 0.0,
+    )?;
+    check_finite(
+        "azimuth-deg",
+        a.azimuth_deg,
+        "an azimuth between 0 and 360 degrees",
+        |x| (0.0..=360.0).contains(&x),
+    )?;
+    check_finite("range-km", a.range_km, "a range between 1 and 20,000 km", |x| {
+        (1.0..=20_000.0).contains(&x)
+    })?;
     check_finite("apogee-km", a.apogee_km, "a positive apogee in km", |x| x > 0.0)?;
     check_finite("sample-s", Some(a.sample_s), "a positive interval in s", |x| x > 0.0)?;
     if a.apogee_km.is_some() && matches!(shape, Shape::MinEnergy) {
@@ -177,7 +218,9 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
     let (mode, flight): (&'static str, Flight) = if burnout_mode {
         let alt_m = a.burnout_alt_km.unwrap_or(0.0) * 1e3;
         let site = a.from.with_alt_m(alt_m).map_err(|e| e.to_string())?;
-        let beta = a.beta_kg_m2.or(missile.as_ref().map(|m| m.rv.ballistic_coefficient_kg_m2));
+        let beta = a
+            .beta_kg_m2
+            .or(missile.as_ref().map(|m| m.rv.ballistic_coefficient_kg_m2));
         match (a.burnout_speed_m_s, a.burnout_angle_deg) {
             (Some(v), Some(g)) => {
                 if a.to.is_some() && a.azimuth_deg.is_some() {
@@ -193,7 +236,12 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
                 ("burnout", fly_burnout(&earth, &b, &options).map_err(|e| e.to_string())?)
             }
             (Some(_), None) => return Err("--burnout-speed-m-s needs --burnout-angle-deg".into()),
-            (None, Some(_)) => return Err("--burnout-angle-deg needs --burnout-speed-m-s (or drop it to solve the minimum-energy burnout)".into()),
+            (None, Some(_)) => {
+                return Err(
+                    "--burnout-angle-deg needs --burnout-speed-m-s (or drop it to solve the minimum-energy burnout)"
+                        .into(),
+                );
+            }
             (None, None) => {
                 if !matches!(shape, Shape::MinEnergy) {
                     return Err("without a burnout speed, burnout mode solves the minimum-energy burnout: use --shape min-energy, or give --missile".into());
@@ -214,7 +262,12 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
         }
         match aim_point {
             Some(aim_pt) => {
-                let req = AimRequest { missile: m, launch: a.from, aim: aim_pt, shape };
+                let req = AimRequest {
+                    missile: m,
+                    launch: a.from,
+                    aim: aim_pt,
+                    shape,
+                };
                 let r = aim(&earth, &req, &options).map_err(|e| e.to_string())?;
                 kick = Some(r.controls.kick_angle_deg);
                 cutoff = r.controls.cutoff_time_s;
@@ -222,14 +275,24 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
             }
             None => {
                 if !matches!(shape, Shape::MinEnergy) {
-                    return Err(format!("--shape {} needs an aim point: --to or --range-km", shape.name()));
+                    return Err(format!(
+                        "--shape {} needs an aim point: --to or --range-km",
+                        shape.name()
+                    ));
                 }
                 // No aim point: the maximum range along the azimuth.
                 let far = direct(&earth, &a.from, azimuth, 19_000e3).map_err(|e| e.to_string())?.0;
-                let req = AimRequest { missile: m, launch: a.from, aim: far, shape };
+                let req = AimRequest {
+                    missile: m,
+                    launch: a.from,
+                    aim: far,
+                    shape,
+                };
                 match aim(&earth, &req, &options) {
                     Err(bulwark::flight::AimError::OutOfReach { max_range_km, .. }) => {
-                        let pt = direct(&earth, &a.from, azimuth, max_range_km * 1e3).map_err(|e| e.to_string())?.0;
+                        let pt = direct(&earth, &a.from, azimuth, max_range_km * 1e3)
+                            .map_err(|e| e.to_string())?
+                            .0;
                         let req = AimRequest { aim: pt, ..req };
                         let r = aim(&earth, &req, &options).map_err(|e| e.to_string())?;
                         kick = Some(r.controls.kick_angle_deg);
@@ -243,7 +306,9 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
         }
     };
     let s = &flight.summary;
-    let miss_km = aim_point.filter(|_| mode != "max-range").map(|p| inverse(&earth, &p, &s.impact).distance_m / 1e3);
+    let miss_km = aim_point
+        .filter(|_| mode != "max-range")
+        .map(|p| inverse(&earth, &p, &s.impact).distance_m / 1e3);
     let report = Report {
         bulwark_version: env!("CARGO_PKG_VERSION"),
         mode,
@@ -283,8 +348,14 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
         write_atomic(&dir.join("summary.json"), &(json.clone() + "\n"))?;
         write_atomic(&dir.join("trajectory.csv"), &trajectory_csv(&flight))?;
     }
-    let text = if a.json { json + "\n" } else { human_summary(&report, missile.as_ref()) };
-    std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    let text = if a.json {
+        json + "\n"
+    } else {
+        human_summary(&report, missile.as_ref())
+    };
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -327,8 +398,17 @@ fn human_summary(r: &Report, missile: Option<&Missile>) -> String {
         r.shape.map(|x| format!("  shape {x}")).unwrap_or_default()
     );
     let _ = writeln!(s, "  range            {:>10.1} km", r.range_km);
-    let _ = writeln!(s, "  flight time      {:>10.1} s ({:.1} min)", r.flight_time_s, r.flight_time_s / 60.0);
-    let _ = writeln!(s, "  apogee           {:>10.1} km at {:.0} s", r.apogee_km, r.apogee_time_s);
+    let _ = writeln!(
+        s,
+        "  flight time      {:>10.1} s ({:.1} min)",
+        r.flight_time_s,
+        r.flight_time_s / 60.0
+    );
+    let _ = writeln!(
+        s,
+        "  apogee           {:>10.1} km at {:.0} s",
+        r.apogee_km, r.apogee_time_s
+    );
     let _ = writeln!(
         s,
         "  burnout          {:>10.1} m/s at {:.1} s, {:.1} km, {:.2}°",
@@ -343,10 +423,13 @@ fn human_summary(r: &Report, missile: Option<&Missile>) -> String {
             let _ = writeln!(s, "  re-entry speed          n/a (apogee below 100 km)");
         }
     }
-    let _ = writeln!(s, "  impact           {:>10.4}, {:.4} at {:.0} m/s, {:.1}°", r.impact_lat_deg, r.impact_lon_deg, r.impact_speed_m_s, r.impact_angle_deg);
+    let _ = writeln!(
+        s,
+        "  impact           {:>10.4}, {:.4} at {:.0} m/s, {:.1}°",
+        r.impact_lat_deg, r.impact_lon_deg, r.impact_speed_m_s, r.impact_angle_deg
+    );
     if let Some(m) = r.miss_km {
         let _ = writeln!(s, "  miss             {:>10.3} km", m);
     }
     s
 }
-

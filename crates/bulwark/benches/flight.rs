@@ -10,8 +10,9 @@ use bulwark::flight::{BoostControls, BurnoutState, FlightOptions, fly_boosted, f
 
 fn burnout_flights(c: &mut Criterion) {
     let site = Geodetic::from_degrees(39.0, 125.7, 0.0).expect("valid site");
-    let cases: Vec<(f64, f64)> =
-        (0..10).flat_map(|i| (0..10).map(move |j| (1500.0 + 600.0 * i as f64, 15.0 + 6.0 * j as f64))).collect();
+    let cases: Vec<(f64, f64)> = (0..10)
+        .flat_map(|i| (0..10).map(move |j| (1500.0 + 600.0 * i as f64, 15.0 + 6.0 * j as f64)))
+        .collect();
     let mut g = c.benchmark_group("burnout_flight");
     g.throughput(Throughput::Elements(cases.len() as u64));
     for (name, earth, beta) in [
@@ -29,7 +30,10 @@ fn burnout_flights(c: &mut Criterion) {
                         azimuth_deg: 90.0,
                         ballistic_coefficient_kg_m2: beta,
                     };
-                    sum += fly_burnout(&earth, &s, &FlightOptions::default()).expect("flies").summary.range_km;
+                    sum += fly_burnout(&earth, &s, &FlightOptions::default())
+                        .expect("flies")
+                        .summary
+                        .range_km;
                 }
                 sum
             })
@@ -44,9 +48,18 @@ fn boosted_flight(c: &mut Criterion) {
     let mut g = c.benchmark_group("boosted_flight");
     for name in ["scud-b", "hwasong-14"] {
         let m = load_preset(name).expect("bundled preset");
-        let controls = BoostControls { azimuth_deg: 90.0, kick_angle_deg: 5.0, cutoff_time_s: None };
+        let controls = BoostControls {
+            azimuth_deg: 90.0,
+            kick_angle_deg: 5.0,
+            cutoff_time_s: None,
+        };
         g.bench_function(name, |b| {
-            b.iter(|| fly_boosted(&earth, &m, &site, &controls, &FlightOptions::default()).expect("flies").summary.range_km)
+            b.iter(|| {
+                fly_boosted(&earth, &m, &site, &controls, &FlightOptions::default())
+                    .expect("flies")
+                    .summary
+                    .range_km
+            })
         });
     }
     g.finish();

@@ -14,7 +14,11 @@ use bulwark::flight::{BurnoutState, FlightOptions, fly_burnout};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |name: &str, default: f64| -> f64 {
-        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
     };
     let rtol = arg("--rtol", 1e-9);
     let repeat = arg("--repeat", 5.0) as usize;
@@ -25,10 +29,21 @@ fn main() {
     let cases: Vec<(f64, f64)> = (0..40)
         .flat_map(|i| (0..25).map(move |j| (1000.0 + i as f64 * 6500.0 / 39.0, 10.0 + j as f64 * 70.0 / 24.0)))
         .collect();
-    let options = FlightOptions { rtol, ..Default::default() };
+    let options = FlightOptions {
+        rtol,
+        ..Default::default()
+    };
     let fly = |v: f64, g: f64| {
-        let b = BurnoutState { site, speed_m_s: v, flight_path_angle_deg: g, azimuth_deg: 90.0, ballistic_coefficient_kg_m2: None };
-        fly_burnout(&earth, &b, &options).expect("vacuum flights succeed").summary
+        let b = BurnoutState {
+            site,
+            speed_m_s: v,
+            flight_path_angle_deg: g,
+            azimuth_deg: 90.0,
+            ballistic_coefficient_kg_m2: None,
+        };
+        fly_burnout(&earth, &b, &options)
+            .expect("vacuum flights succeed")
+            .summary
     };
     let mut best = f64::INFINITY;
     for _ in 0..repeat {

@@ -3,6 +3,7 @@
 //! `val_*` tests compare with a closed-form or published value, cited in the test;
 //! `regress_*` tests pin Bulwark's own earlier output.
 
+mod aiming;
 mod common;
 mod geodesics;
 mod presets;

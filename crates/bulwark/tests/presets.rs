@@ -35,7 +35,12 @@ fn launch() -> Geodetic {
 fn max_range_km(m: &Missile) -> f64 {
     let earth = EarthModel::spherical();
     let far = direct(&earth, &launch(), 90.0, 19_500e3).unwrap().0;
-    let req = AimRequest { missile: m, launch: launch(), aim: far, shape: Shape::MinEnergy };
+    let req = AimRequest {
+        missile: m,
+        launch: launch(),
+        aim: far,
+        shape: Shape::MinEnergy,
+    };
     match aim(&earth, &req, &FlightOptions::default()) {
         Err(bulwark::flight::AimError::OutOfReach { max_range_km, .. }) => max_range_km,
         other => panic!("{}: expected the aim point to be out of reach, got {other:?}", m.name),
@@ -49,7 +54,10 @@ fn every_required_preset_is_bundled_loads_and_cites_sources() {
         assert!(names.contains(&n), "missing preset {n}");
         let m = load_preset(n).unwrap();
         assert_eq!(m.name, n);
-        assert!(!m.sources.is_empty() && !m.range_source.is_empty() && !m.note.is_empty(), "{n} lacks citations");
+        assert!(
+            !m.sources.is_empty() && !m.range_source.is_empty() && !m.note.is_empty(),
+            "{n} lacks citations"
+        );
     }
 }
 
@@ -93,7 +101,12 @@ fn val_lofted_2017_tests_and_their_standard_ranges_within_10_percent() {
         for t in &preset.flight_tests {
             let m = preset.with_payload_kg(t.payload_kg);
             let to = direct(&earth, &launch(), 90.0, t.downrange_km * 1e3).unwrap().0;
-            let req = AimRequest { missile: &m, launch: launch(), aim: to, shape: Shape::Lofted { apogee_km: None } };
+            let req = AimRequest {
+                missile: &m,
+                launch: launch(),
+                aim: to,
+                shape: Shape::Lofted { apogee_km: None },
+            };
             let f = aim(&earth, &req, &FlightOptions::default()).unwrap();
             let s = &f.flight.summary;
             let what = format!(
@@ -108,8 +121,15 @@ fn val_lofted_2017_tests_and_their_standard_ranges_within_10_percent() {
             assert!(rel(s.apogee_km, t.apogee_km) < 0.10, "{what}");
             assert!(rel(s.flight_time_s, t.flight_time_s) < 0.10, "{what}");
             let r = max_range_km(&m);
-            assert!(rel(r, t.standard_range_km) < 0.10, "{what}; standard range {r:.0} vs {:.0}", t.standard_range_km);
-            eprintln!("{what}; standard range {r:.0} km (published {:.0})", t.standard_range_km);
+            assert!(
+                rel(r, t.standard_range_km) < 0.10,
+                "{what}; standard range {r:.0} vs {:.0}",
+                t.standard_range_km
+            );
+            eprintln!(
+                "{what}; standard range {r:.0} km (published {:.0})",
+                t.standard_range_km
+            );
             tests += 1;
         }
     }

@@ -33,7 +33,9 @@ fn val_vacuum_flight_matches_kepler_ellipse_to_1e6() {
         let v = 1000.0 + 500.0 * i as f64;
         for j in 0..15 {
             let g = 10.0 + 5.0 * j as f64;
-            let f = fly_burnout(&earth, &burnout(v, g, 37.0 * j as f64), &FlightOptions::default()).unwrap().summary;
+            let f = fly_burnout(&earth, &burnout(v, g, 37.0 * j as f64), &FlightOptions::default())
+                .unwrap()
+                .summary;
             let k = kepler_arc(MU, R, v, g.to_radians(), R).unwrap();
             let e = [
                 rel(f.range_km * 1e3, R * k.range_angle_rad),
@@ -91,7 +93,9 @@ fn bad_burnout_input_is_refused() {
         (burnout(3000.0, 95.0, 0.0), "burnout angle 95"),
         (burnout(3000.0, 45.0, f64::INFINITY), "azimuth inf"),
     ] {
-        let e = fly_burnout(&earth, &b, &FlightOptions::default()).unwrap_err().to_string();
+        let e = fly_burnout(&earth, &b, &FlightOptions::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(needle), "{e}");
     }
 }

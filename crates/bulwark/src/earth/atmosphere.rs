@@ -390,11 +390,7 @@ fn upper_t_p_rho(z_m: f64) -> (f64, f64, f64) {
     let (i, f) = upper_interval(z_m);
     let (a, b) = (&UPPER[i], &UPPER[i + 1]);
     let t = a.t_k + f.min(1.0) * (b.t_k - a.t_k);
-    (
-        t,
-        log_lerp(a.p_pa, b.p_pa, f),
-        log_lerp(a.rho_kg_m3, b.rho_kg_m3, f),
-    )
+    (t, log_lerp(a.p_pa, b.p_pa, f), log_lerp(a.rho_kg_m3, b.rho_kg_m3, f))
 }
 
 #[cfg(test)]
@@ -443,11 +439,7 @@ mod tests {
     #[test]
     fn five_km_geometric_is_255_676_k_and_54_048_pa() {
         let s = ATM.state(5_000.0);
-        assert!(
-            (s.temperature_k - 255.676).abs() < 1e-3,
-            "{}",
-            s.temperature_k
-        );
+        assert!((s.temperature_k - 255.676).abs() < 1e-3, "{}", s.temperature_k);
         assert!((s.pressure_pa - 54_048.0).abs() < 1.0, "{}", s.pressure_pa);
     }
 
@@ -495,19 +487,9 @@ mod tests {
         // And just either side of the seam, through the public interface.
         let below = ATM.state(TABLE_START_M - 1e-6);
         let above = ATM.state(TABLE_START_M);
-        assert_rel(
-            "rho across 86 km",
-            below.density_kg_m3,
-            above.density_kg_m3,
-            1e-3,
-        );
+        assert_rel("rho across 86 km", below.density_kg_m3, above.density_kg_m3, 1e-3);
         assert_rel("P across 86 km", below.pressure_pa, above.pressure_pa, 1e-3);
-        assert_rel(
-            "T across 86 km",
-            below.temperature_k,
-            above.temperature_k,
-            1e-3,
-        );
+        assert_rel("T across 86 km", below.temperature_k, above.temperature_k, 1e-3);
     }
 
     /// Source: USSA-1976 Table I (geometric altitude), values typed here independently of
@@ -544,10 +526,7 @@ mod tests {
         ];
         for (z_km, rho) in rows {
             let got = ATM.density_kg_m3(z_km * 1_000.0);
-            assert!(
-                got >= rho,
-                "log-linear should run high at {z_km} km: {got:e} < {rho:e}"
-            );
+            assert!(got >= rho, "log-linear should run high at {z_km} km: {got:e} < {rho:e}");
             assert_rel(&format!("rho at {z_km} km"), got, rho, 0.05);
         }
     }
@@ -557,10 +536,7 @@ mod tests {
         let mut prev = ATM.density_kg_m3(-5_000.0);
         for km in 0..=1_000 {
             let rho = ATM.density_kg_m3(f64::from(km) * 1_000.0);
-            assert!(
-                rho < prev,
-                "density not decreasing at {km} km: {rho:e} >= {prev:e}"
-            );
+            assert!(rho < prev, "density not decreasing at {km} km: {rho:e} >= {prev:e}");
             prev = rho;
         }
     }
@@ -580,12 +556,7 @@ mod tests {
             3.561e-15 * (-500_000.0 / h_rho_m).exp(),
             1e-9,
         );
-        assert_rel(
-            "P 1500 km",
-            s.pressure_pa,
-            7.5138e-9 * (-500_000.0 / h_p_m).exp(),
-            1e-9,
-        );
+        assert_rel("P 1500 km", s.pressure_pa, 7.5138e-9 * (-500_000.0 / h_p_m).exp(), 1e-9);
         assert_eq!(s.temperature_k, 1000.0);
     }
 
@@ -594,20 +565,11 @@ mod tests {
         for step in 0..=30_050 {
             let z = -5_000.0 + f64::from(step) * 100.0;
             let s = ATM.state(z);
-            for v in [
-                s.temperature_k,
-                s.pressure_pa,
-                s.density_kg_m3,
-                s.speed_of_sound_m_s,
-            ] {
+            for v in [s.temperature_k, s.pressure_pa, s.density_kg_m3, s.speed_of_sound_m_s] {
                 assert!(v.is_finite() && v >= 0.0, "bad value {v} at {z} m: {s:?}");
             }
             assert!(s.speed_of_sound_m_s > 0.0, "zero speed of sound at {z} m");
-            assert_eq!(
-                ATM.density_kg_m3(z),
-                s.density_kg_m3,
-                "fast path differs at {z} m"
-            );
+            assert_eq!(ATM.density_kg_m3(z), s.density_kg_m3, "fast path differs at {z} m");
         }
     }
 
@@ -646,10 +608,7 @@ mod tests {
     #[test]
     fn no_atmosphere_is_vacuum_with_unit_speed_of_sound() {
         let s = NoAtmosphere.state(0.0);
-        assert_eq!(
-            (s.density_kg_m3, s.pressure_pa, s.temperature_k),
-            (0.0, 0.0, 0.0)
-        );
+        assert_eq!((s.density_kg_m3, s.pressure_pa, s.temperature_k), (0.0, 0.0, 0.0));
         assert_eq!(s.speed_of_sound_m_s, 1.0);
         assert_eq!(NoAtmosphere.density_kg_m3(f64::NAN), 0.0);
     }

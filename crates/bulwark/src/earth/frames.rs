@@ -165,7 +165,11 @@ impl Enu {
         let v = self.0;
         let range_m = v.norm();
         let az = v.x.atan2(v.y).rem_euclid(std::f64::consts::TAU);
-        let el = if range_m > 0.0 { (v.z / range_m).clamp(-1.0, 1.0).asin() } else { 0.0 };
+        let el = if range_m > 0.0 {
+            (v.z / range_m).clamp(-1.0, 1.0).asin()
+        } else {
+            0.0
+        };
         (az, el, range_m)
     }
 }

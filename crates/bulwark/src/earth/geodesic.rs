@@ -30,7 +30,9 @@ fn geodesic_for(earth: &EarthModel) -> Geodesic {
         Shape::Ellipsoid {
             semi_major_axis_m,
             flattening,
-        } if semi_major_axis_m == crate::earth::wgs84::SEMI_MAJOR_AXIS_M && flattening == crate::earth::wgs84::FLATTENING => {
+        } if semi_major_axis_m == crate::earth::wgs84::SEMI_MAJOR_AXIS_M
+            && flattening == crate::earth::wgs84::FLATTENING =>
+        {
             *WGS84
         }
         Shape::Ellipsoid {
@@ -132,7 +134,11 @@ mod tests {
     fn great_circle_agrees_with_karney_on_the_sphere() {
         let earth = EarthModel::vacuum();
         let g = Geodesic::new(6_371_000.0, 0.0);
-        for (a, b) in [((10.0, 20.0), (-35.0, 150.0)), ((89.0, 0.0), (-89.5, 179.0)), ((0.0, 0.0), (0.001, 0.001))] {
+        for (a, b) in [
+            ((10.0, 20.0), (-35.0, 150.0)),
+            ((89.0, 0.0), (-89.5, 179.0)),
+            ((0.0, 0.0), (0.001, 0.001)),
+        ] {
             let pa = Geodetic::from_degrees(a.0, a.1, 0.0).unwrap();
             let pb = Geodetic::from_degrees(b.0, b.1, 0.0).unwrap();
             let l = inverse(&earth, &pa, &pb);

@@ -303,11 +303,11 @@ mod tests {
     /// NIMA TR8350.2 derived constants: b = 6,356,752.3142 m, e² = 0.00669437999.
     #[test]
     fn wgs84_derived_constants_match_tr8350() {
-        assert!((wgs84::SEMI_MINOR_AXIS_M - 6_356_752.3142).abs() < 1e-4);
+        assert!((wgs84::SEMI_MINOR_AXIS_M - 6_356_752.314_2).abs() < 1e-4);
         assert!((wgs84::ECCENTRICITY_SQUARED - 0.006_694_379_99).abs() < 1e-11);
         let earth = EarthModel::wgs84();
         let pole = earth.to_ecef(&Geodetic::from_degrees(90.0, 0.0, 0.0).unwrap());
-        assert!((pole.0.z - 6_356_752.3142).abs() < 1e-4);
+        assert!((pole.0.z - 6_356_752.314_2).abs() < 1e-4);
     }
 
     #[test]

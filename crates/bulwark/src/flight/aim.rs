@@ -69,7 +69,9 @@ impl Shape {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum AimError {
     /// The aim point lies beyond the missile's maximum range.
-    #[error("the aim point is {range_km:.0} km away, beyond the {missile}'s maximum range of {max_range_km:.0} km on this earth")]
+    #[error(
+        "the aim point is {range_km:.0} km away, beyond the maximum range of the {missile}: {max_range_km:.0} km on this earth"
+    )]
     OutOfReach {
         /// Missile name.
         missile: String,
@@ -79,7 +81,9 @@ pub enum AimError {
         max_range_km: f64,
     },
     /// The aim point is closer than the shortest range the shape allows.
-    #[error("the aim point is {range_km:.0} km away, closer than the shortest {shape} range of the {missile} ({min_range_km:.0} km)")]
+    #[error(
+        "the aim point is {range_km:.0} km away, closer than the shortest {shape} range of the {missile} ({min_range_km:.0} km)"
+    )]
     TooClose {
         /// Missile name.
         missile: String,
@@ -153,9 +157,16 @@ struct Shot {
 
 impl Ctx<'_> {
     fn shot(&self, azimuth_deg: f64, kick_deg: f64, cutoff_s: f64) -> Result<Shot, AimError> {
-        let c = BoostControls { azimuth_deg, kick_angle_deg: kick_deg, cutoff_time_s: Some(cutoff_s) };
+        let c = BoostControls {
+            azimuth_deg,
+            kick_angle_deg: kick_deg,
+            cutoff_time_s: Some(cutoff_s),
+        };
         let f = fly_boosted(self.earth, self.missile, &self.launch, &c, &self.opts)?;
-        Ok(Shot { range_km: f.summary.range_km, apogee_km: f.summary.apogee_km })
+        Ok(Shot {
+            range_km: f.summary.range_km,
+            apogee_km: f.summary.apogee_km,
+        })
     }
 
     /// The range-maximising kick for a cut-off time: a coarse scan then golden-section search.
@@ -228,7 +239,15 @@ impl Ctx<'_> {
 }
 
 /// Illinois root finding of a monotone `f` on [a, b] with f(a), f(b) of opposite signs.
-fn illinois(mut f: impl FnMut(f64) -> Result<f64, AimError>, mut a: f64, mut b: f64, mut fa: f64, mut fb: f64, tol_x: f64, tol_f: f64) -> Result<f64, AimError> {
+fn illinois(
+    mut f: impl FnMut(f64) -> Result<f64, AimError>,
+    mut a: f64,
+    mut b: f64,
+    mut fa: f64,
+    mut fb: f64,
+    tol_x: f64,
+    tol_f: f64,
+) -> Result<f64, AimError> {
     let mut side = 0;
     let mut c = b;
     for _ in 0..80 {
@@ -273,21 +292,33 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
     let line = inverse(earth, &req.launch, &req.aim);
     let target_km = line.distance_m / 1e3;
     if target_km < 1.0 {
-        return Err(AimError::Invalid(format!("the aim point is {:.3} km from the launch point: too close to aim at", target_km)));
+        return Err(AimError::Invalid(format!(
+            "the aim point is {:.3} km from the launch point: too close to aim at",
+            target_km
+        )));
     }
     let ctx = Ctx {
         earth,
         missile: m,
         launch: req.launch,
         aim_alt_m: req.aim.alt_m(),
-        opts: FlightOptions { rtol: AIM_RTOL, sample_interval_s: None, impact_alt_m: req.aim.alt_m(), ..*options },
+        opts: FlightOptions {
+            rtol: AIM_RTOL,
+            sample_interval_s: None,
+            impact_alt_m: req.aim.alt_m(),
+            ..*options
+        },
     };
     let _ = ctx.aim_alt_m;
     let az0 = line.azimuth_start_deg;
     let full = m.total_burn_time_s();
     let (kick_full, shot_full) = ctx.best_kick(az0, full)?;
     if target_km > shot_full.range_km * 1.0005 {
-        return Err(AimError::OutOfReach { missile: m.display_name.clone(), range_km: target_km, max_range_km: shot_full.range_km });
+        return Err(AimError::OutOfReach {
+            missile: m.display_name.clone(),
+            range_km: target_km,
+            max_range_km: shot_full.range_km,
+        });
     }
     let t_min = m.pitch.vertical_rise_s + m.pitch.pitch_over_duration_s + 1.0;
     // Minimum-energy cut-off for the range: the earliest cut-off whose best kick reaches it.
@@ -324,7 +355,11 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         }
         Shape::Lofted { apogee_km: None } | Shape::Depressed { apogee_km: None } => {
             let lofted = matches!(req.shape, Shape::Lofted { .. });
-            let (lo, hi) = if lofted { (KICK_MIN_DEG, kick_full) } else { (kick_full, KICK_MAX_DEG) };
+            let (lo, hi) = if lofted {
+                (KICK_MIN_DEG, kick_full)
+            } else {
+                (kick_full, KICK_MAX_DEG)
+            };
             let edge = ctx.shot(az0, if lofted { lo } else { hi }, full)?;
             if edge.range_km > target_km {
                 return Err(AimError::TooClose {
@@ -340,17 +375,27 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         Shape::Lofted { apogee_km: Some(want) } | Shape::Depressed { apogee_km: Some(want) } => {
             let lofted = matches!(req.shape, Shape::Lofted { .. });
             if !(want.is_finite() && want > 0.0) {
-                return Err(AimError::Invalid(format!("apogee {want} km must be a positive number of km")));
+                return Err(AimError::Invalid(format!(
+                    "apogee {want} km must be a positive number of km"
+                )));
             }
             let (tc_me, k_me, s_me) = min_energy(&ctx)?;
             // Along the family "range = target", apogee grows with cut-off on the steep side and
             // falls with it on the shallow side.
             let side = |tc: f64| -> Result<(f64, Shot), AimError> {
                 let (kb, _) = ctx.best_kick(az0, tc)?;
-                if lofted { ctx.kick_for_range(az0, tc, target_km, KICK_MIN_DEG, kb) } else { ctx.kick_for_range(az0, tc, target_km, kb, KICK_MAX_DEG) }
+                if lofted {
+                    ctx.kick_for_range(az0, tc, target_km, KICK_MIN_DEG, kb)
+                } else {
+                    ctx.kick_for_range(az0, tc, target_km, kb, KICK_MAX_DEG)
+                }
             };
             let (_, s_full) = side(full)?;
-            let (lo_a, hi_a) = if lofted { (s_me.apogee_km, s_full.apogee_km) } else { (s_full.apogee_km, s_me.apogee_km) };
+            let (lo_a, hi_a) = if lofted {
+                (s_me.apogee_km, s_full.apogee_km)
+            } else {
+                (s_full.apogee_km, s_me.apogee_km)
+            };
             if want < lo_a || want > hi_a {
                 let hint = if lofted && want < s_me.apogee_km {
                     " (below the minimum-energy apogee: use --shape depressed)"
@@ -391,7 +436,10 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         let f = fly_boosted(earth, m, &req.launch, c, o)?;
         Ok((offset_m(earth, &req.aim, &f.summary.impact), f))
     };
-    let final_opts = FlightOptions { impact_alt_m: req.aim.alt_m(), ..*options };
+    let final_opts = FlightOptions {
+        impact_alt_m: req.aim.alt_m(),
+        ..*options
+    };
     let du = if polish_cutoff { 0.01 } else { 1e-3 };
     let mut best: Option<(f64, BoostControls)> = None;
     for _ in 0..10 {
@@ -406,7 +454,10 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         }
         let (ea, _) = miss_of(&controls_of(az + 1e-3, u), &final_opts)?;
         let (eu, _) = miss_of(&controls_of(az, u + du), &final_opts)?;
-        let j = [[(ea.0 - e0.0) / 1e-3, (eu.0 - e0.0) / du], [(ea.1 - e0.1) / 1e-3, (eu.1 - e0.1) / du]];
+        let j = [
+            [(ea.0 - e0.0) / 1e-3, (eu.0 - e0.0) / du],
+            [(ea.1 - e0.1) / 1e-3, (eu.1 - e0.1) / du],
+        ];
         let det = j[0][0] * j[1][1] - j[0][1] * j[1][0];
         if !det.is_finite() || det.abs() < 1e-12 {
             break;
@@ -414,7 +465,11 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         let d_az = -(j[1][1] * e0.0 - j[0][1] * e0.1) / det;
         let d_u = -(-j[1][0] * e0.0 + j[0][0] * e0.1) / det;
         az += d_az.clamp(-5.0, 5.0);
-        u += if polish_cutoff { d_u.clamp(-20.0, 20.0) } else { d_u.clamp(-2.0, 2.0) };
+        u += if polish_cutoff {
+            d_u.clamp(-20.0, 20.0)
+        } else {
+            d_u.clamp(-2.0, 2.0)
+        };
         if !polish_cutoff {
             u = u.clamp(KICK_MIN_DEG, KICK_MAX_DEG);
         }
@@ -428,7 +483,11 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
     if miss_km > 1.0 {
         return Err(AimError::NoConvergence { miss_km });
     }
-    Ok(AimedFlight { flight, controls, miss_km })
+    Ok(AimedFlight {
+        flight,
+        controls,
+        miss_km,
+    })
 }
 
 /// The minimum burnout speed (m/s) and its flight-path angle (degrees) that carry a burnout
@@ -443,11 +502,22 @@ pub fn minimum_energy_burnout_for_range(
     options: &FlightOptions,
 ) -> Result<(f64, f64, Flight), AimError> {
     if !(range_km.is_finite() && range_km > 0.0 && range_km < 20_000.0) {
-        return Err(AimError::Invalid(format!("range {range_km} km must lie between 0 and 20,000 km")));
+        return Err(AimError::Invalid(format!(
+            "range {range_km} km must lie between 0 and 20,000 km"
+        )));
     }
-    let opts = FlightOptions { sample_interval_s: None, ..*options };
+    let opts = FlightOptions {
+        sample_interval_s: None,
+        ..*options
+    };
     let range_at = |v: f64, g: f64| -> Result<f64, AimError> {
-        let b = BurnoutState { site: *site, speed_m_s: v, flight_path_angle_deg: g, azimuth_deg, ballistic_coefficient_kg_m2 };
+        let b = BurnoutState {
+            site: *site,
+            speed_m_s: v,
+            flight_path_angle_deg: g,
+            azimuth_deg,
+            ballistic_coefficient_kg_m2,
+        };
         match fly_burnout(earth, &b, &opts) {
             Ok(f) => Ok(f.summary.range_km),
             Err(FlightError::NoImpact { .. }) => Ok(f64::INFINITY),
@@ -495,9 +565,17 @@ pub fn minimum_energy_burnout_for_range(
     }
     let (g, v) = if f1 < f2 { (x1, f1) } else { (x2, f2) };
     if !v.is_finite() {
-        return Err(AimError::Invalid(format!("no ballistic burnout below 11 km/s reaches {range_km} km")));
+        return Err(AimError::Invalid(format!(
+            "no ballistic burnout below 11 km/s reaches {range_km} km"
+        )));
     }
-    let b = BurnoutState { site: *site, speed_m_s: v, flight_path_angle_deg: g, azimuth_deg, ballistic_coefficient_kg_m2 };
+    let b = BurnoutState {
+        site: *site,
+        speed_m_s: v,
+        flight_path_angle_deg: g,
+        azimuth_deg,
+        ballistic_coefficient_kg_m2,
+    };
     let f = fly_burnout(earth, &b, options)?;
     Ok((v, g, f))
 }

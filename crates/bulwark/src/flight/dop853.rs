@@ -45,7 +45,9 @@ impl Default for IntegratorConfig {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum IntegrationError {
     /// The step size fell below the resolution of time.
-    #[error("the step size collapsed to {step_s:e} s at t = {t_s:.6} s (the equations are too stiff or singular there)")]
+    #[error(
+        "the step size collapsed to {step_s:e} s at t = {t_s:.6} s (the equations are too stiff or singular there)"
+    )]
     StepSizeCollapse {
         /// Time (s).
         t_s: f64,
@@ -125,7 +127,14 @@ where
 {
     /// A stepper from `(t0, y0)` towards `t_end` (which may lie behind `t0`), with relative
     /// tolerance `config.rtol` and absolute tolerance `config.rtol · scale_i` per component.
-    pub fn new(mut f: F, t0: f64, y0: V<N>, t_end: f64, scale: V<N>, config: &IntegratorConfig) -> Result<Self, IntegrationError> {
+    pub fn new(
+        mut f: F,
+        t0: f64,
+        y0: V<N>,
+        t_end: f64,
+        scale: V<N>,
+        config: &IntegratorConfig,
+    ) -> Result<Self, IntegrationError> {
         if !(t0.is_finite() && t_end.is_finite() && y0.iter().all(|v| v.is_finite())) {
             return Err(IntegrationError::NonFinite { t_s: t0 });
         }
@@ -197,14 +206,22 @@ where
         let sc = self.atol + self.y.abs() * self.rtol;
         let dnf = weighted_rms(&self.k1, &sc);
         let dny = weighted_rms(&self.y, &sc);
-        let mut h = if dnf <= 1e-10 || dny <= 1e-10 { 1e-6 } else { (dny / dnf).sqrt() * 0.01 };
+        let mut h = if dnf <= 1e-10 || dny <= 1e-10 {
+            1e-6
+        } else {
+            (dny / dnf).sqrt() * 0.01
+        };
         h = h.min(self.max_step_s).min(span);
         let y1 = self.y + self.k1 * (h * dir);
         let f1 = (self.f)(self.t + h * dir, &y1);
         self.evals += 1;
         let der2 = weighted_rms(&(f1 - self.k1), &sc).sqrt() / h;
         let der12 = der2.max(dnf.sqrt());
-        let h1 = if der12 <= 1e-15 { (h * 1e-3).max(1e-6) } else { (0.01 / der12).powf(1.0 / 8.0) };
+        let h1 = if der12 <= 1e-15 {
+            (h * 1e-3).max(1e-6)
+        } else {
+            (0.01 / der12).powf(1.0 / 8.0)
+        };
         (100.0 * h).min(h1).min(self.max_step_s).min(span) * dir
     }
 
@@ -217,7 +234,10 @@ where
         let dir = self.direction();
         loop {
             if self.steps >= self.max_steps {
-                return Err(IntegrationError::TooManySteps { t_s: self.t, steps: self.steps });
+                return Err(IntegrationError::TooManySteps {
+                    t_s: self.t,
+                    steps: self.steps,
+                });
             }
             self.steps += 1;
             let mut h = self.h;
@@ -227,7 +247,10 @@ where
                 last = true;
             }
             if h.abs() <= 1e-13 * self.t.abs().max(1.0) && !last {
-                return Err(IntegrationError::StepSizeCollapse { t_s: self.t, step_s: h.abs() });
+                return Err(IntegrationError::StepSizeCollapse {
+                    t_s: self.t,
+                    step_s: h.abs(),
+                });
             }
             let (t, y, k1) = (self.t, self.y, self.k1);
             let f = &mut self.f;
@@ -237,15 +260,28 @@ where
             let k5 = f(t + C5 * h, &(y + (k1 * A51 + k3 * A53 + k4 * A54) * h));
             let k6 = f(t + C6 * h, &(y + (k1 * A61 + k4 * A64 + k5 * A65) * h));
             let k7 = f(t + C7 * h, &(y + (k1 * A71 + k4 * A74 + k5 * A75 + k6 * A76) * h));
-            let k8 = f(t + C8 * h, &(y + (k1 * A81 + k4 * A84 + k5 * A85 + k6 * A86 + k7 * A87) * h));
-            let k9 = f(t + C9 * h, &(y + (k1 * A91 + k4 * A94 + k5 * A95 + k6 * A96 + k7 * A97 + k8 * A98) * h));
+            let k8 = f(
+                t + C8 * h,
+                &(y + (k1 * A81 + k4 * A84 + k5 * A85 + k6 * A86 + k7 * A87) * h),
+            );
+            let k9 = f(
+                t + C9 * h,
+                &(y + (k1 * A91 + k4 * A94 + k5 * A95 + k6 * A96 + k7 * A97 + k8 * A98) * h),
+            );
             let k10 = f(
                 t + C10 * h,
                 &(y + (k1 * A101 + k4 * A104 + k5 * A105 + k6 * A106 + k7 * A107 + k8 * A108 + k9 * A109) * h),
             );
             let k11 = f(
                 t + C11 * h,
-                &(y + (k1 * A111 + k4 * A114 + k5 * A115 + k6 * A116 + k7 * A117 + k8 * A118 + k9 * A119 + k10 * A1110)
+                &(y + (k1 * A111
+                    + k4 * A114
+                    + k5 * A115
+                    + k6 * A116
+                    + k7 * A117
+                    + k8 * A118
+                    + k9 * A119
+                    + k10 * A1110)
                     * h),
             );
             let t_new = if last { self.t_end } else { t + h };
@@ -281,7 +317,13 @@ where
             for i in 0..N {
                 let sc = self.atol[i] + self.rtol * y[i].abs().max(y_new[i].abs());
                 let e3 = incr[i] - BHH1 * k1[i] - BHH2 * k9[i] - BHH3 * k12[i];
-                let e5 = ER1 * k1[i] + ER6 * k6[i] + ER7 * k7[i] + ER8 * k8[i] + ER9 * k9[i] + ER10 * k10[i] + ER11 * k11[i]
+                let e5 = ER1 * k1[i]
+                    + ER6 * k6[i]
+                    + ER7 * k7[i]
+                    + ER8 * k8[i]
+                    + ER9 * k9[i]
+                    + ER10 * k10[i]
+                    + ER11 * k11[i]
                     + ER12 * k12[i];
                 err3 += (e3 / sc) * (e3 / sc);
                 err5 += (e5 / sc) * (e5 / sc);
@@ -339,8 +381,9 @@ where
         if last.dense.is_none() {
             let f = &mut self.f;
             let (t0, h, y0) = (last.t_old, last.h, last.y_old);
-            let (k1, k6, k7, k8, k9, k10, k11, k12, k13) =
-                (last.k1, last.k6, last.k7, last.k8, last.k9, last.k10, last.k11, last.k12, last.k13);
+            let (k1, k6, k7, k8, k9, k10, k11, k12, k13) = (
+                last.k1, last.k6, last.k7, last.k8, last.k9, last.k10, last.k11, last.k12, last.k13,
+            );
             let y1 = self.y;
             let ydiff = y1 - y0;
             let bspl = k1 * h - ydiff;
@@ -351,17 +394,38 @@ where
             let mut r8 = k1 * D71 + k6 * D76 + k7 * D77 + k8 * D78 + k9 * D79 + k10 * D710 + k11 * D711 + k12 * D712;
             let k14 = f(
                 t0 + C14 * h,
-                &(y0 + (k1 * A141 + k7 * A147 + k8 * A148 + k9 * A149 + k10 * A1410 + k11 * A1411 + k12 * A1412 + k13 * A1413)
+                &(y0 + (k1 * A141
+                    + k7 * A147
+                    + k8 * A148
+                    + k9 * A149
+                    + k10 * A1410
+                    + k11 * A1411
+                    + k12 * A1412
+                    + k13 * A1413)
                     * h),
             );
             let k15 = f(
                 t0 + C15 * h,
-                &(y0 + (k1 * A151 + k6 * A156 + k7 * A157 + k8 * A158 + k11 * A1511 + k12 * A1512 + k13 * A1513 + k14 * A1514)
+                &(y0 + (k1 * A151
+                    + k6 * A156
+                    + k7 * A157
+                    + k8 * A158
+                    + k11 * A1511
+                    + k12 * A1512
+                    + k13 * A1513
+                    + k14 * A1514)
                     * h),
             );
             let k16 = f(
                 t0 + C16 * h,
-                &(y0 + (k1 * A161 + k6 * A166 + k7 * A167 + k8 * A168 + k9 * A169 + k13 * A1613 + k14 * A1614 + k15 * A1615)
+                &(y0 + (k1 * A161
+                    + k6 * A166
+                    + k7 * A167
+                    + k8 * A168
+                    + k9 * A169
+                    + k13 * A1613
+                    + k14 * A1614
+                    + k15 * A1615)
                     * h),
             );
             self.evals += 3;
@@ -406,10 +470,20 @@ mod tests {
     /// global error stays near the tolerance.
     #[test]
     fn harmonic_oscillator_matches_cosine_over_ten_periods() {
-        let cfg = IntegratorConfig { rtol: 1e-12, ..Default::default() };
+        let cfg = IntegratorConfig {
+            rtol: 1e-12,
+            ..Default::default()
+        };
         let t_end = 20.0 * std::f64::consts::PI;
-        let mut s = Dop853::new(|_t, y: &Vector2<f64>| Vector2::new(y[1], -y[0]), 0.0, Vector2::new(1.0, 0.0), t_end, Vector2::new(1.0, 1.0), &cfg)
-            .unwrap();
+        let mut s = Dop853::new(
+            |_t, y: &Vector2<f64>| Vector2::new(y[1], -y[0]),
+            0.0,
+            Vector2::new(1.0, 0.0),
+            t_end,
+            Vector2::new(1.0, 1.0),
+            &cfg,
+        )
+        .unwrap();
         let mut worst_dense = 0.0f64;
         while s.step().unwrap() {
             let (t0, t1) = (s.last_step_start(), s.t());
@@ -426,9 +500,20 @@ mod tests {
     #[test]
     fn convergence_order_is_eight_on_exponential_growth() {
         let run = |h: f64| {
-            let cfg = IntegratorConfig { rtol: 1.0, max_step_s: h, ..Default::default() };
-            let mut s = Dop853::new(|_t, y: &SVector<f64, 1>| *y, 0.0, SVector::<f64, 1>::new(1.0), 1.0, SVector::<f64, 1>::new(1e9), &cfg)
-                .unwrap();
+            let cfg = IntegratorConfig {
+                rtol: 1.0,
+                max_step_s: h,
+                ..Default::default()
+            };
+            let mut s = Dop853::new(
+                |_t, y: &SVector<f64, 1>| *y,
+                0.0,
+                SVector::<f64, 1>::new(1.0),
+                1.0,
+                SVector::<f64, 1>::new(1e9),
+                &cfg,
+            )
+            .unwrap();
             while s.step().unwrap() {}
             (s.y()[0] - 1f64.exp()).abs()
         };
@@ -440,7 +525,14 @@ mod tests {
     #[test]
     fn non_finite_start_is_an_error_not_a_panic() {
         let cfg = IntegratorConfig::default();
-        let r = Dop853::new(|_t, y: &Vector2<f64>| *y, 0.0, Vector2::new(f64::NAN, 0.0), 1.0, Vector2::new(1.0, 1.0), &cfg);
+        let r = Dop853::new(
+            |_t, y: &Vector2<f64>| *y,
+            0.0,
+            Vector2::new(f64::NAN, 0.0),
+            1.0,
+            Vector2::new(1.0, 1.0),
+            &cfg,
+        );
         assert!(matches!(r, Err(IntegrationError::NonFinite { .. })));
     }
 
@@ -448,9 +540,20 @@ mod tests {
     /// time, not a hang.
     #[test]
     fn blow_up_ends_in_an_error_with_its_time() {
-        let cfg = IntegratorConfig { rtol: 1e-10, max_steps: 10_000, ..Default::default() };
-        let mut s = Dop853::new(|t, _y: &SVector<f64, 1>| SVector::<f64, 1>::new(1.0 / (1.0 - t).powi(2)), 0.0, SVector::<f64, 1>::new(1.0), 2.0, SVector::<f64, 1>::new(1.0), &cfg)
-            .unwrap();
+        let cfg = IntegratorConfig {
+            rtol: 1e-10,
+            max_steps: 10_000,
+            ..Default::default()
+        };
+        let mut s = Dop853::new(
+            |t, _y: &SVector<f64, 1>| SVector::<f64, 1>::new(1.0 / (1.0 - t).powi(2)),
+            0.0,
+            SVector::<f64, 1>::new(1.0),
+            2.0,
+            SVector::<f64, 1>::new(1.0),
+            &cfg,
+        )
+        .unwrap();
         let r = loop {
             match s.step() {
                 Ok(true) => continue,
@@ -459,6 +562,9 @@ mod tests {
             }
         };
         let e = r.unwrap_err();
-        assert!(e.to_string().contains("t = 0.99") || e.to_string().contains("t = 1.0"), "{e}");
+        assert!(
+            e.to_string().contains("t = 0.99") || e.to_string().contains("t = 1.0"),
+            "{e}"
+        );
     }
 }

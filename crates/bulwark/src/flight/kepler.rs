@@ -75,8 +75,10 @@ pub fn kepler_arc(
     if !(burnout_radius_m > 0.0 && impact_radius_m > 0.0 && speed_m_s > 0.0 && gm_m3_s2 > 0.0) {
         return Err(KeplerError::Invalid("radii, speed and GM must be positive"));
     }
-    if !(flight_path_angle_rad.abs() < std::f64::consts::FRAC_PI_2) {
-        return Err(KeplerError::Invalid("flight-path angle must lie strictly between −90° and 90°"));
+    if flight_path_angle_rad.is_nan() || flight_path_angle_rad.abs() >= std::f64::consts::FRAC_PI_2 {
+        return Err(KeplerError::Invalid(
+            "flight-path angle must lie strictly between −90° and 90°",
+        ));
     }
     let r0 = burnout_radius_m;
     let q = speed_m_s * speed_m_s * r0 / gm_m3_s2;
@@ -89,12 +91,18 @@ pub fn kepler_arc(
     let e = (1.0 + q * (q - 2.0) * cg2).max(0.0).sqrt();
     let perigee = a * (1.0 - e);
     if perigee >= impact_radius_m * (1.0 - 1e-12) || e == 0.0 {
-        return Err(KeplerError::Orbit { perigee_radius_m: perigee });
+        return Err(KeplerError::Orbit {
+            perigee_radius_m: perigee,
+        });
     }
     let tau = std::f64::consts::TAU;
     // Burnout true anomaly: on the rising branch for γ ≥ 0, on the falling one for γ < 0.
     let c0 = ((p / r0 - 1.0) / e).clamp(-1.0, 1.0);
-    let nu0 = if flight_path_angle_rad >= 0.0 { c0.acos() } else { tau - c0.acos() };
+    let nu0 = if flight_path_angle_rad >= 0.0 {
+        c0.acos()
+    } else {
+        tau - c0.acos()
+    };
     let ci = ((p / impact_radius_m - 1.0) / e).clamp(-1.0, 1.0);
     let nu_i = tau - ci.acos();
     let e0 = eccentric_anomaly(nu0, e);
@@ -102,7 +110,11 @@ pub fn kepler_arc(
     let m0 = e0 - e * e0.sin();
     let mi = ei - e * ei.sin();
     let n = (gm_m3_s2 / (a * a * a)).sqrt();
-    let apogee = if flight_path_angle_rad >= 0.0 { a * (1.0 + e) } else { r0 };
+    let apogee = if flight_path_angle_rad >= 0.0 {
+        a * (1.0 + e)
+    } else {
+        r0
+    };
     let impact_speed = (gm_m3_s2 * (2.0 / impact_radius_m - 1.0 / a)).sqrt();
     Ok(KeplerArc {
         range_angle_rad: nu_i - nu0,
@@ -119,7 +131,10 @@ pub fn kepler_arc(
 pub fn minimum_energy_burnout(gm_m3_s2: f64, radius_m: f64, range_angle_rad: f64) -> (f64, f64) {
     let s = (0.5 * range_angle_rad).sin();
     let q = 2.0 * s / (1.0 + s);
-    ((q * gm_m3_s2 / radius_m).sqrt(), 0.25 * (std::f64::consts::PI - range_angle_rad))
+    (
+        (q * gm_m3_s2 / radius_m).sqrt(),
+        0.25 * (std::f64::consts::PI - range_angle_rad),
+    )
 }
 
 #[cfg(test)]
@@ -171,10 +186,16 @@ mod tests {
 
     #[test]
     fn escape_and_orbit_are_errors() {
-        assert!(matches!(kepler_arc(GM_M3_S2, R, 12_000.0, 0.3, R), Err(KeplerError::Escape { .. })));
+        assert!(matches!(
+            kepler_arc(GM_M3_S2, R, 12_000.0, 0.3, R),
+            Err(KeplerError::Escape { .. })
+        ));
         // Horizontal at circular speed never comes down.
         let vc = (GM_M3_S2 / R).sqrt();
-        assert!(matches!(kepler_arc(GM_M3_S2, R, vc * 1.01, 0.0, R), Err(KeplerError::Orbit { .. })));
+        assert!(matches!(
+            kepler_arc(GM_M3_S2, R, vc * 1.01, 0.0, R),
+            Err(KeplerError::Orbit { .. })
+        ));
         assert!(kepler_arc(GM_M3_S2, R, -1.0, 0.3, R).is_err());
     }
 }

@@ -18,7 +18,7 @@ pub mod vehicle;
 pub use aim::{AimError, AimRequest, AimedFlight, Shape, aim, minimum_energy_burnout_for_range};
 pub use preset::{PresetError, load_missile_file, load_preset, preset_names};
 pub use propagate::{
-    BoostControls, BurnoutState, EventKind, Flight, FlightError, FlightOptions, FlightSummary, TrajectorySample, fly_boosted,
-    fly_burnout,
+    BoostControls, BurnoutState, EventKind, Flight, FlightError, FlightOptions, FlightSummary, TrajectorySample,
+    fly_boosted, fly_burnout,
 };
 pub use vehicle::{DragCurve, Missile, PitchProgram, ReentryVehicle, Stage};

@@ -98,13 +98,19 @@ struct RawRv {
 
 /// Names of the bundled presets, sorted.
 pub fn preset_names() -> Vec<&'static str> {
-    embedded::EMBEDDED.iter().map(|(f, _)| f.trim_end_matches(".toml")).collect()
+    embedded::EMBEDDED
+        .iter()
+        .map(|(f, _)| f.trim_end_matches(".toml"))
+        .collect()
 }
 
 /// The bundled preset of that name (for example `hwasong-14`).
 pub fn load_preset(name: &str) -> Result<Missile, PresetError> {
     let key = name.trim().to_ascii_lowercase();
-    match embedded::EMBEDDED.iter().find(|(f, _)| f.trim_end_matches(".toml") == key) {
+    match embedded::EMBEDDED
+        .iter()
+        .find(|(f, _)| f.trim_end_matches(".toml") == key)
+    {
         Some((file, text)) => parse_missile(text, &format!("data/presets/{file}")),
         None => Err(PresetError::Unknown {
             name: name.to_string(),
@@ -170,21 +176,63 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
     let positive = |v: f64| v.is_finite() && v > 0.0;
     let non_negative = |v: f64| v.is_finite() && v >= 0.0;
     if raw.stage.is_empty() {
-        return Err(invalid("", 0, "name", "stage".into(), "at least one [[stage]] table is needed".into()));
+        return Err(invalid(
+            "",
+            0,
+            "name",
+            "stage".into(),
+            "at least one [[stage]] table is needed".into(),
+        ));
     }
     let mut stages = Vec::with_capacity(raw.stage.len());
     for (i, s) in raw.stage.iter().enumerate() {
         let checks: [(&str, f64, bool, &str); 6] = [
-            ("propellant_mass_kg", s.propellant_mass_kg, positive(s.propellant_mass_kg), "a positive mass in kg"),
-            ("dry_mass_kg", s.dry_mass_kg, positive(s.dry_mass_kg), "a positive mass in kg"),
-            ("burn_time_s", s.burn_time_s, positive(s.burn_time_s), "a positive time in s"),
-            ("isp_vac_s", s.isp_vac_s, positive(s.isp_vac_s) && s.isp_vac_s < 500.0, "a specific impulse between 0 and 500 s"),
-            ("exit_area_m2", s.exit_area_m2, non_negative(s.exit_area_m2), "an area of at least 0 m²"),
-            ("diameter_m", s.diameter_m, positive(s.diameter_m) && s.diameter_m < 10.0, "a diameter between 0 and 10 m"),
+            (
+                "propellant_mass_kg",
+                s.propellant_mass_kg,
+                positive(s.propellant_mass_kg),
+                "a positive mass in kg",
+            ),
+            (
+                "dry_mass_kg",
+                s.dry_mass_kg,
+                positive(s.dry_mass_kg),
+                "a positive mass in kg",
+            ),
+            (
+                "burn_time_s",
+                s.burn_time_s,
+                positive(s.burn_time_s),
+                "a positive time in s",
+            ),
+            (
+                "isp_vac_s",
+                s.isp_vac_s,
+                positive(s.isp_vac_s) && s.isp_vac_s < 500.0,
+                "a specific impulse between 0 and 500 s",
+            ),
+            (
+                "exit_area_m2",
+                s.exit_area_m2,
+                non_negative(s.exit_area_m2),
+                "an area of at least 0 m²",
+            ),
+            (
+                "diameter_m",
+                s.diameter_m,
+                positive(s.diameter_m) && s.diameter_m < 10.0,
+                "a diameter between 0 and 10 m",
+            ),
         ];
         for (key, value, ok, allowed) in checks {
             if !ok {
-                return Err(invalid("stage", i, key, format!("stage[{}].{key}", i + 1), format!("{value} is not allowed; expected {allowed}")));
+                return Err(invalid(
+                    "stage",
+                    i,
+                    key,
+                    format!("stage[{}].{key}", i + 1),
+                    format!("{value} is not allowed; expected {allowed}"),
+                ));
             }
         }
         let drag = match &s.cd_mach {
@@ -206,17 +254,42 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
     let rv = &raw.reentry_vehicle;
     for (key, value, ok, allowed) in [
         ("mass_kg", rv.mass_kg, positive(rv.mass_kg), "a positive mass in kg"),
-        ("ballistic_coefficient_kg_m2", rv.ballistic_coefficient_kg_m2, positive(rv.ballistic_coefficient_kg_m2), "a positive value in kg/m²"),
-        ("rcs_m2", rv.rcs_m2, positive(rv.rcs_m2), "a positive cross-section in m²"),
+        (
+            "ballistic_coefficient_kg_m2",
+            rv.ballistic_coefficient_kg_m2,
+            positive(rv.ballistic_coefficient_kg_m2),
+            "a positive value in kg/m²",
+        ),
+        (
+            "rcs_m2",
+            rv.rcs_m2,
+            positive(rv.rcs_m2),
+            "a positive cross-section in m²",
+        ),
     ] {
         if !ok {
-            return Err(invalid("reentry_vehicle", 0, key, format!("reentry_vehicle.{key}"), format!("{value} is not allowed; expected {allowed}")));
+            return Err(invalid(
+                "reentry_vehicle",
+                0,
+                key,
+                format!("reentry_vehicle.{key}"),
+                format!("{value} is not allowed; expected {allowed}"),
+            ));
         }
     }
     let p = &raw.pitch_program;
-    for (key, value) in [("vertical_rise_s", p.vertical_rise_s), ("pitch_over_duration_s", p.pitch_over_duration_s)] {
+    for (key, value) in [
+        ("vertical_rise_s", p.vertical_rise_s),
+        ("pitch_over_duration_s", p.pitch_over_duration_s),
+    ] {
         if !positive(value) {
-            return Err(invalid("pitch_program", 0, key, format!("pitch_program.{key}"), format!("{value} is not allowed; expected a positive time in s")));
+            return Err(invalid(
+                "pitch_program",
+                0,
+                key,
+                format!("pitch_program.{key}"),
+                format!("{value} is not allowed; expected a positive time in s"),
+            ));
         }
     }
     if p.vertical_rise_s + p.pitch_over_duration_s >= stages[0].burn_time_s {
@@ -233,14 +306,26 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
         ));
     }
     if !positive(raw.published_max_range_km) {
-        return Err(invalid("", 0, "published_max_range_km", "published_max_range_km".into(), "expected a positive range in km".into()));
+        return Err(invalid(
+            "",
+            0,
+            "published_max_range_km",
+            "published_max_range_km".into(),
+            "expected a positive range in km".into(),
+        ));
     }
     for (key, value, allowed) in [
         ("class", raw.class.as_str(), ["SRBM", "MRBM", "IRBM", "ICBM"].as_slice()),
         ("propellant", raw.propellant.as_str(), ["liquid", "solid"].as_slice()),
     ] {
         if !allowed.contains(&value) {
-            return Err(invalid("", 0, key, key.into(), format!("'{value}' is not one of {}", allowed.join(", "))));
+            return Err(invalid(
+                "",
+                0,
+                key,
+                key.into(),
+                format!("'{value}' is not one of {}", allowed.join(", ")),
+            ));
         }
     }
     let _ = (&raw.country, &raw.name);

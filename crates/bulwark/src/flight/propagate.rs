@@ -231,7 +231,12 @@ enum Propulsion<'a> {
 #[derive(Clone, Copy)]
 enum Steering {
     Vertical,
-    PitchOver { t0_s: f64, t1_s: f64, kick_rad: f64, azimuth_rad: f64 },
+    PitchOver {
+        t0_s: f64,
+        t1_s: f64,
+        kick_rad: f64,
+        azimuth_rad: f64,
+    },
     GravityTurn,
 }
 
@@ -286,7 +291,12 @@ fn local(earth: &EarthModel, t: f64, y: &State) -> Local {
     let alt_m = earth.altitude_m(&r_ecef);
     let up_eci = rot_z(&earth.up_at(&r_ecef), w * t);
     let v_rel = Vector3::new(v.x + w * r.y, v.y - w * r.x, v.z);
-    Local { r_ecef, alt_m, up_eci, v_rel }
+    Local {
+        r_ecef,
+        alt_m,
+        up_eci,
+        v_rel,
+    }
 }
 
 #[inline]
@@ -298,13 +308,29 @@ fn derivative(earth: &EarthModel, seg: &Segment, t: f64, y: &State) -> State {
             if let (Some(beta), true) = (beta_kg_m2, earth.has_atmosphere()) {
                 let w = earth.rotation_rate_rad_s();
                 let v_rel = Vector3::new(y[3] + w * y[1], y[4] - w * y[0], y[5]);
-                let alt = if w == 0.0 { r.norm() - earth.equatorial_radius_m() } else { earth.altitude_m(&rot_z(&r, -w * t)) };
-                let alt = if matches!(earth.shape(), crate::earth::Shape::Sphere { .. }) { r.norm() - earth.equatorial_radius_m() } else { alt };
+                let alt = if w == 0.0 {
+                    r.norm() - earth.equatorial_radius_m()
+                } else {
+                    earth.altitude_m(&rot_z(&r, -w * t))
+                };
+                let alt = if matches!(earth.shape(), crate::earth::Shape::Sphere { .. }) {
+                    r.norm() - earth.equatorial_radius_m()
+                } else {
+                    alt
+                };
                 let rho = earth.density_kg_m3(alt);
                 a -= v_rel * (rho * v_rel.norm() / (2.0 * beta));
             }
         }
-        Propulsion::Powered { mass_at_start_kg, mass_flow_kg_s, thrust_vac_n, exit_area_m2, area_m2, drag, steering } => {
+        Propulsion::Powered {
+            mass_at_start_kg,
+            mass_flow_kg_s,
+            thrust_vac_n,
+            exit_area_m2,
+            area_m2,
+            drag,
+            steering,
+        } => {
             let l = local(earth, t, y);
             let atm = earth.atmosphere(l.alt_m);
             let mass = mass_at_start_kg - mass_flow_kg_s * (t - seg.t_start);
@@ -312,7 +338,12 @@ fn derivative(earth: &EarthModel, seg: &Segment, t: f64, y: &State) -> State {
             let speed = l.v_rel.norm();
             let dir = match *steering {
                 Steering::Vertical => l.up_eci,
-                Steering::PitchOver { t0_s, t1_s, kick_rad, azimuth_rad } => {
+                Steering::PitchOver {
+                    t0_s,
+                    t1_s,
+                    kick_rad,
+                    azimuth_rad,
+                } => {
                     let f = ((t - t0_s) / (t1_s - t0_s)).clamp(0.0, 1.0);
                     let tilt = kick_rad * f;
                     let (east, north) = east_north(&l.up_eci);
@@ -395,7 +426,11 @@ impl<'e> Runner<'e> {
         let g = self.earth.to_geodetic(&crate::earth::Ecef(l.r_ecef));
         let (lat, lon) = g.map(|g| (g.lat_deg(), g.lon_deg())).unwrap_or((f64::NAN, f64::NAN));
         let speed = l.v_rel.norm();
-        let gamma = if speed > 0.0 { (l.up_eci.dot(&l.v_rel) / speed).clamp(-1.0, 1.0).asin().to_degrees() } else { 90.0 };
+        let gamma = if speed > 0.0 {
+            (l.up_eci.dot(&l.v_rel) / speed).clamp(-1.0, 1.0).asin().to_degrees()
+        } else {
+            90.0
+        };
         TrajectorySample {
             t_s: t,
             lat_deg: lat,
@@ -422,17 +457,37 @@ impl<'e> Runner<'e> {
         let r_scale = 6.371e6;
         let v_scale = 7.9e3;
         let scale = State::new(r_scale, r_scale, r_scale, v_scale, v_scale, v_scale);
-        let cfg = IntegratorConfig { rtol: self.options.rtol, ..Default::default() };
-        let mut st = Dop853::new(|t, y: &State| derivative(earth, seg, t, y), seg.t_start, y0, seg.t_end, scale, &cfg)
-            .map_err(|source| FlightError::Integration { phase: seg.phase, source })?;
-        let watches: &[Watch] = if watch_free_flight { &[Watch::Impact, Watch::Reentry, Watch::Apogee] } else { &[Watch::Impact] };
+        let cfg = IntegratorConfig {
+            rtol: self.options.rtol,
+            ..Default::default()
+        };
+        let mut st = Dop853::new(
+            |t, y: &State| derivative(earth, seg, t, y),
+            seg.t_start,
+            y0,
+            seg.t_end,
+            scale,
+            &cfg,
+        )
+        .map_err(|source| FlightError::Integration {
+            phase: seg.phase,
+            source,
+        })?;
+        let watches: &[Watch] = if watch_free_flight {
+            &[Watch::Impact, Watch::Reentry, Watch::Apogee]
+        } else {
+            &[Watch::Impact]
+        };
         let mut g_prev = [0.0f64; 3];
         for (i, w) in watches.iter().enumerate() {
             g_prev[i] = event_value(earth, *w, seg.t_start, &y0, self.options.impact_alt_m);
         }
         self.note_point(seg.t_start, &y0);
         loop {
-            let stepped = st.step().map_err(|source| FlightError::Integration { phase: seg.phase, source })?;
+            let stepped = st.step().map_err(|source| FlightError::Integration {
+                phase: seg.phase,
+                source,
+            })?;
             if !stepped {
                 break;
             }
@@ -453,7 +508,13 @@ impl<'e> Runner<'e> {
                     Watch::Impact => downward,
                 };
                 if wanted {
-                    let tc = locate_root(|t| event_value(earth, *w, t, &st.dense(t), self.options.impact_alt_m), t0, t1, g0, g1);
+                    let tc = locate_root(
+                        |t| event_value(earth, *w, t, &st.dense(t), self.options.impact_alt_m),
+                        t0,
+                        t1,
+                        g0,
+                        g1,
+                    );
                     found[nfound] = (tc, i);
                     nfound += 1;
                 }
@@ -461,7 +522,10 @@ impl<'e> Runner<'e> {
             let found = &mut found[..nfound];
             found.sort_by(|a, b| a.0.total_cmp(&b.0));
             // Samples at the fixed interval, up to the first terminal event or the step end.
-            let t_stop = found.iter().find(|(_, i)| matches!(watches[*i], Watch::Impact)).map_or(t1, |f| f.0);
+            let t_stop = found
+                .iter()
+                .find(|(_, i)| matches!(watches[*i], Watch::Impact))
+                .map_or(t1, |f| f.0);
             if let Some(dt) = self.options.sample_interval_s {
                 while self.next_sample_t <= t_stop {
                     let ts = self.next_sample_t;
@@ -522,7 +586,11 @@ fn locate_root(mut g: impl FnMut(f64) -> f64, mut a: f64, mut b: f64, mut ga: f6
             break;
         }
         let c = (a * gb - b * ga) / (gb - ga);
-        let c = if c.is_finite() && c > a.min(b) && c < a.max(b) { c } else { 0.5 * (a + b) };
+        let c = if c.is_finite() && c > a.min(b) && c < a.max(b) {
+            c
+        } else {
+            0.5 * (a + b)
+        };
         let gc = g(c);
         if gc == 0.0 {
             return c;
@@ -549,15 +617,23 @@ fn locate_root(mut g: impl FnMut(f64) -> f64, mut a: f64, mut b: f64, mut ga: f6
 
 fn validate_options(options: &FlightOptions) -> Result<(), FlightError> {
     if !(options.rtol.is_finite() && options.rtol > 0.0 && options.rtol < 1e-2) {
-        return Err(FlightError::Invalid(format!("integrator tolerance {} must lie between 0 and 0.01", options.rtol)));
+        return Err(FlightError::Invalid(format!(
+            "integrator tolerance {} must lie between 0 and 0.01",
+            options.rtol
+        )));
     }
     if let Some(dt) = options.sample_interval_s {
         if !(dt.is_finite() && dt > 0.0) {
-            return Err(FlightError::Invalid(format!("sample interval {dt} s must be a positive number of seconds")));
+            return Err(FlightError::Invalid(format!(
+                "sample interval {dt} s must be a positive number of seconds"
+            )));
         }
     }
     if !(options.impact_alt_m.is_finite() && options.impact_alt_m.abs() < 9_000.0) {
-        return Err(FlightError::Invalid(format!("impact height {} m must lie between −9,000 and 9,000 m", options.impact_alt_m)));
+        return Err(FlightError::Invalid(format!(
+            "impact height {} m must lie between −9,000 and 9,000 m",
+            options.impact_alt_m
+        )));
     }
     Ok(())
 }
@@ -566,13 +642,22 @@ fn validate_options(options: &FlightOptions) -> Result<(), FlightError> {
 pub fn fly_burnout(earth: &EarthModel, b: &BurnoutState, options: &FlightOptions) -> Result<Flight, FlightError> {
     validate_options(options)?;
     if !(b.speed_m_s.is_finite() && b.speed_m_s > 0.0 && b.speed_m_s < 11_200.0) {
-        return Err(FlightError::Invalid(format!("burnout speed {} m/s must lie between 0 and 11,200 m/s (escape)", b.speed_m_s)));
+        return Err(FlightError::Invalid(format!(
+            "burnout speed {} m/s must lie between 0 and 11,200 m/s (escape)",
+            b.speed_m_s
+        )));
     }
     if !(b.flight_path_angle_deg.is_finite() && b.flight_path_angle_deg.abs() < 90.0) {
-        return Err(FlightError::Invalid(format!("burnout angle {}° must lie strictly between −90° and 90°", b.flight_path_angle_deg)));
+        return Err(FlightError::Invalid(format!(
+            "burnout angle {}° must lie strictly between −90° and 90°",
+            b.flight_path_angle_deg
+        )));
     }
     if !b.azimuth_deg.is_finite() {
-        return Err(FlightError::Invalid(format!("azimuth {}° must be a finite number of degrees", b.azimuth_deg)));
+        return Err(FlightError::Invalid(format!(
+            "azimuth {}° must be a finite number of degrees",
+            b.azimuth_deg
+        )));
     }
     if !(b.site.alt_m() >= options.impact_alt_m && b.site.alt_m() < 2.0e6) {
         return Err(FlightError::Invalid(format!(
@@ -582,7 +667,9 @@ pub fn fly_burnout(earth: &EarthModel, b: &BurnoutState, options: &FlightOptions
     }
     if let Some(beta) = b.ballistic_coefficient_kg_m2 {
         if !(beta.is_finite() && beta > 0.0) {
-            return Err(FlightError::Invalid(format!("ballistic coefficient {beta} kg/m² must be positive")));
+            return Err(FlightError::Invalid(format!(
+                "ballistic coefficient {beta} kg/m² must be positive"
+            )));
         }
     }
     let r_ecef = earth.to_ecef(&b.site).0;
@@ -599,7 +686,9 @@ pub fn fly_burnout(earth: &EarthModel, b: &BurnoutState, options: &FlightOptions
     let seg = Segment {
         t_start: 0.0,
         t_end: options.max_flight_time_s,
-        propulsion: Propulsion::Ballistic { beta_kg_m2: b.ballistic_coefficient_kg_m2 },
+        propulsion: Propulsion::Ballistic {
+            beta_kg_m2: b.ballistic_coefficient_kg_m2,
+        },
         end_event: None,
         phase: "free flight",
     };
@@ -627,7 +716,9 @@ struct BurnoutInfo {
 fn finish(runner: Runner, launch: Geodetic, azimuth_deg: f64, burnout: BurnoutInfo) -> Result<Flight, FlightError> {
     let earth = runner.earth;
     let Some((t_impact, y_impact)) = runner.impact else {
-        return Err(FlightError::NoImpact { time_s: runner.options.max_flight_time_s });
+        return Err(FlightError::NoImpact {
+            time_s: runner.options.max_flight_time_s,
+        });
     };
     let li = local(earth, t_impact, &y_impact);
     let impact = earth.to_geodetic(&crate::earth::Ecef(li.r_ecef))?;
@@ -664,9 +755,19 @@ fn finish(runner: Runner, launch: Geodetic, azimuth_deg: f64, burnout: BurnoutIn
 }
 
 /// Flies a missile from lift-off at `launch` with the given controls, to impact.
-pub fn fly_boosted(earth: &EarthModel, missile: &Missile, launch: &Geodetic, controls: &BoostControls, options: &FlightOptions) -> Result<Flight, FlightError> {
+pub fn fly_boosted(
+    earth: &EarthModel,
+    missile: &Missile,
+    launch: &Geodetic,
+    controls: &BoostControls,
+    options: &FlightOptions,
+) -> Result<Flight, FlightError> {
     validate_options(options)?;
-    if !(controls.azimuth_deg.is_finite() && controls.kick_angle_deg.is_finite() && controls.kick_angle_deg >= 0.0 && controls.kick_angle_deg < 90.0) {
+    if !(controls.azimuth_deg.is_finite()
+        && controls.kick_angle_deg.is_finite()
+        && controls.kick_angle_deg >= 0.0
+        && controls.kick_angle_deg < 90.0)
+    {
         return Err(FlightError::Invalid(format!(
             "kick angle {}° must lie in [0°, 90°) and azimuth {}° must be finite",
             controls.kick_angle_deg, controls.azimuth_deg
@@ -675,7 +776,9 @@ pub fn fly_boosted(earth: &EarthModel, missile: &Missile, launch: &Geodetic, con
     let total_burn = missile.total_burn_time_s();
     let cutoff = controls.cutoff_time_s.unwrap_or(total_burn).min(total_burn);
     if !(cutoff.is_finite() && cutoff > 0.0) {
-        return Err(FlightError::Invalid(format!("thrust cut-off time {cutoff} s must be positive")));
+        return Err(FlightError::Invalid(format!(
+            "thrust cut-off time {cutoff} s must be positive"
+        )));
     }
     // Build the boost segments.
     let p = missile.pitch;
@@ -750,8 +853,21 @@ pub fn fly_boosted(earth: &EarthModel, missile: &Missile, launch: &Geodetic, con
     }
     let beta = missile.rv.ballistic_coefficient_kg_m2;
     let r0 = earth.to_ecef(launch).0;
-    let y_start = State::new(r0.x, r0.y, r0.z, -earth.rotation_rate_rad_s() * r0.y, earth.rotation_rate_rad_s() * r0.x, 0.0);
-    let options = FlightOptions { impact_alt_m: options.impact_alt_m.min(launch.alt_m() - 1.0).max(options.impact_alt_m.min(launch.alt_m())), ..*options };
+    let y_start = State::new(
+        r0.x,
+        r0.y,
+        r0.z,
+        -earth.rotation_rate_rad_s() * r0.y,
+        earth.rotation_rate_rad_s() * r0.x,
+        0.0,
+    );
+    let options = FlightOptions {
+        impact_alt_m: options
+            .impact_alt_m
+            .min(launch.alt_m() - 1.0)
+            .max(options.impact_alt_m.min(launch.alt_m())),
+        ..*options
+    };
     let mut runner = Runner::new(earth, options);
     runner.record_event(0.0, &y_start, EventKind::Start);
     let mut y = y_start;
@@ -771,7 +887,10 @@ pub fn fly_boosted(earth: &EarthModel, missile: &Missile, launch: &Geodetic, con
                     speed_m_s: speed,
                     inertial_speed_m_s: Vector3::new(y[3], y[4], y[5]).norm(),
                     alt_m: l.alt_m,
-                    angle_deg: (l.up_eci.dot(&l.v_rel) / speed.max(1e-9)).clamp(-1.0, 1.0).asin().to_degrees(),
+                    angle_deg: (l.up_eci.dot(&l.v_rel) / speed.max(1e-9))
+                        .clamp(-1.0, 1.0)
+                        .asin()
+                        .to_degrees(),
                 });
             }
         }
@@ -787,6 +906,12 @@ pub fn fly_boosted(earth: &EarthModel, missile: &Missile, launch: &Geodetic, con
         };
         runner.run_segment(&coast, y, true)?;
     }
-    let burnout = burnout.unwrap_or(BurnoutInfo { t_s: 0.0, speed_m_s: 0.0, inertial_speed_m_s: 0.0, alt_m: 0.0, angle_deg: 90.0 });
+    let burnout = burnout.unwrap_or(BurnoutInfo {
+        t_s: 0.0,
+        speed_m_s: 0.0,
+        inertial_speed_m_s: 0.0,
+        alt_m: 0.0,
+        angle_deg: 90.0,
+    });
     finish(runner, launch.with_alt_m(0.0)?, controls.azimuth_deg, burnout)
 }

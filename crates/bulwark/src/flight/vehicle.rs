@@ -40,7 +40,9 @@ impl DragCurve {
         for p in points {
             let (m, cd) = (p[0], p[1]);
             if !(m.is_finite() && m >= 0.0 && m > prev) {
-                return Err(format!("Mach {m} must be finite, at least 0 and above the previous point"));
+                return Err(format!(
+                    "Mach {m} must be finite, at least 0 and above the previous point"
+                ));
             }
             if !(cd.is_finite() && cd > 0.0 && cd < 10.0) {
                 return Err(format!("drag coefficient {cd} must lie between 0 and 10"));
@@ -182,7 +184,11 @@ pub struct Missile {
 impl Missile {
     /// Lift-off mass (kg).
     pub fn launch_mass_kg(&self) -> f64 {
-        self.stages.iter().map(|s| s.propellant_mass_kg + s.dry_mass_kg).sum::<f64>() + self.rv.mass_kg
+        self.stages
+            .iter()
+            .map(|s| s.propellant_mass_kg + s.dry_mass_kg)
+            .sum::<f64>()
+            + self.rv.mass_kg
     }
     /// Total burn time of all stages (s), staging assumed instantaneous.
     pub fn total_burn_time_s(&self) -> f64 {
