@@ -288,8 +288,8 @@ fn local(earth: &EarthModel, t: f64, y: &State) -> Local {
     let r = Vector3::new(y[0], y[1], y[2]);
     let v = Vector3::new(y[3], y[4], y[5]);
     let r_ecef = rot_z(&r, -w * t);
-    let alt_m = earth.altitude_m(&r_ecef);
-    let up_eci = rot_z(&earth.up_at(&r_ecef), w * t);
+    let (alt_m, up_ecef) = earth.altitude_and_up(&r_ecef);
+    let up_eci = rot_z(&up_ecef, w * t);
     let v_rel = Vector3::new(v.x + w * r.y, v.y - w * r.x, v.z);
     Local {
         r_ecef,
@@ -308,16 +308,7 @@ fn derivative(earth: &EarthModel, seg: &Segment, t: f64, y: &State) -> State {
             if let (Some(beta), true) = (beta_kg_m2, earth.has_atmosphere()) {
                 let w = earth.rotation_rate_rad_s();
                 let v_rel = Vector3::new(y[3] + w * y[1], y[4] - w * y[0], y[5]);
-                let alt = if w == 0.0 {
-                    r.norm() - earth.equatorial_radius_m()
-                } else {
-                    earth.altitude_m(&rot_z(&r, -w * t))
-                };
-                let alt = if matches!(earth.shape(), crate::earth::Shape::Sphere { .. }) {
-                    r.norm() - earth.equatorial_radius_m()
-                } else {
-                    alt
-                };
+                let alt = earth.altitude_m(&rot_z(&r, -w * t));
                 let rho = earth.density_kg_m3(alt);
                 a -= v_rel * (rho * v_rel.norm() / (2.0 * beta));
             }
