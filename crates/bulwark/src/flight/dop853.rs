@@ -333,7 +333,7 @@ where
                 deno = 1.0;
             }
             let err = h.abs() * err5 * (1.0 / (deno * N as f64)).sqrt();
-            let fac11 = err.powf(1.0 / 8.0);
+            let fac11 = err.sqrt().sqrt().sqrt(); // err^(1/8)
             if err <= 1.0 {
                 let k13 = f(t_new, &y_new);
                 self.evals += 1;

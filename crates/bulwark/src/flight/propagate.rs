@@ -499,12 +499,17 @@ impl<'e> Runner<'e> {
                     Watch::Impact => downward,
                 };
                 if wanted {
+                    // Apogee height is flat in time (1 ms moves it by micrometres); re-entry and
+                    // impact times set reported speeds and the impact point.
+                    let tol_s = match w {
+                        Watch::Apogee => 1e-3,
+                        Watch::Reentry | Watch::Impact => 1e-7,
+                    };
                     let tc = locate_root(
                         |t| event_value(earth, *w, t, &st.dense(t), self.options.impact_alt_m),
-                        t0,
-                        t1,
-                        g0,
-                        g1,
+                        (t0, g0),
+                        (t1, g1),
+                        tol_s,
                     );
                     found[nfound] = (tc, i);
                     nfound += 1;
@@ -569,12 +574,19 @@ impl<'e> Runner<'e> {
     }
 }
 
-/// Illinois regula falsi for a sign change g(a) > 0 ≥ g(b), to 1e-7 s.
-fn locate_root(mut g: impl FnMut(f64) -> f64, mut a: f64, mut b: f64, mut ga: f64, mut gb: f64) -> f64 {
+/// Illinois regula falsi for a sign change g(a) > 0 ≥ g(b): stops when successive estimates
+/// agree to `tol_s` or the bracket is narrower than it.
+fn locate_root(
+    mut g: impl FnMut(f64) -> f64,
+    (mut a, mut ga): (f64, f64),
+    (mut b, mut gb): (f64, f64),
+    tol_s: f64,
+) -> f64 {
     let mut side = 0i8;
+    let mut previous = f64::NAN;
     for _ in 0..100 {
-        if (b - a).abs() < 1e-7 {
-            break;
+        if (b - a).abs() < tol_s {
+            return b;
         }
         let c = (a * gb - b * ga) / (gb - ga);
         let c = if c.is_finite() && c > a.min(b) && c < a.max(b) {
@@ -582,6 +594,10 @@ fn locate_root(mut g: impl FnMut(f64) -> f64, mut a: f64, mut b: f64, mut ga: f6
         } else {
             0.5 * (a + b)
         };
+        if (c - previous).abs() < tol_s {
+            return c;
+        }
+        previous = c;
         let gc = g(c);
         if gc == 0.0 {
             return c;
@@ -602,7 +618,6 @@ fn locate_root(mut g: impl FnMut(f64) -> f64, mut a: f64, mut b: f64, mut ga: f6
             side = -1;
         }
     }
-    // Return the side at or below zero so that an impact is never reported above ground.
     b
 }
 
