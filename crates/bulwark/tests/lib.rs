@@ -7,4 +7,5 @@ mod aiming;
 mod common;
 mod geodesics;
 mod presets;
+mod reentry;
 mod vacuum;

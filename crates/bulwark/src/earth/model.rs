@@ -365,6 +365,31 @@ mod tests {
         }
     }
 
+    /// ENU round trip, and a point straight north on the ellipsoid is at azimuth 0 and below
+    /// the local horizontal by half the central angle (to first order).
+    #[test]
+    fn enu_round_trip_and_azimuth_of_known_points() {
+        use crate::earth::Enu;
+        let earth = EarthModel::wgs84();
+        let origin = Geodetic::from_degrees(35.9, 128.6, 400.0).unwrap();
+        let o = earth.to_ecef(&origin);
+        let target = Geodetic::from_degrees(36.9, 128.6, 400.0).unwrap();
+        let t = earth.to_ecef(&target);
+        let enu = t.to_enu(&origin, &o);
+        let back = enu.to_ecef(&origin, &o);
+        assert!((back.0 - t.0).norm() < 1e-6);
+        let (az, el, range) = enu.azimuth_elevation_range();
+        assert!(
+            az.to_degrees().abs() < 1e-9 || (az.to_degrees() - 360.0).abs() < 1e-9,
+            "{}",
+            az.to_degrees()
+        );
+        assert!((el.to_degrees() + 0.5).abs() < 0.01, "{}", el.to_degrees());
+        assert!((range - 111_000.0).abs() < 500.0);
+        let up = Enu(Vector3::new(0.0, 0.0, 1000.0)).to_ecef(&origin, &o);
+        assert!((earth.to_geodetic(&up).unwrap().alt_m() - 1400.0).abs() < 1e-6);
+    }
+
     #[test]
     fn sphere_altitude_is_radial() {
         let earth = EarthModel::vacuum();
