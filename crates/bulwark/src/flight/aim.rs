@@ -145,7 +145,6 @@ struct Ctx<'a> {
     earth: &'a EarthModel,
     missile: &'a Missile,
     launch: Geodetic,
-    aim_alt_m: f64,
     opts: FlightOptions,
 }
 
@@ -215,7 +214,7 @@ impl Ctx<'_> {
     fn kick_for_range(&self, az: f64, cutoff: f64, target_km: f64, lo: f64, hi: f64) -> Result<(f64, Shot), AimError> {
         let mut a = lo;
         let mut b = hi;
-        let mut sa = self.shot(az, a, cutoff)?;
+        let sa = self.shot(az, a, cutoff)?;
         let sb = self.shot(az, b, cutoff)?;
         let increasing = sb.range_km > sa.range_km;
         let mut mid = (b, sb);
@@ -228,12 +227,10 @@ impl Ctx<'_> {
             }
             if (sm.range_km < target_km) == increasing {
                 a = m;
-                sa = sm;
             } else {
                 b = m;
             }
         }
-        let _ = sa;
         Ok(mid)
     }
 }
@@ -301,7 +298,6 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         earth,
         missile: m,
         launch: req.launch,
-        aim_alt_m: req.aim.alt_m(),
         opts: FlightOptions {
             rtol: AIM_RTOL,
             sample_interval_s: None,
@@ -309,7 +305,6 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             ..*options
         },
     };
-    let _ = ctx.aim_alt_m;
     let az0 = line.azimuth_start_deg;
     let full = m.total_burn_time_s();
     let (kick_full, shot_full) = ctx.best_kick(az0, full)?;
@@ -379,7 +374,7 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
                     "apogee {want} km must be a positive number of km"
                 )));
             }
-            let (tc_me, k_me, s_me) = min_energy(&ctx)?;
+            let (tc_me, _, s_me) = min_energy(&ctx)?;
             // Along the family "range = target", apogee grows with cut-off on the steep side and
             // falls with it on the shallow side.
             let side = |tc: f64| -> Result<(f64, Shot), AimError> {
@@ -410,7 +405,6 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
                     req.shape.name()
                 )));
             }
-            let _ = k_me;
             let tc = illinois(
                 |tc| Ok(side(tc)?.1.apogee_km - want),
                 tc_me,

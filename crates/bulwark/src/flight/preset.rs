@@ -80,7 +80,8 @@ struct RawStage {
     propellant_mass_kg: f64,
     dry_mass_kg: f64,
     burn_time_s: f64,
-    isp_vac_s: f64,
+    isp_vac_s: Option<f64>,
+    thrust_vac_n: Option<f64>,
     #[serde(default)]
     exit_area_m2: f64,
     diameter_m: f64,
@@ -186,6 +187,31 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
     }
     let mut stages = Vec::with_capacity(raw.stage.len());
     for (i, s) in raw.stage.iter().enumerate() {
+        let g0 = crate::earth::wgs84::STANDARD_GRAVITY_M_S2;
+        // A stage gives its vacuum specific impulse or its vacuum thrust; the other follows from
+        // the constant mass flow m_p / t_b.
+        let (isp_vac_s, isp_key) = match (s.isp_vac_s, s.thrust_vac_n) {
+            (Some(isp), None) => (isp, "isp_vac_s"),
+            (None, Some(thrust)) => (thrust * s.burn_time_s / (g0 * s.propellant_mass_kg), "thrust_vac_n"),
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    "stage",
+                    i,
+                    "thrust_vac_n",
+                    format!("stage[{}].thrust_vac_n", i + 1),
+                    "give either isp_vac_s or thrust_vac_n, not both".into(),
+                ));
+            }
+            (None, None) => {
+                return Err(invalid(
+                    "stage",
+                    i,
+                    "burn_time_s",
+                    format!("stage[{}]", i + 1),
+                    "missing isp_vac_s (vacuum specific impulse, s) or thrust_vac_n (vacuum thrust, N)".into(),
+                ));
+            }
+        };
         let checks: [(&str, f64, bool, &str); 6] = [
             (
                 "propellant_mass_kg",
@@ -206,10 +232,14 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
                 "a positive time in s",
             ),
             (
-                "isp_vac_s",
-                s.isp_vac_s,
-                positive(s.isp_vac_s) && s.isp_vac_s < 500.0,
-                "a specific impulse between 0 and 500 s",
+                isp_key,
+                if isp_key == "isp_vac_s" {
+                    isp_vac_s
+                } else {
+                    s.thrust_vac_n.unwrap_or(f64::NAN)
+                },
+                positive(isp_vac_s) && isp_vac_s < 500.0,
+                "a value giving a vacuum specific impulse between 0 and 500 s",
             ),
             (
                 "exit_area_m2",
@@ -245,7 +275,7 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             propellant_mass_kg: s.propellant_mass_kg,
             dry_mass_kg: s.dry_mass_kg,
             burn_time_s: s.burn_time_s,
-            isp_vac_s: s.isp_vac_s,
+            isp_vac_s,
             exit_area_m2: s.exit_area_m2,
             diameter_m: s.diameter_m,
             drag,
@@ -328,10 +358,12 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             ));
         }
     }
-    let _ = (&raw.country, &raw.name);
     Ok(Missile {
         name: raw.name,
         display_name: raw.display_name,
+        country: raw.country,
+        class: raw.class,
+        propellant: raw.propellant,
         stages,
         rv: ReentryVehicle {
             mass_kg: rv.mass_kg,
@@ -346,4 +378,63 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
         sources: raw.sources,
         flight_tests: raw.flight_test,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCUD: &str = include_str!("../../../../data/presets/scud-b.toml");
+
+    fn isp_line() -> &'static str {
+        SCUD.lines().find(|l| l.trim_start().starts_with("isp_vac_s")).unwrap()
+    }
+
+    /// A stage may give its vacuum thrust instead of its Isp: T = Isp·g₀·ṁ (Sutton & Biblarz,
+    /// eq. 2-14), so the same stage described either way is the same stage.
+    #[test]
+    fn thrust_instead_of_isp_gives_the_same_stage() {
+        let m = parse_missile(SCUD, "scud-b.toml").unwrap();
+        let thrust = m.stages[0].thrust_vac_n();
+        let text = SCUD.replace(isp_line(), &format!("thrust_vac_n = {thrust}"));
+        let m2 = parse_missile(&text, "t.toml").unwrap();
+        assert!((m2.stages[0].isp_vac_s - m.stages[0].isp_vac_s).abs() < 1e-9);
+    }
+
+    #[test]
+    fn both_or_neither_of_isp_and_thrust_is_an_error_with_its_line() {
+        let both = SCUD.replace(isp_line(), &format!("{}\nthrust_vac_n = 1.0", isp_line()));
+        let e = parse_missile(&both, "b.toml").unwrap_err().to_string();
+        assert!(e.contains("b.toml:") && e.contains("not both"), "{e}");
+        let neither = SCUD.replace(isp_line(), "");
+        let e = parse_missile(&neither, "n.toml").unwrap_err().to_string();
+        assert!(e.contains("missing isp_vac_s"), "{e}");
+    }
+
+    #[test]
+    fn unknown_preset_lists_the_known_ones() {
+        let e = load_preset("hwasong-99").unwrap_err().to_string();
+        assert!(
+            e.starts_with("unknown missile preset 'hwasong-99'; known presets: df-21, df-26"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn out_of_range_values_name_file_line_and_field() {
+        let line = SCUD
+            .lines()
+            .position(|l| l.trim_start().starts_with("diameter_m"))
+            .unwrap()
+            + 1;
+        let text = SCUD.replacen("diameter_m = ", "diameter_m = 1e9 # ", 1);
+        let e = parse_missile(&text, "d.toml").unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!("d.toml:{line}: field 'stage[1].diameter_m': 1000000000")),
+            "{e}"
+        );
+        let text = SCUD.replacen("class = ", "class = \"XRBM\" # ", 1);
+        let e = parse_missile(&text, "c.toml").unwrap_err().to_string();
+        assert!(e.contains("'XRBM' is not one of SRBM, MRBM, IRBM, ICBM"), "{e}");
+    }
 }

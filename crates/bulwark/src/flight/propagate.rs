@@ -635,6 +635,12 @@ fn validate_options(options: &FlightOptions) -> Result<(), FlightError> {
             )));
         }
     }
+    if !(options.max_flight_time_s.is_finite() && options.max_flight_time_s > 0.0) {
+        return Err(FlightError::Invalid(format!(
+            "maximum flight time {} s must be a positive number of seconds",
+            options.max_flight_time_s
+        )));
+    }
     if !(options.impact_alt_m.is_finite() && options.impact_alt_m.abs() < 9_000.0) {
         return Err(FlightError::Invalid(format!(
             "impact height {} m must lie between −9,000 and 9,000 m",
@@ -867,14 +873,7 @@ pub fn fly_boosted(
         earth.rotation_rate_rad_s() * r0.x,
         0.0,
     );
-    let options = FlightOptions {
-        impact_alt_m: options
-            .impact_alt_m
-            .min(launch.alt_m() - 1.0)
-            .max(options.impact_alt_m.min(launch.alt_m())),
-        ..*options
-    };
-    let mut runner = Runner::new(earth, options);
+    let mut runner = Runner::new(earth, *options);
     runner.record_event(0.0, &y_start, EventKind::Start);
     let mut y = y_start;
     let mut burnout: Option<BurnoutInfo> = None;

@@ -163,6 +163,12 @@ pub struct Missile {
     pub name: String,
     /// Human name ("Hwasong-14 (KN-20)").
     pub display_name: String,
+    /// Country that fields it.
+    pub country: String,
+    /// SRBM, MRBM, IRBM or ICBM.
+    pub class: String,
+    /// "liquid" or "solid".
+    pub propellant: String,
     /// Stages, first to last.
     pub stages: Vec<Stage>,
     /// The payload.
