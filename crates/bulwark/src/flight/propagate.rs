@@ -308,7 +308,8 @@ fn derivative(earth: &EarthModel, seg: &Segment, t: f64, y: &State) -> State {
             if let (Some(beta), true) = (beta_kg_m2, earth.has_atmosphere()) {
                 let w = earth.rotation_rate_rad_s();
                 let v_rel = Vector3::new(y[3] + w * y[1], y[4] - w * y[0], y[5]);
-                let alt = earth.altitude_m(&rot_z(&r, -w * t));
+                // The radial height is invariant under rotation about z: no ECI→ECEF needed.
+                let alt = earth.height_along_radius_m(&r);
                 let rho = earth.density_kg_m3(alt);
                 a -= v_rel * (rho * v_rel.norm() / (2.0 * beta));
             }
