@@ -189,7 +189,9 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
         (1.0..=20_000.0).contains(&x)
     })?;
     check_finite("apogee-km", a.apogee_km, "a positive apogee in km", |x| x > 0.0)?;
-    check_finite("sample-s", Some(a.sample_s), "a positive interval in s", |x| x > 0.0)?;
+    check_finite("sample-s", Some(a.sample_s), "an interval of at least 0.001 s", |x| {
+        x >= 1e-3
+    })?;
     if a.apogee_km.is_some() && matches!(shape, Shape::MinEnergy) {
         return Err("--apogee-km needs --shape lofted or --shape depressed".into());
     }

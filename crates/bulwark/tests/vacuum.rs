@@ -92,6 +92,7 @@ fn bad_burnout_input_is_refused() {
         (burnout(f64::NAN, 45.0, 0.0), "burnout speed NaN"),
         (burnout(3000.0, 95.0, 0.0), "burnout angle 95"),
         (burnout(3000.0, 45.0, f64::INFINITY), "azimuth inf"),
+        (burnout(100.0, -10.0, 0.0), "must climb"),
     ] {
         let e = fly_burnout(&earth, &b, &FlightOptions::default())
             .unwrap_err()

@@ -630,9 +630,9 @@ fn validate_options(options: &FlightOptions) -> Result<(), FlightError> {
         )));
     }
     if let Some(dt) = options.sample_interval_s {
-        if !(dt.is_finite() && dt > 0.0) {
+        if !(dt.is_finite() && dt >= 1e-3) {
             return Err(FlightError::Invalid(format!(
-                "sample interval {dt} s must be a positive number of seconds"
+                "sample interval {dt} s must be at least 0.001 s"
             )));
         }
     }
@@ -676,6 +676,12 @@ pub fn fly_burnout(earth: &EarthModel, b: &BurnoutState, options: &FlightOptions
         return Err(FlightError::Invalid(format!(
             "burnout altitude {} km must lie between the impact surface and 2,000 km",
             b.site.alt_m() / 1e3
+        )));
+    }
+    if b.site.alt_m() <= options.impact_alt_m && b.flight_path_angle_deg <= 0.0 {
+        return Err(FlightError::Invalid(format!(
+            "a burnout on the impact surface must climb: flight-path angle {}° must be above 0°",
+            b.flight_path_angle_deg
         )));
     }
     if let Some(beta) = b.ballistic_coefficient_kg_m2 {
