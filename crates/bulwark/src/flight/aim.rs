@@ -184,29 +184,10 @@ impl Ctx<'_> {
             grid.push(k);
         }
         let idx = grid.iter().position(|&k| k == best.0).unwrap_or(0);
-        let mut a = grid[idx.saturating_sub(1)];
-        let mut b = grid[(idx + 1).min(n)];
-        let phi = 0.5 * (5f64.sqrt() - 1.0);
-        let mut x1 = b - phi * (b - a);
-        let mut x2 = a + phi * (b - a);
-        let mut f1 = self.shot(az, x1, cutoff)?;
-        let mut f2 = self.shot(az, x2, cutoff)?;
-        while b - a > 1e-4 {
-            if f1.range_km > f2.range_km {
-                b = x2;
-                x2 = x1;
-                f2 = f1;
-                x1 = b - phi * (b - a);
-                f1 = self.shot(az, x1, cutoff)?;
-            } else {
-                a = x1;
-                x1 = x2;
-                f1 = f2;
-                x2 = a + phi * (b - a);
-                f2 = self.shot(az, x2, cutoff)?;
-            }
-        }
-        let (k, s) = if f1.range_km > f2.range_km { (x1, f1) } else { (x2, f2) };
+        let a = grid[idx.saturating_sub(1)];
+        let b = grid[(idx + 1).min(n)];
+        let (k, _) = golden_section_min(|k| Ok(-self.shot(az, k, cutoff)?.range_km), a, b, 1e-4)?;
+        let s = self.shot(az, k, cutoff)?;
         Ok(if s.range_km >= best.1.range_km { (k, s) } else { best })
     }
 
@@ -273,6 +254,37 @@ fn illinois(
         }
     }
     Ok(c)
+}
+
+/// Golden-section search for the minimum of a unimodal `f` on [a, b], to a bracket of `tol`;
+/// returns the best argument and its value.
+fn golden_section_min(
+    mut f: impl FnMut(f64) -> Result<f64, AimError>,
+    mut a: f64,
+    mut b: f64,
+    tol: f64,
+) -> Result<(f64, f64), AimError> {
+    let phi = 0.5 * (5f64.sqrt() - 1.0);
+    let mut x1 = b - phi * (b - a);
+    let mut x2 = a + phi * (b - a);
+    let mut f1 = f(x1)?;
+    let mut f2 = f(x2)?;
+    while b - a > tol {
+        if f1 < f2 {
+            b = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = b - phi * (b - a);
+            f1 = f(x1)?;
+        } else {
+            a = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = a + phi * (b - a);
+            f2 = f(x2)?;
+        }
+    }
+    Ok(if f1 < f2 { (x1, f1) } else { (x2, f2) })
 }
 
 /// East and north displacement (m) of `p` from `origin` along the surface.
@@ -504,15 +516,15 @@ pub fn minimum_energy_burnout_for_range(
         sample_interval_s: None,
         ..*options
     };
+    let burnout = |v: f64, g: f64| BurnoutState {
+        site: *site,
+        speed_m_s: v,
+        flight_path_angle_deg: g,
+        azimuth_deg,
+        ballistic_coefficient_kg_m2,
+    };
     let range_at = |v: f64, g: f64| -> Result<f64, AimError> {
-        let b = BurnoutState {
-            site: *site,
-            speed_m_s: v,
-            flight_path_angle_deg: g,
-            azimuth_deg,
-            ballistic_coefficient_kg_m2,
-        };
-        match fly_burnout(earth, &b, &opts) {
+        match fly_burnout(earth, &burnout(v, g), &opts) {
             Ok(f) => Ok(f.summary.range_km),
             Err(FlightError::NoImpact { .. }) => Ok(f64::INFINITY),
             Err(e) => Err(e.into()),
@@ -536,40 +548,12 @@ pub fn minimum_energy_burnout_for_range(
         }
         Ok(0.5 * (a + b))
     };
-    let phi = 0.5 * (5f64.sqrt() - 1.0);
-    let (mut a, mut b) = (1.0, 89.0);
-    let mut x1 = b - phi * (b - a);
-    let mut x2 = a + phi * (b - a);
-    let mut f1 = speed_for(x1)?;
-    let mut f2 = speed_for(x2)?;
-    while b - a > 1e-7 {
-        if f1 < f2 {
-            b = x2;
-            x2 = x1;
-            f2 = f1;
-            x1 = b - phi * (b - a);
-            f1 = speed_for(x1)?;
-        } else {
-            a = x1;
-            x1 = x2;
-            f1 = f2;
-            x2 = a + phi * (b - a);
-            f2 = speed_for(x2)?;
-        }
-    }
-    let (g, v) = if f1 < f2 { (x1, f1) } else { (x2, f2) };
+    let (g, v) = golden_section_min(speed_for, 1.0, 89.0, 1e-7)?;
     if !v.is_finite() {
         return Err(AimError::Invalid(format!(
             "no ballistic burnout below 11 km/s reaches {range_km} km"
         )));
     }
-    let b = BurnoutState {
-        site: *site,
-        speed_m_s: v,
-        flight_path_angle_deg: g,
-        azimuth_deg,
-        ballistic_coefficient_kg_m2,
-    };
-    let f = fly_burnout(earth, &b, options)?;
+    let f = fly_burnout(earth, &burnout(v, g), options)?;
     Ok((v, g, f))
 }
