@@ -262,6 +262,11 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
         if a.burnout_angle_deg.is_some() || a.burnout_alt_km.is_some() {
             return Err("--burnout-angle-deg and --burnout-alt-km need --burnout-speed-m-s".into());
         }
+        if a.to.is_some() && a.azimuth_deg.is_some() {
+            return Err(
+                "--azimuth-deg is solved when aiming at --to; drop it (or aim with --range-km along it)".into(),
+            );
+        }
         match aim_point {
             Some(aim_pt) => {
                 let req = AimRequest {

@@ -1,6 +1,7 @@
 //! `bulwark`: the command line of the Bulwark missile-defence toolkit.
 
 mod fly;
+mod presets;
 
 use std::process::ExitCode;
 
@@ -19,12 +20,15 @@ struct Cli {
 enum Command {
     /// Fly a ballistic missile (a preset, or a burnout state) on a round, rotating earth.
     Fly(Box<fly::FlyArgs>),
+    /// List the bundled missile presets with their class, published range and source.
+    Presets(presets::PresetsArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Fly(args) => fly::run(&args),
+        Command::Presets(args) => presets::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

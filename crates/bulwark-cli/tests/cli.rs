@@ -290,3 +290,16 @@ fn bad_missile_file_names_file_line_and_field() {
     assert!(err.contains(&format!("negative.toml:{line_no}: ")), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn presets_lists_every_bundled_missile() {
+    let out = bulwark(&["presets"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for n in ["scud-b", "nodong", "hwasong-15", "df-41"] {
+        assert!(text.lines().any(|l| l.starts_with(n)), "{n} missing:\n{text}");
+    }
+    let v = json(&["presets", "--json"]);
+    assert_eq!(v.as_array().unwrap().len(), 11);
+    assert!(v[0]["range_source"].as_str().unwrap().len() > 10);
+}
