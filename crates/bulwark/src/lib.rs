@@ -33,3 +33,5 @@
 
 pub mod earth;
 pub mod flight;
+pub mod sensor;
+pub mod track;

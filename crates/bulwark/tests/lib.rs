@@ -7,5 +7,7 @@ mod aiming;
 mod common;
 mod geodesics;
 mod presets;
+mod radar;
 mod reentry;
+mod tracking;
 mod vacuum;

@@ -1,0 +1,1 @@
+//! Tracking filters: consistency and accuracy (filled in by the tracking work).
