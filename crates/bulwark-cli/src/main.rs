@@ -2,6 +2,7 @@
 
 mod fly;
 mod presets;
+mod radar;
 
 use std::process::ExitCode;
 
@@ -22,6 +23,8 @@ enum Command {
     Fly(Box<fly::FlyArgs>),
     /// List the bundled missile presets with their class, published range and source.
     Presets(presets::PresetsArgs),
+    /// Detection range of a radar preset against a radar cross-section, and its horizon range.
+    Radar(radar::RadarArgs),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Fly(args) => fly::run(&args),
         Command::Presets(args) => presets::run(&args),
+        Command::Radar(args) => radar::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

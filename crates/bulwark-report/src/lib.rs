@@ -1,0 +1,1 @@
+//! Bulwark reports: maps and plots (being written).
