@@ -33,5 +33,6 @@
 
 pub mod earth;
 pub mod flight;
+pub mod random;
 pub mod sensor;
 pub mod track;

@@ -6,7 +6,9 @@
 //! * [`filter`]: the [`filter::BallisticFilter`] interface, [`ekf`] and [`ukf`].
 //! * [`impact`]: predicted impact point with its covariance ellipse, and the predicted state at
 //!   any future time.
+//! * [`assignment`]: global-nearest-neighbour assignment of measurements to tracks.
 
+pub mod assignment;
 pub mod dynamics;
 pub mod ekf;
 pub mod filter;
