@@ -6,19 +6,25 @@
 //! * [`propagate`]: 3-DOF flight from lift-off or from a burnout state, with events.
 //! * [`aim`]: solving the controls that land a missile on an aim point with a chosen shape.
 //! * [`preset`]: the missile presets in `data/presets/`.
+//! * [`trajectory`]: a flown trajectory evaluable at any time (cubic Hermite).
+//! * [`complex`]: the threat complex: warhead, spent booster and decoys after separation.
 
 pub mod aim;
+pub mod complex;
 pub mod dop853;
 mod dop853_tableau;
 pub mod kepler;
 pub mod preset;
 pub mod propagate;
+pub mod trajectory;
 pub mod vehicle;
 
 pub use aim::{AimError, AimRequest, AimedFlight, Shape, aim, minimum_energy_burnout_for_range};
+pub use complex::{ObjectKind, ThreatObject, fly_threat_complex};
 pub use preset::{PresetError, load_missile_file, load_preset, preset_names};
 pub use propagate::{
     BoostControls, BurnoutState, EventKind, Flight, FlightError, FlightOptions, FlightSummary, TrajectorySample,
     fly_boosted, fly_burnout,
 };
-pub use vehicle::{DragCurve, Missile, PitchProgram, ReentryVehicle, Stage};
+pub use trajectory::Trajectory;
+pub use vehicle::{Booster, DecoyType, DragCurve, Missile, PitchProgram, ReentryVehicle, Stage};

@@ -7,7 +7,7 @@
 use serde::Deserialize;
 use thiserror::Error;
 
-use super::vehicle::{DragCurve, FlightTest, Missile, PitchProgram, ReentryVehicle, Stage};
+use super::vehicle::{Booster, DecoyType, DragCurve, FlightTest, Missile, PitchProgram, ReentryVehicle, Stage};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/presets.rs"));
@@ -69,6 +69,8 @@ struct RawMissile {
     pitch_program: PitchProgram,
     stage: Vec<RawStage>,
     reentry_vehicle: RawRv,
+    booster: Option<Booster>,
+    decoy: Option<DecoyType>,
     #[serde(default)]
     flight_test: Vec<FlightTest>,
 }
@@ -307,6 +309,70 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             ));
         }
     }
+    if let Some(b) = &raw.booster {
+        if !rv.separates {
+            return Err(invalid(
+                "booster",
+                0,
+                "rcs_m2",
+                "booster".into(),
+                "a [booster] table needs reentry_vehicle.separates = true".into(),
+            ));
+        }
+        for (key, value, ok, allowed) in [
+            ("rcs_m2", b.rcs_m2, positive(b.rcs_m2), "a positive cross-section in m²"),
+            (
+                "ballistic_coefficient_kg_m2",
+                b.ballistic_coefficient_kg_m2,
+                positive(b.ballistic_coefficient_kg_m2),
+                "a positive value in kg/m²",
+            ),
+            (
+                "separation_speed_m_s",
+                b.separation_speed_m_s,
+                non_negative(b.separation_speed_m_s) && b.separation_speed_m_s < 100.0,
+                "a speed from 0 to 100 m/s",
+            ),
+        ] {
+            if !ok {
+                return Err(invalid(
+                    "booster",
+                    0,
+                    key,
+                    format!("booster.{key}"),
+                    format!("{value} is not allowed; expected {allowed}"),
+                ));
+            }
+        }
+    }
+    if let Some(d) = &raw.decoy {
+        for (key, value, ok, allowed) in [
+            ("count", f64::from(d.count), d.count <= 100, "a count from 0 to 100"),
+            ("rcs_m2", d.rcs_m2, positive(d.rcs_m2), "a positive cross-section in m²"),
+            (
+                "ballistic_coefficient_kg_m2",
+                d.ballistic_coefficient_kg_m2,
+                positive(d.ballistic_coefficient_kg_m2),
+                "a positive value in kg/m²",
+            ),
+            (
+                "separation_speed_m_s",
+                d.separation_speed_m_s,
+                non_negative(d.separation_speed_m_s) && d.separation_speed_m_s < 100.0,
+                "a speed from 0 to 100 m/s",
+            ),
+        ] {
+            if !ok {
+                return Err(invalid(
+                    "decoy",
+                    0,
+                    key,
+                    format!("decoy.{key}"),
+                    format!("{value} is not allowed; expected {allowed}"),
+                ));
+            }
+        }
+    }
     let p = &raw.pitch_program;
     for (key, value) in [
         ("vertical_rise_s", p.vertical_rise_s),
@@ -371,6 +437,8 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             rcs_m2: rv.rcs_m2,
             separates: rv.separates,
         },
+        booster: raw.booster,
+        decoy: raw.decoy,
         pitch: raw.pitch_program,
         published_max_range_km: raw.published_max_range_km,
         range_source: raw.range_source,

@@ -122,6 +122,32 @@ pub struct ReentryVehicle {
     pub separates: bool,
 }
 
+/// The spent last stage after the RV separates: it flies on beside the RV, a second radar object.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Booster {
+    /// Radar cross-section, X-band, averaged over aspect (m²).
+    pub rcs_m2: f64,
+    /// Ballistic coefficient of the tumbling stage (kg/m²).
+    pub ballistic_coefficient_kg_m2: f64,
+    /// Speed at which the RV is pushed ahead of the stage at separation (m/s).
+    pub separation_speed_m_s: f64,
+}
+
+/// Decoys (penetration aids) released with the RV.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecoyType {
+    /// How many.
+    pub count: u32,
+    /// Radar cross-section of one decoy (m²).
+    pub rcs_m2: f64,
+    /// Ballistic coefficient of one decoy (kg/m²): light decoys are stripped out by the air.
+    pub ballistic_coefficient_kg_m2: f64,
+    /// Dispersion speed at release (m/s), in a random direction drawn from the flight's stream.
+    pub separation_speed_m_s: f64,
+}
+
 /// The open-loop pitch programme: vertical rise, a linear tilt of the thrust by the kick angle
 /// in the plane of the launch azimuth, then a gravity turn (thrust along the air-relative
 /// velocity). The kick angle is the control the aiming solver sets.
@@ -173,6 +199,10 @@ pub struct Missile {
     pub stages: Vec<Stage>,
     /// The payload.
     pub rv: ReentryVehicle,
+    /// The spent last stage as a radar object after separation (None: no separate booster).
+    pub booster: Option<Booster>,
+    /// Decoys released with the RV, if any.
+    pub decoy: Option<DecoyType>,
     /// The pitch programme.
     pub pitch: PitchProgram,
     /// Published maximum range (km), for validation.

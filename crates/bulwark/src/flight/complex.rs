@@ -1,0 +1,233 @@
+//! The threat complex: every radar object one missile puts in the sky.
+//!
+//! Up to burnout there is one object, the boosting missile. At burnout (or thrust cut-off) the
+//! re-entry vehicle separates: the spent last stage flies on beside it (pushed back by the
+//! separation speed) with its own ballistic coefficient and a larger cross-section, and decoys,
+//! if the missile carries them, are released with small dispersion speeds in random directions
+//! drawn from the flight's keyed random stream. Each object is flown on the same earth model
+//! with its own drag, so the atmosphere separates light objects from the heavy RV on re-entry,
+//! which is what lets a radar discriminate them late in flight.
+
+use nalgebra::Vector3;
+use rand::RngExt;
+
+use super::propagate::{BoostControls, BurnoutState, EventKind, FlightError, FlightOptions, fly_boosted, fly_burnout};
+use super::trajectory::Trajectory;
+use super::vehicle::Missile;
+use crate::earth::{EarthModel, Ecef, Geodetic};
+use crate::random::Stream;
+
+/// What an object is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    /// The re-entry vehicle (before separation: the whole boosting missile).
+    Warhead,
+    /// The spent last stage.
+    Booster,
+    /// A decoy, numbered from 0.
+    Decoy(u32),
+}
+
+impl ObjectKind {
+    /// A short name: "warhead", "booster", "decoy-1"…
+    pub fn name(&self) -> String {
+        match self {
+            Self::Warhead => "warhead".into(),
+            Self::Booster => "booster".into(),
+            Self::Decoy(i) => format!("decoy-{}", i + 1),
+        }
+    }
+}
+
+/// One object of a threat complex.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreatObject {
+    /// What it is.
+    pub kind: ObjectKind,
+    /// Cross-section after separation (m²).
+    pub rcs_m2: f64,
+    /// Cross-section of the boosting missile before separation (m²), for the warhead object.
+    pub boost_rcs_m2: f64,
+    /// Time of separation (s after lift-off); the object exists from here (the warhead from 0).
+    pub separation_s: f64,
+    /// Its flight, times in seconds after lift-off.
+    pub trajectory: Trajectory,
+}
+
+impl ThreatObject {
+    /// Cross-section at time `t_s` (m²).
+    pub fn rcs_at(&self, t_s: f64) -> f64 {
+        if t_s < self.separation_s {
+            self.boost_rcs_m2
+        } else {
+            self.rcs_m2
+        }
+    }
+}
+
+/// The burnout state of an object at ECEF position `r` with earth-relative velocity `v`.
+fn burnout_state(
+    earth: &EarthModel,
+    r: &Vector3<f64>,
+    v: &Vector3<f64>,
+    beta: f64,
+) -> Result<BurnoutState, FlightError> {
+    let site: Geodetic = earth.to_geodetic(&Ecef(*r))?;
+    let enu = site.enu_rotation() * v;
+    let speed = enu.norm();
+    Ok(BurnoutState {
+        site,
+        speed_m_s: speed,
+        flight_path_angle_deg: (enu.z / speed).asin().to_degrees(),
+        azimuth_deg: enu.x.atan2(enu.y).to_degrees().rem_euclid(360.0),
+        ballistic_coefficient_kg_m2: Some(beta),
+    })
+}
+
+/// Flies a missile and every object it releases. `options.sample_interval_s` sets the sampling
+/// (default 0.5 s if none); `rng` is the flight's keyed stream (decoy directions).
+pub fn fly_threat_complex(
+    earth: &EarthModel,
+    missile: &Missile,
+    launch: &Geodetic,
+    controls: &BoostControls,
+    options: &FlightOptions,
+    rng: &mut Stream,
+) -> Result<Vec<ThreatObject>, FlightError> {
+    let options = FlightOptions {
+        sample_interval_s: Some(options.sample_interval_s.unwrap_or(0.5)),
+        ..*options
+    };
+    let main = fly_boosted(earth, missile, launch, controls, &options)?;
+    let burnout_s = main.summary.burnout_time_s;
+    let boost_rcs = missile.booster.map_or(missile.rv.rcs_m2, |b| b.rcs_m2);
+    let at_burnout = main
+        .samples
+        .iter()
+        .find(|s| s.event == Some(EventKind::Burnout))
+        .copied();
+    let mut objects = vec![ThreatObject {
+        kind: ObjectKind::Warhead,
+        rcs_m2: missile.rv.rcs_m2,
+        boost_rcs_m2: if missile.rv.separates {
+            boost_rcs
+        } else {
+            missile.rv.rcs_m2
+        },
+        separation_s: if missile.rv.separates { burnout_s } else { 0.0 },
+        trajectory: Trajectory::new(main.samples),
+    }];
+    let Some(sep) = at_burnout.filter(|_| missile.rv.separates) else {
+        return Ok(objects);
+    };
+    let along = sep.v_ecef_m_s.normalize();
+    let released = |dv: Vector3<f64>, beta: f64| -> Result<Trajectory, FlightError> {
+        let b = burnout_state(earth, &sep.r_ecef_m, &(sep.v_ecef_m_s + dv), beta)?;
+        let f = fly_burnout(earth, &b, &options)?;
+        let samples = f
+            .samples
+            .into_iter()
+            .map(|mut s| {
+                s.t_s += burnout_s;
+                s
+            })
+            .collect();
+        Ok(Trajectory::new(samples))
+    };
+    if let Some(b) = missile.booster {
+        objects.push(ThreatObject {
+            kind: ObjectKind::Booster,
+            rcs_m2: b.rcs_m2,
+            boost_rcs_m2: b.rcs_m2,
+            separation_s: burnout_s,
+            trajectory: released(-along * b.separation_speed_m_s, b.ballistic_coefficient_kg_m2)?,
+        });
+    }
+    if let Some(d) = missile.decoy {
+        for i in 0..d.count {
+            // A direction uniform on the sphere: z uniform in [−1, 1], longitude uniform.
+            let z: f64 = 2.0 * rng.random::<f64>() - 1.0;
+            let phi: f64 = std::f64::consts::TAU * rng.random::<f64>();
+            let rho = (1.0 - z * z).sqrt();
+            let dir = Vector3::new(rho * phi.cos(), rho * phi.sin(), z);
+            objects.push(ThreatObject {
+                kind: ObjectKind::Decoy(i),
+                rcs_m2: d.rcs_m2,
+                boost_rcs_m2: d.rcs_m2,
+                separation_s: burnout_s,
+                trajectory: released(dir * d.separation_speed_m_s, d.ballistic_coefficient_kg_m2)?,
+            });
+        }
+    }
+    Ok(objects)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flight::load_preset;
+    use crate::random::stream;
+
+    /// A DF-41 releases an RV, its booster and three decoys; they start together and the light
+    /// decoys slow down in the atmosphere long before the RV does.
+    #[test]
+    fn objects_separate_at_burnout_and_the_air_strips_light_ones() {
+        let earth = EarthModel::wgs84();
+        let m = load_preset("df-41").unwrap();
+        let launch = Geodetic::from_degrees(38.0, 106.0, 1000.0).unwrap();
+        let controls = BoostControls {
+            azimuth_deg: 45.0,
+            kick_angle_deg: 3.0,
+            cutoff_time_s: None,
+        };
+        let objs = fly_threat_complex(
+            &earth,
+            &m,
+            &launch,
+            &controls,
+            &FlightOptions::default(),
+            &mut stream(1, 0, 0),
+        )
+        .unwrap();
+        assert_eq!(objs.len(), 5);
+        let sep = objs[0].separation_s;
+        let (r0, _) = objs[0].trajectory.state_at(sep + 1.0).unwrap();
+        for o in &objs[1..] {
+            let (r, _) = o.trajectory.state_at(sep + 1.0).unwrap();
+            assert!((r - r0).norm() < 10.0, "{:?} starts near the RV", o.kind);
+        }
+        // Near the end of the RV's flight, the decoys (β = 30) have ended or fallen far behind.
+        let (_, t_end) = objs[0].trajectory.span_s().unwrap();
+        let (_, t_decoy_end) = objs[2].trajectory.span_s().unwrap();
+        assert!(t_decoy_end > t_end, "light decoys land later than the RV");
+        assert_eq!(objs[0].rcs_at(sep - 1.0), m.booster.unwrap().rcs_m2);
+        assert_eq!(objs[0].rcs_at(sep + 1.0), m.rv.rcs_m2);
+    }
+
+    /// The same stream gives the same decoys; another stream gives others.
+    #[test]
+    fn decoy_release_is_reproducible_from_the_stream() {
+        let earth = EarthModel::wgs84();
+        let m = load_preset("df-31a").unwrap();
+        let launch = Geodetic::from_degrees(38.0, 106.0, 1000.0).unwrap();
+        let c = BoostControls {
+            azimuth_deg: 45.0,
+            kick_angle_deg: 3.0,
+            cutoff_time_s: None,
+        };
+        let fly = |seed| {
+            fly_threat_complex(
+                &earth,
+                &m,
+                &launch,
+                &c,
+                &FlightOptions::default(),
+                &mut stream(seed, 0, 0),
+            )
+            .unwrap()
+        };
+        let (a, b, c2) = (fly(5), fly(5), fly(6));
+        assert_eq!(a[3].trajectory, b[3].trajectory);
+        assert_ne!(a[3].trajectory, c2[3].trajectory);
+    }
+}
