@@ -303,3 +303,29 @@ fn presets_lists_every_bundled_missile() {
     assert_eq!(v.as_array().unwrap().len(), 11);
     assert!(v[0]["range_source"].as_str().unwrap().len() > 10);
 }
+
+/// Same input, byte-identical output: the JSON report and the trajectory CSV of two runs.
+#[test]
+fn regress_fly_output_is_byte_identical_across_runs() {
+    let dir = std::env::temp_dir().join(format!("bulwark-cli-det-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |name: &str| {
+        let csv = dir.join(name);
+        let out = bulwark(&[
+            "fly",
+            "--missile",
+            "hwasong-12",
+            "--from",
+            "39.0,125.7",
+            "--to",
+            "13.44,144.79",
+            "--json",
+            "--csv",
+            csv.to_str().unwrap(),
+        ]);
+        assert!(out.status.success());
+        (out.stdout, std::fs::read(csv).unwrap())
+    };
+    assert_eq!(run("a.csv"), run("b.csv"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
