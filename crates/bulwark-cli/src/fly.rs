@@ -71,7 +71,7 @@ pub struct FlyArgs {
     sample_s: f64,
 }
 
-fn parse_lat_lon(text: &str) -> Result<Geodetic, String> {
+pub(crate) fn parse_lat_lon(text: &str) -> Result<Geodetic, String> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     if parts.len() != 2 {
         return Err("expected LAT,LON in degrees, e.g. 39.66,124.71".into());
@@ -368,7 +368,7 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
 
 /// Writes to a temporary name beside the target, then renames, so that an interrupted run never
 /// leaves a half-written file under the final name.
-fn write_atomic(path: &Path, contents: &str) -> Result<(), String> {
+pub(crate) fn write_atomic(path: &Path, contents: &str) -> Result<(), String> {
     let tmp = path.with_extension("partial");
     std::fs::write(&tmp, contents).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: cannot write: {e}", path.display()))

@@ -1,8 +1,10 @@
 //! `bulwark`: the command line of the Bulwark missile-defence toolkit.
 
+mod coverage;
 mod fly;
 mod presets;
 mod radar;
+mod see;
 
 use std::process::ExitCode;
 
@@ -25,6 +27,10 @@ enum Command {
     Presets(presets::PresetsArgs),
     /// Detection range of a radar preset against a radar cross-section, and its horizon range.
     Radar(radar::RadarArgs),
+    /// Where a target of a given altitude and cross-section is detectable (SVG map, GeoJSON).
+    Coverage(coverage::CoverageArgs),
+    /// Fly a threat, sense it with every radar, track it and report what each radar saw.
+    See(Box<see::SeeArgs>),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +39,8 @@ fn main() -> ExitCode {
         Command::Fly(args) => fly::run(&args),
         Command::Presets(args) => presets::run(&args),
         Command::Radar(args) => radar::run(&args),
+        Command::See(args) => see::run(&args),
+        Command::Coverage(args) => coverage::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -329,3 +329,169 @@ fn regress_fly_output_is_byte_identical_across_runs() {
     assert_eq!(run("a.csv"), run("b.csv"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The Korean network against a Nodong: the THAAD radar at Seongju and the two forward-based
+/// radars in Japan all see it, a firm system track forms, and the warhead's predicted impact
+/// point converges on the true one.
+#[test]
+fn see_tracks_a_nodong_with_the_korean_and_japanese_radars() {
+    let v = json(&[
+        "see",
+        "--radar",
+        "an-tpy-2-tbr@35.95,128.45",
+        "--radar",
+        "an-tpy-2-fbm@40.9,140.3",
+        "--radar",
+        "an-tpy-2-fbm@35.77,135.2",
+        "--missile",
+        "nodong",
+        "--from",
+        "39.66,124.71",
+        "--to",
+        "35.9,128.6",
+        "--json",
+    ]);
+    let radars = v["radars"].as_array().unwrap();
+    assert_eq!(radars.len(), 3);
+    for r in radars {
+        assert!(r["first_detection_s"].as_f64().is_some(), "{r}");
+        assert!(r["firm_track_s"].as_f64().is_some(), "{r}");
+    }
+    assert!(v["system_firm_track_s"].as_f64().unwrap() < 200.0);
+    let track = v["warhead_track"].as_array().unwrap();
+    let last = track.last().unwrap().as_array().unwrap();
+    assert!(last[1].as_f64().unwrap() < 100.0, "final position error {last:?}");
+    assert!(last[2].as_f64().unwrap() < 2_000.0, "final impact error {last:?}");
+}
+
+/// Same seed, same bytes; another seed, other noise.
+#[test]
+fn see_is_deterministic_for_a_seed() {
+    let args = |seed: &str| {
+        vec![
+            "see",
+            "--radar",
+            "an-tpy-2-tbr@35.95,128.45",
+            "--missile",
+            "scud-c",
+            "--from",
+            "38.9,125.6",
+            "--to",
+            "36.0,128.0",
+            "--seed",
+            seed,
+            "--json",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    let run = |seed: &str| {
+        let a = args(seed);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        bulwark(&refs).stdout
+    };
+    assert_eq!(run("7"), run("7"));
+    assert_ne!(run("7"), run("8"));
+}
+
+#[test]
+fn coverage_writes_a_map_and_geojson_and_reports_the_area() {
+    let dir = std::env::temp_dir().join(format!("bulwark-cli-cov-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("c.svg");
+    let geo = dir.join("c.geojson");
+    let v = json(&[
+        "coverage",
+        "--radar",
+        "an-tpy-2-tbr@35.95,128.45,330",
+        "--target-alt-km",
+        "100",
+        "--rcs-m2",
+        "0.1",
+        "--cell-deg",
+        "0.1",
+        "--svg",
+        svg.to_str().unwrap(),
+        "--geojson",
+        geo.to_str().unwrap(),
+        "--json",
+    ]);
+    // A 120° sector of a ~600 km detection range: roughly a third of π·600² ≈ 0.38 million km².
+    let area = v["covered_area_km2"].as_f64().unwrap();
+    assert!((2.5e5..5.0e5).contains(&area), "{area}");
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    let g: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&geo).unwrap()).unwrap();
+    assert_eq!(g["type"], "FeatureCollection");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sensor_commands_refuse_bad_input() {
+    fails_with(
+        &[
+            "coverage",
+            "--radar",
+            "an-tpy-3@35,128,0",
+            "--target-alt-km",
+            "100",
+            "--rcs-m2",
+            "1",
+        ],
+        "an-tpy-2-tbr",
+    );
+    fails_with(
+        &[
+            "coverage",
+            "--radar",
+            "an-tpy-2-tbr@35,128,400",
+            "--target-alt-km",
+            "100",
+            "--rcs-m2",
+            "1",
+        ],
+        "boresight",
+    );
+    fails_with(
+        &[
+            "coverage",
+            "--radar",
+            "an-tpy-2-tbr@35,128,0",
+            "--target-alt-km",
+            "100",
+            "--rcs-m2",
+            "-1",
+        ],
+        "--rcs-m2 -1",
+    );
+    fails_with(
+        &[
+            "see",
+            "--radar",
+            "an-tpy-2-tbr@95,128",
+            "--missile",
+            "nodong",
+            "--from",
+            "39,125",
+            "--to",
+            "36,128",
+        ],
+        "latitude 95",
+    );
+    fails_with(
+        &[
+            "see",
+            "--radar",
+            "an-tpy-2-tbr@35,128",
+            "--missile",
+            "nodong",
+            "--from",
+            "39,125",
+            "--to",
+            "36,128",
+            "--filter",
+            "pf",
+        ],
+        "--filter 'pf'",
+    );
+}

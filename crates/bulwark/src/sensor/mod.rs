@@ -7,9 +7,11 @@
 //!   probability.
 //! * [`horizon`]: line of sight over the WGS-84 earth with k-factor refraction, elevation mask,
 //!   field of regard and instrumented range.
+//! * [`coverage`]: where a target of a given height and cross-section is detectable.
 //! * [`radar`]: radar presets (`data/radars/`) and the observation of a target: visibility,
 //!   detection and measurement noise from a seeded random stream.
 
+pub mod coverage;
 pub mod detection;
 pub mod horizon;
 pub mod measurement;

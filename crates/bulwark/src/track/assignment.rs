@@ -1,8 +1,7 @@
 //! Global-nearest-neighbour (GNN) assignment of measurements to tracks.
 //!
 //! Each track–measurement pair inside the gate (normalised innovation squared d² below the
-//! chi-square gate) costs d² + ln|S| (the negative log-likelihood up to a constant, so a track
-//! with a loose covariance does not win every measurement); pairs outside the gate are
+//! chi-square gate) costs d² (its squared Mahalanobis distance); pairs outside the gate are
 //! forbidden. The best joint assignment (minimum total cost, each track and each measurement
 //! used at most once) is the linear sum assignment problem, solved exactly by the shortest
 //! augmenting path method of the `lsap` crate (Crouse, "On implementing 2D rectangular

@@ -1,1 +1,134 @@
-//! Filled in by the tracking work.
+//! The extended Kalman filter for a ballistic target.
+//!
+//! Prediction over Δt (Zarchan & Musoff, *Fundamentals of Kalman Filtering: A Practical
+//! Approach*, 4th ed., AIAA 2015, ch. 7–9; Bar-Shalom, Li & Kirubarajan, *Estimation with
+//! Applications to Tracking and Navigation*, Wiley 2001, §10.3):
+//!
+//! ```text
+//! x̄ = x(t + Δt) by Runge–Kutta on the nonlinear dynamics
+//! P̄ = Φ P Φᵀ + Q,   Φ = ∂x(t + Δt)/∂x(t) from Φ̇ = FΦ integrated with the same stages
+//! ```
+//!
+//! (in pieces of at most 10 s; see [`crate::track::dynamics`]). Update with the linearised
+//! measurement matrix H = ∂h/∂x at x̄ and the Joseph form ([`crate::track::filter`]). The
+//! impact covariance uses the linearised map ([`crate::track::impact`]).
+
+use crate::earth::EarthModel;
+use crate::sensor::{Measurement, SensorSite};
+
+use super::dynamics::{BallisticDynamics, ProcessNoise, STATE_DIM, State, StateMatrix};
+use super::filter::{
+    BallisticFilter, FilterError, InitialEstimate, Innovation, StateCovariance, check_time, joseph_update, measured,
+    measurement_jacobian, measurement_noise, measurement_residual, predicted_measurement, validate_measurement,
+};
+use super::impact::{ImpactError, ImpactMethod, ImpactPrediction, predict_impact};
+
+/// The extended Kalman filter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ekf {
+    t_s: f64,
+    x: State,
+    p: StateMatrix,
+    noise: ProcessNoise,
+}
+
+impl Ekf {
+    /// The process noise the filter predicts with.
+    pub fn process_noise(&self) -> &ProcessNoise {
+        &self.noise
+    }
+
+    /// Innovation, gain and Joseph update for the first M measured quantities.
+    fn update_dim<const M: usize>(
+        &self,
+        site: &SensorSite,
+        z: &Measurement,
+    ) -> Result<(Innovation, State, StateMatrix), FilterError> {
+        let z_hat = predicted_measurement(site, &self.x).fixed_rows::<M>(0).into_owned();
+        let h = measurement_jacobian(site, &self.x).fixed_rows::<M>(0).into_owned();
+        let nu = measurement_residual(&measured::<M>(z), &z_hat);
+        let r = measurement_noise::<M>(z);
+        let u = joseph_update::<STATE_DIM, M>(&self.x, &self.p, &nu, &h, &r)
+            .ok_or(FilterError::SingularInnovation { t_s: z.t_s })?;
+        Ok((
+            Innovation::padded(z.t_s, &nu, &u.innovation_covariance, u.nis),
+            u.state,
+            u.covariance,
+        ))
+    }
+
+    fn innovation_and_update(
+        &self,
+        site: &SensorSite,
+        z: &Measurement,
+    ) -> Result<(Innovation, State, StateMatrix), FilterError> {
+        validate_measurement(z)?;
+        check_time(self.t_s, z)?;
+        if z.range_rate_m_s.is_some() {
+            self.update_dim::<4>(site, z)
+        } else {
+            self.update_dim::<3>(site, z)
+        }
+    }
+}
+
+impl BallisticFilter for Ekf {
+    fn new(initial: &InitialEstimate, noise: ProcessNoise) -> Self {
+        Self {
+            t_s: initial.t_s(),
+            x: *initial.state(),
+            p: *initial.covariance(),
+            noise,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "EKF"
+    }
+
+    fn predict(&mut self, earth: &EarthModel, t_s: f64) {
+        (self.x, self.p) = self.predicted_state_at(earth, t_s);
+        self.t_s = t_s;
+    }
+
+    fn innovation(&self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError> {
+        self.innovation_and_update(site, z).map(|u| u.0)
+    }
+
+    fn update(&mut self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError> {
+        let (innovation, x, p) = self.innovation_and_update(site, z)?;
+        self.x = x;
+        self.p = p;
+        Ok(innovation)
+    }
+
+    fn state(&self) -> (f64, &State) {
+        (self.t_s, &self.x)
+    }
+
+    fn covariance(&self) -> &StateCovariance {
+        &self.p
+    }
+
+    fn predicted_state_at(&self, earth: &EarthModel, t_s: f64) -> (State, StateCovariance) {
+        let dt = t_s - self.t_s;
+        if dt == 0.0 {
+            return (self.x, self.p);
+        }
+        BallisticDynamics::new(earth).propagate_covariance(&self.x, &self.p, &self.noise, dt)
+    }
+
+    fn predict_impact(&self, earth: &EarthModel) -> Result<ImpactPrediction, ImpactError> {
+        predict_impact(earth, self.t_s, &self.x, &self.p, &self.noise, ImpactMethod::Linearised)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predicts_gates_and_updates_across_north() {
+        crate::track::filter::test_support::check_predict_and_update::<Ekf>();
+    }
+}

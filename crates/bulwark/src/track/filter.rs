@@ -1,1 +1,776 @@
-//! Filled in by the tracking work.
+//! One interface for the ballistic-target filters, and what they share: the radar measurement
+//! model, initialisation from the first measurements, and the Kalman update.
+//!
+//! As in Stone Soup, a filter is a predictor and an updater behind one type: code written against
+//! [`BallisticFilter`] runs an [`crate::track::ekf::Ekf`] or a [`crate::track::ukf::Ukf`]
+//! unchanged.
+//!
+//! **Measurement model.** A radar at a [`SensorSite`] reports z = h(x) + w, w ~ N(0, R),
+//!
+//! ```text
+//! h(x) = [ρ, α, ε, ρ̇] = SensorSite::observe_exact(r, v)     (range rate optional)
+//! R = diag(σ_ρ², σ_α², σ_ε², σ_ρ̇²)
+//! ```
+//!
+//! The azimuth residual is wrapped to (−π, π], so that a target north of the radar, where the
+//! reported azimuth jumps between 359.9° and 0.1°, gives a small residual. The model is singular
+//! straight overhead (azimuth undefined at 90° elevation); tracks of targets passing within a
+//! fraction of a degree of the zenith are outside its design.
+//!
+//! **Kalman update** (Bar-Shalom, Li & Kirubarajan, *Estimation with Applications to Tracking and
+//! Navigation*, Wiley 2001, §5.2 and §5.2.3 for the Joseph form):
+//!
+//! ```text
+//! ν = z − h(x̄),  S = H P̄ Hᵀ + R,  K = P̄ Hᵀ S⁻¹
+//! x = x̄ + K ν,   P = (I − K H) P̄ (I − K H)ᵀ + K R Kᵀ        (Joseph form)
+//! NIS = νᵀ S⁻¹ ν  (chi-square with dim z degrees of freedom when the filter is consistent)
+//! ```
+//!
+//! The Joseph form keeps P symmetric and positive semi-definite in floating point whatever the
+//! gain; P is symmetrised after every step.
+//!
+//! **Initialisation** ([`InitialEstimate`]). From two measurements (Bar-Shalom et al. §5.5.3, the
+//! two-point differencing initialiser): positions r₁, r₂ from range, azimuth and elevation through
+//! [`SensorSite::position_of`], each with the covariance J R Jᵀ of that conversion (J its
+//! Jacobian); velocity at t₂ from the difference, corrected for the acceleration over the interval,
+//!
+//! ```text
+//! v₂ = (r₂ − r₁)/T + a(r₂, v̂, κ₀) T/2,   T = t₂ − t₁
+//! ```
+//!
+//! and κ from a [`DragPrior`]. The covariance is the exact linear map of the two measurement
+//! covariances and the prior: P_rr = R₂, P_rv = R₂/T, P_vv = (R₁ + R₂)/T² + (∂a/∂κ)(∂a/∂κ)ᵀ σ_κ² T²/4,
+//! P_vκ = (∂a/∂κ) σ_κ² T/2. Range rate, if reported, is not used to initialise. Alternatively, one
+//! measurement and a velocity prior ([`InitialEstimate::from_measurement_and_velocity`]).
+
+use nalgebra::{Cholesky, Matrix3, SMatrix, SVector, Vector3};
+use thiserror::Error;
+
+use crate::earth::EarthModel;
+use crate::sensor::{Measurement, SensorSite};
+
+use super::dynamics::{BallisticDynamics, INVERSE_BETA, ProcessNoise, STATE_DIM, State, StateMatrix, state};
+use super::impact::{ImpactError, ImpactPrediction};
+
+/// Largest number of measured quantities: range, azimuth, elevation, range rate.
+pub const MAX_MEASUREMENT_DIM: usize = 4;
+
+/// Tolerance on the agreement between the filter's time and a measurement's (s).
+pub const TIME_TOLERANCE_S: f64 = 1e-6;
+
+/// Why a filter could not be made or updated.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum FilterError {
+    /// A setting (noise density, prior, unscented-transform parameter) is out of its range.
+    #[error("invalid filter setting: {0}")]
+    InvalidSetting(String),
+    /// A measurement with a non-finite value or a standard deviation that is not positive.
+    #[error("invalid measurement at t = {t_s} s: {reason}")]
+    InvalidMeasurement {
+        /// Time of the measurement (s).
+        t_s: f64,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The measurement is not at the filter's time.
+    #[error(
+        "measurement at t = {measurement_t_s} s but the filter is at t = {filter_t_s} s: predict to the measurement time first"
+    )]
+    TimeMismatch {
+        /// The filter's time (s).
+        filter_t_s: f64,
+        /// The measurement's time (s).
+        measurement_t_s: f64,
+    },
+    /// The innovation covariance S could not be inverted (the state covariance has collapsed or
+    /// lost positive definiteness).
+    #[error("innovation covariance at t = {t_s} s is not positive definite")]
+    SingularInnovation {
+        /// Time of the update (s).
+        t_s: f64,
+    },
+    /// The first measurements cannot start a track.
+    #[error("cannot start a track: {0}")]
+    Initialisation(String),
+}
+
+/// The innovation of one update: residual, its covariance and the normalised innovation squared,
+/// used for gating. Components in the order range (m), azimuth (rad, wrapped to (−π, π]),
+/// elevation (rad), range rate (m/s); only the first `dim` are used, the rest are zero.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Innovation {
+    /// Time of the measurement (s).
+    pub t_s: f64,
+    /// Number of measured quantities: 3 (range, azimuth, elevation) or 4 (with range rate).
+    pub dim: usize,
+    /// z − h(x̄), zero-padded to 4.
+    pub residual: SVector<f64, MAX_MEASUREMENT_DIM>,
+    /// Innovation covariance S, zero-padded to 4×4.
+    pub covariance: SMatrix<f64, MAX_MEASUREMENT_DIM, MAX_MEASUREMENT_DIM>,
+    /// Normalised innovation squared νᵀ S⁻¹ ν (chi-square with `dim` degrees of freedom).
+    pub nis: f64,
+}
+
+impl Innovation {
+    pub(crate) fn padded<const M: usize>(
+        t_s: f64,
+        residual: &SVector<f64, M>,
+        covariance: &SMatrix<f64, M, M>,
+        nis: f64,
+    ) -> Self {
+        let mut r = SVector::<f64, MAX_MEASUREMENT_DIM>::zeros();
+        let mut s = SMatrix::<f64, MAX_MEASUREMENT_DIM, MAX_MEASUREMENT_DIM>::zeros();
+        r.fixed_rows_mut::<M>(0).copy_from(residual);
+        s.fixed_view_mut::<M, M>(0, 0).copy_from(covariance);
+        Self {
+            t_s,
+            dim: M,
+            residual: r,
+            covariance: s,
+            nis,
+        }
+    }
+}
+
+/// A prior on the inverse ballistic coefficient κ = 1/β (m²/kg): a Gaussian mean and standard
+/// deviation. The radar cannot see drag above the atmosphere, so until re-entry this is all the
+/// filter knows about it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DragPrior {
+    inverse_beta_m2_kg: f64,
+    sigma_m2_kg: f64,
+}
+
+impl DragPrior {
+    /// A prior with mean `inverse_beta_m2_kg` (finite, may be 0 for "no drag expected") and
+    /// standard deviation `sigma_m2_kg` (finite, positive).
+    pub fn new(inverse_beta_m2_kg: f64, sigma_m2_kg: f64) -> Result<Self, FilterError> {
+        if !inverse_beta_m2_kg.is_finite() {
+            return Err(FilterError::InvalidSetting(format!(
+                "prior inverse ballistic coefficient {inverse_beta_m2_kg} m²/kg must be finite"
+            )));
+        }
+        if !(sigma_m2_kg.is_finite() && sigma_m2_kg > 0.0) {
+            return Err(FilterError::InvalidSetting(format!(
+                "prior standard deviation of 1/β {sigma_m2_kg} m²/kg must be positive"
+            )));
+        }
+        Ok(Self {
+            inverse_beta_m2_kg,
+            sigma_m2_kg,
+        })
+    }
+
+    /// A prior centred on `beta_kg_m2` with a standard deviation of `relative_sigma` times its
+    /// inverse.
+    pub fn from_ballistic_coefficient(beta_kg_m2: f64, relative_sigma: f64) -> Result<Self, FilterError> {
+        if !(beta_kg_m2.is_finite() && beta_kg_m2 > 0.0) {
+            return Err(FilterError::InvalidSetting(format!(
+                "prior ballistic coefficient {beta_kg_m2} kg/m² must be positive"
+            )));
+        }
+        Self::new(1.0 / beta_kg_m2, relative_sigma / beta_kg_m2)
+    }
+
+    /// Prior mean of κ (m²/kg).
+    pub fn inverse_beta_m2_kg(&self) -> f64 {
+        self.inverse_beta_m2_kg
+    }
+
+    /// Prior standard deviation of κ (m²/kg).
+    pub fn sigma_m2_kg(&self) -> f64 {
+        self.sigma_m2_kg
+    }
+}
+
+impl Default for DragPrior {
+    /// β ≈ 2,000 kg/m² (κ = 5e-4 m²/kg) with σ_κ = 5e-4 m²/kg: from heavy modern RVs (κ near 0)
+    /// to boosters and light objects a few σ out. A broad prior for an object of unknown type.
+    fn default() -> Self {
+        Self {
+            inverse_beta_m2_kg: 5e-4,
+            sigma_m2_kg: 5e-4,
+        }
+    }
+}
+
+/// A track's first estimate: time, state and covariance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InitialEstimate {
+    t_s: f64,
+    state: State,
+    covariance: StateMatrix,
+}
+
+impl InitialEstimate {
+    /// An estimate given directly. The state must be finite and the covariance symmetric (to
+    /// 1e-9 relative) and positive definite.
+    pub fn new(t_s: f64, state: State, covariance: StateMatrix) -> Result<Self, FilterError> {
+        if !(t_s.is_finite() && state.iter().all(|v| v.is_finite())) {
+            return Err(FilterError::Initialisation(format!(
+                "time {t_s} s and state {state:?} must be finite"
+            )));
+        }
+        let asym = (covariance - covariance.transpose()).amax();
+        // (The state is finite, so a NaN here can only come from the covariance.)
+        if asym.is_nan() || asym > 1e-9 * covariance.amax() || Cholesky::new(covariance).is_none() {
+            return Err(FilterError::Initialisation(
+                "the initial covariance must be symmetric and positive definite".to_string(),
+            ));
+        }
+        Ok(Self { t_s, state, covariance })
+    }
+
+    /// Two-point differencing from two measurements of the same object (from one site or two),
+    /// `first` strictly before `second`; the estimate is at the second measurement's time.
+    pub fn from_two_measurements(
+        earth: &EarthModel,
+        first: (&SensorSite, &Measurement),
+        second: (&SensorSite, &Measurement),
+        drag: DragPrior,
+    ) -> Result<Self, FilterError> {
+        let (site1, z1) = first;
+        let (site2, z2) = second;
+        validate_measurement(z1)?;
+        validate_measurement(z2)?;
+        let dt = z2.t_s - z1.t_s;
+        if dt <= 0.0 {
+            return Err(FilterError::Initialisation(format!(
+                "the second measurement (t = {} s) must come after the first (t = {} s)",
+                z2.t_s, z1.t_s
+            )));
+        }
+        let (r1, cov1) = cartesian_position(site1, z1);
+        let (r2, cov2) = cartesian_position(site2, z2);
+        let dynamics = BallisticDynamics::new(earth);
+        let v_mean = (r2 - r1) / dt;
+        let kappa = drag.inverse_beta_m2_kg;
+        let a = dynamics.acceleration(&r2, &v_mean, kappa);
+        let v2 = v_mean + a * (0.5 * dt);
+        // ∂a/∂κ = −ρ|v|v/2: how the unknown drag over the interval bends the difference.
+        let da_dkappa = v_mean * (-0.5 * dynamics.density_kg_m3(&r2) * v_mean.norm());
+        let dv_dkappa = da_dkappa * (0.5 * dt);
+        let var_k = drag.sigma_m2_kg * drag.sigma_m2_kg;
+        let mut p = StateMatrix::zeros();
+        p.fixed_view_mut::<3, 3>(0, 0).copy_from(&cov2);
+        p.fixed_view_mut::<3, 3>(0, 3).copy_from(&(cov2 / dt));
+        p.fixed_view_mut::<3, 3>(3, 0).copy_from(&(cov2 / dt));
+        p.fixed_view_mut::<3, 3>(3, 3)
+            .copy_from(&((cov1 + cov2) / (dt * dt) + dv_dkappa * dv_dkappa.transpose() * var_k));
+        p.fixed_view_mut::<3, 1>(3, INVERSE_BETA)
+            .copy_from(&(dv_dkappa * var_k));
+        p.fixed_view_mut::<1, 3>(INVERSE_BETA, 3)
+            .copy_from(&(dv_dkappa * var_k).transpose());
+        p[(INVERSE_BETA, INVERSE_BETA)] = var_k;
+        Self::new(z2.t_s, state(&r2, &v2, kappa), p)
+    }
+
+    /// One measurement and a velocity prior (earth-relative, ECEF axes) with a standard deviation
+    /// per axis.
+    pub fn from_measurement_and_velocity(
+        site: &SensorSite,
+        z: &Measurement,
+        velocity_m_s: &Vector3<f64>,
+        sigma_velocity_m_s: f64,
+        drag: DragPrior,
+    ) -> Result<Self, FilterError> {
+        validate_measurement(z)?;
+        if !(sigma_velocity_m_s.is_finite() && sigma_velocity_m_s > 0.0) {
+            return Err(FilterError::InvalidSetting(format!(
+                "velocity prior standard deviation {sigma_velocity_m_s} m/s must be positive"
+            )));
+        }
+        let (r, cov) = cartesian_position(site, z);
+        let mut p = StateMatrix::zeros();
+        p.fixed_view_mut::<3, 3>(0, 0).copy_from(&cov);
+        for i in 3..6 {
+            p[(i, i)] = sigma_velocity_m_s * sigma_velocity_m_s;
+        }
+        p[(INVERSE_BETA, INVERSE_BETA)] = drag.sigma_m2_kg * drag.sigma_m2_kg;
+        Self::new(z.t_s, state(&r, velocity_m_s, drag.inverse_beta_m2_kg), p)
+    }
+
+    /// Time of the estimate (s).
+    pub fn t_s(&self) -> f64 {
+        self.t_s
+    }
+
+    /// The state [r, v, κ].
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Its covariance.
+    pub fn covariance(&self) -> &StateMatrix {
+        &self.covariance
+    }
+}
+
+/// A ballistic-target filter: a predictor and an updater behind one type.
+pub trait BallisticFilter {
+    /// A filter started from `initial` with process noise `noise`.
+    fn new(initial: &InitialEstimate, noise: ProcessNoise) -> Self
+    where
+        Self: Sized;
+
+    /// Short name ("EKF", "UKF").
+    fn name(&self) -> &'static str;
+
+    /// Moves the estimate to time `t_s` (forwards or backwards).
+    fn predict(&mut self, earth: &EarthModel, t_s: f64);
+
+    /// The innovation the measurement would give, without updating (for gating).
+    fn innovation(&self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError>;
+
+    /// Updates with a measurement taken at the filter's time; returns its innovation.
+    fn update(&mut self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError>;
+
+    /// Time (s) and state of the estimate.
+    fn state(&self) -> (f64, &State);
+
+    /// Covariance of the estimate.
+    fn covariance(&self) -> &StateCovariance;
+
+    /// Mean and covariance predicted to `t_s`, leaving the filter as it is.
+    fn predicted_state_at(&self, earth: &EarthModel, t_s: f64) -> (State, StateCovariance);
+
+    /// The predicted impact point with its horizontal covariance (see [`crate::track::impact`]).
+    fn predict_impact(&self, earth: &EarthModel) -> Result<ImpactPrediction, ImpactError>;
+}
+
+/// The covariance of a state (an alias that reads better in signatures).
+pub type StateCovariance = StateMatrix;
+
+/// Checks that a measurement's values are finite and its standard deviations positive.
+pub fn validate_measurement(z: &Measurement) -> Result<(), FilterError> {
+    let bad = |reason: String| FilterError::InvalidMeasurement { t_s: z.t_s, reason };
+    if !z.t_s.is_finite() {
+        return Err(bad("time is not finite".to_string()));
+    }
+    if !(z.range_m.is_finite() && z.range_m > 0.0) {
+        return Err(bad(format!("range {} m must be positive", z.range_m)));
+    }
+    if !(z.azimuth_rad.is_finite() && z.elevation_rad.is_finite()) {
+        return Err(bad("azimuth and elevation must be finite".to_string()));
+    }
+    for (name, s) in [
+        ("range", z.sigma_range_m),
+        ("azimuth", z.sigma_azimuth_rad),
+        ("elevation", z.sigma_elevation_rad),
+    ] {
+        if !(s.is_finite() && s > 0.0) {
+            return Err(bad(format!("{name} standard deviation {s} must be positive")));
+        }
+    }
+    match (z.range_rate_m_s, z.sigma_range_rate_m_s) {
+        (None, _) => Ok(()),
+        (Some(rr), Some(s)) if rr.is_finite() && s.is_finite() && s > 0.0 => Ok(()),
+        (Some(_), _) => Err(bad(
+            "range rate must be finite and come with a positive standard deviation".to_string(),
+        )),
+    }
+}
+
+/// Wraps an angle to (−π, π].
+#[inline]
+pub fn wrap_angle(angle_rad: f64) -> f64 {
+    let two_pi = std::f64::consts::TAU;
+    let a = angle_rad.rem_euclid(two_pi);
+    if a > std::f64::consts::PI { a - two_pi } else { a }
+}
+
+/// The position of a measurement and its covariance J R Jᵀ, J = ∂r/∂(ρ, α, ε).
+pub fn cartesian_position(site: &SensorSite, z: &Measurement) -> (Vector3<f64>, Matrix3<f64>) {
+    let (rng, az, el) = (z.range_m, z.azimuth_rad, z.elevation_rad);
+    let (sa, ca) = az.sin_cos();
+    let (se, ce) = el.sin_cos();
+    // Columns: ∂enu/∂ρ, ∂enu/∂α, ∂enu/∂ε.
+    let j_enu = Matrix3::new(
+        ce * sa,
+        rng * ce * ca,
+        -rng * se * sa,
+        ce * ca,
+        -rng * ce * sa,
+        -rng * se * ca,
+        se,
+        0.0,
+        rng * ce,
+    );
+    let j = site.enu_rotation.transpose() * j_enu;
+    let r = Matrix3::from_diagonal(&Vector3::new(
+        z.sigma_range_m * z.sigma_range_m,
+        z.sigma_azimuth_rad * z.sigma_azimuth_rad,
+        z.sigma_elevation_rad * z.sigma_elevation_rad,
+    ));
+    (site.position_of(rng, az, el), j * r * j.transpose())
+}
+
+/// The measured values, first M of [range, azimuth, elevation, range rate].
+pub(crate) fn measured<const M: usize>(z: &Measurement) -> SVector<f64, M> {
+    let all = [
+        z.range_m,
+        z.azimuth_rad,
+        z.elevation_rad,
+        z.range_rate_m_s.unwrap_or(0.0),
+    ];
+    SVector::<f64, M>::from_fn(|i, _| all[i])
+}
+
+/// Measurement noise R = diag(σ²), first M components.
+pub(crate) fn measurement_noise<const M: usize>(z: &Measurement) -> SMatrix<f64, M, M> {
+    let s = [
+        z.sigma_range_m,
+        z.sigma_azimuth_rad,
+        z.sigma_elevation_rad,
+        z.sigma_range_rate_m_s.unwrap_or(1.0),
+    ];
+    SMatrix::<f64, M, M>::from_fn(|i, j| if i == j { s[i] * s[i] } else { 0.0 })
+}
+
+/// h(x): range (m), azimuth (rad, [0, 2π)), elevation (rad), range rate (m/s).
+#[inline]
+pub fn predicted_measurement(site: &SensorSite, x: &State) -> SVector<f64, MAX_MEASUREMENT_DIM> {
+    let r = Vector3::new(x[0], x[1], x[2]);
+    let v = Vector3::new(x[3], x[4], x[5]);
+    SVector::from(site.observe_exact(&r, &v))
+}
+
+/// H = ∂h/∂x, analytic. With d = E(r − s) and ḋ = Ev in the site's east-north-up axes
+/// (E the rotation), p = √(d_e² + d_n²):
+/// ∂ρ/∂d = dᵀ/ρ; ∂α/∂d = (d_n, −d_e, 0)/p²; ∂ε/∂d = (−d_e d_u, −d_n d_u, p²)/(ρ² p);
+/// ∂ρ̇/∂d = ḋᵀ/ρ − (d·ḋ) dᵀ/ρ³, ∂ρ̇/∂ḋ = dᵀ/ρ; then ∂/∂r = (∂/∂d) E and ∂/∂v = (∂/∂ḋ) E.
+pub fn measurement_jacobian(site: &SensorSite, x: &State) -> SMatrix<f64, MAX_MEASUREMENT_DIM, STATE_DIM> {
+    let e = site.enu_rotation;
+    let d = site.enu_of(&Vector3::new(x[0], x[1], x[2]));
+    let dv = e * Vector3::new(x[3], x[4], x[5]);
+    let rho2 = d.norm_squared();
+    let rho = rho2.sqrt();
+    let p2 = d.x * d.x + d.y * d.y;
+    let p = p2.sqrt();
+    let d_range = d.transpose() / rho;
+    let d_az = nalgebra::RowVector3::new(d.y, -d.x, 0.0) / p2;
+    let d_el = nalgebra::RowVector3::new(-d.x * d.z, -d.y * d.z, p2) / (rho2 * p);
+    let d_rr = dv.transpose() / rho - d.transpose() * (d.dot(&dv) / (rho2 * rho));
+    let mut h = SMatrix::<f64, MAX_MEASUREMENT_DIM, STATE_DIM>::zeros();
+    h.fixed_view_mut::<1, 3>(0, 0).copy_from(&(d_range * e));
+    h.fixed_view_mut::<1, 3>(1, 0).copy_from(&(d_az * e));
+    h.fixed_view_mut::<1, 3>(2, 0).copy_from(&(d_el * e));
+    h.fixed_view_mut::<1, 3>(3, 0).copy_from(&(d_rr * e));
+    h.fixed_view_mut::<1, 3>(3, 3).copy_from(&(d_range * e));
+    h
+}
+
+/// z − ẑ with the azimuth (component 1) wrapped to (−π, π].
+#[inline]
+pub(crate) fn measurement_residual<const M: usize>(z: &SVector<f64, M>, z_hat: &SVector<f64, M>) -> SVector<f64, M> {
+    let mut nu = z - z_hat;
+    nu[1] = wrap_angle(nu[1]);
+    nu
+}
+
+/// The result of one linear(ised) Kalman update.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KalmanUpdate<const N: usize, const M: usize> {
+    /// Updated state.
+    pub state: SVector<f64, N>,
+    /// Updated covariance (Joseph form, symmetrised).
+    pub covariance: SMatrix<f64, N, N>,
+    /// Innovation covariance S = H P̄ Hᵀ + R.
+    pub innovation_covariance: SMatrix<f64, M, M>,
+    /// Normalised innovation squared νᵀ S⁻¹ ν.
+    pub nis: f64,
+}
+
+/// The Kalman update of (x̄, P̄) with residual ν = z − h(x̄), measurement matrix H and noise R, in
+/// Joseph form. None when S is not positive definite.
+pub fn joseph_update<const N: usize, const M: usize>(
+    x: &SVector<f64, N>,
+    p: &SMatrix<f64, N, N>,
+    residual: &SVector<f64, M>,
+    h: &SMatrix<f64, M, N>,
+    r: &SMatrix<f64, M, M>,
+) -> Option<KalmanUpdate<N, M>> {
+    let pht = p * h.transpose();
+    let s = super::dynamics::symmetrised(&(h * pht + r));
+    let chol = Cholesky::new(s)?;
+    // K = P Hᵀ S⁻¹, i.e. S Kᵀ = H P (S symmetric).
+    let k = chol.solve(&pht.transpose()).transpose();
+    let nis = residual.dot(&chol.solve(residual));
+    let i_kh = SMatrix::<f64, N, N>::identity() - k * h;
+    let p_new = i_kh * p * i_kh.transpose() + k * r * k.transpose();
+    Some(KalmanUpdate {
+        state: x + k * residual,
+        covariance: super::dynamics::symmetrised(&p_new),
+        innovation_covariance: s,
+        nis,
+    })
+}
+
+/// Normalised estimation error squared eᵀ P⁻¹ e (chi-square with N degrees of freedom for a
+/// consistent filter); None if P is not positive definite.
+pub fn normalised_error_squared<const N: usize>(error: &SVector<f64, N>, p: &SMatrix<f64, N, N>) -> Option<f64> {
+    let chol = Cholesky::new(*p)?;
+    Some(error.dot(&chol.solve(error)))
+}
+
+/// The lower Cholesky factor of a covariance, repairing it if rounding has made it lose positive
+/// definiteness: first a growing diagonal jitter (1e-12 to 1e-6 of the largest variance), then
+/// negative eigenvalues clipped to zero plus the jitter.
+pub(crate) fn robust_cholesky(p: &StateMatrix) -> StateMatrix {
+    let p = super::dynamics::symmetrised(p);
+    if let Some(c) = Cholesky::new(p) {
+        return c.l();
+    }
+    let scale = p.diagonal().amax().max(f64::MIN_POSITIVE);
+    let mut jitter = 1e-12;
+    while jitter <= 1e-6 {
+        let d = StateMatrix::from_diagonal(&p.diagonal().map(|v| v.abs().max(scale * 1e-30))) * jitter;
+        if let Some(c) = Cholesky::new(p + d) {
+            return c.l();
+        }
+        jitter *= 100.0;
+    }
+    let eig = p.symmetric_eigen();
+    let clipped = eig.eigenvalues.map(|l| l.max(0.0) + 1e-9 * scale);
+    let repaired = eig.eigenvectors * StateMatrix::from_diagonal(&clipped) * eig.eigenvectors.transpose();
+    // The clipped matrix has every eigenvalue ≥ 1e-9 of the largest variance: positive definite.
+    Cholesky::new(super::dynamics::symmetrised(&repaired))
+        .map(|c| c.l())
+        .unwrap_or_else(|| StateMatrix::from_diagonal(&p.diagonal().map(|v| v.abs().sqrt())))
+}
+
+/// Checks that the filter time matches the measurement's.
+pub(crate) fn check_time(filter_t_s: f64, z: &Measurement) -> Result<(), FilterError> {
+    if (filter_t_s - z.t_s).abs() > TIME_TOLERANCE_S {
+        return Err(FilterError::TimeMismatch {
+            filter_t_s,
+            measurement_t_s: z.t_s,
+        });
+    }
+    Ok(())
+}
+
+/// Checks shared by the EKF and UKF unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use crate::earth::Geodetic;
+
+    /// A radar, a target due north of it (so that azimuth sigma points and noise straddle the
+    /// 0/2π cut) and a first estimate of it.
+    pub(crate) fn northern_target() -> (EarthModel, SensorSite, State, InitialEstimate) {
+        let earth = EarthModel::wgs84();
+        let site = SensorSite::new(&earth, Geodetic::from_degrees(35.0, 128.0, 100.0).unwrap());
+        let r = site.position_of(300e3, 0.0, 0.4);
+        let truth = state(&r, &Vector3::new(-1200.0, -1500.0, -900.0), 2e-4);
+        let mut p = StateMatrix::zeros();
+        for i in 0..3 {
+            p[(i, i)] = 200.0 * 200.0;
+            p[(i + 3, i + 3)] = 50.0 * 50.0;
+        }
+        p[(6, 6)] = 1e-4 * 1e-4;
+        let init = InitialEstimate::new(10.0, truth, p).unwrap();
+        (earth, site, truth, init)
+    }
+
+    pub(crate) fn measurement_of(site: &SensorSite, x: &State, t_s: f64, azimuth_offset_rad: f64) -> Measurement {
+        let z = predicted_measurement(site, x);
+        Measurement {
+            t_s,
+            sensor: 0,
+            range_m: z[0] + 5.0,
+            azimuth_rad: (z[1] + azimuth_offset_rad).rem_euclid(std::f64::consts::TAU),
+            elevation_rad: z[2],
+            range_rate_m_s: None,
+            sigma_range_m: 10.0,
+            sigma_azimuth_rad: 5e-4,
+            sigma_elevation_rad: 5e-4,
+            sigma_range_rate_m_s: None,
+            snr_db: 20.0,
+        }
+    }
+
+    /// Predict, gate and update: the innovation seen before the update is the update's, a
+    /// measurement across north gives a small azimuth residual, the covariance shrinks, a
+    /// measurement at another time is refused, and range rate is used when reported.
+    pub(crate) fn check_predict_and_update<F: BallisticFilter>() {
+        let (earth, site, truth, init) = northern_target();
+        let mut f = F::new(&init, ProcessNoise::none());
+        let dynamics = BallisticDynamics::new(&earth);
+        let truth1 = dynamics.propagate(&truth, 1.0);
+        f.predict(&earth, 11.0);
+        assert_eq!(f.state().0, 11.0);
+        assert!((f.state().1 - truth1).amax() < 1e-3, "{}", f.name());
+        // Azimuth 1 mrad west of north, across the cut from the predicted ~0.
+        let z = measurement_of(&site, &truth1, 11.0, -1e-3);
+        let late = Measurement { t_s: 12.0, ..z };
+        assert!(matches!(f.update(&site, &late), Err(FilterError::TimeMismatch { .. })));
+        let gate = f.innovation(&site, &z).unwrap();
+        let trace_before = f.covariance().trace();
+        let inn = f.update(&site, &z).unwrap();
+        assert_eq!(gate.dim, 3);
+        assert!((gate.nis - inn.nis).abs() < 1e-9 * inn.nis.max(1.0), "{}", f.name());
+        // (The UKF's mean measurement carries the curvature bias of range, ~0.1 m here.)
+        assert!(
+            (inn.residual[1] + 1e-3).abs() < 1e-5,
+            "{}: {}",
+            f.name(),
+            inn.residual[1]
+        );
+        assert!((inn.residual[0] - 5.0).abs() < 0.5, "{}: {}", f.name(), inn.residual[0]);
+        assert!(f.covariance().trace() < trace_before);
+        assert!(nalgebra::Cholesky::new(*f.covariance()).is_some());
+        // With range rate: four innovations.
+        f.predict(&earth, 12.0);
+        let truth2 = dynamics.propagate(&truth1, 1.0);
+        let rr = predicted_measurement(&site, &truth2)[3];
+        let z = Measurement {
+            range_rate_m_s: Some(rr),
+            sigma_range_rate_m_s: Some(1.0),
+            ..measurement_of(&site, &truth2, 12.0, 0.0)
+        };
+        let inn = f.update(&site, &z).unwrap();
+        assert_eq!(inn.dim, 4);
+        assert!(inn.covariance[(3, 3)] > 1.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::earth::Geodetic;
+
+    fn site() -> SensorSite {
+        SensorSite::new(
+            &EarthModel::wgs84(),
+            Geodetic::from_degrees(35.9, 128.4, 400.0).unwrap(),
+        )
+    }
+
+    fn target(site: &SensorSite) -> State {
+        let r = site.position_of(400e3, 5.9, 0.3);
+        state(&r, &Vector3::new(1500.0, -2500.0, 800.0), 2e-4)
+    }
+
+    #[test]
+    fn azimuth_wraps_into_the_half_open_interval() {
+        assert!((wrap_angle(6.2) - (6.2 - std::f64::consts::TAU)).abs() < 1e-15);
+        assert_eq!(wrap_angle(std::f64::consts::PI), std::f64::consts::PI);
+        assert_eq!(wrap_angle(-std::f64::consts::PI), std::f64::consts::PI);
+        let z = SVector::<f64, 3>::new(0.0, 0.01, 0.0);
+        let zh = SVector::<f64, 3>::new(0.0, 6.27, 0.0);
+        let nu = measurement_residual(&z, &zh);
+        assert!((nu[1] - (0.01 - 6.27 + std::f64::consts::TAU)).abs() < 1e-12);
+    }
+
+    /// H matches central differences of h(x) (range, azimuth, elevation, range rate).
+    #[test]
+    fn measurement_jacobian_matches_central_differences() {
+        let s = site();
+        let x = target(&s);
+        let h = measurement_jacobian(&s, &x);
+        for j in 0..6 {
+            let step = if j < 3 { 1.0 } else { 0.01 };
+            let mut xp = x;
+            let mut xm = x;
+            xp[j] += step;
+            xm[j] -= step;
+            let mut col = (predicted_measurement(&s, &xp) - predicted_measurement(&s, &xm)) / (2.0 * step);
+            col[1] = wrap_angle(col[1] * 2.0 * step) / (2.0 * step);
+            for i in 0..4 {
+                let tol = 1e-7 * h.row(i).amax();
+                assert!(
+                    (col[i] - h[(i, j)]).abs() < tol,
+                    "H[{i},{j}]: {} vs {}",
+                    col[i],
+                    h[(i, j)]
+                );
+            }
+        }
+        assert_eq!(h.column(INVERSE_BETA).amax(), 0.0);
+    }
+
+    /// The position of a measurement and the covariance of that conversion: the covariance's
+    /// range direction carries σ_ρ², the cross-range directions (ρσ_α cos ε)² and (ρσ_ε)².
+    #[test]
+    fn measurement_position_covariance_follows_range_and_angle_errors() {
+        let s = site();
+        let z = Measurement {
+            t_s: 0.0,
+            sensor: 0,
+            range_m: 500e3,
+            azimuth_rad: 1.0,
+            elevation_rad: 0.2,
+            range_rate_m_s: None,
+            sigma_range_m: 10.0,
+            sigma_azimuth_rad: 5e-4,
+            sigma_elevation_rad: 5e-4,
+            sigma_range_rate_m_s: None,
+            snr_db: 20.0,
+        };
+        let (r, c) = cartesian_position(&s, &z);
+        let los = (r - s.ecef.0).normalize();
+        assert!((los.dot(&(c * los)) - 100.0).abs() < 1e-6);
+        let trace = c.trace();
+        let expected = 100.0 + (500e3 * 5e-4 * 0.2f64.cos()).powi(2) + (500e3 * 5e-4f64).powi(2);
+        assert!((trace - expected).abs() < 1e-6 * expected);
+    }
+
+    #[test]
+    fn bad_measurements_and_priors_are_refused_with_reasons() {
+        let mut z = Measurement {
+            t_s: 0.0,
+            sensor: 0,
+            range_m: 500e3,
+            azimuth_rad: 1.0,
+            elevation_rad: 0.2,
+            range_rate_m_s: Some(10.0),
+            sigma_range_m: 10.0,
+            sigma_azimuth_rad: 5e-4,
+            sigma_elevation_rad: 5e-4,
+            sigma_range_rate_m_s: None,
+            snr_db: 20.0,
+        };
+        let e = validate_measurement(&z).unwrap_err();
+        assert!(e.to_string().contains("range rate"), "{e}");
+        z.range_rate_m_s = None;
+        z.sigma_range_m = 0.0;
+        assert!(
+            validate_measurement(&z)
+                .unwrap_err()
+                .to_string()
+                .contains("range standard deviation")
+        );
+        assert!(DragPrior::new(1e-4, 0.0).is_err());
+        assert!(DragPrior::from_ballistic_coefficient(-5.0, 0.3).is_err());
+        let e = InitialEstimate::new(0.0, State::zeros(), StateMatrix::zeros()).unwrap_err();
+        assert!(e.to_string().contains("positive definite"), "{e}");
+    }
+
+    /// The Joseph form equals the textbook (I − KH)P̄ form on a well-conditioned problem and keeps
+    /// P symmetric.
+    #[test]
+    fn joseph_update_agrees_with_the_short_form() {
+        let p = SMatrix::<f64, 2, 2>::new(4.0, 1.0, 1.0, 3.0);
+        let h = SMatrix::<f64, 1, 2>::new(1.0, 0.5);
+        let r = SMatrix::<f64, 1, 1>::new(2.0);
+        let u = joseph_update(&SVector::<f64, 2>::zeros(), &p, &SVector::<f64, 1>::new(1.0), &h, &r).unwrap();
+        let s = (h * p * h.transpose())[0] + 2.0;
+        let k = p * h.transpose() / s;
+        let short = (SMatrix::<f64, 2, 2>::identity() - k * h) * p;
+        assert!((u.covariance - short).amax() < 1e-12);
+        assert!((u.nis - 1.0 / s).abs() < 1e-12);
+        assert!((u.state - k).amax() < 1e-12);
+    }
+
+    #[test]
+    fn robust_cholesky_repairs_a_slightly_indefinite_matrix() {
+        let mut p = StateMatrix::identity();
+        p[(0, 1)] = 1.0;
+        p[(1, 0)] = 1.0; // singular: eigenvalues 0 and 2
+        p[(0, 0)] = 1.0 - 1e-15;
+        let l = robust_cholesky(&p);
+        assert!(l.iter().all(|v| v.is_finite()));
+        assert!((l * l.transpose() - p).amax() < 1e-5);
+    }
+}

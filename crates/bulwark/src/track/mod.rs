@@ -7,10 +7,14 @@
 //! * [`impact`]: predicted impact point with its covariance ellipse, and the predicted state at
 //!   any future time.
 //! * [`assignment`]: global-nearest-neighbour assignment of measurements to tracks.
+//! * [`manager`]: track initiation (two-point, M of N), gating, coasting and deletion.
+//! * [`network`]: several radars, local and fused system tracks, cueing.
 
 pub mod assignment;
 pub mod dynamics;
 pub mod ekf;
 pub mod filter;
 pub mod impact;
+pub mod manager;
+pub mod network;
 pub mod ukf;

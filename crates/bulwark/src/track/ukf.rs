@@ -1,1 +1,333 @@
-//! Filled in by the tracking work.
+//! The unscented Kalman filter for a ballistic target.
+//!
+//! The scaled unscented transform (S. J. Julier, "The scaled unscented transformation", Proc.
+//! American Control Conference 2002; E. A. Wan & R. van der Merwe, "The unscented Kalman filter
+//! for nonlinear estimation", IEEE AS-SPCC 2000): for an n-dimensional mean x and covariance P,
+//! with λ = α²(n + κ) − n and L the lower Cholesky factor of P,
+//!
+//! ```text
+//! χ₀ = x,   χᵢ = x + √(n+λ) Lᵢ,   χᵢ₊ₙ = x − √(n+λ) Lᵢ          (i = 1…n)
+//! W₀ᵐ = λ/(n+λ),   W₀ᶜ = λ/(n+λ) + 1 − α² + β,   Wᵢᵐ = Wᵢᶜ = 1/(2(n+λ))
+//! ```
+//!
+//! Prediction flies every sigma point through the same Runge–Kutta dynamics as the EKF and adds
+//! the same discrete process noise Q; the update maps them through h(x):
+//!
+//! ```text
+//! ẑ = Σ Wᵐ Zᵢ,   S = Σ Wᶜ (Zᵢ − ẑ)(Zᵢ − ẑ)ᵀ + R,   C = Σ Wᶜ (χᵢ − x̄)(Zᵢ − ẑ)ᵀ
+//! K = C S⁻¹,   x = x̄ + K (z − ẑ),   P = P̄ − K S Kᵀ
+//! ```
+//!
+//! Azimuth differences are wrapped to (−π, π] before they are averaged or squared, and means are
+//! formed as the central point plus weighted differences from it, which keeps ECEF positions of
+//! 6,400 km from losing their metres to cancellation when the weights are large.
+//!
+//! **Defaults: α = 1, β = 2, κ = 0.** Sigma points then sit at ±√n σ (the spread of the cubature
+//! rule) and every weight is positive (W₀ᵐ = 0, W₀ᶜ = 2, Wᵢ = 1/14), so the predicted covariance is
+//! a positive combination of outer products plus Q and cannot become indefinite. Wan and van der
+//! Merwe's small α (1e-3) gives W₀ of order −10⁶ and works in exact arithmetic but not well with
+//! these magnitudes; any α in (0, 1] can be chosen. The covariance update P̄ − K S Kᵀ is the
+//! UKF's standard form (the Joseph form needs a linear H); P is symmetrised after every step and
+//! repaired if rounding makes a Cholesky factorisation fail.
+
+use nalgebra::{Cholesky, SMatrix, SVector};
+
+use crate::earth::EarthModel;
+use crate::sensor::{Measurement, SensorSite};
+
+use super::dynamics::{BallisticDynamics, ProcessNoise, STATE_DIM, State, StateMatrix, noise_pieces, symmetrised};
+use super::filter::{
+    BallisticFilter, FilterError, InitialEstimate, Innovation, StateCovariance, check_time, measured,
+    measurement_noise, measurement_residual, predicted_measurement, robust_cholesky, validate_measurement,
+};
+use super::impact::{ImpactError, ImpactMethod, ImpactPrediction, predict_impact};
+
+/// Number of sigma points, 2n + 1.
+pub const SIGMA_POINTS: usize = 2 * STATE_DIM + 1;
+
+/// Parameters of the scaled unscented transform.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnscentedParams {
+    alpha: f64,
+    beta: f64,
+    kappa: f64,
+}
+
+impl UnscentedParams {
+    /// α (spread, in (0, 1]), β (prior knowledge of the distribution, ≥ 0; 2 for a Gaussian) and
+    /// κ (secondary scaling, with n + κ > 0).
+    pub fn new(alpha: f64, beta: f64, kappa: f64) -> Result<Self, FilterError> {
+        if !(alpha.is_finite() && alpha > 0.0 && alpha <= 1.0) {
+            return Err(FilterError::InvalidSetting(format!(
+                "unscented α = {alpha} must lie in (0, 1]"
+            )));
+        }
+        if !(beta.is_finite() && beta >= 0.0) {
+            return Err(FilterError::InvalidSetting(format!("unscented β = {beta} must be ≥ 0")));
+        }
+        if !(kappa.is_finite() && STATE_DIM as f64 + kappa > 0.0) {
+            return Err(FilterError::InvalidSetting(format!(
+                "unscented κ = {kappa} must be finite with n + κ > 0 (n = {STATE_DIM})"
+            )));
+        }
+        Ok(Self { alpha, beta, kappa })
+    }
+
+    /// α.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+    /// β.
+    pub fn beta(&self) -> f64 {
+        self.beta
+    }
+    /// κ.
+    pub fn kappa(&self) -> f64 {
+        self.kappa
+    }
+
+    /// The weights and the spread √(n + λ).
+    pub fn weights(&self) -> UnscentedWeights {
+        let n = STATE_DIM as f64;
+        let lambda = self.alpha * self.alpha * (n + self.kappa) - n;
+        let mut mean = [0.5 / (n + lambda); SIGMA_POINTS];
+        let mut covariance = mean;
+        mean[0] = lambda / (n + lambda);
+        covariance[0] = mean[0] + 1.0 - self.alpha * self.alpha + self.beta;
+        UnscentedWeights {
+            mean,
+            covariance,
+            spread: (n + lambda).sqrt(),
+        }
+    }
+}
+
+impl Default for UnscentedParams {
+    /// α = 1, β = 2, κ = 0 (see the module docs).
+    fn default() -> Self {
+        Self {
+            alpha: 1.0,
+            beta: 2.0,
+            kappa: 0.0,
+        }
+    }
+}
+
+/// Weights of the sigma points for the mean and the covariance, and their spread √(n + λ).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnscentedWeights {
+    /// Wᵐ.
+    pub mean: [f64; SIGMA_POINTS],
+    /// Wᶜ.
+    pub covariance: [f64; SIGMA_POINTS],
+    /// √(n + λ).
+    pub spread: f64,
+}
+
+/// The sigma points of (x, P): the mean first, then ± each column of the scaled Cholesky factor.
+pub fn sigma_points(x: &State, p: &StateMatrix, w: &UnscentedWeights) -> [State; SIGMA_POINTS] {
+    let l = robust_cholesky(p) * w.spread;
+    let mut points = [*x; SIGMA_POINTS];
+    for i in 0..STATE_DIM {
+        let col = l.column(i);
+        points[1 + i] += col;
+        points[1 + STATE_DIM + i] -= col;
+    }
+    points
+}
+
+/// Weighted mean and covariance of propagated state sigma points (no angles in the state).
+pub fn state_mean_and_covariance(points: &[State; SIGMA_POINTS], w: &UnscentedWeights) -> (State, StateMatrix) {
+    let mut mean = points[0];
+    for (k, pt) in points.iter().enumerate().skip(1) {
+        mean += (pt - points[0]) * w.mean[k];
+    }
+    let mut p = StateMatrix::zeros();
+    for (k, pt) in points.iter().enumerate() {
+        let d = pt - mean;
+        p += d * d.transpose() * w.covariance[k];
+    }
+    (mean, symmetrised(&p))
+}
+
+/// The unscented Kalman filter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ukf {
+    t_s: f64,
+    x: State,
+    p: StateMatrix,
+    noise: ProcessNoise,
+    params: UnscentedParams,
+    weights: UnscentedWeights,
+}
+
+impl Ukf {
+    /// A filter with chosen unscented-transform parameters.
+    pub fn with_params(initial: &InitialEstimate, noise: ProcessNoise, params: UnscentedParams) -> Self {
+        Self {
+            t_s: initial.t_s(),
+            x: *initial.state(),
+            p: *initial.covariance(),
+            noise,
+            params,
+            weights: params.weights(),
+        }
+    }
+
+    /// The unscented-transform parameters.
+    pub fn params(&self) -> &UnscentedParams {
+        &self.params
+    }
+
+    /// The process noise the filter predicts with.
+    pub fn process_noise(&self) -> &ProcessNoise {
+        &self.noise
+    }
+
+    fn update_dim<const M: usize>(
+        &self,
+        site: &SensorSite,
+        z: &Measurement,
+    ) -> Result<(Innovation, State, StateMatrix), FilterError> {
+        let w = &self.weights;
+        let points = sigma_points(&self.x, &self.p, w);
+        let zs: [SVector<f64, M>; SIGMA_POINTS] =
+            std::array::from_fn(|k| predicted_measurement(site, &points[k]).fixed_rows::<M>(0).into_owned());
+        // Mean measurement: the central point plus weighted (azimuth-wrapped) differences.
+        let mut z_hat = zs[0];
+        for (k, zk) in zs.iter().enumerate().skip(1) {
+            z_hat += measurement_residual(zk, &zs[0]) * w.mean[k];
+        }
+        z_hat[1] = z_hat[1].rem_euclid(std::f64::consts::TAU);
+        let mut s = measurement_noise::<M>(z);
+        let mut c = SMatrix::<f64, STATE_DIM, M>::zeros();
+        for k in 0..SIGMA_POINTS {
+            let dz = measurement_residual(&zs[k], &z_hat);
+            s += dz * dz.transpose() * w.covariance[k];
+            c += (points[k] - self.x) * dz.transpose() * w.covariance[k];
+        }
+        let s = symmetrised(&s);
+        let chol = Cholesky::new(s).ok_or(FilterError::SingularInnovation { t_s: z.t_s })?;
+        let nu = measurement_residual(&measured::<M>(z), &z_hat);
+        let nis = nu.dot(&chol.solve(&nu));
+        // K = C S⁻¹, i.e. S Kᵀ = Cᵀ.
+        let k = chol.solve(&c.transpose()).transpose();
+        let x = self.x + k * nu;
+        let p = symmetrised(&(self.p - k * s * k.transpose()));
+        Ok((Innovation::padded(z.t_s, &nu, &s, nis), x, p))
+    }
+
+    fn innovation_and_update(
+        &self,
+        site: &SensorSite,
+        z: &Measurement,
+    ) -> Result<(Innovation, State, StateMatrix), FilterError> {
+        validate_measurement(z)?;
+        check_time(self.t_s, z)?;
+        if z.range_rate_m_s.is_some() {
+            self.update_dim::<4>(site, z)
+        } else {
+            self.update_dim::<3>(site, z)
+        }
+    }
+}
+
+impl BallisticFilter for Ukf {
+    fn new(initial: &InitialEstimate, noise: ProcessNoise) -> Self {
+        Self::with_params(initial, noise, UnscentedParams::default())
+    }
+
+    fn name(&self) -> &'static str {
+        "UKF"
+    }
+
+    fn predict(&mut self, earth: &EarthModel, t_s: f64) {
+        (self.x, self.p) = self.predicted_state_at(earth, t_s);
+        self.t_s = t_s;
+    }
+
+    fn innovation(&self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError> {
+        self.innovation_and_update(site, z).map(|u| u.0)
+    }
+
+    fn update(&mut self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError> {
+        let (innovation, x, p) = self.innovation_and_update(site, z)?;
+        self.x = x;
+        self.p = p;
+        Ok(innovation)
+    }
+
+    fn state(&self) -> (f64, &State) {
+        (self.t_s, &self.x)
+    }
+
+    fn covariance(&self) -> &StateCovariance {
+        &self.p
+    }
+
+    fn predicted_state_at(&self, earth: &EarthModel, t_s: f64) -> (State, StateCovariance) {
+        let dynamics = BallisticDynamics::new(earth);
+        let (mut x, mut p) = (self.x, self.p);
+        for piece in noise_pieces(t_s - self.t_s) {
+            let q = self.noise.discrete(&dynamics, &x, piece);
+            let mut points = sigma_points(&x, &p, &self.weights);
+            for pt in points.iter_mut() {
+                *pt = dynamics.propagate(pt, piece);
+            }
+            let (xm, pm) = state_mean_and_covariance(&points, &self.weights);
+            x = xm;
+            p = symmetrised(&(pm + q));
+        }
+        (x, p)
+    }
+
+    fn predict_impact(&self, earth: &EarthModel) -> Result<ImpactPrediction, ImpactError> {
+        predict_impact(
+            earth,
+            self.t_s,
+            &self.x,
+            &self.p,
+            &self.noise,
+            ImpactMethod::Unscented(self.params),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_sum_to_one_and_reproduce_mean_and_covariance() {
+        for params in [
+            UnscentedParams::default(),
+            UnscentedParams::new(0.1, 2.0, 0.0).unwrap(),
+            UnscentedParams::new(1.0, 2.0, -4.0).unwrap(),
+        ] {
+            let w = params.weights();
+            assert!((w.mean.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            let x = State::from([6.4e6, -1.0e5, 2.0e6, 1000.0, -2000.0, 300.0, 2e-4]);
+            let mut p = StateMatrix::identity() * 100.0;
+            p[(6, 6)] = 1e-8;
+            p[(0, 3)] = 20.0;
+            p[(3, 0)] = 20.0;
+            let pts = sigma_points(&x, &p, &w);
+            let (m, c) = state_mean_and_covariance(&pts, &w);
+            assert!((m - x).amax() < 1e-6, "{params:?}");
+            assert!((c - p).amax() < 1e-6, "{params:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_parameters_are_refused() {
+        assert!(UnscentedParams::new(0.0, 2.0, 0.0).is_err());
+        assert!(UnscentedParams::new(1.5, 2.0, 0.0).is_err());
+        assert!(UnscentedParams::new(1.0, -1.0, 0.0).is_err());
+        assert!(UnscentedParams::new(1.0, 2.0, -7.0).is_err());
+    }
+
+    #[test]
+    fn predicts_gates_and_updates_across_north() {
+        crate::track::filter::test_support::check_predict_and_update::<Ukf>();
+    }
+}

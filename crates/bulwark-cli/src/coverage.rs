@@ -1,0 +1,225 @@
+//! `bulwark coverage`: where a target at a given altitude and cross-section is detectable by a
+//! set of radars, drawn over coastlines (SVG) and written as GeoJSON.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use bulwark::earth::{EarthModel, Geodetic};
+use bulwark::sensor::coverage::covers;
+use bulwark::sensor::radar::{Mode, Radar, load_radar_preset};
+use bulwark_report::{
+    Color, CoverageGrid, GeoJsonOptions, LatLon, LatLonBox, Layer, Map, MapSpec, Marker, Place, Projection, Style,
+};
+use clap::Args;
+use serde::Serialize;
+
+use crate::fly::{parse_lat_lon, write_atomic};
+
+/// Arguments of `bulwark coverage`.
+#[derive(Args, Debug)]
+#[command(allow_negative_numbers = true)]
+pub struct CoverageArgs {
+    /// A radar: PRESET@LAT,LON,BORESIGHT_AZ_DEG (repeat for a network).
+    #[arg(long = "radar", required = true, allow_hyphen_values = true)]
+    radars: Vec<String>,
+    /// Target altitude, km.
+    #[arg(long)]
+    target_alt_km: f64,
+    /// Target radar cross-section, m².
+    #[arg(long)]
+    rcs_m2: f64,
+    /// Radar mode: search (the search fence) or track (a cued dwell).
+    #[arg(long, default_value = "search")]
+    mode: String,
+    /// Map extent SOUTH,NORTH,WEST,EAST in degrees (default: around the radars' reach).
+    #[arg(long, allow_hyphen_values = true)]
+    bbox: Option<String>,
+    /// Grid cell size, degrees.
+    #[arg(long, default_value_t = 0.05)]
+    cell_deg: f64,
+    /// Write the covered area as GeoJSON here.
+    #[arg(long)]
+    geojson: Option<PathBuf>,
+    /// Write the map as SVG here.
+    #[arg(long)]
+    svg: Option<PathBuf>,
+    /// Print one JSON object instead of the human summary.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct CoverageJson {
+    radars: Vec<String>,
+    target_alt_km: f64,
+    rcs_m2: f64,
+    mode: &'static str,
+    bbox_deg: [f64; 4],
+    cell_deg: f64,
+    covered_area_km2: f64,
+    /// Per radar: detection range (km) in this mode and horizon range (km) to the target height.
+    ranges_km: Vec<[f64; 2]>,
+}
+
+fn parse_radar(earth: &EarthModel, text: &str) -> Result<Radar, String> {
+    let (name, place) = text
+        .split_once('@')
+        .ok_or_else(|| format!("--radar '{text}': expected PRESET@LAT,LON,BORESIGHT_AZ_DEG"))?;
+    let parts: Vec<&str> = place.split(',').map(str::trim).collect();
+    if parts.len() != 3 {
+        return Err(format!("--radar '{text}': expected PRESET@LAT,LON,BORESIGHT_AZ_DEG"));
+    }
+    let site = parse_lat_lon(&format!("{},{}", parts[0], parts[1])).map_err(|e| format!("--radar '{text}': {e}"))?;
+    let boresight: f64 = parts[2]
+        .parse()
+        .map_err(|_| format!("--radar '{text}': boresight '{}' is not a number", parts[2]))?;
+    let spec = load_radar_preset(name).map_err(|e| e.to_string())?;
+    Radar::new(spec, earth, site, boresight).map_err(|e| format!("--radar '{text}': {e}"))
+}
+
+fn parse_bbox(text: &str) -> Result<LatLonBox, String> {
+    let v: Vec<f64> = text
+        .split(',')
+        .map(|x| {
+            x.trim()
+                .parse::<f64>()
+                .map_err(|_| format!("--bbox '{text}': '{x}' is not a number"))
+        })
+        .collect::<Result<_, _>>()?;
+    if v.len() != 4 {
+        return Err(format!("--bbox '{text}': expected SOUTH,NORTH,WEST,EAST"));
+    }
+    LatLonBox::new(v[0], v[1], v[2], v[3]).map_err(|e| format!("--bbox '{text}': {e}"))
+}
+
+/// Runs `bulwark coverage`.
+pub fn run(a: &CoverageArgs) -> Result<(), String> {
+    let earth = EarthModel::wgs84();
+    let mode =
+        Mode::from_name(&a.mode).ok_or_else(|| format!("--mode '{}' is not known; allowed: search, track", a.mode))?;
+    if !(a.target_alt_km.is_finite() && (0.0..=3000.0).contains(&a.target_alt_km)) {
+        return Err(format!(
+            "--target-alt-km {} is not allowed: expected 0 to 3,000 km",
+            a.target_alt_km
+        ));
+    }
+    if !(a.rcs_m2.is_finite() && a.rcs_m2 > 0.0) {
+        return Err(format!(
+            "--rcs-m2 {} is not allowed: expected a positive cross-section in m²",
+            a.rcs_m2
+        ));
+    }
+    if !(a.cell_deg.is_finite() && (0.005..=2.0).contains(&a.cell_deg)) {
+        return Err(format!(
+            "--cell-deg {} is not allowed: expected 0.005 to 2 degrees",
+            a.cell_deg
+        ));
+    }
+    let radars: Vec<Radar> = a
+        .radars
+        .iter()
+        .map(|r| parse_radar(&earth, r))
+        .collect::<Result<_, _>>()?;
+    let alt_m = a.target_alt_km * 1e3;
+    let mut ranges_km = Vec::new();
+    let mut reach_km: f64 = 0.0;
+    for r in &radars {
+        let det = r.detection_range_m(a.rcs_m2, mode).map_err(|e| e.to_string())?;
+        let hor = r.horizon_range_m(alt_m);
+        ranges_km.push([det / 1e3, hor / 1e3]);
+        reach_km = reach_km.max(det.min(hor).min(r.spec().max_instrumented_range_m()) / 1e3);
+    }
+    let bbox = match &a.bbox {
+        Some(b) => parse_bbox(b)?,
+        None => {
+            // Around every radar's reach, clamped to the globe.
+            let pad_lat = reach_km / 111.0 + 1.0;
+            let (mut s, mut n, mut w, mut e) = (90.0f64, -90.0f64, 180.0f64, -180.0f64);
+            for r in &radars {
+                let g = r.site().geodetic;
+                let pad_lon = pad_lat / g.lat_rad().cos().max(0.2);
+                s = s.min(g.lat_deg() - pad_lat);
+                n = n.max(g.lat_deg() + pad_lat);
+                w = w.min(g.lon_deg() - pad_lon);
+                e = e.max(g.lon_deg() + pad_lon);
+            }
+            LatLonBox::new(s.max(-89.0), n.min(89.0), w.max(-180.0), e.min(180.0)).map_err(|e| e.to_string())?
+        }
+    };
+    let n_lat = ((bbox.height_deg() / a.cell_deg).ceil() as usize).max(1);
+    let n_lon = ((bbox.width_deg() / a.cell_deg).ceil() as usize).max(1);
+    if n_lat * n_lon > 4_000_000 {
+        return Err(format!(
+            "the grid would have {} cells (more than 4 million): use a larger --cell-deg or a smaller --bbox",
+            n_lat * n_lon
+        ));
+    }
+    let mut failure = None;
+    let grid = CoverageGrid::from_fn(bbox, n_lat, n_lon, |c: LatLon| {
+        radars.iter().any(
+            |r| match covers(&earth, r, c.lat_deg(), c.lon_deg(), alt_m, a.rcs_m2, mode) {
+                Ok(v) => v,
+                Err(e) => {
+                    failure.get_or_insert(e.to_string());
+                    false
+                }
+            },
+        )
+    })
+    .map_err(|e| e.to_string())?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let area = grid.covered_area_km2();
+    let polygons = grid.to_polygons();
+    let places: Vec<Place> = radars
+        .iter()
+        .zip(&a.radars)
+        .map(|(r, text)| {
+            let g: Geodetic = r.site().geodetic;
+            let label = text.split('@').next().unwrap_or(text).to_string();
+            LatLon::new(g.lat_deg(), g.lon_deg()).map(|p| Place::new(p, &label))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let title = format!(
+        "Detection coverage: {} m² target at {} km ({} mode)",
+        a.rcs_m2,
+        a.target_alt_km,
+        mode.name()
+    );
+    let spec = MapSpec::fitted(bbox, 1100, Projection::Equirectangular).map_err(|e| e.to_string())?;
+    let map = Map::new(spec)
+        .with_title(&title)
+        .with_layer(Layer::areas(polygons, Style::area(Color::BLUE)).with_legend("detectable"))
+        .with_layer(Layer::places(places, Style::place(Color::VERMILLION, Marker::Triangle)).with_legend("radar"));
+    if let Some(path) = &a.svg {
+        write_atomic(path, &map.to_svg())?;
+    }
+    if let Some(path) = &a.geojson {
+        write_atomic(path, &map.to_geojson(GeoJsonOptions { coastlines: false }))?;
+    }
+    let report = CoverageJson {
+        radars: a.radars.clone(),
+        target_alt_km: a.target_alt_km,
+        rcs_m2: a.rcs_m2,
+        mode: mode.name(),
+        bbox_deg: [bbox.south_deg(), bbox.north_deg(), bbox.west_deg(), bbox.east_deg()],
+        cell_deg: a.cell_deg,
+        covered_area_km2: area,
+        ranges_km,
+    };
+    let text = if a.json {
+        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+    } else {
+        let mut s = format!(
+            "{} m² target at {} km, {} mode: {:.0} km² detectable\n",
+            a.rcs_m2, a.target_alt_km, report.mode, area
+        );
+        for (name, [d, h]) in a.radars.iter().zip(&report.ranges_km) {
+            s += &format!("  {name}: detection range {d:.0} km, horizon {h:.0} km\n");
+        }
+        s
+    };
+    std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())
+}

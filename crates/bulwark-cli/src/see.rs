@@ -1,0 +1,335 @@
+//! `bulwark see`: fly a threat, sense it with every radar, track it, and report what each radar
+//! saw and how well the network tracked it.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use bulwark::earth::{EarthKind, EarthModel, Geodetic, inverse};
+use bulwark::flight::{AimRequest, FlightOptions, Missile, Shape, aim, fly_threat_complex, load_preset};
+use bulwark::random::stream;
+use bulwark::sensor::radar::{Radar, load_radar_preset};
+use bulwark::track::dynamics::ProcessNoise;
+use bulwark::track::ekf::Ekf;
+use bulwark::track::filter::DragPrior;
+use bulwark::track::manager::ManagerConfig;
+use bulwark::track::network::{NetworkConfig, NetworkRun, run_network};
+use bulwark::track::ukf::Ukf;
+use clap::Args;
+use serde::Serialize;
+
+use crate::fly::{parse_lat_lon, write_atomic};
+
+/// Arguments of `bulwark see`.
+#[derive(Args, Debug)]
+#[command(allow_negative_numbers = true)]
+pub struct SeeArgs {
+    /// A radar: PRESET@LAT,LON[,BORESIGHT_AZ_DEG] (repeat for a network); without a boresight
+    /// the radar faces the launch point.
+    #[arg(long = "radar", required = true, allow_hyphen_values = true)]
+    radars: Vec<String>,
+    /// Missile preset (see `bulwark presets`) or a missile TOML file.
+    #[arg(long)]
+    missile: String,
+    /// Override the preset's payload mass, kg.
+    #[arg(long)]
+    payload_kg: Option<f64>,
+    /// Launch point, LAT,LON in degrees.
+    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true)]
+    from: Geodetic,
+    /// Aim point, LAT,LON in degrees.
+    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true)]
+    to: Geodetic,
+    /// Trajectory shape: min-energy, lofted or depressed.
+    #[arg(long, default_value = "min-energy")]
+    shape: String,
+    /// Apogee for a lofted or depressed shape, km.
+    #[arg(long)]
+    apogee_km: Option<f64>,
+    /// Tracking filter: ekf or ukf.
+    #[arg(long, default_value = "ekf")]
+    filter: String,
+    /// Seed of every random stream (detections, noise, decoy release).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Disable cueing between radars.
+    #[arg(long)]
+    no_cueing: bool,
+    /// Print one JSON object instead of the human summary.
+    #[arg(long)]
+    json: bool,
+    /// Write every track update (truth, measurement, estimate, errors) to this CSV file.
+    #[arg(long)]
+    csv: Option<PathBuf>,
+}
+
+/// A radar on the command line; without a boresight it faces `default_target`.
+fn parse_radar(earth: &EarthModel, text: &str, default_target: &Geodetic) -> Result<(String, Radar), String> {
+    let (name, place) = text
+        .split_once('@')
+        .ok_or_else(|| format!("--radar '{text}': expected PRESET@LAT,LON[,BORESIGHT_AZ_DEG]"))?;
+    let parts: Vec<&str> = place.split(',').map(str::trim).collect();
+    if !(2..=3).contains(&parts.len()) {
+        return Err(format!("--radar '{text}': expected PRESET@LAT,LON[,BORESIGHT_AZ_DEG]"));
+    }
+    let site = parse_lat_lon(&format!("{},{}", parts[0], parts[1])).map_err(|e| format!("--radar '{text}': {e}"))?;
+    let boresight = match parts.get(2) {
+        Some(b) => Some(
+            b.parse::<f64>()
+                .map_err(|_| format!("--radar '{text}': boresight '{b}' is not a number"))?,
+        ),
+        None => None,
+    };
+    let spec = load_radar_preset(name).map_err(|e| e.to_string())?;
+    let boresight = boresight.unwrap_or_else(|| {
+        inverse(earth, &site, default_target)
+            .azimuth_start_deg
+            .rem_euclid(360.0)
+    });
+    let radar = Radar::new(spec, earth, site, boresight).map_err(|e| format!("--radar '{text}': {e}"))?;
+    Ok((name.to_string(), radar))
+}
+
+#[derive(Serialize)]
+struct RadarJson {
+    radar: String,
+    first_in_view_s: Option<f64>,
+    time_in_view_s: f64,
+    first_detection_s: Option<f64>,
+    firm_track_s: Option<f64>,
+    cued_s: Option<f64>,
+    scans: u32,
+    detections: u32,
+    final_position_error_m: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct SeeJson {
+    bulwark_version: &'static str,
+    missile: String,
+    filter: String,
+    seed: u64,
+    launch_lat_deg: f64,
+    launch_lon_deg: f64,
+    aim_lat_deg: f64,
+    aim_lon_deg: f64,
+    flight_time_s: f64,
+    objects: Vec<String>,
+    system_firm_track_s: Option<f64>,
+    radars: Vec<RadarJson>,
+    /// (time s, position error m, impact error m, 95 % ellipse semi-major m) of the system
+    /// track on the warhead.
+    warhead_track: Vec<[f64; 4]>,
+}
+
+/// Runs `bulwark see`.
+pub fn run(a: &SeeArgs) -> Result<(), String> {
+    let earth = EarthModel::new(EarthKind::Wgs84);
+    let radars: Vec<(String, Radar)> = a
+        .radars
+        .iter()
+        .map(|r| parse_radar(&earth, r, &a.from))
+        .collect::<Result<_, _>>()?;
+    let mut missile: Missile = load_preset(&a.missile).map_err(|e| e.to_string())?;
+    if let Some(p) = a.payload_kg {
+        if !(p.is_finite() && p > 0.0) {
+            return Err(format!(
+                "--payload-kg {p} is not allowed: expected a positive mass in kg"
+            ));
+        }
+        missile = missile.with_payload_kg(p);
+    }
+    let shape = Shape::from_name(&a.shape, a.apogee_km).ok_or_else(|| {
+        format!(
+            "--shape '{}' is not known; allowed: {}",
+            a.shape,
+            Shape::NAMES.join(", ")
+        )
+    })?;
+    let shot = aim(
+        &earth,
+        &AimRequest {
+            missile: &missile,
+            launch: a.from,
+            aim: a.to,
+            shape,
+        },
+        &FlightOptions::default(),
+    )
+    .map_err(|e| e.to_string())?;
+    let objects = fly_threat_complex(
+        &earth,
+        &missile,
+        &a.from,
+        &shot.controls,
+        &FlightOptions::default(),
+        &mut stream(a.seed, 0, 0),
+    )
+    .map_err(|e| e.to_string())?;
+    let config = NetworkConfig {
+        seed: a.seed,
+        trial: 0,
+        manager: ManagerConfig {
+            confirm_hits: 3,
+            confirm_window: 5,
+            delete_after_misses: 5,
+            gate_nis: 16.27,
+            max_speed_m_s: 8000.0,
+            candidate_lifetime_s: 30.0,
+            noise: ProcessNoise::new(1.0, 1e-12).map_err(|e| e.to_string())?,
+            drag: DragPrior::default(),
+        },
+        cueing: !a.no_cueing,
+        predict_impacts: true,
+    };
+    let only_radars: Vec<Radar> = radars.iter().map(|r| r.1.clone()).collect();
+    let result: NetworkRun = match a.filter.as_str() {
+        "ekf" => run_network::<Ekf>(&earth, &only_radars, &objects, &config),
+        "ukf" => run_network::<Ukf>(&earth, &only_radars, &objects, &config),
+        other => return Err(format!("--filter '{other}' is not known; allowed: ekf, ukf")),
+    }
+    .map_err(|e| e.to_string())?;
+    let warhead_track: Vec<[f64; 4]> = result
+        .updates
+        .iter()
+        .filter(|u| u.tracker.is_none() && u.object == 0)
+        .map(|u| {
+            [
+                u.t_s,
+                (u.estimate_r_m - u.truth_r_m).norm(),
+                u.impact_error_m.unwrap_or(f64::NAN),
+                u.impact_ellipse_95_major_m.unwrap_or(f64::NAN),
+            ]
+        })
+        .collect();
+    let report = SeeJson {
+        bulwark_version: env!("CARGO_PKG_VERSION"),
+        missile: missile.name.clone(),
+        filter: a.filter.clone(),
+        seed: a.seed,
+        launch_lat_deg: a.from.lat_deg(),
+        launch_lon_deg: a.from.lon_deg(),
+        aim_lat_deg: a.to.lat_deg(),
+        aim_lon_deg: a.to.lon_deg(),
+        flight_time_s: shot.flight.summary.flight_time_s,
+        objects: objects.iter().map(|o| o.kind.name()).collect(),
+        system_firm_track_s: result.system_firm_s,
+        radars: radars
+            .iter()
+            .zip(&result.radars)
+            .enumerate()
+            .map(|(i, ((name, _), s))| RadarJson {
+                radar: name.clone(),
+                first_in_view_s: s.in_view.first().map(|v| v.0),
+                time_in_view_s: s.in_view.iter().map(|v| v.1 - v.0).sum(),
+                first_detection_s: s.first_detection_s,
+                firm_track_s: s.firm_track_s,
+                cued_s: s.cued_s,
+                scans: s.scans,
+                detections: s.detections,
+                final_position_error_m: result
+                    .updates
+                    .iter()
+                    .rev()
+                    .find(|u| u.tracker == Some(i) && u.object == 0)
+                    .map(|u| (u.estimate_r_m - u.truth_r_m).norm()),
+            })
+            .collect(),
+        warhead_track,
+    };
+    if let Some(path) = &a.csv {
+        write_atomic(path, &updates_csv(&result, &radars))?;
+    }
+    let text = if a.json {
+        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+    } else {
+        human(&report, &missile)
+    };
+    std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())
+}
+
+fn fmt_t(t: Option<f64>) -> String {
+    t.map_or_else(|| "never".to_string(), |t| format!("{t:.0} s"))
+}
+
+fn human(r: &SeeJson, m: &Missile) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} from {:.2}, {:.2} to {:.2}, {:.2}: {:.0} s of flight, objects: {}",
+        m.display_name,
+        r.launch_lat_deg,
+        r.launch_lon_deg,
+        r.aim_lat_deg,
+        r.aim_lon_deg,
+        r.flight_time_s,
+        r.objects.join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "{:<28} {:>10} {:>10} {:>12} {:>10} {:>8} {:>12}",
+        "radar", "in view", "for", "detected", "firm", "cued", "final err"
+    );
+    for x in &r.radars {
+        let _ = writeln!(
+            s,
+            "{:<28} {:>10} {:>9.0}s {:>12} {:>10} {:>8} {:>12}",
+            x.radar,
+            fmt_t(x.first_in_view_s),
+            x.time_in_view_s,
+            fmt_t(x.first_detection_s),
+            fmt_t(x.firm_track_s),
+            fmt_t(x.cued_s),
+            x.final_position_error_m
+                .map_or_else(|| "-".to_string(), |e| format!("{e:.0} m"))
+        );
+    }
+    let _ = writeln!(
+        s,
+        "system track firm at {} ({} filter, seed {})",
+        fmt_t(r.system_firm_track_s),
+        r.filter,
+        r.seed
+    );
+    if let Some(last) = r.warhead_track.last() {
+        let _ = writeln!(
+            s,
+            "warhead: last position error {:.0} m; predicted impact error {:.1} km (95% ellipse {:.1} km)",
+            last[1],
+            last[2] / 1e3,
+            last[3] / 1e3
+        );
+    }
+    s
+}
+
+fn updates_csv(run: &NetworkRun, radars: &[(String, Radar)]) -> String {
+    let mut s = String::from(
+        "time_s,radar,tracker,track_id,object,truth_x_m,truth_y_m,truth_z_m,range_m,azimuth_deg,elevation_deg,snr_db,estimate_x_m,estimate_y_m,estimate_z_m,position_error_m,velocity_error_m_s,impact_error_m\n",
+    );
+    for u in &run.updates {
+        let _ = writeln!(
+            s,
+            "{:.3},{},{},{},{},{:.1},{:.1},{:.1},{:.1},{:.5},{:.5},{:.1},{:.1},{:.1},{:.1},{:.2},{:.3},{}",
+            u.t_s,
+            radars[u.radar].0,
+            u.tracker.map_or_else(|| "system".to_string(), |i| radars[i].0.clone()),
+            u.track_id,
+            u.object,
+            u.truth_r_m.x,
+            u.truth_r_m.y,
+            u.truth_r_m.z,
+            u.measurement.range_m,
+            u.measurement.azimuth_rad.to_degrees(),
+            u.measurement.elevation_rad.to_degrees(),
+            u.measurement.snr_db,
+            u.estimate_r_m.x,
+            u.estimate_r_m.y,
+            u.estimate_r_m.z,
+            (u.estimate_r_m - u.truth_r_m).norm(),
+            (u.estimate_v_m_s - u.truth_v_m_s).norm(),
+            u.impact_error_m.map_or_else(String::new, |e| format!("{e:.1}"))
+        );
+    }
+    s
+}
