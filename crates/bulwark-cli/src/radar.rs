@@ -2,9 +2,11 @@
 //!
 //! Three limits, each printed: the range equation at the preset's detection threshold
 //! (`detection_range_km`), the 4/3-earth horizon to a target at `--target-alt-km` from an
-//! antenna at `--site-alt-m` (`horizon_range_km`, a slant range over the WGS-84 mean radius, so
-//! that it compares with the detection range; the REFERENCES-style ground distance is
-//! `horizon_ground_range_km`), and the preset's instrumented range. `range_km` is the smallest.
+//! antenna at `--site-alt-m` (`horizon_range_km`, the effective-earth formula
+//! d = R_k[acos(R_k/(R_k + h_r)) + acos(R_k/(R_k + h_t))] over the WGS-84 mean radius; its slant
+//! range, `horizon_slant_range_km`, is what compares with the detection range), and the preset's
+//! instrumented range. `range_km` is the smallest of the detection range, the horizon slant range
+//! and the instrumented range, all slant ranges.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -54,7 +56,7 @@ struct Report {
     required_pd: Option<f64>,
     detection_range_km: f64,
     horizon_range_km: f64,
-    horizon_ground_range_km: f64,
+    horizon_slant_range_km: f64,
     instrumented_range_km: f64,
     range_km: f64,
     limited_by: &'static str,
@@ -109,8 +111,8 @@ pub fn run(a: &RadarArgs) -> Result<(), String> {
             Threshold::SnrDb(_) => None,
         },
         detection_range_km: detection_m / 1e3,
-        horizon_range_km: horizon_m / 1e3,
-        horizon_ground_range_km: horizon_ground_range_m(a.site_alt_m, target_alt_m, rk) / 1e3,
+        horizon_range_km: horizon_ground_range_m(a.site_alt_m, target_alt_m, rk) / 1e3,
+        horizon_slant_range_km: horizon_m / 1e3,
         instrumented_range_km: instrumented_m / 1e3,
         range_km: range_m / 1e3,
         limited_by,
@@ -144,8 +146,8 @@ fn human(r: &Report) -> String {
     let _ = writeln!(s, "  detection range       {:>9.1} km", r.detection_range_km);
     let _ = writeln!(
         s,
-        "  horizon range         {:>9.1} km (slant; target at {} km, antenna at {} m, 4/3 earth; ground range {:.1} km)",
-        r.horizon_range_km, r.target_alt_km, r.site_alt_m, r.horizon_ground_range_km
+        "  horizon range         {:>9.1} km (target at {} km, antenna at {} m, 4/3 earth; slant range {:.1} km)",
+        r.horizon_range_km, r.target_alt_km, r.site_alt_m, r.horizon_slant_range_km
     );
     let _ = writeln!(s, "  instrumented range    {:>9.1} km", r.instrumented_range_km);
     let _ = writeln!(

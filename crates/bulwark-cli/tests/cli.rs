@@ -495,3 +495,22 @@ fn sensor_commands_refuse_bad_input() {
         "--filter 'pf'",
     );
 }
+
+/// REFERENCES.md: a target at 100 km is above the 4/3-earth horizon of a surface radar out to
+/// 1,297.1 km (R = 6,371 km; Bulwark uses the WGS-84 mean radius, 6,371.0088 km, so to 0.1 %);
+/// the forward-based AN/TPY-2 sees a 0.1 m² target to its published ~2,000 km (USCC 2016), so
+/// against a 100 km target it is horizon-limited.
+#[test]
+fn radar_reports_detection_horizon_and_limiting_range() {
+    let v = json(&["radar", "--radar", "an-tpy-2-fbm", "--rcs-m2", "0.1", "--json"]);
+    assert!((v["horizon_range_km"].as_f64().unwrap() - 1297.1).abs() < 1.3, "{v}");
+    assert!((v["detection_range_km"].as_f64().unwrap() - 2000.0).abs() < 1.0);
+    assert_eq!(v["limited_by"], "horizon");
+    assert_eq!(v["range_km"], v["horizon_slant_range_km"]);
+    let v = json(&["radar", "--radar", "an-tpy-2-tbr", "--rcs-m2", "0.1", "--json"]);
+    assert!((v["range_km"].as_f64().unwrap() - 600.0).abs() < 1.0);
+    assert_eq!(v["limited_by"], "detection");
+    fails_with(&["radar", "--radar", "an-tpy-2-tbr", "--rcs-m2", "-1"], "radar cross-section -1");
+    fails_with(&["radar", "--radar", "an-tpy-2-tbr", "--rcs-m2", "1", "--site-alt-m", "-5"], "below the ground");
+    fails_with(&["radar", "--radar", "tpy", "--rcs-m2", "1"], "known presets: an-fps-132");
+}
