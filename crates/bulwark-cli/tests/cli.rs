@@ -510,7 +510,24 @@ fn radar_reports_detection_horizon_and_limiting_range() {
     let v = json(&["radar", "--radar", "an-tpy-2-tbr", "--rcs-m2", "0.1", "--json"]);
     assert!((v["range_km"].as_f64().unwrap() - 600.0).abs() < 1.0);
     assert_eq!(v["limited_by"], "detection");
-    fails_with(&["radar", "--radar", "an-tpy-2-tbr", "--rcs-m2", "-1"], "radar cross-section -1");
-    fails_with(&["radar", "--radar", "an-tpy-2-tbr", "--rcs-m2", "1", "--site-alt-m", "-5"], "below the ground");
-    fails_with(&["radar", "--radar", "tpy", "--rcs-m2", "1"], "known presets: an-fps-132");
+    fails_with(
+        &["radar", "--radar", "an-tpy-2-tbr", "--rcs-m2", "-1"],
+        "radar cross-section -1",
+    );
+    fails_with(
+        &[
+            "radar",
+            "--radar",
+            "an-tpy-2-tbr",
+            "--rcs-m2",
+            "1",
+            "--site-alt-m",
+            "-5",
+        ],
+        "below the ground",
+    );
+    fails_with(
+        &["radar", "--radar", "tpy", "--rcs-m2", "1"],
+        "known presets: an-fps-132",
+    );
 }
