@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates bench/peers/.venv and installs the pinned SciPy peer-benchmark dependencies.
+# Creates bench/peers/.venv and installs the pinned peer-benchmark dependencies (SciPy for the
+# flight peer; Stone Soup and FilterPy for the tracking-filter peers).
 # Needs only python3 (3.11+) and access to PyPI. Safe to run again: an existing, working venv is
 # reused and pip leaves already-satisfied pins alone.
 set -euo pipefail
@@ -36,4 +37,4 @@ if ! venv_ok; then
 fi
 
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
-"$VENV/bin/python" -c 'import sys, numpy, scipy; print("peers venv ready: Python %s, numpy %s, scipy %s" % (sys.version.split()[0], numpy.__version__, scipy.__version__))'
+"$VENV/bin/python" -c 'import sys, numpy, scipy, stonesoup, filterpy; print("peers venv ready: Python %s, numpy %s, scipy %s, stonesoup %s, filterpy %s" % (sys.version.split()[0], numpy.__version__, scipy.__version__, stonesoup.__version__, filterpy.__version__))'

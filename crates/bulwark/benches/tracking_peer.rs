@@ -28,7 +28,9 @@ use bulwark::earth::{EarthModel, Geodetic, direct, inverse};
 use bulwark::flight::{BurnoutState, FlightOptions, fly_burnout};
 use bulwark::random::stream;
 use bulwark::sensor::{Measurement, SensorSite};
-use bulwark::track::dynamics::{BallisticDynamics, MAX_SUBSTEP_S, ProcessNoise, State, position, state, velocity};
+use bulwark::track::dynamics::{
+    BallisticDynamics, INVERSE_BETA, MAX_SUBSTEP_S, ProcessNoise, STATE_DIM, State, position, state, velocity,
+};
 use bulwark::track::ekf::Ekf;
 use bulwark::track::filter::{BallisticFilter, DragPrior, InitialEstimate};
 use rand::RngExt;
@@ -153,6 +155,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../out/tracking-peer")));
     std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("cannot create {}: {e}", out.display()));
+    let out = std::fs::canonicalize(&out).unwrap_or(out);
 
     let s = scenario();
     let noise = ProcessNoise::new(ACCEL_PSD_M2_S3, 0.0).expect("valid noise densities");
@@ -200,9 +203,9 @@ fn main() {
     // One row per state component: the time, q, the component's initial value and its covariance row.
     let mut text = String::from("t_s,accel_psd_m2_s3,state,p0,p1,p2,p3,p4,p5,p6\n");
     let (x0, p0) = (initial.state(), initial.covariance());
-    for i in 0..7 {
+    for i in 0..STATE_DIM {
         let _ = write!(text, "{},{},{}", initial.t_s(), ACCEL_PSD_M2_S3, x0[i]);
-        for j in 0..7 {
+        for j in 0..STATE_DIM {
             let _ = write!(text, ",{}", p0[(i, j)]);
         }
         text.push('\n');
@@ -231,7 +234,7 @@ fn main() {
     }
     let rms_position_m = (sp / half.len() as f64).sqrt();
     let rms_velocity_m_s = (sv / half.len() as f64).sqrt();
-    let max_abs_inverse_beta = estimates.iter().map(|e| e.2[6].abs()).fold(0.0, f64::max);
+    let max_abs_inverse_beta = estimates.iter().map(|e| e.2[INVERSE_BETA].abs()).fold(0.0, f64::max);
 
     // Timing: `repeat` blocks of `passes` whole passes; the best block is reported.
     let updates = estimates.len();
