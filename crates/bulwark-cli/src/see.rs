@@ -87,7 +87,7 @@ fn parse_radar(earth: &EarthModel, text: &str, default_target: &Geodetic) -> Res
             .rem_euclid(360.0)
     });
     let radar = Radar::new(spec, earth, site, boresight).map_err(|e| format!("--radar '{text}': {e}"))?;
-    Ok((name.to_string(), radar))
+    Ok((text.to_string(), radar))
 }
 
 #[derive(Serialize)]
@@ -104,6 +104,16 @@ struct RadarJson {
 }
 
 #[derive(Serialize)]
+struct ObjectJson {
+    object: String,
+    /// System-track updates on this object.
+    updates: usize,
+    first_update_s: Option<f64>,
+    last_update_s: Option<f64>,
+    final_position_error_m: Option<f64>,
+}
+
+#[derive(Serialize)]
 struct SeeJson {
     bulwark_version: &'static str,
     missile: String,
@@ -116,6 +126,8 @@ struct SeeJson {
     flight_time_s: f64,
     objects: Vec<String>,
     system_firm_track_s: Option<f64>,
+    /// How the system tracker followed each object.
+    tracked: Vec<ObjectJson>,
     radars: Vec<RadarJson>,
     /// (time s, position error m, impact error m, 95 % ellipse semi-major m) of the system
     /// track on the warhead.
@@ -214,6 +226,24 @@ pub fn run(a: &SeeArgs) -> Result<(), String> {
         flight_time_s: shot.flight.summary.flight_time_s,
         objects: objects.iter().map(|o| o.kind.name()).collect(),
         system_firm_track_s: result.system_firm_s,
+        tracked: objects
+            .iter()
+            .enumerate()
+            .map(|(k, o)| {
+                let ups: Vec<_> = result
+                    .updates
+                    .iter()
+                    .filter(|u| u.tracker.is_none() && u.object == k)
+                    .collect();
+                ObjectJson {
+                    object: o.kind.name(),
+                    updates: ups.len(),
+                    first_update_s: ups.first().map(|u| u.t_s),
+                    last_update_s: ups.last().map(|u| u.t_s),
+                    final_position_error_m: ups.last().map(|u| (u.estimate_r_m - u.truth_r_m).norm()),
+                }
+            })
+            .collect(),
         radars: radars
             .iter()
             .zip(&result.radars)
@@ -221,7 +251,7 @@ pub fn run(a: &SeeArgs) -> Result<(), String> {
             .map(|(i, ((name, _), s))| RadarJson {
                 radar: name.clone(),
                 first_in_view_s: s.in_view.first().map(|v| v.0),
-                time_in_view_s: s.in_view.iter().map(|v| v.1 - v.0).sum(),
+                time_in_view_s: s.in_view.iter().map(|v| v.1 - v.0).sum::<f64>() + 0.0,
                 first_detection_s: s.first_detection_s,
                 firm_track_s: s.firm_track_s,
                 cued_s: s.cued_s,
@@ -267,13 +297,13 @@ fn human(r: &SeeJson, m: &Missile) -> String {
     );
     let _ = writeln!(
         s,
-        "{:<28} {:>10} {:>10} {:>12} {:>10} {:>8} {:>12}",
+        "{:<34} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
         "radar", "in view", "for", "detected", "firm", "cued", "final err"
     );
     for x in &r.radars {
         let _ = writeln!(
             s,
-            "{:<28} {:>10} {:>9.0}s {:>12} {:>10} {:>8} {:>12}",
+            "{:<34} {:>10} {:>9.0}s {:>10} {:>10} {:>10} {:>10}",
             x.radar,
             fmt_t(x.first_in_view_s),
             x.time_in_view_s,
@@ -291,6 +321,20 @@ fn human(r: &SeeJson, m: &Missile) -> String {
         r.filter,
         r.seed
     );
+    for o in &r.tracked {
+        match (o.first_update_s, o.last_update_s, o.final_position_error_m) {
+            (Some(a), Some(b), Some(e)) => {
+                let _ = writeln!(
+                    s,
+                    "  {:<10} tracked from {a:.0} s to {b:.0} s, {} updates, last error {e:.0} m",
+                    o.object, o.updates
+                );
+            }
+            _ => {
+                let _ = writeln!(s, "  {:<10} never tracked", o.object);
+            }
+        }
+    }
     if let Some(last) = r.warhead_track.last() {
         let _ = writeln!(
             s,
@@ -312,8 +356,8 @@ fn updates_csv(run: &NetworkRun, radars: &[(String, Radar)]) -> String {
             s,
             "{:.3},{},{},{},{},{:.1},{:.1},{:.1},{:.1},{:.5},{:.5},{:.1},{:.1},{:.1},{:.1},{:.2},{:.3},{}",
             u.t_s,
-            radars[u.radar].0,
-            u.tracker.map_or_else(|| "system".to_string(), |i| radars[i].0.clone()),
+            csv_field(&radars[u.radar].0),
+            csv_field(&u.tracker.map_or_else(|| "system".to_string(), |i| radars[i].0.clone())),
             u.track_id,
             u.object,
             u.truth_r_m.x,
@@ -332,4 +376,14 @@ fn updates_csv(run: &NetworkRun, radars: &[(String, Radar)]) -> String {
         );
     }
     s
+}
+
+/// A CSV field, quoted (RFC 4180) when it holds a comma or a quote: radar names carry their
+/// coordinates.
+fn csv_field(text: &str) -> String {
+    if text.contains(',') || text.contains('"') {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
 }
