@@ -33,6 +33,7 @@
 
 pub mod earth;
 pub mod flight;
+pub mod preset_file;
 pub mod random;
 pub mod sensor;
 pub mod track;

@@ -5,7 +5,8 @@
 //! line and the field, and say what is allowed.
 
 use serde::Deserialize;
-use thiserror::Error;
+
+use crate::preset_file::{Embedded, locate};
 
 use super::vehicle::{Booster, DecoyType, DragCurve, FlightTest, Missile, PitchProgram, ReentryVehicle, Stage};
 
@@ -13,46 +14,13 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/presets.rs"));
 }
 
-/// A preset that could not be loaded.
-#[derive(Debug, Clone, PartialEq, Error)]
-pub enum PresetError {
-    /// No preset of that name.
-    #[error("unknown missile preset '{name}'; known presets: {known}")]
-    Unknown {
-        /// The name asked for.
-        name: String,
-        /// Comma-separated known names.
-        known: String,
-    },
-    /// The file is not valid TOML or does not fit the schema.
-    #[error("{file}: {message}")]
-    Parse {
-        /// File name.
-        file: String,
-        /// The parser's message, with line, column and a caret.
-        message: String,
-    },
-    /// A value is out of range.
-    #[error("{file}:{line}: field '{field}': {message}")]
-    Invalid {
-        /// File name.
-        file: String,
-        /// 1-based line of the field (or of its table).
-        line: usize,
-        /// Field path, e.g. `stage[2].dry_mass_kg`.
-        field: String,
-        /// What is wrong and what is allowed.
-        message: String,
-    },
-    /// The file could not be read.
-    #[error("{file}: cannot read: {message}")]
-    Io {
-        /// File name.
-        file: String,
-        /// The system's message.
-        message: String,
-    },
-}
+const MISSILES: Embedded = Embedded {
+    kind: "missile",
+    folder: "data/presets",
+    files: embedded::EMBEDDED,
+};
+
+pub use crate::preset_file::PresetError;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,75 +69,24 @@ struct RawRv {
 
 /// Names of the bundled presets, sorted.
 pub fn preset_names() -> Vec<&'static str> {
-    embedded::EMBEDDED
-        .iter()
-        .map(|(f, _)| f.trim_end_matches(".toml"))
-        .collect()
+    MISSILES.names()
 }
 
 /// The bundled preset of that name (for example `hwasong-14`).
 pub fn load_preset(name: &str) -> Result<Missile, PresetError> {
-    let key = name.trim().to_ascii_lowercase();
-    match embedded::EMBEDDED
-        .iter()
-        .find(|(f, _)| f.trim_end_matches(".toml") == key)
-    {
-        Some((file, text)) => parse_missile(text, &format!("data/presets/{file}")),
-        None => Err(PresetError::Unknown {
-            name: name.to_string(),
-            known: preset_names().join(", "),
-        }),
-    }
+    let (text, file) = MISSILES.find(name)?;
+    parse_missile(text, &file)
 }
 
 /// A missile from a TOML file on disk.
 pub fn load_missile_file(path: &std::path::Path) -> Result<Missile, PresetError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| PresetError::Io {
-        file: file.clone(),
-        message: e.to_string(),
-    })?;
+    let (text, file) = crate::preset_file::read(path)?;
     parse_missile(&text, &file)
-}
-
-/// Finds the 1-based line of `key = …` inside the `index`-th occurrence of table `table`
-/// (`""` for the top level); falls back to the table's header line, then to line 1.
-fn locate(text: &str, table: &str, index: usize, key: &str) -> usize {
-    let mut in_table = table.is_empty();
-    let mut seen = 0usize;
-    let mut header_line = 1;
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.starts_with('[') {
-            let name = line.trim_matches(|c| c == '[' || c == ']').trim();
-            if !table.is_empty() && name == table {
-                in_table = seen == index;
-                if in_table {
-                    header_line = i + 1;
-                }
-                seen += 1;
-            } else {
-                in_table = false;
-            }
-            continue;
-        }
-        if in_table {
-            if let Some((k, _)) = line.split_once('=') {
-                if k.trim() == key {
-                    return i + 1;
-                }
-            }
-        }
-    }
-    header_line
 }
 
 /// Parses and validates a missile description. `file` names the source in error messages.
 pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
-    let raw: RawMissile = toml::from_str(text).map_err(|e| PresetError::Parse {
-        file: file.to_string(),
-        message: e.to_string().trim_end().to_string(),
-    })?;
+    let raw: RawMissile = crate::preset_file::parse(text, file)?;
     let invalid = |table: &str, index: usize, key: &str, field: String, message: String| PresetError::Invalid {
         file: file.to_string(),
         line: locate(text, table, index, key),

@@ -59,6 +59,12 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/radars.rs"));
 }
 
+const RADARS: crate::preset_file::Embedded = crate::preset_file::Embedded {
+    kind: "radar",
+    folder: "data/radars",
+    files: embedded::EMBEDDED,
+};
+
 /// How the radar looks at a target: spreading its time over a search volume, or dwelling on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
@@ -115,46 +121,8 @@ pub struct Calibration {
     pub source: String,
 }
 
-/// A preset that could not be loaded.
-#[derive(Debug, Clone, PartialEq, Error)]
-pub enum RadarPresetError {
-    /// No preset of that name.
-    #[error("unknown radar preset '{name}'; known presets: {known}")]
-    Unknown {
-        /// The name asked for.
-        name: String,
-        /// Comma-separated known names.
-        known: String,
-    },
-    /// The file is not valid TOML or does not fit the schema.
-    #[error("{file}: {message}")]
-    Parse {
-        /// File name.
-        file: String,
-        /// The parser's message, with line, column and a caret.
-        message: String,
-    },
-    /// A value is out of range.
-    #[error("{file}:{line}: field '{field}': {message}")]
-    Invalid {
-        /// File name.
-        file: String,
-        /// 1-based line of the field (or of its table).
-        line: usize,
-        /// Field path, e.g. `detection.pfa`.
-        field: String,
-        /// What is wrong and what is allowed.
-        message: String,
-    },
-    /// The file could not be read.
-    #[error("{file}: cannot read: {message}")]
-    Io {
-        /// File name.
-        file: String,
-        /// The system's message.
-        message: String,
-    },
-}
+/// A radar preset that could not be loaded (shared with the missile presets).
+pub use crate::preset_file::PresetError as RadarPresetError;
 
 /// A radar that cannot be set up or asked.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -436,72 +404,27 @@ impl RadarSpec {
 
 /// Names of the bundled radar presets, sorted.
 pub fn preset_names() -> Vec<&'static str> {
-    embedded::EMBEDDED
-        .iter()
-        .map(|(f, _)| f.trim_end_matches(".toml"))
-        .collect()
+    RADARS.names()
 }
 
 /// The bundled radar preset of that name (for example `an-tpy-2-tbr`).
 pub fn load_radar_preset(name: &str) -> Result<RadarSpec, RadarPresetError> {
-    let key = name.trim().to_ascii_lowercase();
-    match embedded::EMBEDDED
-        .iter()
-        .find(|(f, _)| f.trim_end_matches(".toml") == key)
-    {
-        Some((file, text)) => parse_radar(text, &format!("data/radars/{file}")),
-        None => Err(RadarPresetError::Unknown {
-            name: name.to_string(),
-            known: preset_names().join(", "),
-        }),
-    }
+    let (text, file) = RADARS.find(name)?;
+    parse_radar(text, &file)
 }
 
 /// A radar from a TOML file on disk.
 pub fn load_radar_file(path: &std::path::Path) -> Result<RadarSpec, RadarPresetError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| RadarPresetError::Io {
-        file: file.clone(),
-        message: e.to_string(),
-    })?;
+    let (text, file) = crate::preset_file::read(path)?;
     parse_radar(&text, &file)
-}
-
-/// Finds the 1-based line of `key = …` in table `table` (`""` for the top level); falls back to
-/// the table's header line, then to line 1.
-fn locate(text: &str, table: &str, key: &str) -> usize {
-    let mut in_table = table.is_empty();
-    let mut header_line = 1;
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.starts_with('[') {
-            let name = line.trim_matches(|c| c == '[' || c == ']').trim();
-            in_table = !table.is_empty() && name == table;
-            if in_table {
-                header_line = i + 1;
-            }
-            continue;
-        }
-        if in_table {
-            if let Some((k, _)) = line.split_once('=') {
-                if k.trim() == key {
-                    return i + 1;
-                }
-            }
-        }
-    }
-    header_line
 }
 
 /// Parses and validates a radar description. `file` names the source in error messages.
 pub fn parse_radar(text: &str, file: &str) -> Result<RadarSpec, RadarPresetError> {
-    let raw: RawRadar = toml::from_str(text).map_err(|e| RadarPresetError::Parse {
-        file: file.to_string(),
-        message: e.to_string().trim_end().to_string(),
-    })?;
+    let raw: RawRadar = crate::preset_file::parse(text, file)?;
     let invalid = |table: &str, key: &str, message: String| RadarPresetError::Invalid {
         file: file.to_string(),
-        line: locate(text, table, key),
+        line: crate::preset_file::locate(text, table, 0, key),
         field: if table.is_empty() {
             key.to_string()
         } else {
