@@ -19,7 +19,8 @@ use crate::fly::{parse_lat_lon, write_atomic};
 #[derive(Args, Debug)]
 #[command(allow_negative_numbers = true)]
 pub struct CoverageArgs {
-    /// A radar: PRESET@LAT,LON,BORESIGHT_AZ_DEG (repeat for a network).
+    /// A radar: PRESET@LAT,LON[,BORESIGHT_AZ_DEG] (repeat for a network); the boresight is
+    /// required for radars that cover a sector rather than all round.
     #[arg(long = "radar", required = true, allow_hyphen_values = true)]
     radars: Vec<String>,
     /// Target altitude, km.
@@ -62,18 +63,27 @@ struct CoverageJson {
 }
 
 fn parse_radar(earth: &EarthModel, text: &str) -> Result<Radar, String> {
-    let (name, place) = text
-        .split_once('@')
-        .ok_or_else(|| format!("--radar '{text}': expected PRESET@LAT,LON,BORESIGHT_AZ_DEG"))?;
+    let usage = || format!("--radar '{text}': expected PRESET@LAT,LON[,BORESIGHT_AZ_DEG]");
+    let (name, place) = text.split_once('@').ok_or_else(usage)?;
     let parts: Vec<&str> = place.split(',').map(str::trim).collect();
-    if parts.len() != 3 {
-        return Err(format!("--radar '{text}': expected PRESET@LAT,LON,BORESIGHT_AZ_DEG"));
+    if !(2..=3).contains(&parts.len()) {
+        return Err(usage());
     }
     let site = parse_lat_lon(&format!("{},{}", parts[0], parts[1])).map_err(|e| format!("--radar '{text}': {e}"))?;
-    let boresight: f64 = parts[2]
-        .parse()
-        .map_err(|_| format!("--radar '{text}': boresight '{}' is not a number", parts[2]))?;
     let spec = load_radar_preset(name).map_err(|e| e.to_string())?;
+    let boresight: f64 = match parts.get(2) {
+        Some(b) => b
+            .parse()
+            .map_err(|_| format!("--radar '{text}': boresight '{b}' is not a number"))?,
+        // A radar that steers all round needs no boresight; a sector radar must be told where it faces.
+        None if spec.azimuth_half_width_deg() >= 180.0 => 0.0,
+        None => {
+            return Err(format!(
+                "--radar '{text}': {name} covers a ±{}° sector: give its boresight azimuth as PRESET@LAT,LON,AZ",
+                spec.azimuth_half_width_deg()
+            ));
+        }
+    };
     Radar::new(spec, earth, site, boresight).map_err(|e| format!("--radar '{text}': {e}"))
 }
 

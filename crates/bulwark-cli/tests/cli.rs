@@ -456,6 +456,18 @@ fn sensor_commands_refuse_bad_input() {
         &[
             "coverage",
             "--radar",
+            "an-tpy-2-tbr@35,128",
+            "--target-alt-km",
+            "100",
+            "--rcs-m2",
+            "1",
+        ],
+        "give its boresight azimuth",
+    );
+    fails_with(
+        &[
+            "coverage",
+            "--radar",
             "an-tpy-2-tbr@35,128,0",
             "--target-alt-km",
             "100",
