@@ -6,6 +6,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, inverse};
+use bulwark::flight::ThreatObject;
 use bulwark::flight::{AimRequest, FlightOptions, Missile, Shape, aim, fly_threat_complex, load_preset};
 use bulwark::random::stream;
 use bulwark::sensor::radar::{Radar, load_radar_preset};
@@ -15,6 +16,7 @@ use bulwark::track::filter::DragPrior;
 use bulwark::track::manager::ManagerConfig;
 use bulwark::track::network::{NetworkConfig, NetworkRun, run_network};
 use bulwark::track::ukf::Ukf;
+use bulwark_report::{Color, Ellipse, LatLon, LatLonBox, Layer, Map, MapSpec, Marker, Place, Projection, Style};
 use clap::Args;
 use serde::Serialize;
 
@@ -61,6 +63,10 @@ pub struct SeeArgs {
     /// Write every track update (truth, measurement, estimate, errors) to this CSV file.
     #[arg(long)]
     csv: Option<PathBuf>,
+    /// Write a map (SVG) of the radars, the objects' ground tracks, their true impact points and
+    /// the last predicted impact point of the warhead with its 95 % ellipse.
+    #[arg(long)]
+    svg: Option<PathBuf>,
 }
 
 /// A radar on the command line; without a boresight it faces `default_target`.
@@ -270,6 +276,9 @@ pub fn run(a: &SeeArgs) -> Result<(), String> {
     if let Some(path) = &a.csv {
         write_atomic(path, &updates_csv(&result, &radars))?;
     }
+    if let Some(path) = &a.svg {
+        write_atomic(path, &see_map(&radars, &objects, &result, &missile)?)?;
+    }
     let text = if a.json {
         serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
     } else {
@@ -386,4 +395,87 @@ fn csv_field(text: &str) -> String {
     } else {
         text.to_string()
     }
+}
+
+/// The map of a run: radar sites, ground tracks, true impacts, the last predicted impact of the
+/// warhead with its 95 % ellipse.
+fn see_map(
+    radars: &[(String, Radar)],
+    objects: &[ThreatObject],
+    run: &NetworkRun,
+    missile: &Missile,
+) -> Result<String, String> {
+    let ll = |lat: f64, lon: f64| LatLon::new(lat, lon).map_err(|e| e.to_string());
+    let mut tracks = Vec::new();
+    let mut impacts = Vec::new();
+    let mut all = Vec::new();
+    for o in objects {
+        let mut line = Vec::new();
+        for s in o
+            .trajectory
+            .samples()
+            .iter()
+            .filter(|s| s.t_s >= o.separation_s)
+            .step_by(10)
+        {
+            line.push(ll(s.lat_deg, s.lon_deg)?);
+        }
+        if let Some(last) = o.trajectory.samples().last() {
+            let p = ll(last.lat_deg, last.lon_deg)?;
+            line.push(p);
+            impacts.push(Place::new(p, &format!("{} impact", o.kind.name())));
+        }
+        all.extend(line.iter().copied());
+        tracks.push(line);
+    }
+    let mut sites = Vec::new();
+    for (name, r) in radars {
+        let g = r.site().geodetic;
+        let p = ll(g.lat_deg(), g.lon_deg())?;
+        all.push(p);
+        sites.push(Place::new(p, name.split('@').next().unwrap_or(name)));
+    }
+    let mut ellipses = Vec::new();
+    if let Some(pred) = run
+        .updates
+        .iter()
+        .rev()
+        .find(|u| u.tracker.is_none() && u.object == 0)
+        .and_then(|u| u.impact_prediction)
+    {
+        let e = pred.ellipse_95();
+        let centre = ll(pred.point.lat_deg(), pred.point.lon_deg())?;
+        ellipses.push(
+            Ellipse::new(
+                centre,
+                (e.semi_major_m / 1e3).max(0.5),
+                (e.semi_minor_m / 1e3).max(0.5),
+                e.orientation_deg,
+            )
+            .map_err(|x| x.to_string())?,
+        );
+    }
+    let (mut s, mut n, mut w, mut east) = (90.0f64, -90.0f64, 180.0f64, -180.0f64);
+    for p in &all {
+        s = s.min(p.lat_deg());
+        n = n.max(p.lat_deg());
+        w = w.min(p.lon_deg());
+        east = east.max(p.lon_deg());
+    }
+    let pad = 2.0;
+    let bbox = LatLonBox::new(
+        (s - pad).max(-89.0),
+        (n + pad).min(89.0),
+        (w - pad).max(-180.0),
+        (east + pad).min(180.0),
+    )
+    .map_err(|e| e.to_string())?;
+    let spec = MapSpec::fitted(bbox, 1100, Projection::Equirectangular).map_err(|e| e.to_string())?;
+    let map = Map::new(spec)
+        .with_title(&format!("{}: what the radars saw", missile.display_name))
+        .with_layer(Layer::lines(tracks, Style::line(Color::VERMILLION)).with_legend("ground tracks after separation"))
+        .with_layer(Layer::places(impacts, Style::place(Color::VERMILLION, Marker::Cross)).with_legend("true impact"))
+        .with_layer(Layer::ellipses(ellipses, Style::outline(Color::BLUE)).with_legend("predicted impact, 95 %"))
+        .with_layer(Layer::places(sites, Style::place(Color::BLUE, Marker::Triangle)).with_legend("radar"));
+    Ok(map.to_svg())
 }

@@ -335,8 +335,11 @@ fn regress_fly_output_is_byte_identical_across_runs() {
 /// point converges on the true one.
 #[test]
 fn see_tracks_a_nodong_with_the_korean_and_japanese_radars() {
+    let svg = std::env::temp_dir().join(format!("bulwark-cli-see-{}.svg", std::process::id()));
     let v = json(&[
         "see",
+        "--svg",
+        svg.to_str().unwrap(),
         "--radar",
         "an-tpy-2-tbr@35.95,128.45",
         "--radar",
@@ -362,6 +365,9 @@ fn see_tracks_a_nodong_with_the_korean_and_japanese_radars() {
     let last = track.last().unwrap().as_array().unwrap();
     assert!(last[1].as_f64().unwrap() < 100.0, "final position error {last:?}");
     assert!(last[2].as_f64().unwrap() < 2_000.0, "final impact error {last:?}");
+    let map = std::fs::read_to_string(&svg).unwrap();
+    assert!(map.starts_with("<svg") && map.contains("an-tpy-2-tbr") && map.contains("warhead impact"));
+    let _ = std::fs::remove_file(&svg);
 }
 
 /// Same seed, same bytes; another seed, other noise.

@@ -69,6 +69,8 @@ pub struct UpdateRecord {
     pub impact_error_m: Option<f64>,
     /// Semi-major axis of the predicted impact point's 95 % ellipse (m), when predicted.
     pub impact_ellipse_95_major_m: Option<f64>,
+    /// The impact prediction itself (point, covariance, ellipse), when predicted.
+    pub impact_prediction: Option<super::impact::ImpactPrediction>,
 }
 
 /// What one radar saw.
@@ -292,6 +294,7 @@ fn record(
         estimate_r_m: Vector3::new(x[0], x[1], x[2]),
         estimate_v_m_s: Vector3::new(x[3], x[4], x[5]),
         impact_error_m,
-        impact_ellipse_95_major_m: impact.map(|p| p.ellipse_95().semi_major_m),
+        impact_ellipse_95_major_m: impact.as_ref().map(|p| p.ellipse_95().semi_major_m),
+        impact_prediction: impact,
     }
 }
