@@ -43,7 +43,9 @@
 //! types, no allocation. The state-transition matrix Φ = ∂x(t+Δt)/∂x(t) for the EKF is
 //! integrated alongside, Φ̇ = FΦ, with the same Runge–Kutta stages (F evaluated at each stage's
 //! state): Φ is then the exact derivative of the discrete propagation map, so that the EKF's
-//! linearisation matches its own predictor.
+//! linearisation matches its own predictor. F's fixed rows ([0 I 0] for ṙ, 0 for κ̇) are not
+//! multiplied out: FΦ is A_r Φ_r + A_v Φ_v + d, and Φ's κ row stays (0, …, 0, 1), so only its top
+//! six rows are carried and ΦPΦᵀ is formed from them (the same sums, in another order).
 //!
 //! **Process noise** ([`ProcessNoise`]): continuous white acceleration of spectral density q
 //! (m²/s³) on each ECEF axis, plus a random walk on κ of spectral density q_κ (m⁴/(kg²·s)) scaled
@@ -97,6 +99,11 @@ pub const SEA_LEVEL_DENSITY_KG_M3: f64 = 1.225;
 
 /// Below this density (kg/m³) the substep is not shortened for drag (about 120 km).
 const DRAG_SUBSTEP_DENSITY_KG_M3: f64 = 1e-8;
+
+/// A height (m) above which the 1976 atmosphere is certainly thinner than
+/// [`DRAG_SUBSTEP_DENSITY_KG_M3`] (ρ(150 km) = 2.1e-9 kg/m³, and the density falls with height),
+/// so that choosing a substep there needs no density look-up; the choice is the same.
+const THIN_AIR_HEIGHT_M: f64 = 150e3;
 
 /// Height step of the central difference that gives dρ/dh for the Jacobian (m).
 const DENSITY_DIFF_STEP_M: f64 = 1.0;
@@ -197,23 +204,27 @@ impl BallisticDynamics {
     ///
     /// With g_i = −μ r_i f_i / r³, f_i = 1 − k(5s − c_i), k = 1.5 J2 Rₑ²/r², s = z²/r², c = (1, 1, 3):
     /// ∂g_i/∂r_j = −μ[δ_ij f_i/r³ − 3 r_i r_j f_i/r⁵ + (r_i/r³) ∂f_i/∂r_j] with
-    /// ∂f_i/∂r_j = (2k/r²)[r_j(5s − c_i) − 5(z δ_jz − s r_j)].
+    /// ∂f_i/∂r_j = (2k/r²)[r_j(5s − c_i) − 5(z δ_jz − s r_j)]. The matrix is the Hessian of the
+    /// potential, hence symmetric: the upper triangle is computed and mirrored.
     pub fn gravity_gradient(&self, r: &Vector3<f64>) -> Matrix3<f64> {
         let r2 = r.norm_squared();
-        let rn = r2.sqrt();
-        let r3 = r2 * rn;
-        let mu = self.gm_m3_s2;
-        let k = 1.5 * self.j2_re2_m2 / r2;
-        let s = r.z * r.z / r2;
+        let inv_r2 = 1.0 / r2;
+        let mu_r3 = self.gm_m3_s2 / (r2 * r2.sqrt());
+        let k = 1.5 * self.j2_re2_m2 * inv_r2;
+        let s = r.z * r.z * inv_r2;
+        let two_k_r2 = 2.0 * k * inv_r2;
         let c = [1.0, 1.0, 3.0];
         let mut g = Matrix3::zeros();
         for i in 0..3 {
-            let f_i = 1.0 - k * (5.0 * s - c[i]);
-            for j in 0..3 {
+            let e_i = 5.0 * s - c[i];
+            let f_i = 1.0 - k * e_i;
+            for j in i..3 {
                 let dz = if j == 2 { r.z } else { 0.0 };
-                let df = 2.0 * k / r2 * (r[j] * (5.0 * s - c[i]) - 5.0 * (dz - s * r[j]));
-                let delta = if i == j { 1.0 } else { 0.0 };
-                g[(i, j)] = -mu * (delta * f_i / r3 - 3.0 * r[i] * r[j] * f_i / (r3 * r2) + r[i] / r3 * df);
+                let df = two_k_r2 * (r[j] * e_i - 5.0 * (dz - s * r[j]));
+                let delta = if i == j { f_i } else { 0.0 };
+                let gij = -mu_r3 * (delta - 3.0 * r[i] * r[j] * f_i * inv_r2 + r[i] * df);
+                g[(i, j)] = gij;
+                g[(j, i)] = gij;
             }
         }
         g
@@ -240,6 +251,46 @@ impl BallisticDynamics {
         }
     }
 
+    /// f(x) and the three blocks of F = ∂f/∂x that are not fixed (see
+    /// [`Self::derivative_and_jacobian`]).
+    #[inline]
+    fn derivative_and_velocity_rows(&self, x: &State) -> (State, VelocityRows) {
+        let r = position(x);
+        let v = velocity(x);
+        let kappa = x[INVERSE_BETA];
+        let w = self.omega_rad_s;
+        let mut a_r = self.gravity_gradient(&r);
+        a_r[(0, 0)] += w * w;
+        a_r[(1, 1)] += w * w;
+        let mut a_v = Matrix3::new(0.0, 2.0 * w, 0.0, -2.0 * w, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let mut d = Vector3::zeros();
+        let mut a = self.earth.gravity(&r);
+        a.x += 2.0 * w * v.y + w * w * r.x;
+        a.y += -2.0 * w * v.x + w * w * r.y;
+        let h = self.earth.height_along_radius_m(&r);
+        let rho = self.earth.density_kg_m3(h);
+        if rho > 0.0 {
+            let speed = v.norm();
+            d = v * (-0.5 * rho * speed);
+            a += d * kappa;
+            let drho_dh = (self.earth.density_kg_m3(h + DENSITY_DIFF_STEP_M)
+                - self.earth.density_kg_m3(h - DENSITY_DIFF_STEP_M))
+                / (2.0 * DENSITY_DIFF_STEP_M);
+            a_r += (v * (-0.5 * kappa * speed * drho_dh)) * self.height_gradient(&r).transpose();
+            if speed > 0.0 {
+                a_v -= (Matrix3::identity() * speed + v * v.transpose() / speed) * (0.5 * kappa * rho);
+            }
+        }
+        (
+            State::from([x[3], x[4], x[5], a.x, a.y, a.z, 0.0]),
+            VelocityRows {
+                dv_dr: a_r,
+                dv_dv: a_v,
+                dv_dkappa: d,
+            },
+        )
+    }
+
     /// f(x) and its Jacobian F = ∂f/∂x (analytic, except dρ/dh: a 1 m central difference of the
     /// tabulated atmosphere, which is only piecewise smooth).
     ///
@@ -250,37 +301,13 @@ impl BallisticDynamics {
     /// D_r = −(κ/2)|v| v (dρ/dh) ∇hᵀ,  D_v = −(κρ/2)(|v| I + v vᵀ/|v|),  d = −ρ|v|v/2
     /// ```
     pub fn derivative_and_jacobian(&self, x: &State) -> (State, StateMatrix) {
-        let r = position(x);
-        let v = velocity(x);
-        let kappa = x[INVERSE_BETA];
-        let w = self.omega_rad_s;
+        let (k, rows) = self.derivative_and_velocity_rows(x);
         let mut f = StateMatrix::zeros();
         f.fixed_view_mut::<3, 3>(0, 3).copy_from(&Matrix3::identity());
-        let mut a_r = self.gravity_gradient(&r);
-        a_r[(0, 0)] += w * w;
-        a_r[(1, 1)] += w * w;
-        let mut a_v = Matrix3::new(0.0, 2.0 * w, 0.0, -2.0 * w, 0.0, 0.0, 0.0, 0.0, 0.0);
-        let mut a = self.earth.gravity(&r);
-        a.x += 2.0 * w * v.y + w * w * r.x;
-        a.y += -2.0 * w * v.x + w * w * r.y;
-        let h = self.earth.height_along_radius_m(&r);
-        let rho = self.earth.density_kg_m3(h);
-        if rho > 0.0 {
-            let speed = v.norm();
-            let d_kappa = v * (-0.5 * rho * speed);
-            a += d_kappa * kappa;
-            let drho_dh = (self.earth.density_kg_m3(h + DENSITY_DIFF_STEP_M)
-                - self.earth.density_kg_m3(h - DENSITY_DIFF_STEP_M))
-                / (2.0 * DENSITY_DIFF_STEP_M);
-            a_r += (v * (-0.5 * kappa * speed * drho_dh)) * self.height_gradient(&r).transpose();
-            if speed > 0.0 {
-                a_v -= (Matrix3::identity() * speed + v * v.transpose() / speed) * (0.5 * kappa * rho);
-            }
-            f.fixed_view_mut::<3, 1>(3, INVERSE_BETA).copy_from(&d_kappa);
-        }
-        f.fixed_view_mut::<3, 3>(3, 0).copy_from(&a_r);
-        f.fixed_view_mut::<3, 3>(3, 3).copy_from(&a_v);
-        (State::from([x[3], x[4], x[5], a.x, a.y, a.z, 0.0]), f)
+        f.fixed_view_mut::<3, 3>(3, 0).copy_from(&rows.dv_dr);
+        f.fixed_view_mut::<3, 3>(3, 3).copy_from(&rows.dv_dv);
+        f.fixed_view_mut::<3, 1>(3, INVERSE_BETA).copy_from(&rows.dv_dkappa);
+        (k, f)
     }
 
     /// The Jacobian F = ∂f/∂x alone.
@@ -294,7 +321,10 @@ impl BallisticDynamics {
     #[inline]
     pub fn max_substep_s(&self, x: &State) -> f64 {
         let r = position(x);
-        if self.density_kg_m3(&r) < DRAG_SUBSTEP_DENSITY_KG_M3 {
+        let h = self.earth.height_along_radius_m(&r);
+        // Above THIN_AIR_HEIGHT_M the density is below the threshold (it falls with height), so
+        // the look-up would take the same branch.
+        if h >= THIN_AIR_HEIGHT_M || self.earth.density_kg_m3(h) < DRAG_SUBSTEP_DENSITY_KG_M3 {
             return MAX_SUBSTEP_S;
         }
         let speed = velocity(x).norm().max(1.0);
@@ -313,20 +343,38 @@ impl BallisticDynamics {
 
     /// One Runge–Kutta step of the state and of the transition matrix `phi` (Φ̇ = FΦ, with F at
     /// each stage's state).
-    #[inline]
+    ///
+    /// `phi`'s last row must be (0, …, 0, 1), as in every transition matrix of these dynamics
+    /// (κ̇ = 0); it is not read.
     pub fn rk4_step_with_transition(&self, x: &State, phi: &StateMatrix, h: f64) -> (State, StateMatrix) {
-        let (k1, f1) = self.derivative_and_jacobian(x);
-        let m1 = f1 * phi;
-        let (k2, f2) = self.derivative_and_jacobian(&(x + k1 * (0.5 * h)));
-        let m2 = f2 * (phi + m1 * (0.5 * h));
-        let (k3, f3) = self.derivative_and_jacobian(&(x + k2 * (0.5 * h)));
-        let m3 = f3 * (phi + m2 * (0.5 * h));
-        let (k4, f4) = self.derivative_and_jacobian(&(x + k3 * h));
-        let m4 = f4 * (phi + m3 * h);
-        (
-            x + (k1 + (k2 + k3) * 2.0 + k4) * (h / 6.0),
-            phi + (m1 + (m2 + m3) * 2.0 + m4) * (h / 6.0),
-        )
+        let top = phi.fixed_rows::<6>(0).into_owned();
+        let (x, top) = self.rk4_step_with_rows(x, Some(&top), h);
+        (x, full_transition(&top))
+    }
+
+    /// [`Self::rk4_step_with_transition`] on the top six rows of Φ; `None` stands for Φ = I
+    /// (then FΦ = F needs no product).
+    #[inline]
+    fn rk4_step_with_rows(&self, x: &State, phi: Option<&TransitionRows>, h: f64) -> (State, TransitionRows) {
+        let half = 0.5 * h;
+        let (k1, f1) = self.derivative_and_velocity_rows(x);
+        let (phi, m1) = match phi {
+            Some(p) => (*p, f1.times(p)),
+            None => (TransitionRows::identity(), f1.rows_of_f()),
+        };
+        let (k2, f2) = self.derivative_and_velocity_rows(&(x + k1 * half));
+        let m2 = f2.times_sum(&phi, half, &m1);
+        let (k3, f3) = self.derivative_and_velocity_rows(&(x + k2 * half));
+        let m3 = f3.times_sum(&phi, half, &m2);
+        let (k4, f4) = self.derivative_and_velocity_rows(&(x + k3 * h));
+        let m4 = f4.times_sum(&phi, h, &m3);
+        let sixth = h / 6.0;
+        let mut phi_new = phi;
+        let (m1, m2, m3, m4) = (m1.as_slice(), m2.as_slice(), m3.as_slice(), m4.as_slice());
+        for (e, p) in phi_new.as_mut_slice().iter_mut().enumerate() {
+            *p += (m1[e] + (m2[e] + m3[e]) * 2.0 + m4[e]) * sixth;
+        }
+        (x + (k1 + (k2 + k3) * 2.0 + k4) * sixth, phi_new)
     }
 
     /// The state `dt_s` seconds later (or earlier, for a negative `dt_s`).
@@ -343,12 +391,21 @@ impl BallisticDynamics {
 
     /// The state `dt_s` seconds later and the transition matrix Φ = ∂x(t + Δt)/∂x(t).
     pub fn propagate_with_transition(&self, x: &State, dt_s: f64) -> (State, StateMatrix) {
+        let (x, top) = self.propagate_with_rows(x, dt_s);
+        (x, full_transition(&top))
+    }
+
+    /// [`Self::propagate_with_transition`] returning the top six rows of Φ (its last row is
+    /// (0, …, 0, 1)).
+    fn propagate_with_rows(&self, x: &State, dt_s: f64) -> (State, TransitionRows) {
         let mut x = *x;
-        let mut phi = StateMatrix::identity();
+        let mut phi = TransitionRows::identity();
+        let mut first = true;
         let mut left = dt_s;
         while left != 0.0 {
             let h = next_substep(self.max_substep_s(&x), left);
-            (x, phi) = self.rk4_step_with_transition(&x, &phi, h);
+            (x, phi) = self.rk4_step_with_rows(&x, if first { None } else { Some(&phi) }, h);
+            first = false;
             left = if (left - h).abs() < 1e-12 { 0.0 } else { left - h };
         }
         (x, phi)
@@ -366,13 +423,133 @@ impl BallisticDynamics {
         let mut x = *x;
         let mut p = *p;
         for piece in noise_pieces(dt_s) {
-            let q = noise.discrete(self, &x, piece);
-            let (xn, phi) = self.propagate_with_transition(&x, piece);
-            p = symmetrised(&(phi * p * phi.transpose() + q));
+            let q_kappa = noise.inverse_beta_variance(self, &x, piece);
+            let (xn, phi) = self.propagate_with_rows(&x, piece);
+            transform_covariance(&phi, &mut p, noise.accel_psd_m2_s3, piece.abs(), q_kappa);
             x = xn;
         }
         (x, p)
     }
+}
+
+/// The top six rows of a transition matrix Φ (rows r and v); the last row, κ's, is always
+/// (0, …, 0, 1) because κ̇ = 0 and nothing feeds back into κ.
+type TransitionRows = SMatrix<f64, 6, STATE_DIM>;
+
+/// Rows 3–5 of F = ∂f/∂x: the only rows that are not fixed (rows 0–2 are [0 I 0], row 6 is 0).
+#[derive(Debug, Clone, Copy)]
+struct VelocityRows {
+    /// ∂v̇/∂r = G + Ω² + D_r (1/s²).
+    dv_dr: Matrix3<f64>,
+    /// ∂v̇/∂v = −2[ω×] + D_v (1/s).
+    dv_dv: Matrix3<f64>,
+    /// ∂v̇/∂κ = −ρ|v|v/2.
+    dv_dkappa: Vector3<f64>,
+}
+
+impl VelocityRows {
+    /// The top six rows of F·X for a matrix X whose last row is (0, …, 0, 1): rows 0–2 are X's
+    /// rows 3–5, rows 3–5 are A_r X_r + A_v X_v, plus d in the last column.
+    #[inline(always)]
+    fn times(&self, x: &TransitionRows) -> TransitionRows {
+        self.times_sum(x, 0.0, x)
+    }
+
+    /// [`Self::times`] of X = Φ + s·M, without forming X.
+    #[inline(always)]
+    fn times_sum(&self, phi: &TransitionRows, s: f64, m_prev: &TransitionRows) -> TransitionRows {
+        let (a, b) = (&self.dv_dr.data.0, &self.dv_dv.data.0);
+        let mut m = TransitionRows::zeros();
+        let rows = phi.data.0.iter().zip(m_prev.data.0.iter());
+        for (out, (pc, mc)) in m.data.0.iter_mut().zip(rows) {
+            let col: [f64; 6] = if s == 0.0 {
+                *pc
+            } else {
+                std::array::from_fn(|i| pc[i] + mc[i] * s)
+            };
+            let mut v = [0.0; 3];
+            for (i, vi) in v.iter_mut().enumerate() {
+                // a[k][i] = A[i, k] (column-major).
+                *vi = a[0][i] * col[0]
+                    + a[1][i] * col[1]
+                    + a[2][i] * col[2]
+                    + (b[0][i] * col[3] + b[1][i] * col[4] + b[2][i] * col[5]);
+            }
+            *out = [col[3], col[4], col[5], v[0], v[1], v[2]];
+        }
+        for i in 0..3 {
+            m[(3 + i, INVERSE_BETA)] += self.dv_dkappa[i];
+        }
+        m
+    }
+
+    /// The top six rows of F itself (F·I).
+    #[inline(always)]
+    fn rows_of_f(&self) -> TransitionRows {
+        let mut m = TransitionRows::zeros();
+        for i in 0..3 {
+            m[(i, 3 + i)] = 1.0;
+            for j in 0..3 {
+                m[(3 + i, j)] = self.dv_dr[(i, j)];
+                m[(3 + i, 3 + j)] = self.dv_dv[(i, j)];
+            }
+            m[(3 + i, INVERSE_BETA)] = self.dv_dkappa[i];
+        }
+        m
+    }
+}
+
+/// The full 7×7 transition matrix from its top six rows.
+fn full_transition(top: &TransitionRows) -> StateMatrix {
+    let mut phi = StateMatrix::zeros();
+    phi.fixed_rows_mut::<6>(0).copy_from(top);
+    phi[(INVERSE_BETA, INVERSE_BETA)] = 1.0;
+    phi
+}
+
+/// P ← sym(ΦPΦᵀ + Q) in place, with Φ given by its top six rows and Q the white-acceleration
+/// blocks of spectral density `q` over `t` seconds plus `q_kappa` on κ (see
+/// [`ProcessNoise::discrete`]). The products skip Φ's fixed last row.
+#[inline]
+fn transform_covariance(phi: &TransitionRows, p: &mut StateMatrix, q: f64, t: f64, q_kappa: f64) {
+    let (phi_c, p_c) = (&phi.data.0, &p.data.0);
+    // W = top six rows of ΦP, by columns: W[:, c] = Σ_k Φ[:, k] P[k, c].
+    let mut w = [[0.0; 6]; STATE_DIM];
+    for (wc, pc) in w.iter_mut().zip(p_c.iter()) {
+        for (phik, pkc) in phi_c.iter().zip(pc.iter()) {
+            for i in 0..6 {
+                wc[i] += phik[i] * pkc;
+            }
+        }
+    }
+    // N = WΦᵀ (6×6): N[:, j] = Σ_k W[:, k] Φ[j, k]; the last row and column of ΦPΦᵀ are W's last
+    // column (ΦP's, Φ's last row being e₆ᵀ) and P's corner.
+    let mut n = SMatrix::<f64, 6, 6>::zeros();
+    for (j, nj) in n.data.0.iter_mut().enumerate() {
+        for (wk, phik) in w.iter().zip(phi_c.iter()) {
+            let phi_jk = phik[j];
+            for i in 0..6 {
+                nj[i] += wk[i] * phi_jk;
+            }
+        }
+    }
+    let (q_rr, q_rv, q_vv) = (q * t * t * t / 3.0, q * t * t / 2.0, q * t);
+    for i in 0..3 {
+        n[(i, i)] += q_rr;
+        n[(i, i + 3)] += q_rv;
+        n[(i + 3, i)] += q_rv;
+        n[(i + 3, i + 3)] += q_vv;
+    }
+    for j in 0..6 {
+        for i in j..6 {
+            let s = (n[(i, j)] + n[(j, i)]) * 0.5;
+            p[(i, j)] = s;
+            p[(j, i)] = s;
+        }
+        p[(INVERSE_BETA, j)] = w[INVERSE_BETA][j];
+        p[(j, INVERSE_BETA)] = w[INVERSE_BETA][j];
+    }
+    p[(INVERSE_BETA, INVERSE_BETA)] += q_kappa;
 }
 
 /// The next substep: `max_h` or less, with the sign of `left`, and stretched by up to 1 % so that
@@ -458,11 +635,20 @@ impl ProcessNoise {
             m[(i + 3, i)] = q * t * t / 2.0;
             m[(i + 3, i + 3)] = q * t;
         }
+        m[(INVERSE_BETA, INVERSE_BETA)] = self.inverse_beta_variance(dynamics, x, dt_s);
+        m
+    }
+
+    /// The κ entry of [`Self::discrete`]: q_κ T ρ(h₀)/ρ₀ (zero, with no density look-up, when
+    /// q_κ = 0).
+    #[inline]
+    fn inverse_beta_variance(&self, dynamics: &BallisticDynamics, x: &State, dt_s: f64) -> f64 {
         if self.inverse_beta_psd_m4_kg2_s > 0.0 {
             let rho = dynamics.density_kg_m3(&position(x));
-            m[(INVERSE_BETA, INVERSE_BETA)] = self.inverse_beta_psd_m4_kg2_s * t * rho / SEA_LEVEL_DENSITY_KG_M3;
+            self.inverse_beta_psd_m4_kg2_s * dt_s.abs() * rho / SEA_LEVEL_DENSITY_KG_M3
+        } else {
+            0.0
         }
-        m
     }
 }
 
@@ -522,6 +708,71 @@ mod tests {
                         f.column(j)
                     );
                 }
+            }
+        }
+    }
+
+    /// The substep rule may skip the density look-up above THIN_AIR_HEIGHT_M: the density there
+    /// is below the threshold and keeps falling.
+    #[test]
+    fn thin_air_height_is_above_the_substep_density_threshold() {
+        for earth in [EarthModel::wgs84(), EarthModel::spherical()] {
+            let mut last = earth.density_kg_m3(THIN_AIR_HEIGHT_M);
+            assert!(last < DRAG_SUBSTEP_DENSITY_KG_M3, "{last}");
+            for km in 151..3000 {
+                let rho = earth.density_kg_m3(km as f64 * 1e3);
+                assert!(rho <= last, "{km} km");
+                last = rho;
+            }
+        }
+    }
+
+    /// The block-structured Φ and ΦPΦᵀ + Q equal the dense 7×7 products to rounding, over several
+    /// substeps in the air (drag couples every block).
+    #[test]
+    fn structured_covariance_step_matches_dense_products() {
+        let earth = EarthModel::wgs84();
+        let d = BallisticDynamics::new(&earth);
+        let x = reentry_state(&earth);
+        let mut p = StateMatrix::identity() * 100.0;
+        for i in 0..STATE_DIM {
+            for j in 0..STATE_DIM {
+                if i != j {
+                    p[(i, j)] = 10.0 / (1.0 + (i + j) as f64);
+                }
+            }
+        }
+        p[(6, 6)] = 1e-8;
+        let noise = ProcessNoise::new(0.5, 1e-9).unwrap();
+        let dt = 2.5;
+        // Dense reference: Φ by full 7×7 products at each stage.
+        let mut xr = x;
+        let mut phi = StateMatrix::identity();
+        let mut left = dt;
+        while left != 0.0 {
+            let h = next_substep(d.max_substep_s(&xr), left);
+            let (k1, f1) = d.derivative_and_jacobian(&xr);
+            let m1 = f1 * phi;
+            let (k2, f2) = d.derivative_and_jacobian(&(xr + k1 * (0.5 * h)));
+            let m2 = f2 * (phi + m1 * (0.5 * h));
+            let (k3, f3) = d.derivative_and_jacobian(&(xr + k2 * (0.5 * h)));
+            let m3 = f3 * (phi + m2 * (0.5 * h));
+            let (k4, f4) = d.derivative_and_jacobian(&(xr + k3 * h));
+            let m4 = f4 * (phi + m3 * h);
+            xr += (k1 + (k2 + k3) * 2.0 + k4) * (h / 6.0);
+            phi += (m1 + (m2 + m3) * 2.0 + m4) * (h / 6.0);
+            left = if (left - h).abs() < 1e-12 { 0.0 } else { left - h };
+        }
+        let pr = symmetrised(&(phi * p * phi.transpose() + noise.discrete(&d, &x, dt)));
+        let (xs, phis) = d.propagate_with_transition(&x, dt);
+        let (xc, pc) = d.propagate_covariance(&x, &p, &noise, dt);
+        assert_eq!(xs, xc);
+        assert!((xs - xr).amax() <= 1e-12 * xr.amax());
+        assert!((phis - phi).amax() <= 1e-13 * phi.amax(), "{phis} vs {phi}");
+        for i in 0..STATE_DIM {
+            for j in 0..STATE_DIM {
+                let scale = (pr[(i, i)] * pr[(j, j)]).sqrt();
+                assert!((pc[(i, j)] - pr[(i, j)]).abs() <= 1e-12 * scale, "({i}, {j})");
             }
         }
     }

@@ -16,10 +16,11 @@
 use crate::earth::EarthModel;
 use crate::sensor::{Measurement, SensorSite};
 
-use super::dynamics::{BallisticDynamics, ProcessNoise, STATE_DIM, State, StateMatrix};
+use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix};
 use super::filter::{
-    BallisticFilter, FilterError, InitialEstimate, Innovation, StateCovariance, check_time, joseph_update, measured,
-    measurement_jacobian, measurement_noise, measurement_residual, predicted_measurement, validate_measurement,
+    BallisticFilter, FilterError, InitialEstimate, Innovation, StateCovariance, check_time, innovation_leading,
+    joseph_update_leading, measured, measurement_jacobian, measurement_noise, measurement_residual,
+    predicted_measurement, validate_measurement,
 };
 use super::impact::{ImpactError, ImpactMethod, ImpactPrediction, predict_impact};
 
@@ -38,36 +39,42 @@ impl Ekf {
         &self.noise
     }
 
-    /// Innovation, gain and Joseph update for the first M measured quantities.
-    fn update_dim<const M: usize>(
-        &self,
+    /// The innovation of the first M measured quantities, whose rows of H are zero past column C
+    /// (range and angles depend on position only, range rate also on velocity, none on κ); with
+    /// `apply`, also the Joseph update of the estimate.
+    fn update_dim<const M: usize, const C: usize>(
+        &mut self,
         site: &SensorSite,
         z: &Measurement,
-    ) -> Result<(Innovation, State, StateMatrix), FilterError> {
+        apply: bool,
+    ) -> Result<Innovation, FilterError> {
         let z_hat = predicted_measurement(site, &self.x).fixed_rows::<M>(0).into_owned();
-        let h = measurement_jacobian(site, &self.x).fixed_rows::<M>(0).into_owned();
+        let h = measurement_jacobian(site, &self.x)
+            .fixed_view::<M, C>(0, 0)
+            .into_owned();
         let nu = measurement_residual(&measured::<M>(z), &z_hat);
         let r = measurement_noise::<M>(z);
-        let u = joseph_update::<STATE_DIM, M>(&self.x, &self.p, &nu, &h, &r)
-            .ok_or(FilterError::SingularInnovation { t_s: z.t_s })?;
-        Ok((
-            Innovation::padded(z.t_s, &nu, &u.innovation_covariance, u.nis),
-            u.state,
-            u.covariance,
-        ))
+        let singular = FilterError::SingularInnovation { t_s: z.t_s };
+        let (s, nis) = if apply {
+            joseph_update_leading::<M, C>(&mut self.x, &mut self.p, &nu, &h, &r).ok_or(singular)?
+        } else {
+            innovation_leading::<M, C>(&self.p, &nu, &h, &r).ok_or(singular)?
+        };
+        Ok(Innovation::padded(z.t_s, &nu, &s, nis))
     }
 
     fn innovation_and_update(
-        &self,
+        &mut self,
         site: &SensorSite,
         z: &Measurement,
-    ) -> Result<(Innovation, State, StateMatrix), FilterError> {
+        apply: bool,
+    ) -> Result<Innovation, FilterError> {
         validate_measurement(z)?;
         check_time(self.t_s, z)?;
         if z.range_rate_m_s.is_some() {
-            self.update_dim::<4>(site, z)
+            self.update_dim::<4, 6>(site, z, apply)
         } else {
-            self.update_dim::<3>(site, z)
+            self.update_dim::<3, 3>(site, z, apply)
         }
     }
 }
@@ -92,14 +99,13 @@ impl BallisticFilter for Ekf {
     }
 
     fn innovation(&self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError> {
-        self.innovation_and_update(site, z).map(|u| u.0)
+        // (Only the innovation is computed: the copy is not updated.)
+        let mut gate = *self;
+        gate.innovation_and_update(site, z, false)
     }
 
     fn update(&mut self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError> {
-        let (innovation, x, p) = self.innovation_and_update(site, z)?;
-        self.x = x;
-        self.p = p;
-        Ok(innovation)
+        self.innovation_and_update(site, z, true)
     }
 
     fn state(&self) -> (f64, &State) {
