@@ -39,10 +39,10 @@ pub struct FlyArgs {
     #[arg(long)]
     azimuth_deg: Option<f64>,
     /// Launch (or burnout) point, LAT,LON in degrees.
-    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true)]
+    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, value_name = "LAT,LON")]
     from: Geodetic,
     /// Aim point, LAT,LON in degrees.
-    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, conflicts_with = "range_km")]
+    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, value_name = "LAT,LON", conflicts_with = "range_km")]
     to: Option<Geodetic>,
     /// Aim at this ground range along --azimuth-deg instead of a point, km.
     #[arg(long)]

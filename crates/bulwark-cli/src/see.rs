@@ -37,10 +37,10 @@ pub struct SeeArgs {
     #[arg(long)]
     payload_kg: Option<f64>,
     /// Launch point, LAT,LON in degrees.
-    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true)]
+    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, value_name = "LAT,LON")]
     from: Geodetic,
     /// Aim point, LAT,LON in degrees.
-    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true)]
+    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, value_name = "LAT,LON")]
     to: Geodetic,
     /// Trajectory shape: min-energy, lofted or depressed.
     #[arg(long, default_value = "min-energy")]

@@ -124,11 +124,20 @@ pub struct Calibration {
 /// A radar preset that could not be loaded (shared with the missile presets).
 pub use crate::preset_file::PresetError as RadarPresetError;
 
+/// A number for a message: plain when ordinary, scientific when huge or tiny.
+fn show_number(x: &f64) -> String {
+    if *x == 0.0 || (x.abs() >= 1e-3 && x.abs() < 1e7) || !x.is_finite() {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
 /// A radar that cannot be set up or asked.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum RadarError {
     /// A radar cross-section that is not a positive number.
-    #[error("radar cross-section {0} m² is not allowed; expected a positive number")]
+    #[error("radar cross-section {} m² is not allowed; expected a number above 0 and at most 1e6 m²", show_number(.0))]
     Rcs(f64),
     /// An antenna below the surface.
     #[error(
@@ -385,7 +394,8 @@ impl RadarSpec {
     /// Range (m) at which a target of `rcs_m2` reaches the detection threshold: the range
     /// equation alone, without horizon or instrumented range.
     pub fn detection_range_m(&self, rcs_m2: f64, mode: Mode) -> Result<f64, RadarError> {
-        if !(rcs_m2 > 0.0 && rcs_m2.is_finite()) {
+        // Above a million square metres (a large ship broadside is ~1e5) the number is a typo.
+        if !(rcs_m2 > 0.0 && rcs_m2 <= 1e6) {
             return Err(RadarError::Rcs(rcs_m2));
         }
         Ok(match mode {
