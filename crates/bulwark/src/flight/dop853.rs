@@ -442,23 +442,6 @@ where
         let s1 = 1.0 - s;
         r[0] + (r[1] + (r[2] + (r[3] + (r[4] + (r[5] + (r[6] + r[7] * s) * s1) * s) * s1) * s) * s1) * s
     }
-
-    /// Coefficients of the continuous extension of the last step, `(t_start, h, [r0..r7])`, for
-    /// storage in a dense trajectory. Computes them if needed.
-    pub fn dense_coefficients(&mut self) -> Option<(f64, f64, [V<N>; 8])> {
-        let t_mid = self.last.as_ref().map(|l| l.t_old + 0.5 * l.h)?;
-        self.dense(t_mid);
-        let l = self.last.as_ref()?;
-        l.dense.map(|d| (l.t_old, l.h, d))
-    }
-}
-
-/// Evaluates stored continuous-extension coefficients at `t`.
-#[inline]
-pub fn eval_dense<const N: usize>(t_start: f64, h: f64, r: &[V<N>; 8], t: f64) -> V<N> {
-    let s = (t - t_start) / h;
-    let s1 = 1.0 - s;
-    r[0] + (r[1] + (r[2] + (r[3] + (r[4] + (r[5] + (r[6] + r[7] * s) * s1) * s) * s1) * s) * s1) * s
 }
 
 #[cfg(test)]
