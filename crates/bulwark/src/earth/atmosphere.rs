@@ -198,6 +198,40 @@ impl Atmosphere for UsStandard1976 {
     }
 }
 
+impl UsStandard1976 {
+    /// Density (kg/m³) and its derivative with geometric height, dρ/dZ (kg/m⁴), from the same
+    /// model, analytically: below 86 km, d ln ρ/dH = −(g₀M₀/R*)/T − L/T in the layer of lapse
+    /// rate L, times dH/dZ = (r₀/(r₀ + Z))²; above, the log-linear interpolation's constant
+    /// d ln ρ/dZ = ln(ρ₁/ρ₀)/(Z₁ − Z₀) of the interval (and of the last interval above
+    /// 1,000 km). At layer and table boundaries the slope is that of the layer above. Below
+    /// −5 km, where the model is clamped, the slope is 0. For the Jacobians of the trackers.
+    #[inline]
+    pub fn density_and_slope(&self, geometric_alt_m: f64) -> (f64, f64) {
+        if geometric_alt_m.is_nan() || geometric_alt_m < MIN_ALT_M {
+            return (self.density_kg_m3(geometric_alt_m), 0.0);
+        }
+        let z = geometric_alt_m;
+        if z < TABLE_START_M {
+            let h = geopotential_from_geometric_m(z);
+            let mut i = LAYERS.len() - 1;
+            while i > 0 && h < LAYERS[i].base_h_m {
+                i -= 1;
+            }
+            let l = &LAYERS[i];
+            let (t, p) = layered_t_p(z);
+            let rho = p * M_OVER_R / t;
+            let dlnrho_dh = -(GMR_K_M + l.lapse_k_m) / t;
+            let dh_dz = (R0_GEOPOTENTIAL_M / (R0_GEOPOTENTIAL_M + z)).powi(2);
+            (rho, rho * dlnrho_dh * dh_dz)
+        } else {
+            let (i, f) = upper_interval(z);
+            let (a, b) = (&UPPER[i], &UPPER[i + 1]);
+            let rho = log_lerp(a.rho_kg_m3, b.rho_kg_m3, f);
+            (rho, rho * (b.rho_kg_m3 / a.rho_kg_m3).ln() / (b.z_m - a.z_m))
+        }
+    }
+}
+
 /// No atmosphere at all (vacuum earth): zero density and pressure, temperature 0 K.
 ///
 /// The speed of sound is reported as 1.0 m/s, not 0, so that a Mach number computed as
@@ -494,6 +528,23 @@ mod tests {
 
     /// Source: USSA-1976 Table I (geometric altitude), values typed here independently of
     /// the `UPPER` constant. Tolerance 0.1 %.
+    #[test]
+    fn analytic_density_slope_matches_central_differences() {
+        // Away from layer and table boundaries (where the slope jumps), a 1 m central difference
+        // of the density agrees with the analytic slope to 1e-6 relative.
+        for z_km in [
+            -3.0, 0.5, 5.0, 15.0, 25.0, 40.0, 49.0, 60.0, 80.0, 92.0, 105.0, 170.0, 320.0, 750.0, 1500.0,
+        ] {
+            let z = z_km * 1e3;
+            let (rho, slope) = ATM.density_and_slope(z);
+            assert_eq!(rho, ATM.density_kg_m3(z));
+            let fd = (ATM.density_kg_m3(z + 1.0) - ATM.density_kg_m3(z - 1.0)) / 2.0;
+            assert!(rel_err(slope, fd) < 1e-6, "{z_km} km: {slope:e} vs {fd:e}");
+            assert!(slope < 0.0);
+        }
+        assert_eq!(ATM.density_and_slope(-1e5).1, 0.0);
+    }
+
     #[test]
     fn upper_atmosphere_matches_table_i_at_100_200_500_1000_km() {
         // (Z km, T K, P Pa, rho kg/m^3)

@@ -187,6 +187,16 @@ impl EarthModel {
         }
     }
 
+    /// Air density (kg/m³) and its derivative with height (kg/m⁴); zero on the vacuum earth.
+    #[inline]
+    pub fn density_and_slope(&self, alt_m: f64) -> (f64, f64) {
+        if self.has_atmosphere {
+            UsStandard1976.density_and_slope(alt_m)
+        } else {
+            (0.0, 0.0)
+        }
+    }
+
     /// ECEF position of a geodetic position.
     pub fn to_ecef(&self, g: &Geodetic) -> Ecef {
         match self.shape {

@@ -105,9 +105,6 @@ const DRAG_SUBSTEP_DENSITY_KG_M3: f64 = 1e-8;
 /// so that choosing a substep there needs no density look-up; the choice is the same.
 const THIN_AIR_HEIGHT_M: f64 = 150e3;
 
-/// Height step of the central difference that gives dρ/dh for the Jacobian (m).
-const DENSITY_DIFF_STEP_M: f64 = 1.0;
-
 /// Position of a state (m, ECEF).
 #[inline]
 pub fn position(x: &State) -> Vector3<f64> {
@@ -268,14 +265,11 @@ impl BallisticDynamics {
         a.x += 2.0 * w * v.y + w * w * r.x;
         a.y += -2.0 * w * v.x + w * w * r.y;
         let h = self.earth.height_along_radius_m(&r);
-        let rho = self.earth.density_kg_m3(h);
+        let (rho, drho_dh) = self.earth.density_and_slope(h);
         if rho > 0.0 {
             let speed = v.norm();
             d = v * (-0.5 * rho * speed);
             a += d * kappa;
-            let drho_dh = (self.earth.density_kg_m3(h + DENSITY_DIFF_STEP_M)
-                - self.earth.density_kg_m3(h - DENSITY_DIFF_STEP_M))
-                / (2.0 * DENSITY_DIFF_STEP_M);
             a_r += (v * (-0.5 * kappa * speed * drho_dh)) * self.height_gradient(&r).transpose();
             if speed > 0.0 {
                 a_v -= (Matrix3::identity() * speed + v * v.transpose() / speed) * (0.5 * kappa * rho);
@@ -291,8 +285,8 @@ impl BallisticDynamics {
         )
     }
 
-    /// f(x) and its Jacobian F = ∂f/∂x (analytic, except dρ/dh: a 1 m central difference of the
-    /// tabulated atmosphere, which is only piecewise smooth).
+    /// f(x) and its Jacobian F = ∂f/∂x, all analytic (dρ/dh from the atmosphere model's own
+    /// piecewise form, [`crate::earth::UsStandard1976::density_and_slope`]).
     ///
     /// ```text
     ///       ⎡ 0               I                0  ⎤
