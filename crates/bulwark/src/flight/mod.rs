@@ -4,7 +4,7 @@
 //! * [`kepler`]: closed-form vacuum trajectories, the reference for validation.
 //! * [`vehicle`]: stages, re-entry vehicle, pitch programme.
 //! * [`propagate`]: 3-DOF flight from lift-off or from a burnout state, with events.
-//! * [`aim`]: solving the controls that land a missile on an aim point with a chosen shape.
+//! * [`aim`](mod@aim): solving the controls that land a missile on an aim point with a chosen shape.
 //! * [`preset`]: the missile presets in `data/presets/`.
 //! * [`trajectory`]: a flown trajectory evaluable at any time (cubic Hermite).
 //! * [`complex`]: the threat complex: warhead, spent booster and decoys after separation.

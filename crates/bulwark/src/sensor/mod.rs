@@ -8,6 +8,7 @@
 //! * [`horizon`]: line of sight over the WGS-84 earth with k-factor refraction, elevation mask,
 //!   field of regard and instrumented range.
 //! * [`coverage`]: where a target of a given height and cross-section is detectable.
+//! * [`radar_spec`]: radar types from the presets in `data/radars/`.
 //! * [`radar`]: radar presets (`data/radars/`) and the observation of a target: visibility,
 //!   detection and measurement noise from a seeded random stream.
 
@@ -17,5 +18,6 @@ pub mod horizon;
 pub mod measurement;
 pub mod radar;
 pub mod radar_equation;
+pub mod radar_spec;
 
 pub use measurement::{Measurement, SensorSite};
