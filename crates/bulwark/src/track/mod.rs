@@ -4,6 +4,7 @@
 //! * [`dynamics`]: ballistic motion in the rotating ECEF frame (gravity with J2, Coriolis and
 //!   centrifugal terms, drag with an estimated ballistic coefficient) and its Jacobian.
 //! * [`filter`]: the [`filter::BallisticFilter`] interface, [`ekf`] and [`ukf`].
+//! * [`measurement_model`] and [`kalman`]: h(x), H and R; the Joseph update and small solves.
 //! * [`impact`]: predicted impact point with its covariance ellipse, and the predicted state at
 //!   any future time.
 //! * [`assignment`]: global-nearest-neighbour assignment of measurements to tracks.
@@ -15,6 +16,8 @@ pub mod dynamics;
 pub mod ekf;
 pub mod filter;
 pub mod impact;
+pub mod kalman;
 pub mod manager;
+pub mod measurement_model;
 pub mod network;
 pub mod ukf;

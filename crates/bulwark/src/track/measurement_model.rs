@@ -1,0 +1,138 @@
+//! The radar measurement model of the trackers: h(x) (range, azimuth clockwise from north,
+//! elevation and optionally range rate in the site's ENU frame), its Jacobian H, the measured
+//! vector and its noise R, residuals with the azimuth wrapped to (−π, π], and the Cartesian
+//! position of a measurement with its covariance (for starting tracks).
+
+use nalgebra::{Matrix3, SMatrix, SVector, Vector3};
+
+use crate::sensor::{Measurement, SensorSite};
+
+use super::dynamics::{STATE_DIM, State};
+use super::filter::{FilterError, MAX_MEASUREMENT_DIM};
+
+/// Checks that a measurement's values are finite and its standard deviations positive.
+pub fn validate_measurement(z: &Measurement) -> Result<(), FilterError> {
+    let bad = |reason: String| FilterError::InvalidMeasurement { t_s: z.t_s, reason };
+    if !z.t_s.is_finite() {
+        return Err(bad("time is not finite".to_string()));
+    }
+    if !(z.range_m.is_finite() && z.range_m > 0.0) {
+        return Err(bad(format!("range {} m must be positive", z.range_m)));
+    }
+    if !(z.azimuth_rad.is_finite() && z.elevation_rad.is_finite()) {
+        return Err(bad("azimuth and elevation must be finite".to_string()));
+    }
+    for (name, s) in [
+        ("range", z.sigma_range_m),
+        ("azimuth", z.sigma_azimuth_rad),
+        ("elevation", z.sigma_elevation_rad),
+    ] {
+        if !(s.is_finite() && s > 0.0) {
+            return Err(bad(format!("{name} standard deviation {s} must be positive")));
+        }
+    }
+    match (z.range_rate_m_s, z.sigma_range_rate_m_s) {
+        (None, _) => Ok(()),
+        (Some(rr), Some(s)) if rr.is_finite() && s.is_finite() && s > 0.0 => Ok(()),
+        (Some(_), _) => Err(bad(
+            "range rate must be finite and come with a positive standard deviation".to_string(),
+        )),
+    }
+}
+
+/// Wraps an angle to (−π, π].
+#[inline]
+pub fn wrap_angle(angle_rad: f64) -> f64 {
+    let two_pi = std::f64::consts::TAU;
+    let a = angle_rad.rem_euclid(two_pi);
+    if a > std::f64::consts::PI { a - two_pi } else { a }
+}
+
+/// The position of a measurement and its covariance J R Jᵀ, J = ∂r/∂(ρ, α, ε).
+pub fn cartesian_position(site: &SensorSite, z: &Measurement) -> (Vector3<f64>, Matrix3<f64>) {
+    let (rng, az, el) = (z.range_m, z.azimuth_rad, z.elevation_rad);
+    let (sa, ca) = az.sin_cos();
+    let (se, ce) = el.sin_cos();
+    // Columns: ∂enu/∂ρ, ∂enu/∂α, ∂enu/∂ε.
+    let j_enu = Matrix3::new(
+        ce * sa,
+        rng * ce * ca,
+        -rng * se * sa,
+        ce * ca,
+        -rng * ce * sa,
+        -rng * se * ca,
+        se,
+        0.0,
+        rng * ce,
+    );
+    let j = site.enu_rotation.transpose() * j_enu;
+    let r = Matrix3::from_diagonal(&Vector3::new(
+        z.sigma_range_m * z.sigma_range_m,
+        z.sigma_azimuth_rad * z.sigma_azimuth_rad,
+        z.sigma_elevation_rad * z.sigma_elevation_rad,
+    ));
+    (site.position_of(rng, az, el), j * r * j.transpose())
+}
+
+/// The measured values, first M of [range, azimuth, elevation, range rate].
+pub(crate) fn measured<const M: usize>(z: &Measurement) -> SVector<f64, M> {
+    let all = [
+        z.range_m,
+        z.azimuth_rad,
+        z.elevation_rad,
+        z.range_rate_m_s.unwrap_or(0.0),
+    ];
+    SVector::<f64, M>::from_fn(|i, _| all[i])
+}
+
+/// Measurement noise R = diag(σ²), first M components.
+pub(crate) fn measurement_noise<const M: usize>(z: &Measurement) -> SMatrix<f64, M, M> {
+    let s = [
+        z.sigma_range_m,
+        z.sigma_azimuth_rad,
+        z.sigma_elevation_rad,
+        z.sigma_range_rate_m_s.unwrap_or(1.0),
+    ];
+    SMatrix::<f64, M, M>::from_fn(|i, j| if i == j { s[i] * s[i] } else { 0.0 })
+}
+
+/// h(x): range (m), azimuth (rad, [0, 2π)), elevation (rad), range rate (m/s).
+#[inline]
+pub fn predicted_measurement(site: &SensorSite, x: &State) -> SVector<f64, MAX_MEASUREMENT_DIM> {
+    let r = Vector3::new(x[0], x[1], x[2]);
+    let v = Vector3::new(x[3], x[4], x[5]);
+    SVector::from(site.observe_exact(&r, &v))
+}
+
+/// H = ∂h/∂x, analytic. With d = E(r − s) and ḋ = Ev in the site's east-north-up axes
+/// (E the rotation), p = √(d_e² + d_n²):
+/// ∂ρ/∂d = dᵀ/ρ; ∂α/∂d = (d_n, −d_e, 0)/p²; ∂ε/∂d = (−d_e d_u, −d_n d_u, p²)/(ρ² p);
+/// ∂ρ̇/∂d = ḋᵀ/ρ − (d·ḋ) dᵀ/ρ³, ∂ρ̇/∂ḋ = dᵀ/ρ; then ∂/∂r = (∂/∂d) E and ∂/∂v = (∂/∂ḋ) E.
+pub fn measurement_jacobian(site: &SensorSite, x: &State) -> SMatrix<f64, MAX_MEASUREMENT_DIM, STATE_DIM> {
+    let e = site.enu_rotation;
+    let d = site.enu_of(&Vector3::new(x[0], x[1], x[2]));
+    let dv = e * Vector3::new(x[3], x[4], x[5]);
+    let rho2 = d.norm_squared();
+    let rho = rho2.sqrt();
+    let p2 = d.x * d.x + d.y * d.y;
+    let p = p2.sqrt();
+    let d_range = d.transpose() / rho;
+    let d_az = nalgebra::RowVector3::new(d.y, -d.x, 0.0) / p2;
+    let d_el = nalgebra::RowVector3::new(-d.x * d.z, -d.y * d.z, p2) / (rho2 * p);
+    let d_rr = dv.transpose() / rho - d.transpose() * (d.dot(&dv) / (rho2 * rho));
+    let mut h = SMatrix::<f64, MAX_MEASUREMENT_DIM, STATE_DIM>::zeros();
+    h.fixed_view_mut::<1, 3>(0, 0).copy_from(&(d_range * e));
+    h.fixed_view_mut::<1, 3>(1, 0).copy_from(&(d_az * e));
+    h.fixed_view_mut::<1, 3>(2, 0).copy_from(&(d_el * e));
+    h.fixed_view_mut::<1, 3>(3, 0).copy_from(&(d_rr * e));
+    h.fixed_view_mut::<1, 3>(3, 3).copy_from(&(d_range * e));
+    h
+}
+
+/// z − ẑ with the azimuth (component 1) wrapped to (−π, π].
+#[inline]
+pub(crate) fn measurement_residual<const M: usize>(z: &SVector<f64, M>, z_hat: &SVector<f64, M>) -> SVector<f64, M> {
+    let mut nu = z - z_hat;
+    nu[1] = wrap_angle(nu[1]);
+    nu
+}
