@@ -6,14 +6,15 @@ use std::path::PathBuf;
 
 use bulwark::earth::{EarthModel, Geodetic};
 use bulwark::sensor::coverage::covers;
-use bulwark::sensor::radar::{Mode, Radar, load_radar_preset};
+use bulwark::sensor::radar::{Mode, Radar, RadarSpec};
 use bulwark_report::{
     Color, CoverageGrid, GeoJsonOptions, LatLon, LatLonBox, Layer, Map, MapSpec, Marker, Place, Projection, Style,
 };
 use clap::Args;
 use serde::Serialize;
 
-use crate::fly::{parse_lat_lon, write_atomic};
+use crate::args::parse_radar;
+use crate::fly::write_atomic;
 
 /// Arguments of `bulwark coverage`.
 #[derive(Args, Debug)]
@@ -62,29 +63,17 @@ struct CoverageJson {
     ranges_km: Vec<[f64; 2]>,
 }
 
-fn parse_radar(earth: &EarthModel, text: &str) -> Result<Radar, String> {
-    let usage = || format!("--radar '{text}': expected PRESET@LAT,LON[,BORESIGHT_AZ_DEG]");
-    let (name, place) = text.split_once('@').ok_or_else(usage)?;
-    let parts: Vec<&str> = place.split(',').map(str::trim).collect();
-    if !(2..=3).contains(&parts.len()) {
-        return Err(usage());
+/// A radar that steers all round needs no boresight; a sector radar must be told where it faces.
+fn sector_needs_boresight(_: &Geodetic, spec: &RadarSpec) -> Result<f64, String> {
+    if spec.azimuth_half_width_deg() >= 180.0 {
+        Ok(0.0)
+    } else {
+        Err(format!(
+            "{} covers a ±{}° sector: give its boresight azimuth as PRESET@LAT,LON,AZ",
+            spec.name(),
+            spec.azimuth_half_width_deg()
+        ))
     }
-    let site = parse_lat_lon(&format!("{},{}", parts[0], parts[1])).map_err(|e| format!("--radar '{text}': {e}"))?;
-    let spec = load_radar_preset(name).map_err(|e| e.to_string())?;
-    let boresight: f64 = match parts.get(2) {
-        Some(b) => b
-            .parse()
-            .map_err(|_| format!("--radar '{text}': boresight '{b}' is not a number"))?,
-        // A radar that steers all round needs no boresight; a sector radar must be told where it faces.
-        None if spec.azimuth_half_width_deg() >= 180.0 => 0.0,
-        None => {
-            return Err(format!(
-                "--radar '{text}': {name} covers a ±{}° sector: give its boresight azimuth as PRESET@LAT,LON,AZ",
-                spec.azimuth_half_width_deg()
-            ));
-        }
-    };
-    Radar::new(spec, earth, site, boresight).map_err(|e| format!("--radar '{text}': {e}"))
 }
 
 fn parse_bbox(text: &str) -> Result<LatLonBox, String> {
@@ -128,7 +117,7 @@ pub fn run(a: &CoverageArgs) -> Result<(), String> {
     let radars: Vec<Radar> = a
         .radars
         .iter()
-        .map(|r| parse_radar(&earth, r))
+        .map(|r| parse_radar(&earth, r, sector_needs_boresight))
         .collect::<Result<_, _>>()?;
     let alt_m = a.target_alt_km * 1e3;
     let mut ranges_km = Vec::new();

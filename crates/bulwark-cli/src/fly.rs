@@ -4,10 +4,11 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::args::{parse_lat_lon, resolve_missile};
+
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, direct, inverse};
 use bulwark::flight::{
-    AimRequest, BurnoutState, Flight, FlightOptions, Missile, Shape, aim, fly_burnout, load_missile_file, load_preset,
-    minimum_energy_burnout_for_range,
+    AimRequest, BurnoutState, Flight, FlightOptions, Missile, Shape, aim, fly_burnout, minimum_energy_burnout_for_range,
 };
 use clap::Args;
 use serde::Serialize;
@@ -71,23 +72,6 @@ pub struct FlyArgs {
     sample_s: f64,
 }
 
-pub(crate) fn parse_lat_lon(text: &str) -> Result<Geodetic, String> {
-    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
-    if parts.len() != 2 {
-        return Err("expected LAT,LON in degrees, e.g. 39.66,124.71".into());
-    }
-    let lat: f64 = parts[0]
-        .parse()
-        .map_err(|_| format!("latitude '{}' is not a number", parts[0]))?;
-    let lon: f64 = parts[1]
-        .parse()
-        .map_err(|_| format!("longitude '{}' is not a number", parts[1]))?;
-    if !(-180.0..=360.0).contains(&lon) {
-        return Err(format!("longitude {lon}° is outside the allowed range −180° to 360°"));
-    }
-    Geodetic::from_degrees(lat, lon, 0.0).map_err(|e| e.to_string())
-}
-
 /// The JSON report of one flight.
 #[derive(Serialize)]
 struct Report {
@@ -125,15 +109,6 @@ fn check_finite(name: &str, v: Option<f64>, allowed: &str, ok: impl Fn(f64) -> b
     match v {
         Some(x) if !(x.is_finite() && ok(x)) => Err(format!("--{name} {x} is not allowed: expected {allowed}")),
         _ => Ok(()),
-    }
-}
-
-fn resolve_missile(name: &str) -> Result<Missile, String> {
-    let looks_like_path = name.ends_with(".toml") || name.contains('/');
-    if looks_like_path {
-        load_missile_file(Path::new(name)).map_err(|e| e.to_string())
-    } else {
-        load_preset(name).map_err(|e| e.to_string())
     }
 }
 
@@ -195,10 +170,12 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
     if a.apogee_km.is_some() && matches!(shape, Shape::MinEnergy) {
         return Err("--apogee-km needs --shape lofted or --shape depressed".into());
     }
-    let mut missile = a.missile.as_deref().map(resolve_missile).transpose()?;
-    if let (Some(m), Some(p)) = (missile.as_mut(), a.payload_kg) {
-        *m = m.with_payload_kg(p);
-    } else if a.payload_kg.is_some() {
+    let missile = a
+        .missile
+        .as_deref()
+        .map(|m| resolve_missile(m, a.payload_kg))
+        .transpose()?;
+    if missile.is_none() && a.payload_kg.is_some() {
         return Err("--payload-kg needs --missile".into());
     }
     let wants_samples = a.csv.is_some() || a.out.is_some();

@@ -1,5 +1,6 @@
 //! `bulwark`: the command line of the Bulwark missile-defence toolkit.
 
+mod args;
 mod coverage;
 mod fly;
 mod presets;

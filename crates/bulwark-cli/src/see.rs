@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, inverse};
 use bulwark::flight::ThreatObject;
-use bulwark::flight::{AimRequest, FlightOptions, Missile, Shape, aim, fly_threat_complex, load_preset};
+use bulwark::flight::{AimRequest, FlightOptions, Missile, Shape, aim, fly_threat_complex};
 use bulwark::random::stream;
-use bulwark::sensor::radar::{Radar, load_radar_preset};
+use bulwark::sensor::radar::{Radar, RadarSpec};
 use bulwark::track::dynamics::ProcessNoise;
 use bulwark::track::ekf::Ekf;
 use bulwark::track::filter::DragPrior;
@@ -20,7 +20,8 @@ use bulwark_report::{Color, Ellipse, LatLon, LatLonBox, Layer, Map, MapSpec, Mar
 use clap::Args;
 use serde::Serialize;
 
-use crate::fly::{parse_lat_lon, write_atomic};
+use crate::args::{parse_lat_lon, parse_radar, resolve_missile};
+use crate::fly::write_atomic;
 
 /// Arguments of `bulwark see`.
 #[derive(Args, Debug)]
@@ -67,33 +68,6 @@ pub struct SeeArgs {
     /// the last predicted impact point of the warhead with its 95 % ellipse.
     #[arg(long)]
     svg: Option<PathBuf>,
-}
-
-/// A radar on the command line; without a boresight it faces `default_target`.
-fn parse_radar(earth: &EarthModel, text: &str, default_target: &Geodetic) -> Result<(String, Radar), String> {
-    let (name, place) = text
-        .split_once('@')
-        .ok_or_else(|| format!("--radar '{text}': expected PRESET@LAT,LON[,BORESIGHT_AZ_DEG]"))?;
-    let parts: Vec<&str> = place.split(',').map(str::trim).collect();
-    if !(2..=3).contains(&parts.len()) {
-        return Err(format!("--radar '{text}': expected PRESET@LAT,LON[,BORESIGHT_AZ_DEG]"));
-    }
-    let site = parse_lat_lon(&format!("{},{}", parts[0], parts[1])).map_err(|e| format!("--radar '{text}': {e}"))?;
-    let boresight = match parts.get(2) {
-        Some(b) => Some(
-            b.parse::<f64>()
-                .map_err(|_| format!("--radar '{text}': boresight '{b}' is not a number"))?,
-        ),
-        None => None,
-    };
-    let spec = load_radar_preset(name).map_err(|e| e.to_string())?;
-    let boresight = boresight.unwrap_or_else(|| {
-        inverse(earth, &site, default_target)
-            .azimuth_start_deg
-            .rem_euclid(360.0)
-    });
-    let radar = Radar::new(spec, earth, site, boresight).map_err(|e| format!("--radar '{text}': {e}"))?;
-    Ok((text.to_string(), radar))
 }
 
 #[derive(Serialize)]
@@ -143,20 +117,15 @@ struct SeeJson {
 /// Runs `bulwark see`.
 pub fn run(a: &SeeArgs) -> Result<(), String> {
     let earth = EarthModel::new(EarthKind::Wgs84);
+    // Without a boresight a radar faces the launch point.
+    let face_launch =
+        |site: &Geodetic, _: &RadarSpec| Ok(inverse(&earth, site, &a.from).azimuth_start_deg.rem_euclid(360.0));
     let radars: Vec<(String, Radar)> = a
         .radars
         .iter()
-        .map(|r| parse_radar(&earth, r, &a.from))
+        .map(|r| parse_radar(&earth, r, face_launch).map(|radar| (r.clone(), radar)))
         .collect::<Result<_, _>>()?;
-    let mut missile: Missile = load_preset(&a.missile).map_err(|e| e.to_string())?;
-    if let Some(p) = a.payload_kg {
-        if !(p.is_finite() && p > 0.0) {
-            return Err(format!(
-                "--payload-kg {p} is not allowed: expected a positive mass in kg"
-            ));
-        }
-        missile = missile.with_payload_kg(p);
-    }
+    let missile = resolve_missile(&a.missile, a.payload_kg)?;
     let shape = Shape::from_name(&a.shape, a.apogee_km).ok_or_else(|| {
         format!(
             "--shape '{}' is not known; allowed: {}",

@@ -1,0 +1,68 @@
+//! Argument parsing shared by the commands: positions, missiles and radars as written on the
+//! command line. Every error is one line naming the argument and what is allowed.
+
+use std::path::Path;
+
+use bulwark::earth::{EarthModel, Geodetic};
+use bulwark::flight::{Missile, load_missile_file, load_preset};
+use bulwark::sensor::radar::{Radar, RadarSpec, load_radar_preset};
+
+/// `LAT,LON` in degrees.
+pub fn parse_lat_lon(text: &str) -> Result<Geodetic, String> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    if parts.len() != 2 {
+        return Err("expected LAT,LON in degrees, e.g. 39.66,124.71".into());
+    }
+    let lat: f64 = parts[0]
+        .parse()
+        .map_err(|_| format!("latitude '{}' is not a number", parts[0]))?;
+    let lon: f64 = parts[1]
+        .parse()
+        .map_err(|_| format!("longitude '{}' is not a number", parts[1]))?;
+    if !(-180.0..=360.0).contains(&lon) {
+        return Err(format!("longitude {lon}° is outside the allowed range −180° to 360°"));
+    }
+    Geodetic::from_degrees(lat, lon, 0.0).map_err(|e| e.to_string())
+}
+
+/// A missile preset name, or a path to a missile TOML file (a name ending in `.toml` or holding
+/// a `/`), with the payload optionally overridden.
+pub fn resolve_missile(name: &str, payload_kg: Option<f64>) -> Result<Missile, String> {
+    let looks_like_path = name.ends_with(".toml") || name.contains('/');
+    let missile = if looks_like_path {
+        load_missile_file(Path::new(name)).map_err(|e| e.to_string())?
+    } else {
+        load_preset(name).map_err(|e| e.to_string())?
+    };
+    match payload_kg {
+        None => Ok(missile),
+        Some(p) if p.is_finite() && p > 0.0 => Ok(missile.with_payload_kg(p)),
+        Some(p) => Err(format!(
+            "--payload-kg {p} is not allowed: expected a positive mass in kg"
+        )),
+    }
+}
+
+/// `PRESET@LAT,LON[,BORESIGHT_AZ_DEG]`; without a boresight, `default_boresight` decides (from
+/// the site and the radar type) or refuses.
+pub fn parse_radar(
+    earth: &EarthModel,
+    text: &str,
+    default_boresight: impl FnOnce(&Geodetic, &RadarSpec) -> Result<f64, String>,
+) -> Result<Radar, String> {
+    let usage = || format!("--radar '{text}': expected PRESET@LAT,LON[,BORESIGHT_AZ_DEG]");
+    let (name, place) = text.split_once('@').ok_or_else(usage)?;
+    let parts: Vec<&str> = place.split(',').map(str::trim).collect();
+    if !(2..=3).contains(&parts.len()) {
+        return Err(usage());
+    }
+    let site = parse_lat_lon(&format!("{},{}", parts[0], parts[1])).map_err(|e| format!("--radar '{text}': {e}"))?;
+    let spec = load_radar_preset(name).map_err(|e| e.to_string())?;
+    let boresight = match parts.get(2) {
+        Some(b) => b
+            .parse::<f64>()
+            .map_err(|_| format!("--radar '{text}': boresight '{b}' is not a number"))?,
+        None => default_boresight(&site, &spec).map_err(|e| format!("--radar '{text}': {e}"))?,
+    };
+    Radar::new(spec, earth, site, boresight).map_err(|e| format!("--radar '{text}': {e}"))
+}
