@@ -15,11 +15,7 @@ Options: --data DIR (default out/tracking-peer), --repeat K (timed passes; best 
 """
 
 import argparse
-import json
-import math
-import platform
 import sys
-import time
 
 import tracking_common as tc  # sets the BLAS thread variables before numpy is imported
 
@@ -88,30 +84,9 @@ def main(argv=None):
     measurements = [(t, np.array(z).reshape(3, 1)) for t, z in list(zip(inp.t, inp.z))[inp.first:]]
 
     estimates = np.array(filter_pass(inp, measurements, r))
-    rms_p, rms_v, half = inp.rms_errors(estimates)
-    diff = inp.max_difference_from_bulwark(estimates)
-    if args.write_estimates:
-        with open(f"{args.data}/filterpy_estimates.csv", "w") as f:
-            f.write("t_s,x_m,y_m,z_m,vx_m_s,vy_m_s,vz_m_s,inverse_beta_m2_kg\n")
-            for t, x in zip(inp.t[inp.first:], estimates):
-                f.write(",".join(repr(float(v)) for v in (t, *x)) + "\n")
-
-    best = math.inf
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        filter_pass(inp, measurements, r)
-        best = min(best, time.perf_counter() - t0)
-    print(json.dumps({
-        "tool": "filterpy ExtendedKalmanFilter",
-        "filterpy_version": filterpy.__version__, "numpy_version": np.__version__,
-        "python": platform.python_version(), "pinned_cpus": cpus,
-        "measurements": len(inp.t), "updates": len(measurements), "rms_from_update": half,
-        "rms_position_m": rms_p, "rms_velocity_m_s": rms_v,
-        "max_diff_from_bulwark_position_m": None if diff is None else diff[0],
-        "max_diff_from_bulwark_velocity_m_s": None if diff is None else diff[1],
-        "repeat": args.repeat, "best_seconds_per_pass": best if args.repeat else None,
-        "updates_per_second": len(measurements) / best,
-    }))
+    tc.finish('filterpy ExtendedKalmanFilter', {"filterpy_version": filterpy.__version__}, inp, estimates, len(measurements),
+              lambda: filter_pass(inp, measurements, r), args.repeat, cpus,
+              f"{args.data}/filterpy_estimates.csv" if args.write_estimates else None)
 
 
 if __name__ == "__main__":

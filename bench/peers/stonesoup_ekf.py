@@ -14,11 +14,7 @@ Options: --data DIR (default out/tracking-peer), --repeat K (timed passes; best 
 
 import argparse
 import datetime
-import json
-import math
-import platform
 import sys
-import time
 
 import tracking_common as tc  # sets the BLAS thread variables before numpy is imported
 
@@ -128,30 +124,9 @@ def main(argv=None):
 
     track = filter_pass(inp, predictor, updater, detections)
     estimates = np.array([np.asarray(s.state_vector, dtype=float).ravel() for s in track.states[1:]])
-    rms_p, rms_v, half = inp.rms_errors(estimates)
-    diff = inp.max_difference_from_bulwark(estimates)
-    if args.write_estimates:
-        with open(f"{args.data}/stonesoup_estimates.csv", "w") as f:
-            f.write("t_s,x_m,y_m,z_m,vx_m_s,vy_m_s,vz_m_s,inverse_beta_m2_kg\n")
-            for t, x in zip(inp.t[inp.first:], estimates):
-                f.write(",".join(repr(float(v)) for v in (t, *x)) + "\n")
-
-    best = math.inf
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        filter_pass(inp, predictor, updater, detections)
-        best = min(best, time.perf_counter() - t0)
-    print(json.dumps({
-        "tool": "stonesoup ExtendedKalmanPredictor + ExtendedKalmanUpdater",
-        "stonesoup_version": stonesoup.__version__, "numpy_version": np.__version__,
-        "python": platform.python_version(), "pinned_cpus": cpus,
-        "measurements": len(inp.t), "updates": len(detections), "rms_from_update": half,
-        "rms_position_m": rms_p, "rms_velocity_m_s": rms_v,
-        "max_diff_from_bulwark_position_m": None if diff is None else diff[0],
-        "max_diff_from_bulwark_velocity_m_s": None if diff is None else diff[1],
-        "repeat": args.repeat, "best_seconds_per_pass": best if args.repeat else None,
-        "updates_per_second": len(detections) / best,
-    }))
+    tc.finish('stonesoup ExtendedKalmanPredictor + ExtendedKalmanUpdater', {"stonesoup_version": stonesoup.__version__}, inp, estimates, len(detections),
+              lambda: filter_pass(inp, predictor, updater, detections), args.repeat, cpus,
+              f"{args.data}/stonesoup_estimates.csv" if args.write_estimates else None)
 
 
 if __name__ == "__main__":

@@ -315,3 +315,34 @@ def pin_to_one_cpu():
 def default_folder():
     here = os.path.dirname(os.path.abspath(__file__))
     return os.path.normpath(os.path.join(here, "..", "..", "out", "tracking-peer"))
+
+
+def finish(tool, versions, inp, estimates, n_updates, run_pass, repeat, cpus, estimates_path=None):
+    """What both peers do after filtering: write the estimates if asked, time `run_pass` `repeat`
+    times (the best is reported), and print one JSON line with accuracy and speed."""
+    import json
+    import platform
+    import time
+
+    rms_p, rms_v, half = inp.rms_errors(estimates)
+    diff = inp.max_difference_from_bulwark(estimates)
+    if estimates_path:
+        with open(estimates_path, "w") as f:
+            f.write("t_s,x_m,y_m,z_m,vx_m_s,vy_m_s,vz_m_s,inverse_beta_m2_kg\n")
+            for t, x in zip(inp.t[inp.first:], estimates):
+                f.write(",".join(repr(float(v)) for v in (t, *x)) + "\n")
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run_pass()
+        best = min(best, time.perf_counter() - t0)
+    print(json.dumps({
+        "tool": tool, **versions, "numpy_version": np.__version__,
+        "python": platform.python_version(), "pinned_cpus": cpus,
+        "measurements": len(inp.t), "updates": n_updates, "rms_from_update": half,
+        "rms_position_m": rms_p, "rms_velocity_m_s": rms_v,
+        "max_diff_from_bulwark_position_m": None if diff is None else diff[0],
+        "max_diff_from_bulwark_velocity_m_s": None if diff is None else diff[1],
+        "repeat": repeat, "best_seconds_per_pass": best if repeat else None,
+        "updates_per_second": n_updates / best,
+    }))
