@@ -55,6 +55,7 @@ mod error;
 pub mod geojson;
 mod geometry;
 pub mod grid;
+pub mod html;
 mod latlon;
 mod layer;
 mod map;
@@ -66,6 +67,11 @@ pub use coastline::Coastlines;
 pub use error::MapError;
 pub use geojson::GeoJsonOptions;
 pub use grid::CoverageGrid;
+pub use html::{
+    AreaShape, EventKind, ImpactKind, ReportArea, ReportCoverage, ReportError, ReportImpact, ReportIntercept,
+    ReportSite, ReportTable, ReportTrack, RunReport, SiteKind, TimelineEvent, TimelineRow, TrackKind, TrackPoint,
+    render_report_html,
+};
 pub use latlon::{LatLon, LatLonBox};
 pub use layer::{Color, Content, Ellipse, Layer, Marker, Place, Polygon, Style};
 pub use map::{Corner, Frame, MAX_AZIMUTHAL_REACH_KM, Map, MapSpec};
