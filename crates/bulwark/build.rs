@@ -1,4 +1,5 @@
-//! Embeds every `data/presets/*.toml` (missiles) and `data/radars/*.toml` (radars) file into the
+//! Embeds every `data/presets/*.toml` (missiles), `data/radars/*.toml` (radars) and
+//! `data/interceptors/*.toml` (interceptors) file into the
 //! library, so the `bulwark` binary works from any directory and the presets cannot drift from
 //! the code that validates them.
 use std::{env, fs, path::PathBuf};
@@ -30,4 +31,5 @@ fn embed(folder: &str, out_name: &str) {
 fn main() {
     embed("presets", "presets.rs");
     embed("radars", "radars.rs");
+    embed("interceptors", "interceptors.rs");
 }

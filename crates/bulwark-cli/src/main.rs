@@ -5,6 +5,8 @@ mod coverage;
 mod fly;
 mod presets;
 mod radar;
+mod run;
+mod run_report;
 mod see;
 
 use std::process::ExitCode;
@@ -22,6 +24,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a whole scenario (threats, radars, trackers, batteries): events, summary, report.html.
+    Run(Box<run::RunArgs>),
     /// Fly a ballistic missile (a preset, or a burnout state) on a round, rotating earth.
     Fly(Box<fly::FlyArgs>),
     /// List the bundled missile presets with their class, published range and source.
@@ -37,6 +41,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) => run::run(&args),
         Command::Fly(args) => fly::run(&args),
         Command::Presets(args) => presets::run(&args),
         Command::Radar(args) => radar::run(&args),

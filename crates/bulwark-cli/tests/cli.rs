@@ -549,3 +549,84 @@ fn radar_reports_detection_horizon_and_limiting_range() {
         "known presets: an-fps-132",
     );
 }
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("bulwark-cli-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// `bulwark run` with no file runs the bundled Korean scenario and writes every output; the
+/// event log and the summary are the same bytes with one and with two worker threads.
+#[test]
+fn run_default_scenario_is_byte_identical_with_one_and_two_threads() {
+    let one = temp_dir("run-1");
+    let two = temp_dir("run-2");
+    for (dir, threads) in [(&one, "1"), (&two, "2")] {
+        let out = bulwark(&["run", "--out", dir.to_str().unwrap(), "--threads", threads]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let table = String::from_utf8_lossy(&out.stdout);
+        assert!(table.contains("leakers") && table.contains("battery"), "{table}");
+        for file in ["events.jsonl", "summary.json", "trajectories.csv", "report.html"] {
+            assert!(dir.join(file).is_file(), "{file} written");
+        }
+    }
+    for file in ["events.jsonl", "summary.json", "trajectories.csv", "report.html"] {
+        let a = std::fs::read(one.join(file)).unwrap();
+        let b = std::fs::read(two.join(file)).unwrap();
+        assert!(a == b, "{file} differs between 1 and 2 threads");
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(one.join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "threats",
+        "warheads_engaged",
+        "warheads_intercepted",
+        "leakers",
+        "leakers_by_area",
+        "batteries",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    assert_eq!(summary["scenario_hash"].as_str().unwrap().len(), 64);
+    let events = std::fs::read_to_string(one.join("events.jsonl")).unwrap();
+    let mut last_t = f64::NEG_INFINITY;
+    for line in events.lines() {
+        let e: serde_json::Value = serde_json::from_str(line).expect("each line is one JSON object");
+        let t = e["t_s"].as_f64().unwrap();
+        assert!(t >= last_t, "events in time order");
+        last_t = t;
+        assert!(e["event"].is_string());
+    }
+    for kind in [
+        "threat_launch",
+        "first_detection",
+        "track_firm",
+        "decision",
+        "interceptor_launch",
+        "intercept",
+        "kill_assessment",
+        "impact",
+    ] {
+        assert!(events.contains(&format!("\"event\":\"{kind}\"")), "no {kind} event");
+    }
+    let _ = std::fs::remove_dir_all(&one);
+    let _ = std::fs::remove_dir_all(&two);
+}
+
+/// A scenario that cannot be loaded gets one clear error, exit code 2 and no output files.
+#[test]
+fn run_with_a_bad_scenario_fails_cleanly_and_writes_nothing() {
+    let dir = temp_dir("run-bad");
+    let scenario = dir.with_extension("toml");
+    std::fs::write(&scenario, "name = \"x\"\n[[threat]]\nmissile = \"nodong-9\"\n").unwrap();
+    let out = bulwark(&["run", scenario.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: ") && err.contains(scenario.to_str().unwrap()),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!dir.exists(), "no output folder for a failed run");
+    let _ = std::fs::remove_file(&scenario);
+}

@@ -13,6 +13,9 @@
 //! * [`flight`]: the DOP853 integrator with dense output and event location, multi-stage rockets,
 //!   the pitch programme, burnout-state flights, the Kepler closed forms, the aiming solver and the
 //!   missile presets.
+//! * [`engage`]: interceptor presets, their fly-out envelopes and the hit-to-kill endgame.
+//! * [`scenario`]: the scenario file (defended areas, radars, batteries, raid, doctrine), its
+//!   validated model and its loader, with errors located by file, line and field.
 //!
 //! ```
 //! use bulwark::earth::{EarthModel, Geodetic};
@@ -32,8 +35,11 @@
 //! ```
 
 pub mod earth;
+pub mod engage;
 pub mod flight;
 pub mod preset_file;
 pub mod random;
+pub mod scenario;
 pub mod sensor;
+pub mod sim;
 pub mod track;

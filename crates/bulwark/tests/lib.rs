@@ -5,9 +5,12 @@
 
 mod aiming;
 mod common;
+mod engage;
 mod geodesics;
 mod presets;
 mod radar;
 mod reentry;
+mod scenario;
+mod sim;
 mod tracking;
 mod vacuum;

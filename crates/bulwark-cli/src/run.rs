@@ -1,0 +1,181 @@
+//! `bulwark run`: one engagement run of a scenario, with its event log, summary, trajectories and
+//! a self-contained HTML report.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use bulwark::scenario::{Scenario, load_scenario, parse_scenario};
+use bulwark::sim::{RunOptions, RunOutcome, Summary};
+use clap::Args;
+
+use crate::fly::write_atomic;
+
+/// The bundled Korean scenario, run when no file is given.
+const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/korea-2017.toml");
+const DEFAULT_SCENARIO_FILE: &str = "scenarios/korea-2017.toml";
+
+/// Arguments of `bulwark run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file (TOML); without one, the bundled scenarios/korea-2017.toml.
+    pub scenario: Option<PathBuf>,
+    /// Seed of every random stream (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Folder for events.jsonl, summary.json, trajectories.csv and report.html.
+    #[arg(long, default_value = "out/run")]
+    pub out: PathBuf,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Loads the scenario named on the command line, or the bundled default.
+pub(crate) fn scenario_of(path: Option<&Path>) -> Result<Scenario, String> {
+    match path {
+        Some(p) => load_scenario(p).map_err(|e| e.to_string()),
+        None => parse_scenario(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE).map_err(|e| e.to_string()),
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &RunArgs) -> Result<(), String> {
+    let scenario = scenario_of(args.scenario.as_deref())?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let started = Instant::now();
+    if !args.quiet {
+        eprintln!(
+            "bulwark run: {} ({}), seed {seed}: {} threats, {} radars, {} batteries, {} defended areas",
+            scenario.name,
+            scenario.source_file,
+            scenario.threats.len(),
+            scenario.radars.len(),
+            scenario.batteries.len(),
+            scenario.defended_areas.len()
+        );
+    }
+    let options = RunOptions {
+        seed,
+        trial: 0,
+        record_flights: true,
+    };
+    let outcome = pool
+        .install(|| bulwark::sim::run(&scenario, options))
+        .map_err(|e| e.to_string())?;
+    let summary = Summary::new(&scenario, &outcome, seed, 0);
+    let files = output_files(&scenario, &outcome, &summary)?;
+    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: cannot create: {e}", args.out.display()))?;
+    for (name, contents) in &files {
+        write_atomic(&args.out.join(name), contents)?;
+    }
+    if !args.quiet {
+        print!("{}", summary_table(&summary));
+        eprintln!(
+            "{} events in {:.2} s; wrote {} to {}",
+            outcome.events.len(),
+            started.elapsed().as_secs_f64(),
+            files.iter().map(|f| f.0).collect::<Vec<_>>().join(", "),
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Every output file's name and contents, built in memory first so that a failure leaves no
+/// partial output.
+fn output_files(
+    scenario: &Scenario,
+    outcome: &RunOutcome,
+    summary: &Summary,
+) -> Result<Vec<(&'static str, String)>, String> {
+    let mut events = String::new();
+    for e in &outcome.events {
+        let line = serde_json::to_string(e).map_err(|e| format!("cannot write an event: {e}"))?;
+        events.push_str(&line);
+        events.push('\n');
+    }
+    let summary_json =
+        serde_json::to_string_pretty(summary).map_err(|e| format!("cannot write the summary: {e}"))? + "\n";
+    let report = crate::run_report::report_html(scenario, outcome, summary)?;
+    Ok(vec![
+        ("events.jsonl", events),
+        ("summary.json", summary_json),
+        ("trajectories.csv", trajectories_csv(outcome)),
+        ("report.html", report),
+    ])
+}
+
+/// Every recorded flight, one row per point.
+pub(crate) fn trajectories_csv(outcome: &RunOutcome) -> String {
+    let mut s = String::from("name,kind,owner,t_s,lat_deg,lon_deg,alt_m,end\n");
+    for f in &outcome.flights {
+        for p in &f.points {
+            let _ = writeln!(
+                s,
+                "{},{},{},{:.2},{:.6},{:.6},{:.1},{}",
+                f.name, f.kind, f.owner, p[0], p[1], p[2], p[3], f.end
+            );
+        }
+    }
+    s
+}
+
+/// The table printed after a run.
+pub(crate) fn summary_table(s: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\n{} (seed {})", s.scenario, s.seed);
+    let _ = writeln!(
+        out,
+        "  threats {}   engaged {}   intercepted {}   leakers {}   outside defended areas {}{}",
+        s.threats,
+        s.warheads_engaged,
+        s.warheads_intercepted,
+        s.leakers,
+        s.warheads_outside_areas,
+        if s.defence_enabled { "" } else { "   (defence disabled)" }
+    );
+    if !s.leakers_by_area.is_empty() {
+        let w = s
+            .leakers_by_area
+            .iter()
+            .map(|a| a.area.len())
+            .max()
+            .unwrap_or(4)
+            .max(13);
+        let _ = writeln!(out, "\n  {:<w$}  {:>7}  {:>7}", "defended area", "value", "leakers");
+        for a in &s.leakers_by_area {
+            let _ = writeln!(out, "  {:<w$}  {:>7.1}  {:>7}", a.area, a.value, a.leakers);
+        }
+    }
+    if !s.batteries.is_empty() {
+        let w = s.batteries.iter().map(|b| b.battery.len()).max().unwrap_or(7).max(7);
+        let _ = writeln!(
+            out,
+            "\n  {:<w$}  {:<11}  {:>5}  {:>5}  {:>4}  {:>4}",
+            "battery", "interceptor", "stock", "fired", "hits", "left"
+        );
+        for b in &s.batteries {
+            let _ = writeln!(
+                out,
+                "  {:<w$}  {:<11}  {:>5}  {:>5}  {:>4}  {:>4}",
+                b.battery, b.interceptor, b.stock_start, b.fired, b.hits, b.stock_left
+            );
+        }
+    }
+    if s.rounds_at_non_warheads > 0 {
+        let _ = writeln!(
+            out,
+            "\n  rounds fired at decoys or spent stages: {}",
+            s.rounds_at_non_warheads
+        );
+    }
+    out
+}

@@ -1,0 +1,420 @@
+//! The `report.html` of a run: the run's outcome turned into the report crate's plain page model.
+
+use bulwark::earth::Geodetic;
+use bulwark::scenario::{AreaShape, PlatformKind, Scenario};
+use bulwark::sensor::coverage::covers;
+use bulwark::sensor::radar::{Mode, Radar};
+use bulwark::sim::{EventKind, LogPoint, Reason, RunOutcome, Summary};
+use bulwark_report::{
+    CoverageGrid, ImpactKind, LatLon, LatLonBox, ReportArea, ReportCoverage, ReportImpact, ReportIntercept, ReportSite,
+    ReportTable, ReportTrack, RunReport, SiteKind, TimelineEvent, TimelineRow, TrackKind, TrackPoint,
+};
+
+/// Target of the coverage drawn on the map: a 0.1 m² object at 100 km, the search form of the
+/// range equation (the cross-section of a re-entry vehicle head-on, the altitude of midcourse
+/// and of the upper tier's engagements).
+const COVERAGE_RCS_M2: f64 = 0.1;
+const COVERAGE_ALT_M: f64 = 100e3;
+/// Cells across a radar's reach in the coverage grid.
+const COVERAGE_CELLS: f64 = 70.0;
+
+fn latlon(lat_deg: f64, lon_deg: f64) -> Result<LatLon, String> {
+    LatLon::new(lat_deg, lon_deg).map_err(|e| e.to_string())
+}
+
+fn at(g: &Geodetic) -> Result<LatLon, String> {
+    latlon(g.lat_deg(), g.lon_deg())
+}
+
+fn at_log(p: &LogPoint) -> Result<LatLon, String> {
+    latlon(p.lat_deg, p.lon_deg)
+}
+
+/// The threat an object belongs to: the part of its name before the first '/'.
+fn threat_of(object: &str) -> &str {
+    object.split('/').next().unwrap_or(object)
+}
+
+fn coverage(scenario: &Scenario) -> Result<Vec<ReportCoverage>, String> {
+    let earth = &scenario.earth;
+    let mut out = Vec::new();
+    for r in &scenario.radars {
+        let radar = Radar::new(r.spec.clone(), earth, r.site, r.boresight_az_deg).map_err(|e| e.to_string())?;
+        let reach_m = radar
+            .detection_range_m(COVERAGE_RCS_M2, Mode::Search)
+            .map_err(|e| e.to_string())?
+            .min(radar.horizon_range_m(COVERAGE_ALT_M))
+            .min(r.spec.max_instrumented_range_m());
+        let pad_lat = reach_m / 111e3 + 0.5;
+        let pad_lon = pad_lat / r.site.lat_rad().cos().max(0.2);
+        let bbox = LatLonBox::new(
+            (r.site.lat_deg() - pad_lat).max(-89.0),
+            (r.site.lat_deg() + pad_lat).min(89.0),
+            (r.site.lon_deg() - pad_lon).max(-180.0),
+            (r.site.lon_deg() + pad_lon).min(180.0),
+        )
+        .map_err(|e| e.to_string())?;
+        let cell_deg = (2.0 * pad_lat / COVERAGE_CELLS).max(0.02);
+        let n_lat = ((bbox.height_deg() / cell_deg).ceil() as usize).max(1);
+        let n_lon = ((bbox.width_deg() / cell_deg).ceil() as usize).max(1);
+        let grid = CoverageGrid::from_fn(bbox, n_lat, n_lon, |c: LatLon| {
+            covers(
+                earth,
+                &radar,
+                c.lat_deg(),
+                c.lon_deg(),
+                COVERAGE_ALT_M,
+                COVERAGE_RCS_M2,
+                Mode::Search,
+            )
+            .unwrap_or(false)
+        })
+        .map_err(|e| e.to_string())?;
+        out.push(ReportCoverage {
+            radar: r.name.clone(),
+            polygons: grid.to_polygons(),
+        });
+    }
+    Ok(out)
+}
+
+/// Builds and renders the page.
+pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) -> Result<String, String> {
+    let mut sites = Vec::new();
+    for r in &scenario.radars {
+        sites.push(ReportSite {
+            name: r.name.clone(),
+            kind: SiteKind::Radar,
+            at: at(&r.site)?,
+        });
+    }
+    for b in &scenario.batteries {
+        sites.push(ReportSite {
+            name: b.name.clone(),
+            kind: match b.kind {
+                PlatformKind::Land => SiteKind::Battery,
+                PlatformKind::Ship => SiteKind::Ship,
+            },
+            at: at(&b.site)?,
+        });
+    }
+    let mut launch_sites: Vec<(String, Geodetic)> = Vec::new();
+    for t in &scenario.threats {
+        if !launch_sites.iter().any(|(_, g)| *g == t.launch) {
+            launch_sites.push((t.group.clone(), t.launch));
+        }
+    }
+    for (name, g) in &launch_sites {
+        sites.push(ReportSite {
+            name: name.clone(),
+            kind: SiteKind::Launch,
+            at: at(g)?,
+        });
+    }
+    let areas = scenario
+        .defended_areas
+        .iter()
+        .map(|a| {
+            Ok(ReportArea {
+                name: a.name.clone(),
+                value: a.value,
+                shape: match &a.shape {
+                    AreaShape::Circle { centre, radius_m } => bulwark_report::AreaShape::Circle {
+                        centre: at(centre)?,
+                        radius_m: *radius_m,
+                    },
+                    AreaShape::Polygon { vertices } => {
+                        bulwark_report::AreaShape::Polygon(vertices.iter().map(at).collect::<Result<_, String>>()?)
+                    }
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let tracks = outcome
+        .flights
+        .iter()
+        .map(|f| ReportTrack {
+            name: f.name.clone(),
+            kind: if f.kind == "interceptor" {
+                TrackKind::Interceptor {
+                    battery: f.owner.clone(),
+                }
+            } else {
+                TrackKind::Threat { object: f.kind.clone() }
+            },
+            points: f
+                .points
+                .iter()
+                .map(|p| TrackPoint {
+                    t_s: p[0],
+                    lat_deg: p[1],
+                    lon_deg: p[2],
+                    alt_m: p[3],
+                })
+                .collect(),
+            outcome: f.end.clone(),
+        })
+        .collect();
+    let mut intercepts = Vec::new();
+    let mut impacts = Vec::new();
+    let mut timeline: Vec<TimelineRow> = scenario
+        .threats
+        .iter()
+        .map(|t| TimelineRow {
+            threat: t.name.clone(),
+            events: Vec::new(),
+        })
+        .collect();
+    let row = |timeline: &mut Vec<TimelineRow>, threat: &str, event: TimelineEvent| {
+        if let Some(r) = timeline.iter_mut().find(|r| r.threat == threat) {
+            r.events.push(event);
+        }
+    };
+    let mut detected: Vec<String> = Vec::new();
+    let mut firm: Vec<String> = Vec::new();
+    for e in &outcome.events {
+        let t_s = e.t_s;
+        match &e.kind {
+            EventKind::ThreatLaunch { threat, missile, .. } => row(
+                &mut timeline,
+                threat,
+                TimelineEvent {
+                    t_s,
+                    kind: bulwark_report::EventKind::Launch,
+                    label: format!("{threat} ({missile}) launched"),
+                },
+            ),
+            EventKind::FirstDetection { radar, object, .. } => {
+                let threat = threat_of(object).to_string();
+                if !detected.contains(&threat) {
+                    row(
+                        &mut timeline,
+                        &threat,
+                        TimelineEvent {
+                            t_s,
+                            kind: bulwark_report::EventKind::Detect,
+                            label: format!("{object} first detected by {radar}"),
+                        },
+                    );
+                    detected.push(threat);
+                }
+            }
+            EventKind::TrackFirm { tracker, object, track } if tracker == "system" => {
+                let threat = threat_of(object).to_string();
+                if !firm.contains(&threat) {
+                    row(
+                        &mut timeline,
+                        &threat,
+                        TimelineEvent {
+                            t_s,
+                            kind: bulwark_report::EventKind::FirmTrack,
+                            label: format!("firm system track {track} on {object}"),
+                        },
+                    );
+                    firm.push(threat);
+                }
+            }
+            EventKind::Decision {
+                battery,
+                object,
+                reason,
+                detail,
+                ..
+            } if matches!(
+                reason,
+                Reason::Engage | Reason::Backup | Reason::NoWindow | Reason::OutOfStock | Reason::PartialSalvo
+            ) =>
+            {
+                row(
+                    &mut timeline,
+                    threat_of(object),
+                    TimelineEvent {
+                        t_s,
+                        kind: bulwark_report::EventKind::Decision,
+                        label: format!(
+                            "{}: {} ({detail})",
+                            battery.as_deref().unwrap_or("battle manager"),
+                            serde_json::to_value(reason)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_string))
+                                .unwrap_or_default()
+                        ),
+                    },
+                );
+            }
+            EventKind::InterceptorLaunch {
+                battery,
+                round,
+                object,
+                interceptor,
+                ..
+            } => row(
+                &mut timeline,
+                threat_of(object),
+                TimelineEvent {
+                    t_s,
+                    kind: bulwark_report::EventKind::InterceptorLaunch {
+                        interceptor: format!("{battery}/round-{round}"),
+                    },
+                    label: format!("{battery} launches {interceptor} round {round} at {object}"),
+                },
+            ),
+            EventKind::Intercept {
+                battery,
+                round,
+                object,
+                point,
+                hit,
+                pk,
+                ..
+            } => {
+                let label = format!(
+                    "{battery} round {round} {} {object} at {:.0} km (Pk {pk:.2})",
+                    if *hit { "kills" } else { "misses" },
+                    point.alt_m / 1e3
+                );
+                intercepts.push(ReportIntercept {
+                    t_s,
+                    at: at_log(point)?,
+                    alt_m: point.alt_m,
+                    hit: *hit,
+                    label: label.clone(),
+                });
+                row(
+                    &mut timeline,
+                    threat_of(object),
+                    TimelineEvent {
+                        t_s,
+                        kind: bulwark_report::EventKind::Intercept {
+                            interceptor: format!("{battery}/round-{round}"),
+                            hit: *hit,
+                        },
+                        label,
+                    },
+                );
+            }
+            EventKind::KillAssessment {
+                battery,
+                object,
+                killed,
+                ..
+            } => row(
+                &mut timeline,
+                threat_of(object),
+                TimelineEvent {
+                    t_s,
+                    kind: bulwark_report::EventKind::KillAssessment { killed: *killed },
+                    label: format!(
+                        "{battery} assesses {object}: {}",
+                        if *killed { "killed" } else { "not killed" }
+                    ),
+                },
+            ),
+            EventKind::Impact {
+                object,
+                threat,
+                kind,
+                point,
+                area,
+                leaker,
+                ..
+            } => {
+                let impact_kind = match (leaker, area) {
+                    (true, Some(a)) => ImpactKind::Leaker { area: a.clone() },
+                    _ if kind == "warhead" => ImpactKind::Harmless,
+                    _ => ImpactKind::Debris,
+                };
+                let label = match area {
+                    Some(a) if *leaker => format!("{object} lands in {a}"),
+                    _ => format!("{object} lands outside the defended areas"),
+                };
+                impacts.push(ReportImpact {
+                    t_s,
+                    at: at_log(point)?,
+                    kind: impact_kind,
+                    label: label.clone(),
+                });
+                if kind == "warhead" {
+                    row(
+                        &mut timeline,
+                        threat,
+                        TimelineEvent {
+                            t_s,
+                            kind: bulwark_report::EventKind::Impact { leaker: *leaker },
+                            label,
+                        },
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    let summary_rows = vec![
+        ("Threats".to_string(), summary.threats.to_string()),
+        ("Engaged".to_string(), summary.warheads_engaged.to_string()),
+        ("Intercepted".to_string(), summary.warheads_intercepted.to_string()),
+        ("Leakers".to_string(), summary.leakers.to_string()),
+        ("Interceptors fired".to_string(), summary.interceptors_fired.to_string()),
+        ("Last event".to_string(), format!("t + {:.0} s", summary.end_s)),
+    ];
+    let tables = vec![
+        ReportTable {
+            title: "Leakers by defended area".into(),
+            columns: vec!["Defended area".into(), "Value".into(), "Leakers".into()],
+            rows: summary
+                .leakers_by_area
+                .iter()
+                .map(|a| vec![a.area.clone(), format!("{:.1}", a.value), a.leakers.to_string()])
+                .collect(),
+        },
+        ReportTable {
+            title: "Interceptors used by battery".into(),
+            columns: vec![
+                "Battery".into(),
+                "Interceptor".into(),
+                "Fired".into(),
+                "Hits".into(),
+                "Left".into(),
+            ],
+            rows: summary
+                .batteries
+                .iter()
+                .map(|b| {
+                    vec![
+                        b.battery.clone(),
+                        b.interceptor.clone(),
+                        b.fired.to_string(),
+                        b.hits.to_string(),
+                        b.stock_left.to_string(),
+                    ]
+                })
+                .collect(),
+        },
+        ReportTable {
+            title: "Radar coverage drawn on the map".into(),
+            columns: vec!["Target".into(), "Altitude".into(), "Mode".into()],
+            rows: vec![vec![
+                format!("{COVERAGE_RCS_M2} m²"),
+                format!("{:.0} km", COVERAGE_ALT_M / 1e3),
+                "search".into(),
+            ]],
+        },
+    ];
+    let report = RunReport {
+        title: format!("Bulwark run: {}", scenario.name),
+        scenario_name: scenario.name.clone(),
+        seed: summary.seed,
+        version: summary.bulwark_version.clone(),
+        scenario_hash: summary.scenario_hash.clone(),
+        summary_rows,
+        tables,
+        sites,
+        areas,
+        coverage: coverage(scenario)?,
+        tracks,
+        intercepts,
+        impacts,
+        timeline,
+    };
+    bulwark_report::render_report_html(&report).map_err(|e| format!("cannot draw report.html: {e}"))
+}

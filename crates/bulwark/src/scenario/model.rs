@@ -1,0 +1,339 @@
+//! The validated scenario: the types a simulation codes against. A value of these types that
+//! exists has passed every check of the loader ([`super::load`]): names are unique, references
+//! resolve, numbers are finite and in range.
+
+use crate::earth::{EarthModel, Geodetic, inverse};
+use crate::engage::interceptor::InterceptorSpec;
+use crate::flight::{Missile, Shape};
+use crate::sensor::radar_spec::RadarSpec;
+use crate::track::dynamics::ProcessNoise;
+use crate::track::filter::DragPrior;
+use crate::track::manager::ManagerConfig;
+use crate::track::network::NetworkConfig;
+
+/// A whole scenario: the defended areas, the sensors, the shooters, the raid and the doctrine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Short name (`korea-2017`).
+    pub name: String,
+    /// One paragraph for people.
+    pub description: String,
+    /// The path as given to the loader, for messages and reports.
+    pub source_file: String,
+    /// Lower-case hex SHA-256 of the file's bytes (FIPS 180-4), recorded in outputs so that a
+    /// result names exactly the scenario it came from.
+    pub source_hash: String,
+    /// The epoch, ISO 8601 in UTC (`2017-03-06T07:36:00Z`): the civil time of t = 0 s.
+    /// Informational: Bulwark's earth rotates from the same orientation whatever the epoch.
+    pub epoch: String,
+    /// Default seed of every random stream (the command line's `--seed` overrides it).
+    pub seed: u64,
+    /// The earth flights are computed on.
+    pub earth: EarthModel,
+    /// Optional hard stop of the simulation (s after the epoch).
+    pub end_time_s: Option<f64>,
+    /// What the defence protects.
+    pub defended_areas: Vec<DefendedArea>,
+    /// Sensors, in file order.
+    pub radars: Vec<RadarEntry>,
+    /// Land batteries and ships, in file order.
+    pub batteries: Vec<BatteryEntry>,
+    /// One entry per missile: a raid line of `count = 3` named `nodong-1` becomes
+    /// `nodong-1#1`, `nodong-1#2`, `nodong-1#3`; in file order, then by launch order.
+    pub threats: Vec<ThreatEntry>,
+    /// How the battle manager fires.
+    pub doctrine: Doctrine,
+    /// `false` (`[defence] enabled = false`): sensors track but nothing fires.
+    pub defence_enabled: bool,
+    /// Tracking filter and track management.
+    pub tracking: TrackingOptions,
+}
+
+impl Scenario {
+    /// The radar called `name`, with its index.
+    pub fn radar_index(&self, name: &str) -> Option<usize> {
+        self.radars.iter().position(|r| r.name == name)
+    }
+    /// The battery called `name`, with its index.
+    pub fn battery_index(&self, name: &str) -> Option<usize> {
+        self.batteries.iter().position(|b| b.name == name)
+    }
+    /// The defended area called `name`, with its index.
+    pub fn defended_area_index(&self, name: &str) -> Option<usize> {
+        self.defended_areas.iter().position(|a| a.name == name)
+    }
+    /// Indices of the defended areas containing `point` (surface position; height ignored).
+    pub fn areas_containing(&self, point: &Geodetic) -> Vec<usize> {
+        (0..self.defended_areas.len())
+            .filter(|&i| self.defended_areas[i].contains(&self.earth, point))
+            .collect()
+    }
+}
+
+/// A place the defence protects, with its relative value (for weighing leakers).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefendedArea {
+    /// Unique name.
+    pub name: String,
+    /// Relative value, positive (default 1).
+    pub value: f64,
+    /// Its outline.
+    pub shape: AreaShape,
+}
+
+/// The outline of a defended area.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AreaShape {
+    /// Every point within `radius_m` (geodesic distance) of `centre`.
+    Circle {
+        /// Centre (height ignored).
+        centre: Geodetic,
+        /// Radius (m), positive.
+        radius_m: f64,
+    },
+    /// A simple polygon in latitude–longitude (at least 3 vertices, not crossing the
+    /// antimeridian; edges are straight in latitude and longitude, which for areas of tens of
+    /// km differs from geodesic edges by metres).
+    Polygon {
+        /// Vertices in order, not closed (the last joins the first).
+        vertices: Vec<Geodetic>,
+    },
+}
+
+impl DefendedArea {
+    /// Whether the surface point under `point` lies inside: geodesic distance from the centre
+    /// at most the radius for a circle; the even–odd (ray-crossing) rule on latitude and
+    /// longitude for a polygon.
+    pub fn contains(&self, earth: &EarthModel, point: &Geodetic) -> bool {
+        match &self.shape {
+            AreaShape::Circle { centre, radius_m } => inverse(earth, centre, point).distance_m <= *radius_m,
+            AreaShape::Polygon { vertices } => {
+                let (x, y) = (point.lon_deg(), point.lat_deg());
+                let mut inside = false;
+                let n = vertices.len();
+                for i in 0..n {
+                    let (xi, yi) = (vertices[i].lon_deg(), vertices[i].lat_deg());
+                    let j = (i + n - 1) % n;
+                    let (xj, yj) = (vertices[j].lon_deg(), vertices[j].lat_deg());
+                    if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+                        inside = !inside;
+                    }
+                }
+                inside
+            }
+        }
+    }
+
+    /// A representative point: the centre of a circle, the vertex mean of a polygon.
+    pub fn centre(&self) -> Geodetic {
+        match &self.shape {
+            AreaShape::Circle { centre, .. } => *centre,
+            AreaShape::Polygon { vertices } => {
+                let n = vertices.len() as f64;
+                let lat = vertices.iter().map(|v| v.lat_deg()).sum::<f64>() / n;
+                let lon = vertices.iter().map(|v| v.lon_deg()).sum::<f64>() / n;
+                // The mean of valid latitudes and of longitudes within 180° of each other
+                // (checked at load) is a valid position.
+                Geodetic::from_degrees(lat, lon, 0.0).unwrap_or(vertices[0])
+            }
+        }
+    }
+}
+
+/// A radar placed at a site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RadarEntry {
+    /// Unique name (`tpy2-shariki`).
+    pub name: String,
+    /// The radar type: a preset with the scenario's overrides applied.
+    pub spec: RadarSpec,
+    /// Antenna position (height above the ellipsoid, at least 0 m).
+    pub site: Geodetic,
+    /// Azimuth the face points at (degrees clockwise from north, in [0, 360)).
+    pub boresight_az_deg: f64,
+    /// Whether it reports to the network (system tracks, cueing); `false`: it serves only the
+    /// batteries that name it.
+    pub networked: bool,
+}
+
+/// Where a battery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlatformKind {
+    /// A land battery (THAAD, Patriot).
+    Land,
+    /// A ship (Aegis); stationary for the scenario.
+    Ship,
+}
+
+impl PlatformKind {
+    /// The names used in files.
+    pub const NAMES: [&'static str; 2] = ["land", "ship"];
+
+    /// `land` or `ship`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Land => "land",
+            Self::Ship => "ship",
+        }
+    }
+}
+
+/// A battery (or ship) of one interceptor type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatteryEntry {
+    /// Unique name.
+    pub name: String,
+    /// Land or ship.
+    pub kind: PlatformKind,
+    /// The interceptor: a preset with the scenario's overrides applied.
+    pub interceptor: InterceptorSpec,
+    /// Launcher position.
+    pub site: Geodetic,
+    /// Number of launchers (each fires one round at a time; reloads are not modelled).
+    pub launchers: u32,
+    /// Total rounds (default launchers × the interceptor's launcher load).
+    pub stock: u32,
+    /// Index into [`Scenario::radars`] of its own fire-control radar.
+    pub radar: Option<usize>,
+    /// May fire on network (system) tracks, not only its own radar's.
+    pub engage_on_remote: bool,
+    /// Indices of the defended areas it protects; empty: all of them.
+    pub defends: Vec<usize>,
+}
+
+impl BatteryEntry {
+    /// Whether this battery protects defended area `area`.
+    pub fn defends_area(&self, area: usize) -> bool {
+        self.defends.is_empty() || self.defends.contains(&area)
+    }
+}
+
+/// One missile of the raid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreatEntry {
+    /// Unique name (`nodong-1#2`: the raid line's name and, when it has several missiles, the
+    /// missile's number in it).
+    pub name: String,
+    /// The raid line it came from (its `group`, default the line's name).
+    pub group: String,
+    /// The missile: preset, overrides, payload and decoy count applied.
+    pub missile: Missile,
+    /// Launch point.
+    pub launch: Geodetic,
+    /// Aim point.
+    pub aim: Geodetic,
+    /// Launch time (s after the epoch).
+    pub launch_time_s: f64,
+    /// Trajectory shape.
+    pub shape: Shape,
+    /// The scenario's decoy count, if it set one (already applied to `missile.decoy`).
+    pub decoys: Option<u32>,
+}
+
+/// How the battle manager fires.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Doctrine {
+    /// Interceptors fired at a threat per engagement (default 2).
+    pub salvo_size: u32,
+    /// Wait for the kill assessment before firing again (default true).
+    pub shoot_look_shoot: bool,
+    /// Give threats to the upper tier first, the lower tier as backup (default true).
+    pub upper_tier_first: bool,
+    /// Most engagements (salvos) against one threat across all batteries (default 2).
+    pub max_engagements_per_threat: u32,
+    /// Probability that the kill vehicle picks the warhead among decoys (default 0.9, notional).
+    pub discrimination_probability: f64,
+    /// Interval between two plans of the battle manager (s, default 1).
+    pub decision_interval_s: f64,
+    /// Replaces every interceptor's single-shot kill probability (for checks such as Pk = 1).
+    pub sspk_override: Option<f64>,
+}
+
+impl Default for Doctrine {
+    /// The defaults documented in `docs/scenarios.md`.
+    fn default() -> Self {
+        Self {
+            salvo_size: 2,
+            shoot_look_shoot: true,
+            upper_tier_first: true,
+            max_engagements_per_threat: 2,
+            discrimination_probability: 0.9,
+            decision_interval_s: 1.0,
+            sspk_override: None,
+        }
+    }
+}
+
+/// The tracking filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrackFilter {
+    /// Extended Kalman filter ([`crate::track::ekf`]).
+    Ekf,
+    /// Unscented Kalman filter ([`crate::track::ukf`]).
+    Ukf,
+}
+
+impl TrackFilter {
+    /// The names used in files.
+    pub const NAMES: [&'static str; 2] = ["ekf", "ukf"];
+
+    /// `ekf` or `ukf`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ekf => "ekf",
+            Self::Ukf => "ukf",
+        }
+    }
+}
+
+/// Tracking settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrackingOptions {
+    /// The filter of every track.
+    pub filter: TrackFilter,
+    /// Track management (M of N, gates, noise, drag prior).
+    pub manager: ManagerConfig,
+    /// Whether radars may be cued by system tracks.
+    pub cueing: bool,
+}
+
+impl Default for TrackingOptions {
+    /// The defaults of `bulwark see`: confirm 3 of 5, delete after 5 misses, gate 16.27 (χ² with
+    /// 3 degrees of freedom at 99.9 %), q = 1 m²/s³, q_κ = 1e-12 m⁴/(kg²·s), the broad drag prior.
+    fn default() -> Self {
+        Self {
+            filter: TrackFilter::Ekf,
+            manager: ManagerConfig {
+                confirm_hits: 3,
+                confirm_window: 5,
+                delete_after_misses: 5,
+                gate_nis: 16.27,
+                max_speed_m_s: 8000.0,
+                candidate_lifetime_s: 30.0,
+                noise: default_noise(),
+                drag: DragPrior::default(),
+            },
+            cueing: true,
+        }
+    }
+}
+
+/// q = 1 m²/s³ and q_κ = 1e-12 m⁴/(kg²·s).
+pub(crate) fn default_noise() -> ProcessNoise {
+    // Both densities are finite and non-negative, which is all ProcessNoise::new checks.
+    ProcessNoise::new(1.0, 1e-12).expect("constant densities are valid")
+}
+
+impl TrackingOptions {
+    /// The settings of a network run for `seed` and Monte-Carlo `trial`, with impact prediction
+    /// on (the battle manager needs predicted impact points).
+    pub fn network_config(&self, seed: u64, trial: u64) -> NetworkConfig {
+        NetworkConfig {
+            seed,
+            trial,
+            manager: self.manager,
+            cueing: self.cueing,
+            predict_impacts: true,
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! The event log of one engagement run: everything that happened, in time order, with the
+//! reason for every decision the battle manager made.
+//!
+//! Events serialise to one JSON object per line (`events.jsonl`) with the field `event` naming
+//! the kind. Positions are geodetic degrees and metres; times are seconds after the scenario
+//! epoch.
+
+use serde::Serialize;
+
+/// A geodetic point as written to the log: latitude and longitude (degrees), altitude (m).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LogPoint {
+    /// Latitude (degrees).
+    pub lat_deg: f64,
+    /// Longitude (degrees).
+    pub lon_deg: f64,
+    /// Altitude above the reference surface (m).
+    pub alt_m: f64,
+}
+
+/// One thing that happened at one time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// Time after the epoch (s).
+    pub t_s: f64,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Why the battle manager did or did not engage a track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The predicted impact point lies in a defended area and an interceptor can reach the threat.
+    Engage,
+    /// The predicted impact point lies in no area this battery defends.
+    NotThreatening,
+    /// The track was classified as a decoy or debris (discrimination).
+    DiscriminatedAsDecoy,
+    /// No intercept point inside the envelope can be reached in time.
+    NoWindow,
+    /// The battery has no interceptor left.
+    OutOfStock,
+    /// Another battery holds the engagement.
+    AssignedToAnotherBattery,
+    /// The launch window has not opened yet; the battery waits for a better track.
+    Holding,
+    /// Interceptors are in flight at this threat; the battery waits for kill assessment.
+    AwaitingKillAssessment,
+    /// The doctrine's limit of engagements on one threat is reached.
+    EngagementLimit,
+    /// The battery's own radar holds no firm track and it may not fire on remote tracks.
+    NoFireControlTrack,
+    /// A lower-tier battery fires because it cannot wait for the upper tier's kill assessment.
+    Backup,
+    /// A lower-tier battery waits while the upper tier engages.
+    UpperTierEngaging,
+    /// The threat was assessed killed.
+    AlreadyKilled,
+    /// The salvo was smaller than the doctrine asks: too few interceptors left.
+    PartialSalvo,
+}
+
+/// The kinds of event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A threat missile lifts off.
+    ThreatLaunch {
+        /// Threat name.
+        threat: String,
+        /// Missile preset.
+        missile: String,
+        /// Launch site.
+        site: LogPoint,
+        /// Aim point.
+        aim: LogPoint,
+        /// Trajectory shape.
+        shape: String,
+        /// Objects it releases (warhead, booster, decoys).
+        objects: u32,
+    },
+    /// A radar detects an object for the first time.
+    FirstDetection {
+        /// Radar name.
+        radar: String,
+        /// Object (truth label, for analysis; the defence does not know it).
+        object: String,
+        /// Signal-to-noise ratio of the detection (dB).
+        snr_db: f64,
+    },
+    /// A track became firm (M of N).
+    TrackFirm {
+        /// "system" for the fused network track, otherwise the radar name.
+        tracker: String,
+        /// Track id within its tracker.
+        track: u32,
+        /// Object it follows (truth label).
+        object: String,
+    },
+    /// A track was dropped.
+    TrackDropped {
+        /// Tracker.
+        tracker: String,
+        /// Track id.
+        track: u32,
+        /// Object it followed (truth label).
+        object: String,
+    },
+    /// A radar was cued by the system track.
+    Cue {
+        /// Radar cued.
+        radar: String,
+        /// System track that cued it.
+        track: u32,
+    },
+    /// The battle manager's threat evaluation of a system track changed.
+    ThreatEvaluation {
+        /// System track.
+        track: u32,
+        /// Object it follows (truth label).
+        object: String,
+        /// Predicted impact point.
+        predicted_impact: LogPoint,
+        /// Predicted impact time (s).
+        predicted_impact_s: f64,
+        /// Defended area the impact point lies in, if any.
+        area: Option<String>,
+        /// Whether the manager treats the track as a threat.
+        threatening: bool,
+        /// The reason when it does not.
+        reason: Reason,
+    },
+    /// A decision of the battle manager about one track and battery.
+    Decision {
+        /// Battery (None: a decision about the track, for every battery).
+        battery: Option<String>,
+        /// System track.
+        track: u32,
+        /// Object (truth label).
+        object: String,
+        /// What was decided.
+        reason: Reason,
+        /// Planned intercept time (s), when a window exists.
+        intercept_s: Option<f64>,
+        /// Words for the reader.
+        detail: String,
+    },
+    /// An interceptor is launched.
+    InterceptorLaunch {
+        /// Battery.
+        battery: String,
+        /// Interceptor preset.
+        interceptor: String,
+        /// Serial number of the round in this run.
+        round: u32,
+        /// Engagement number in this run.
+        engagement: u32,
+        /// Target track.
+        track: u32,
+        /// Target object (truth label).
+        object: String,
+        /// Predicted intercept point.
+        pip: LogPoint,
+        /// Planned intercept time (s).
+        intercept_s: f64,
+        /// Fly-out time from the envelope (s).
+        flyout_s: f64,
+    },
+    /// A kill vehicle meets its target.
+    Intercept {
+        /// Battery.
+        battery: String,
+        /// Round.
+        round: u32,
+        /// Engagement.
+        engagement: u32,
+        /// Target object (truth label).
+        object: String,
+        /// Where (the target's true position).
+        point: LogPoint,
+        /// Kill probability of this shot (endgame model).
+        pk: f64,
+        /// One-sigma handover position error across the line of sight (m).
+        handover_sigma_m: f64,
+        /// Whether it killed.
+        hit: bool,
+        /// Why it had no chance, when it had none.
+        note: Option<String>,
+    },
+    /// The defence assesses an engagement.
+    KillAssessment {
+        /// Battery.
+        battery: String,
+        /// Engagement.
+        engagement: u32,
+        /// Track.
+        track: u32,
+        /// Object (truth label).
+        object: String,
+        /// Whether the target was assessed killed.
+        killed: bool,
+    },
+    /// An object reaches the ground.
+    Impact {
+        /// Object.
+        object: String,
+        /// Threat it belongs to.
+        threat: String,
+        /// Object kind (warhead, booster, decoy).
+        kind: String,
+        /// Where.
+        point: LogPoint,
+        /// Defended area hit, if any.
+        area: Option<String>,
+        /// A warhead inside a defended area.
+        leaker: bool,
+        /// Distance from the aim point (km), for warheads.
+        miss_from_aim_km: Option<f64>,
+    },
+}
+
+impl EventKind {
+    /// The kind's name as written in the log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ThreatLaunch { .. } => "threat_launch",
+            Self::FirstDetection { .. } => "first_detection",
+            Self::TrackFirm { .. } => "track_firm",
+            Self::TrackDropped { .. } => "track_dropped",
+            Self::Cue { .. } => "cue",
+            Self::ThreatEvaluation { .. } => "threat_evaluation",
+            Self::Decision { .. } => "decision",
+            Self::InterceptorLaunch { .. } => "interceptor_launch",
+            Self::Intercept { .. } => "intercept",
+            Self::KillAssessment { .. } => "kill_assessment",
+            Self::Impact { .. } => "impact",
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Whole engagement runs of the bundled scenarios: the physics checks of the event engine.
+
+use std::sync::Arc;
+
+use bulwark::engage::envelope::Envelope;
+use bulwark::scenario::{Scenario, load_scenario};
+use bulwark::sim::battle::ground_range_m;
+use bulwark::sim::{EventKind, RunOptions, RunOutcome, Summary, envelopes, run_with_envelopes};
+
+fn korea() -> Scenario {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/korea-2017.toml");
+    load_scenario(&path).expect("the bundled Korean scenario loads")
+}
+
+fn options(seed: u64) -> RunOptions {
+    RunOptions {
+        seed,
+        trial: 0,
+        record_flights: false,
+    }
+}
+
+fn run(scenario: &Scenario, envelopes: &[Arc<Envelope>], seed: u64) -> RunOutcome {
+    run_with_envelopes(scenario, envelopes, options(seed)).expect("the run completes")
+}
+
+/// With the defence switched off every warhead lands where its aimed flight landed: within the
+/// aim solver's miss of its aim point (the flown truth is the aimed flight, re-flown).
+#[test]
+fn with_the_defence_disabled_every_warhead_lands_within_its_aim_miss() {
+    let mut scenario = korea();
+    scenario.defence_enabled = false;
+    let env = envelopes(&scenario).unwrap();
+    let outcome = run(&scenario, &env, 1);
+    let warheads: Vec<_> = outcome
+        .objects
+        .iter()
+        .filter(|o| o.kind == bulwark::flight::ObjectKind::Warhead)
+        .collect();
+    assert_eq!(warheads.len(), scenario.threats.len());
+    for w in warheads {
+        let miss = w.miss_from_aim_km.expect("every warhead lands");
+        let aim_miss = outcome.aim_miss_km[w.threat];
+        assert!(
+            miss <= aim_miss + 1e-3,
+            "{}: lands {miss:.4} km from its aim point, the aimed flight {aim_miss:.4} km",
+            w.name
+        );
+        assert!(w.killed_s.is_none() && w.shots == 0);
+    }
+    assert!(
+        !outcome
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::InterceptorLaunch { .. } | EventKind::Decision { .. }))
+    );
+}
+
+/// Every intercept happens at its planned time, no earlier than launch plus the envelope's
+/// fly-out time, at a predicted intercept point inside the interceptor's envelope and altitude
+/// limits.
+#[test]
+fn every_intercept_lies_inside_its_envelope_after_launch_plus_flyout() {
+    let scenario = korea();
+    let env = envelopes(&scenario).unwrap();
+    let outcome = run(&scenario, &env, 7);
+    let mut launches = 0;
+    for e in &outcome.events {
+        let EventKind::InterceptorLaunch {
+            battery,
+            pip,
+            intercept_s,
+            flyout_s,
+            round,
+            ..
+        } = &e.kind
+        else {
+            continue;
+        };
+        launches += 1;
+        let b = scenario.battery_index(battery).unwrap();
+        let spec = &scenario.batteries[b].interceptor;
+        assert!(
+            *intercept_s >= e.t_s + flyout_s - 1e-6,
+            "round {round} meets its target before it can get there"
+        );
+        let pip_g = bulwark::earth::Geodetic::from_degrees(pip.lat_deg, pip.lon_deg, pip.alt_m).unwrap();
+        let r = scenario.earth.to_ecef(&pip_g).0;
+        let range = ground_range_m(&scenario.earth, &scenario.batteries[b].site.up_ecef(), &r);
+        assert!(
+            env[b].contains(range, pip.alt_m),
+            "round {round}: PIP at {range} m, {} m outside",
+            pip.alt_m
+        );
+        assert!(pip.alt_m >= spec.min_intercept_altitude_m() - 1.0);
+        assert!(pip.alt_m <= spec.max_intercept_altitude_m() + 1.0);
+        let intercept = outcome
+            .events
+            .iter()
+            .find(|i| matches!(&i.kind, EventKind::Intercept { battery: bb, round: rr, .. } if bb == battery && rr == round))
+            .expect("every launched round reaches its intercept time");
+        assert_eq!(intercept.t_s, *intercept_s);
+    }
+    assert!(launches > 0, "the Korean scenario fires interceptors");
+}
+
+/// No battery ever fires more rounds than it holds, however small its stock.
+#[test]
+fn no_battery_fires_beyond_its_stock() {
+    let mut scenario = korea();
+    for (i, b) in scenario.batteries.iter_mut().enumerate() {
+        b.stock = (i % 3) as u32; // 0, 1 or 2 rounds
+    }
+    let env = envelopes(&scenario).unwrap();
+    let outcome = run(&scenario, &env, 3);
+    for (i, b) in scenario.batteries.iter().enumerate() {
+        let fired = outcome
+            .events
+            .iter()
+            .filter(|e| matches!(&e.kind, EventKind::InterceptorLaunch { battery, .. } if *battery == b.name))
+            .count() as u32;
+        assert!(fired <= b.stock, "{} fired {fired} of {}", b.name, b.stock);
+        assert_eq!(outcome.batteries[i].fired, fired);
+    }
+    let summary = Summary::new(&scenario, &outcome, 3, 0);
+    assert!(summary.batteries.iter().all(|b| b.fired <= b.stock_start));
+}
+
+/// With a single-shot kill probability of one and stocks to spare, nothing leaks.
+#[test]
+fn with_pk_one_and_enough_interceptors_nothing_leaks() {
+    let mut scenario = korea();
+    scenario.doctrine.sspk_override = Some(1.0);
+    for b in &mut scenario.batteries {
+        b.stock = 200;
+    }
+    let env = envelopes(&scenario).unwrap();
+    for seed in [1, 2] {
+        let outcome = run(&scenario, &env, seed);
+        let summary = Summary::new(&scenario, &outcome, seed, 0);
+        assert_eq!(summary.leakers, 0, "seed {seed}: {summary:#?}");
+        assert!(summary.warheads_intercepted > 0);
+    }
+}
+
+/// The same scenario and seed give the same events; another seed gives others.
+#[test]
+fn runs_repeat_exactly_for_a_seed() {
+    let scenario = korea();
+    let env = envelopes(&scenario).unwrap();
+    let a = run(&scenario, &env, 11);
+    let b = run(&scenario, &env, 11);
+    assert_eq!(a.events, b.events);
+    let c = run(&scenario, &env, 12);
+    assert_ne!(a.events, c.events);
+}
