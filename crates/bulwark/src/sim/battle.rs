@@ -217,9 +217,14 @@ mod tests {
         let impact = path.impact().expect("reaches the ground");
         let (r0, r1) = (r.norm(), earth.mean_radius_m());
         let ratio = r1 / r0;
-        let t_closed = (r0.powi(3) / (2.0 * earth.gm_m3_s2())).sqrt()
-            * ((ratio * (1.0 - ratio)).sqrt() + ratio.sqrt().acos());
-        assert!((impact.t_s - 10.0 - t_closed).abs() < 0.02, "{} vs {}", impact.t_s - 10.0, t_closed);
+        let t_closed =
+            (r0.powi(3) / (2.0 * earth.gm_m3_s2())).sqrt() * ((ratio * (1.0 - ratio)).sqrt() + ratio.sqrt().acos());
+        assert!(
+            (impact.t_s - 10.0 - t_closed).abs() < 0.02,
+            "{} vs {}",
+            impact.t_s - 10.0,
+            t_closed
+        );
         assert!(impact.alt_m == 0.0);
     }
 

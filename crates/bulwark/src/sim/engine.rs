@@ -231,7 +231,8 @@ struct Engine<'a, F> {
     discrimination: Vec<Option<bool>>,
     sensors: Vec<SensorState<F>>,
     system: TrackManager<F>,
-    system_labels: Vec<Option<usize>>,
+    /// Per system track, how many of its updates came from each object (truth, for labelling).
+    system_labels: Vec<Vec<(usize, u32)>>,
     tracks: Vec<TrackInfo>,
     batteries: Vec<BatteryState>,
     engagements: Vec<Engagement>,
@@ -257,6 +258,30 @@ fn set_label(labels: &mut Vec<Option<usize>>, id: u32, object: usize) {
         labels.resize(i + 1, None);
     }
     labels[i] = Some(object);
+}
+
+fn count_label(labels: &mut Vec<Vec<(usize, u32)>>, id: u32, object: usize) {
+    let i = id as usize;
+    if labels.len() <= i {
+        labels.resize(i + 1, Vec::new());
+    }
+    match labels[i].iter_mut().find(|(k, _)| *k == object) {
+        Some(slot) => slot.1 += 1,
+        None => labels[i].push((object, 1)),
+    }
+}
+
+/// The object that gave a track most of its updates (ties: the one seen first): the object the
+/// track follows, in the sense of track purity.
+fn majority_label(labels: &[Vec<(usize, u32)>], id: u32) -> Option<usize> {
+    labels
+        .get(id as usize)?
+        .iter()
+        .fold(None, |best: Option<(usize, u32)>, &(k, n)| match best {
+            Some((_, m)) if m >= n => best,
+            _ => Some((k, n)),
+        })
+        .map(|(k, _)| k)
 }
 
 fn label_of(labels: &[Option<usize>], id: u32) -> Option<usize> {
@@ -546,10 +571,10 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                     message: e.to_string(),
                 })?;
             for &(id, col) in &out.updated {
-                set_label(&mut self.system_labels, id, zs[col].0);
+                count_label(&mut self.system_labels, id, zs[col].0);
             }
             for &id in &out.confirmed {
-                let object = self.label_name(label_of(&self.system_labels, id));
+                let object = self.label_name(majority_label(&self.system_labels, id));
                 self.log(
                     t_s,
                     EventKind::TrackFirm {
@@ -560,7 +585,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 );
             }
             for &id in &out.deleted {
-                let object = self.label_name(label_of(&self.system_labels, id));
+                let object = self.label_name(majority_label(&self.system_labels, id));
                 self.log(
                     t_s,
                     EventKind::TrackDropped {
@@ -645,7 +670,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         } else {
             info.last_reason.push((battery, reason));
         }
-        let object = self.label_name(label_of(&self.system_labels, track));
+        let object = self.label_name(majority_label(&self.system_labels, track));
         let battery = battery.map(|b| self.batteries[b].name.clone());
         self.log(
             t_s,
@@ -736,7 +761,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                     distance_to_area_m(self.earth, &self.scenario.defended_areas[a], &g) <= THREAT_MARGIN_M
                 })
             });
-            let object = label_of(&self.system_labels, id);
+            let object = majority_label(&self.system_labels, id);
             let warhead = object.is_some_and(|k| self.classified_as_warhead(k));
             let threatening = area.is_some() && warhead;
             let reason = if area.is_none() {
@@ -935,7 +960,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         battery.stock -= n;
         battery.totals.fired += n;
         battery.totals.engagements += 1;
-        let object = label_of(&self.system_labels, id).unwrap_or(usize::MAX);
+        let object = majority_label(&self.system_labels, id).unwrap_or(usize::MAX);
         let e = self.engagements.len();
         for _ in 0..n {
             let r = self.rounds.len();
