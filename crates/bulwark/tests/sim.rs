@@ -154,3 +154,42 @@ fn runs_repeat_exactly_for_a_seed() {
     let c = run(&scenario, &env, 12);
     assert_ne!(a.events, c.events);
 }
+
+/// Guam with two decoys beside every warhead, and the doctrine's discrimination probability D.
+fn guam_with_decoys(discrimination_probability: f64) -> Scenario {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/guam.toml");
+    let mut scenario = load_scenario(&path).expect("the bundled Guam scenario loads");
+    for t in &mut scenario.threats {
+        t.missile.decoy = Some(bulwark::flight::DecoyType {
+            count: 2,
+            rcs_m2: t.missile.rv.rcs_m2,
+            ballistic_coefficient_kg_m2: 30.0,
+            separation_speed_m_s: 3.0,
+        });
+    }
+    scenario.doctrine.discrimination_probability = discrimination_probability;
+    for b in &mut scenario.batteries {
+        b.stock = 100;
+    }
+    scenario
+}
+
+/// Discrimination as Wilkening (1999) defines it: with D = 1 no round is spent on a decoy; with
+/// D = 0 no warhead is ever engaged (each is taken for a decoy), and the decoys draw the shots.
+#[test]
+fn discrimination_decides_whether_warheads_or_decoys_draw_the_shots() {
+    let perfect = guam_with_decoys(1.0);
+    let env = envelopes(&perfect).unwrap();
+    let outcome = run(&perfect, &env, 5);
+    let summary = Summary::new(&perfect, &outcome, 5, 0);
+    assert!(summary.objects > 2 * summary.warheads, "decoys fly: {summary:#?}");
+    assert_eq!(summary.rounds_at_non_warheads, 0, "{summary:#?}");
+    assert!(summary.warheads_engaged > 0);
+
+    let blind = guam_with_decoys(0.0);
+    let outcome = run(&blind, &env, 5);
+    let summary = Summary::new(&blind, &outcome, 5, 0);
+    assert_eq!(summary.warheads_engaged, 0, "{summary:#?}");
+    assert_eq!(summary.warheads_intercepted, 0);
+    assert!(summary.rounds_at_non_warheads > 0, "decoys draw shots: {summary:#?}");
+}
