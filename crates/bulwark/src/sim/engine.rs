@@ -36,6 +36,13 @@ const ENDGAME_STREAM: u64 = 3_000_000;
 /// Interval between two predictions of the path of a track that needs no decision now (s).
 const REPLAN_S: f64 = 4.0;
 
+/// Interval between two predictions of the path of a threatening track not yet engaged (s).
+const URGENT_REPLAN_S: f64 = 2.0;
+
+/// How close a held launch must be (s, before the reaction time) for the path to be predicted
+/// at every decision.
+const LAUNCH_DUE_S: f64 = 5.0;
+
 /// How far outside a defended area a track's predicted impact point may wander and the track
 /// still threaten it, once it has been found threatening (m).
 const THREAT_MARGIN_M: f64 = 10_000.0;
@@ -203,6 +210,8 @@ struct TrackInfo {
     /// The estimate flown to the ground, and when that was done.
     path: PredictedPath,
     path_made_s: Option<f64>,
+    /// Launch time of the latest held plan (s).
+    held_launch_s: Option<f64>,
 }
 
 struct Engagement {
@@ -730,11 +739,12 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             if info.killed {
                 continue;
             }
-            // A track's path is predicted again when it matters for a decision now (threatening
-            // and not engaged), otherwise every REPLAN_S.
+            // A track's path is predicted again every REPLAN_S, every URGENT_REPLAN_S while it
+            // threatens and is not engaged, and at every decision once a held launch is due.
+            let age_s = info.path_made_s.map_or(f64::INFINITY, |made| t_s - made);
             let urgent = info.threatening_area.is_some() && info.in_flight.is_none();
-            let stale = info.path_made_s.is_none_or(|made| t_s - made >= REPLAN_S);
-            if urgent || stale {
+            let launch_due = info.held_launch_s.is_some_and(|l| l - t_s <= LAUNCH_DUE_S);
+            if age_s >= REPLAN_S || (urgent && (age_s >= URGENT_REPLAN_S || launch_due)) {
                 let Some(track) = self.system.track(id) else {
                     continue;
                 };
@@ -951,6 +961,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 "launch window opens at {:.1} s for an intercept at {:.1} s",
                 plan.launch_s, plan.intercept_s
             );
+            self.track_info(id).held_launch_s = Some(plan.launch_s - reaction);
             self.decision(t_s, Some(b), id, Reason::Holding, Some(plan.intercept_s), detail);
             return;
         }
@@ -992,6 +1003,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let info = self.track_info(id);
         info.engagements += 1;
         info.in_flight = Some(e);
+        info.held_launch_s = None;
         let detail = if n < salvo {
             format!("salvo of {n} (doctrine {salvo}): stock exhausted")
         } else {
