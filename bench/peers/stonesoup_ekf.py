@@ -38,7 +38,8 @@ EPOCH = datetime.datetime(2026, 11, 23)
 
 class BallisticEcefTransition(TransitionModel, GaussianModel):
     """Bulwark's ballistic motion in the rotating ECEF frame (kappa = 0, above the air): RK4
-    propagation with 1 s substeps, the transition matrix from the variational equations, and
+    propagation with 1 s substeps, the transition matrix from one Jacobian per substep (second-order
+    Taylor series), and
     the discretised continuous white-acceleration noise."""
 
     accel_psd_m2_s3: float = Property(doc="Spectral density q of the white acceleration (m^2/s^3 per axis)")
@@ -57,10 +58,10 @@ class BallisticEcefTransition(TransitionModel, GaussianModel):
         return StateVectors(np.column_stack([tc.propagate(col, dt) for col in sv.T]))
 
     def jacobian(self, state, time_interval=None, **kwargs):
-        """Phi = dx(t + dt)/dx(t), from the variational equations (not Stone Soup's default
-        finite differences), as Bulwark's EKF linearises."""
-        return tc.propagate_with_transition(np.asarray(state.state_vector, dtype=float),
-                                            time_interval.total_seconds())[1]
+        """Phi, the second-order Taylor transition I + F dt + F^2 dt^2 / 2 from the Jacobian at
+        the start of each substep (not Stone Soup's default finite differences), as Bulwark's
+        EKF linearises."""
+        return tc.transition(np.asarray(state.state_vector, dtype=float), time_interval.total_seconds())
 
     def covar(self, time_interval=None, **kwargs):
         return tc.process_noise(self.accel_psd_m2_s3, time_interval.total_seconds())

@@ -12,8 +12,9 @@ bench/peers/README.md, "Tracking filter"):
   Jacobian too (its only trace in Bulwark is a kappa column of size rho|v|^2/2 ~ 1e-3 m/s^2 per
   m^2/kg at 200 km, multiplied by a kappa variance of 1e-18).
 * Propagation: classical RK4 with substeps of at most 1 s (Bulwark's max_substep_s outside the
-  air) and the same substep rule (next_substep); the transition matrix Phi from Phi' = F Phi
-  integrated with the same four stages (F at each stage's state).
+  air) and the same substep rule (next_substep); the transition matrix Phi of each substep the
+  second-order Taylor series I + F h + F^2 h^2 / 2 with F the Jacobian at the substep's start
+  (one Jacobian per substep), and Phi over several substeps their product.
 * Process noise: discretised continuous white acceleration, Q_rr = q T^3/3 I, Q_rv = q T^2/2 I,
   Q_vv = q T I, Q_kk = 0 (no drag walk), over one piece (T <= 10 s).
 * Measurement: range, azimuth clockwise from north in [0, 2 pi), elevation, in the site's
@@ -208,6 +209,7 @@ _F_TEMPLATE[0, 3] = _F_TEMPLATE[1, 4] = _F_TEMPLATE[2, 5] = 1.0
 _F_TEMPLATE[3, 4] = 2.0 * ROTATION_RATE_RAD_S
 _F_TEMPLATE[4, 3] = -2.0 * ROTATION_RATE_RAD_S
 _C = np.array([1.0, 1.0, 3.0])
+_EYE = np.eye(STATE_DIM)
 _OMEGA2 = np.diag([ROTATION_RATE_RAD_S ** 2, ROTATION_RATE_RAD_S ** 2, 0.0])
 
 
@@ -265,22 +267,45 @@ def propagate(x, dt):
     return x
 
 
-def propagate_with_transition(x, dt):
-    """The state dt seconds later and Phi = dx(t + dt)/dx(t), Phi' = F Phi by the same RK4 stages."""
+def step_transition(f, h):
+    """Phi of one substep of length h from the Jacobian F at its start: the second-order Taylor
+    series I + F h + F^2 h^2 / 2 (BallisticDynamics::propagate_with_transition)."""
+    return _EYE + f * h + (f @ f) * (0.5 * h * h)
+
+
+def transition(x, dt):
+    """Phi = dx(t + dt)/dx(t) alone: one Jacobian per substep, at the substep's start; the state is
+    propagated only when another substep follows."""
     x = np.asarray(x, dtype=float).reshape(STATE_DIM)
-    phi = np.eye(STATE_DIM)
+    phi = None
+    steps = list(_substeps(dt))
+    for i, h in enumerate(steps):
+        k1, f = derivative_and_jacobian(x)
+        step = step_transition(f, h)
+        phi = step if phi is None else step @ phi
+        if i + 1 < len(steps):
+            x = _rk4_step(x, h, k1)
+    return _EYE.copy() if phi is None else phi
+
+
+def _rk4_step(x, h, k1):
+    k2 = derivative(x + k1 * (0.5 * h))
+    k3 = derivative(x + k2 * (0.5 * h))
+    k4 = derivative(x + k3 * h)
+    return x + (k1 + (k2 + k3) * 2.0 + k4) * (h / 6.0)
+
+
+def propagate_with_transition(x, dt):
+    """The state dt seconds later (RK4) and Phi, the product of the substeps' second-order Taylor
+    transitions, each from the Jacobian at the substep's start (its k1 is the RK4 step's)."""
+    x = np.asarray(x, dtype=float).reshape(STATE_DIM)
+    phi = None
     for h in _substeps(dt):
-        k1, f1 = derivative_and_jacobian(x)
-        m1 = f1 @ phi
-        k2, f2 = derivative_and_jacobian(x + k1 * (0.5 * h))
-        m2 = f2 @ (phi + m1 * (0.5 * h))
-        k3, f3 = derivative_and_jacobian(x + k2 * (0.5 * h))
-        m3 = f3 @ (phi + m2 * (0.5 * h))
-        k4, f4 = derivative_and_jacobian(x + k3 * h)
-        m4 = f4 @ (phi + m3 * h)
-        x = x + (k1 + (k2 + k3) * 2.0 + k4) * (h / 6.0)
-        phi = phi + (m1 + (m2 + m3) * 2.0 + m4) * (h / 6.0)
-    return x, phi
+        k1, f = derivative_and_jacobian(x)
+        step = step_transition(f, h)
+        phi = step if phi is None else step @ phi
+        x = _rk4_step(x, h, k1)
+    return x, (_EYE.copy() if phi is None else phi)
 
 
 def process_noise(q, dt):

@@ -40,12 +40,16 @@
 //! **Propagation.** Classical fourth-order Runge–Kutta with internal substeps of at most 1 s,
 //! shortened inside the atmosphere to a fifth of the time to fall one density scale height
 //! (H = 7 km) at the current speed, and never below 20 ms ([`BallisticDynamics::max_substep_s`]). Fixed-size
-//! types, no allocation. The state-transition matrix Φ = ∂x(t+Δt)/∂x(t) for the EKF is
-//! integrated alongside, Φ̇ = FΦ, with the same Runge–Kutta stages (F evaluated at each stage's
-//! state): Φ is then the exact derivative of the discrete propagation map, so that the EKF's
-//! linearisation matches its own predictor. F's fixed rows ([0 I 0] for ṙ, 0 for κ̇) are not
-//! multiplied out: FΦ is A_r Φ_r + A_v Φ_v + d, and Φ's κ row stays (0, …, 0, 1), so only its top
-//! six rows are carried and ΦPΦᵀ is formed from them (the same sums, in another order).
+//! types, no allocation. The state-transition matrix Φ ≈ ∂x(t+Δt)/∂x(t) for the EKF is one
+//! Jacobian per substep: each substep's Φ is the second-order Taylor series I + hF + (h²/2)F²
+//! with F at the substep's start (Zarchan & Musoff, ch. 7–9), and Φ over several substeps is
+//! their product. F's fixed rows ([0 I 0] for ṙ, 0 for κ̇) make F² three 3×3 products, and Φ's
+//! κ row stays (0, …, 0, 1), so only its top six rows are carried and ΦPΦᵀ is formed from them,
+//! upper triangle only. Over a 1 s substep outside the air this Φ differs from the variational
+//! one (Φ̇ = FΦ carried through the four Runge–Kutta stages, the exact derivative of the discrete
+//! propagation map) by about 1e-7 of Φ; inside the air, with its shorter substeps, by about 1e-3
+//! (tested). Both are linearisations; the Taylor one costs one Jacobian per substep instead of
+//! four.
 //!
 //! **Process noise** ([`ProcessNoise`]): continuous white acceleration of spectral density q
 //! (m²/s³) on each ECEF axis, plus a random walk on κ of spectral density q_κ (m⁴/(kg²·s)) scaled
@@ -105,6 +109,14 @@ const DRAG_SUBSTEP_DENSITY_KG_M3: f64 = 1e-8;
 /// so that choosing a substep there needs no density look-up; the choice is the same.
 const THIN_AIR_HEIGHT_M: f64 = 150e3;
 
+/// An upper bound on the 1976 atmosphere's density (kg/m³) at and above [`THIN_AIR_HEIGHT_M`]
+/// (ρ(150 km) = 2.076e-9 kg/m³, U.S. Standard Atmosphere 1976, Table I; tested).
+const THIN_AIR_DENSITY_BOUND_KG_M3: f64 = 2.1e-9;
+
+/// Drag smaller than this fraction of gravity (2⁻⁷⁰ ≈ 8.5e-22) is below the rounding of every
+/// term it would be added to, in f(x) and in F (see [`BallisticDynamics::drag_is_negligible`]).
+const NEGLIGIBLE_DRAG_RATIO: f64 = 8.470_329_472_543_003e-22;
+
 /// Position of a state (m, ECEF).
 #[inline]
 pub fn position(x: &State) -> Vector3<f64> {
@@ -141,6 +153,10 @@ pub struct BallisticDynamics {
     /// J2·Rₑ² (m²): the only combination of J2 and its reference radius that gravity uses.
     j2_re2_m2: f64,
     omega_rad_s: f64,
+    /// (largest radius of the earth + [`THIN_AIR_HEIGHT_M`])², m²; 0 without an atmosphere.
+    thin_air_radius2_m2: f64,
+    /// [`THIN_AIR_DENSITY_BOUND_KG_M3`], or 0 without an atmosphere.
+    thin_air_density_bound_kg_m3: f64,
 }
 
 impl BallisticDynamics {
@@ -156,12 +172,45 @@ impl BallisticDynamics {
         let j2_re2 = (1.0 + gz * z * z / gm) * z * z / 3.0;
         // Rounding leaves ~1e-2 m² on a point-mass earth (WGS-84: 4.4e10 m²).
         let j2_re2_m2 = if j2_re2.abs() < 1e-9 * z * z { 0.0 } else { j2_re2 };
+        let largest_radius_m = match earth.shape() {
+            Shape::Sphere { radius_m } => radius_m,
+            Shape::Ellipsoid {
+                semi_major_axis_m: a,
+                flattening: f,
+            } => a.max(a * (1.0 - f)),
+        };
+        let (thin_air_radius2_m2, thin_air_density_bound_kg_m3) = if earth.has_atmosphere() {
+            (
+                (largest_radius_m + THIN_AIR_HEIGHT_M).powi(2),
+                THIN_AIR_DENSITY_BOUND_KG_M3,
+            )
+        } else {
+            (0.0, 0.0)
+        };
         Self {
             earth: *earth,
             gm_m3_s2: gm,
             j2_re2_m2,
             omega_rad_s: earth.rotation_rate_rad_s(),
+            thin_air_radius2_m2,
+            thin_air_density_bound_kg_m3,
         }
+    }
+
+    /// Whether drag at (r, v, κ) is certainly below 2⁻⁷⁰ of gravity, so that leaving it out of
+    /// f(x) and of F changes nothing beyond rounding: true when the target is more than 150 km
+    /// above the earth's largest radius (so ρ ≤ 2.1e-9 kg/m³) and |κ| ρ_max max(|v|², 1 m²/s²)/2
+    /// ≤ 2⁻⁷⁰ μ/|r|². Then the drag terms of F are negligible too: D_v ≤ |κ|ρ|v| ≤ 2⁻⁶⁹ μ/|r|²
+    /// per m/s, and D_r ≤ drag/H_ρ, with a density scale height H_ρ above 20 km there, is below
+    /// 2⁻⁷⁰·|r|/H_ρ ≲ 1e-19 of the gravity gradient. Without an atmosphere, always true (drag is
+    /// zero). Never true for a real re-entry vehicle's κ (1e-4 to 1e-2 m²/kg) below 1,000 km;
+    /// true when a prior holds κ at zero, as in a pure-ballistic track.
+    #[inline(always)]
+    fn drag_is_negligible(&self, r: &Vector3<f64>, v: &Vector3<f64>, inverse_beta_m2_kg: f64) -> bool {
+        let r2 = r.norm_squared();
+        r2 >= self.thin_air_radius2_m2
+            && inverse_beta_m2_kg.abs() * self.thin_air_density_bound_kg_m3 * v.norm_squared().max(1.0) * r2
+                <= 2.0 * NEGLIGIBLE_DRAG_RATIO * self.gm_m3_s2
     }
 
     /// The earth these dynamics fly on.
@@ -183,9 +232,11 @@ impl BallisticDynamics {
         // −2ω×v − ω×(ω×r) with ω = (0, 0, w).
         a.x += 2.0 * w * v.y + w * w * r.x;
         a.y += -2.0 * w * v.x + w * w * r.y;
-        let rho = self.density_kg_m3(r);
-        if rho > 0.0 {
-            a -= v * (0.5 * inverse_beta_m2_kg * rho * v.norm());
+        if !self.drag_is_negligible(r, v, inverse_beta_m2_kg) {
+            let rho = self.density_kg_m3(r);
+            if rho > 0.0 {
+                a -= v * (0.5 * inverse_beta_m2_kg * rho * v.norm());
+            }
         }
         a
     }
@@ -252,6 +303,13 @@ impl BallisticDynamics {
     /// [`Self::derivative_and_jacobian`]).
     #[inline]
     fn derivative_and_velocity_rows(&self, x: &State) -> (State, VelocityRows) {
+        self.derivative_and_velocity_rows_with::<true>(x)
+    }
+
+    /// [`Self::derivative_and_velocity_rows`]; with `SKIP_NEGLIGIBLE_DRAG` false, drag's terms
+    /// are always formed (the reference of the tests).
+    #[inline(always)]
+    fn derivative_and_velocity_rows_with<const SKIP_NEGLIGIBLE_DRAG: bool>(&self, x: &State) -> (State, VelocityRows) {
         let r = position(x);
         let v = velocity(x);
         let kappa = x[INVERSE_BETA];
@@ -264,6 +322,22 @@ impl BallisticDynamics {
         let mut a = self.earth.gravity(&r);
         a.x += 2.0 * w * v.y + w * w * r.x;
         a.y += -2.0 * w * v.x + w * w * r.y;
+        if SKIP_NEGLIGIBLE_DRAG && self.drag_is_negligible(&r, &v, kappa) {
+            // Only the κ column, −ρ|v|v/2, which does not scale with κ.
+            let rho = self.density_kg_m3(&r);
+            if rho > 0.0 {
+                d = v * (-0.5 * rho * v.norm());
+            }
+            return (
+                State::from([x[3], x[4], x[5], a.x, a.y, a.z, 0.0]),
+                VelocityRows {
+                    dv_dr: a_r,
+                    dv_dv: a_v,
+                    dv_dkappa: d,
+                    drag_formed: false,
+                },
+            );
+        }
         let h = self.earth.height_along_radius_m(&r);
         let (rho, drho_dh) = self.earth.density_and_slope(h);
         if rho > 0.0 {
@@ -281,6 +355,7 @@ impl BallisticDynamics {
                 dv_dr: a_r,
                 dv_dv: a_v,
                 dv_dkappa: d,
+                drag_formed: true,
             },
         )
     }
@@ -315,6 +390,10 @@ impl BallisticDynamics {
     #[inline]
     pub fn max_substep_s(&self, x: &State) -> f64 {
         let r = position(x);
+        // More than THIN_AIR_HEIGHT_M above the largest radius: no look-ups (the same branch).
+        if r.norm_squared() >= self.thin_air_radius2_m2 {
+            return MAX_SUBSTEP_S;
+        }
         let h = self.earth.height_along_radius_m(&r);
         // Above THIN_AIR_HEIGHT_M the density is below the threshold (it falls with height), so
         // the look-up would take the same branch.
@@ -335,40 +414,75 @@ impl BallisticDynamics {
         x + (k1 + (k2 + k3) * 2.0 + k4) * (h / 6.0)
     }
 
-    /// One Runge–Kutta step of the state and of the transition matrix `phi` (Φ̇ = FΦ, with F at
-    /// each stage's state).
+    /// One Runge–Kutta step of the state, and the transition matrix `phi` carried across it:
+    /// the step's Φ is the second-order Taylor series I + hF + (h²/2)F² with F at `x` (see
+    /// [`Self::propagate_with_transition`]), and the result is that times `phi`.
     ///
     /// `phi`'s last row must be (0, …, 0, 1), as in every transition matrix of these dynamics
     /// (κ̇ = 0); it is not read.
     pub fn rk4_step_with_transition(&self, x: &State, phi: &StateMatrix, h: f64) -> (State, StateMatrix) {
         let top = phi.fixed_rows::<6>(0).into_owned();
-        let (x, top) = self.rk4_step_with_rows(x, Some(&top), h);
-        (x, full_transition(&top))
+        let mut x = *x;
+        let step = self.step_in_place(&mut x, h);
+        (x, full_transition(&compose(&step, &top)))
     }
 
-    /// [`Self::rk4_step_with_transition`] on the top six rows of Φ; `None` stands for Φ = I
-    /// (then FΦ = F needs no product).
-    #[inline]
-    fn rk4_step_with_rows(&self, x: &State, phi: Option<&TransitionRows>, h: f64) -> (State, TransitionRows) {
-        let half = 0.5 * h;
-        let (k1, f1) = self.derivative_and_velocity_rows(x);
-        let (phi, m1) = match phi {
-            Some(p) => (*p, f1.times(p)),
-            None => (TransitionRows::identity(), f1.rows_of_f()),
-        };
-        let (k2, f2) = self.derivative_and_velocity_rows(&(x + k1 * half));
-        let m2 = f2.times_sum(&phi, half, &m1);
-        let (k3, f3) = self.derivative_and_velocity_rows(&(x + k2 * half));
-        let m3 = f3.times_sum(&phi, half, &m2);
-        let (k4, f4) = self.derivative_and_velocity_rows(&(x + k3 * h));
-        let m4 = f4.times_sum(&phi, h, &m3);
-        let sixth = h / 6.0;
-        let mut phi_new = phi;
-        let (m1, m2, m3, m4) = (m1.as_slice(), m2.as_slice(), m3.as_slice(), m4.as_slice());
-        for (e, p) in phi_new.as_mut_slice().iter_mut().enumerate() {
-            *p += (m1[e] + (m2[e] + m3[e]) * 2.0 + m4[e]) * sixth;
+    /// One Runge–Kutta substep of `x` in place, returning the substep's Φ (top six rows): the
+    /// Taylor series I + hF + (h²/2)F² with F at the start, except, where drag's terms are
+    /// formed, its κ column. That column is driven by the drag sensitivity d = −ρ|v|v/2, which
+    /// changes by up to a fifth over an in-air substep (the density does); it is integrated with
+    /// the Runge–Kutta weights of the stages' own d (the stages look up ρ anyway):
+    /// Φ_rκ = h²(d₁ + d₂ + d₃)/6, Φ_vκ = h(d₁ + 2d₂ + 2d₃ + d₄)/6 + (h²/2)A_v d₁, which are the
+    /// Taylor terms (h²/2)d₁ and h d₁ + (h²/2)A_v d₁ when d is constant.
+    #[inline(always)]
+    fn step_in_place(&self, x: &mut State, h: f64) -> TransitionRows {
+        let (k1, rows) = self.derivative_and_velocity_rows(x);
+        let mut phi = rows.taylor_rows(h);
+        if !rows.drag_formed {
+            *x = self.rk4_step_from(x, &k1, h);
+            return phi;
         }
-        (x + (k1 + (k2 + k3) * 2.0 + k4) * sixth, phi_new)
+        let half = 0.5 * h;
+        let (k2, d2) = self.derivative_and_drag_sensitivity(&(*x + k1 * half));
+        let (k3, d3) = self.derivative_and_drag_sensitivity(&(*x + k2 * half));
+        let (k4, d4) = self.derivative_and_drag_sensitivity(&(*x + k3 * h));
+        *x += (k1 + (k2 + k3) * 2.0 + k4) * (h / 6.0);
+        let d1 = rows.dv_dkappa;
+        let coupling = rows.dv_dv * d1 * (0.5 * h * h);
+        let phi_r = (d1 + d2 + d3) * (h * h / 6.0);
+        let phi_v = (d1 + (d2 + d3) * 2.0 + d4) * (h / 6.0) + coupling;
+        for i in 0..3 {
+            phi[(i, INVERSE_BETA)] = phi_r[i];
+            phi[(3 + i, INVERSE_BETA)] = phi_v[i];
+        }
+        phi
+    }
+
+    /// f(x) with drag always formed, and the drag sensitivity ∂v̇/∂κ = −ρ|v|v/2.
+    #[inline(always)]
+    fn derivative_and_drag_sensitivity(&self, x: &State) -> (State, Vector3<f64>) {
+        let (r, v, kappa) = (position(x), velocity(x), x[INVERSE_BETA]);
+        let w = self.omega_rad_s;
+        let mut a = self.earth.gravity(&r);
+        a.x += 2.0 * w * v.y + w * w * r.x;
+        a.y += -2.0 * w * v.x + w * w * r.y;
+        let rho = self.density_kg_m3(&r);
+        let mut d = Vector3::zeros();
+        if rho > 0.0 {
+            d = v * (-0.5 * rho * v.norm());
+            a += d * kappa;
+        }
+        (State::from([x[3], x[4], x[5], a.x, a.y, a.z, 0.0]), d)
+    }
+
+    /// [`Self::rk4_step`] given k1 = f(x).
+    #[inline(always)]
+    fn rk4_step_from(&self, x: &State, k1: &State, h: f64) -> State {
+        let half = 0.5 * h;
+        let k2 = self.derivative(&(x + k1 * half));
+        let k3 = self.derivative(&(x + k2 * half));
+        let k4 = self.derivative(&(x + k3 * h));
+        x + (k1 + (k2 + k3) * 2.0 + k4) * (h / 6.0)
     }
 
     /// The state `dt_s` seconds later (or earlier, for a negative `dt_s`).
@@ -383,7 +497,18 @@ impl BallisticDynamics {
         x
     }
 
-    /// The state `dt_s` seconds later and the transition matrix Φ = ∂x(t + Δt)/∂x(t).
+    /// The state `dt_s` seconds later and the transition matrix Φ ≈ ∂x(t + Δt)/∂x(t).
+    ///
+    /// The state is propagated by Runge–Kutta substeps ([`Self::propagate`]); Φ is the product
+    /// of the substeps' second-order Taylor transitions, Φₖ = I + hF + (h²/2)F² with F the
+    /// Jacobian at the start of substep k (Zarchan & Musoff, *Fundamentals of Kalman Filtering*,
+    /// 4th ed., AIAA 2015, ch. 7–9, where the fundamental matrix of the ballistic filters is the
+    /// truncated Taylor series of exp(FTₛ)). One Jacobian per substep: over a 1 s substep outside
+    /// the air it differs from the variational Φ (Φ̇ = FΦ carried through the Runge–Kutta
+    /// stages) by about 1e-7 of Φ, inside it by about 1e-3 (tested); both are linearisations, and
+    /// the EKF's error from either is far below its measurement noise. F's block structure
+    /// ([0 I 0; A_r A_v d; 0 0 0]) gives F² = [A_r A_v d; A_v A_r A_r + A_v² A_v d; 0 0 0], so a
+    /// substep's Φ costs three 3×3 products.
     pub fn propagate_with_transition(&self, x: &State, dt_s: f64) -> (State, StateMatrix) {
         let (x, top) = self.propagate_with_rows(x, dt_s);
         (x, full_transition(&top))
@@ -393,16 +518,26 @@ impl BallisticDynamics {
     /// (0, …, 0, 1)).
     fn propagate_with_rows(&self, x: &State, dt_s: f64) -> (State, TransitionRows) {
         let mut x = *x;
-        let mut phi = TransitionRows::identity();
-        let mut first = true;
-        let mut left = dt_s;
+        let phi = self.propagate_rows_in_place(&mut x, dt_s);
+        (x, phi)
+    }
+
+    /// [`Self::propagate_with_rows`] moving `x` in place.
+    #[inline(always)]
+    fn propagate_rows_in_place(&self, x: &mut State, dt_s: f64) -> TransitionRows {
+        if dt_s == 0.0 {
+            return TransitionRows::identity();
+        }
+        // The first substep's Φ is the product's first factor.
+        let h = next_substep(self.max_substep_s(x), dt_s);
+        let mut phi = self.step_in_place(x, h);
+        let mut left = if (dt_s - h).abs() < 1e-12 { 0.0 } else { dt_s - h };
         while left != 0.0 {
-            let h = next_substep(self.max_substep_s(&x), left);
-            (x, phi) = self.rk4_step_with_rows(&x, if first { None } else { Some(&phi) }, h);
-            first = false;
+            let h = next_substep(self.max_substep_s(x), left);
+            phi = compose(&self.step_in_place(x, h), &phi);
             left = if (left - h).abs() < 1e-12 { 0.0 } else { left - h };
         }
-        (x, phi)
+        phi
     }
 
     /// Mean and covariance `dt_s` seconds later by linearisation (the EKF prediction):
@@ -416,13 +551,18 @@ impl BallisticDynamics {
     ) -> (State, StateMatrix) {
         let mut x = *x;
         let mut p = *p;
-        for piece in noise_pieces(dt_s) {
-            let q_kappa = noise.inverse_beta_variance(self, &x, piece);
-            let (xn, phi) = self.propagate_with_rows(&x, piece);
-            transform_covariance(&phi, &mut p, noise.accel_psd_m2_s3, piece.abs(), q_kappa);
-            x = xn;
-        }
+        self.propagate_covariance_in_place(&mut x, &mut p, noise, dt_s);
         (x, p)
+    }
+
+    /// [`Self::propagate_covariance`] in place: `x` and `p` become the mean and covariance
+    /// `dt_s` seconds later.
+    pub fn propagate_covariance_in_place(&self, x: &mut State, p: &mut StateMatrix, noise: &ProcessNoise, dt_s: f64) {
+        for piece in noise_pieces(dt_s) {
+            let q_kappa = noise.inverse_beta_variance(self, x, piece);
+            let phi = self.propagate_rows_in_place(x, piece);
+            transform_covariance(&phi, p, noise.accel_psd_m2_s3, piece.abs(), q_kappa);
+        }
     }
 }
 
@@ -439,58 +579,46 @@ struct VelocityRows {
     dv_dv: Matrix3<f64>,
     /// ∂v̇/∂κ = −ρ|v|v/2.
     dv_dkappa: Vector3<f64>,
+    /// Whether drag's terms were formed (false when drag was negligible,
+    /// [`BallisticDynamics::drag_is_negligible`]).
+    drag_formed: bool,
 }
 
 impl VelocityRows {
-    /// The top six rows of F·X for a matrix X whose last row is (0, …, 0, 1): rows 0–2 are X's
-    /// rows 3–5, rows 3–5 are A_r X_r + A_v X_v, plus d in the last column.
+    /// The top six rows of I + hF + (h²/2)F², with F = [0 I 0; A_r A_v d; 0 0 0] and so
+    /// F² = [A_r A_v d; A_v A_r  A_r + A_v²  A_v d; 0 0 0].
     #[inline(always)]
-    fn times(&self, x: &TransitionRows) -> TransitionRows {
-        self.times_sum(x, 0.0, x)
-    }
-
-    /// [`Self::times`] of X = Φ + s·M, without forming X.
-    #[inline(always)]
-    fn times_sum(&self, phi: &TransitionRows, s: f64, m_prev: &TransitionRows) -> TransitionRows {
-        let (a, b) = (&self.dv_dr.data.0, &self.dv_dv.data.0);
+    fn taylor_rows(&self, h: f64) -> TransitionRows {
+        let (a, b, d) = (&self.dv_dr, &self.dv_dv, &self.dv_dkappa);
+        let h2 = 0.5 * h * h;
+        let ba = b * a;
+        let bb = b * b;
+        let bd = b * d;
         let mut m = TransitionRows::zeros();
-        let rows = phi.data.0.iter().zip(m_prev.data.0.iter());
-        for (out, (pc, mc)) in m.data.0.iter_mut().zip(rows) {
-            let col: [f64; 6] = if s == 0.0 {
-                *pc
-            } else {
-                std::array::from_fn(|i| pc[i] + mc[i] * s)
-            };
-            let mut v = [0.0; 3];
-            for (i, vi) in v.iter_mut().enumerate() {
-                // a[k][i] = A[i, k] (column-major).
-                *vi = a[0][i] * col[0]
-                    + a[1][i] * col[1]
-                    + a[2][i] * col[2]
-                    + (b[0][i] * col[3] + b[1][i] * col[4] + b[2][i] * col[5]);
+        for j in 0..3 {
+            for i in 0..3 {
+                let delta = if i == j { 1.0 } else { 0.0 };
+                m[(i, j)] = delta + h2 * a[(i, j)];
+                m[(i, 3 + j)] = delta * h + h2 * b[(i, j)];
+                m[(3 + i, j)] = h * a[(i, j)] + h2 * ba[(i, j)];
+                m[(3 + i, 3 + j)] = delta + h * b[(i, j)] + h2 * (a[(i, j)] + bb[(i, j)]);
             }
-            *out = [col[3], col[4], col[5], v[0], v[1], v[2]];
-        }
-        for i in 0..3 {
-            m[(3 + i, INVERSE_BETA)] += self.dv_dkappa[i];
+            m[(j, INVERSE_BETA)] = h2 * d[j];
+            m[(3 + j, INVERSE_BETA)] = h * d[j] + h2 * bd[j];
         }
         m
     }
+}
 
-    /// The top six rows of F itself (F·I).
-    #[inline(always)]
-    fn rows_of_f(&self) -> TransitionRows {
-        let mut m = TransitionRows::zeros();
-        for i in 0..3 {
-            m[(i, 3 + i)] = 1.0;
-            for j in 0..3 {
-                m[(3 + i, j)] = self.dv_dr[(i, j)];
-                m[(3 + i, 3 + j)] = self.dv_dv[(i, j)];
-            }
-            m[(3 + i, INVERSE_BETA)] = self.dv_dkappa[i];
-        }
-        m
+/// The top six rows of S·Φ for two transition matrices given by their top six rows (both last
+/// rows are (0, …, 0, 1)): S's first six columns times Φ's rows, plus S's κ column in the last.
+#[inline]
+fn compose(s: &TransitionRows, phi: &TransitionRows) -> TransitionRows {
+    let mut m = s.fixed_columns::<6>(0) * phi;
+    for i in 0..6 {
+        m[(i, INVERSE_BETA)] += s[(i, INVERSE_BETA)];
     }
+    m
 }
 
 /// The full 7×7 transition matrix from its top six rows.
@@ -501,9 +629,11 @@ fn full_transition(top: &TransitionRows) -> StateMatrix {
     phi
 }
 
-/// P ← sym(ΦPΦᵀ + Q) in place, with Φ given by its top six rows and Q the white-acceleration
-/// blocks of spectral density `q` over `t` seconds plus `q_kappa` on κ (see
-/// [`ProcessNoise::discrete`]). The products skip Φ's fixed last row.
+/// P ← ΦPΦᵀ + Q in place, with Φ given by its top six rows and Q the white-acceleration blocks
+/// of spectral density `q` over `t` seconds plus `q_kappa` on κ (see [`ProcessNoise::discrete`]).
+/// The products skip Φ's fixed last row, and only the upper triangle of ΦPΦᵀ is formed and
+/// mirrored (ΦPΦᵀ is symmetric; the mirrored triangle replaces the average of the two, and
+/// differs from it by rounding).
 #[inline]
 fn transform_covariance(phi: &TransitionRows, p: &mut StateMatrix, q: f64, t: f64, q_kappa: f64) {
     let (phi_c, p_c) = (&phi.data.0, &p.data.0);
@@ -516,34 +646,37 @@ fn transform_covariance(phi: &TransitionRows, p: &mut StateMatrix, q: f64, t: f6
             }
         }
     }
-    // N = WΦᵀ (6×6): N[:, j] = Σ_k W[:, k] Φ[j, k]; the last row and column of ΦPΦᵀ are W's last
-    // column (ΦP's, Φ's last row being e₆ᵀ) and P's corner.
-    let mut n = SMatrix::<f64, 6, 6>::zeros();
-    for (j, nj) in n.data.0.iter_mut().enumerate() {
+    // The upper triangle of N = WΦᵀ (6×6), by columns: N[i, j] = Σ_k W[i, k] Φ[j, k], i ≤ j. The
+    // last row and column of ΦPΦᵀ are W's last column (ΦP's, Φ's last row being e₆ᵀ) and P's
+    // corner.
+    // (Rows 0 to j rounded up to an even count, which vectorises in pairs; the one entry below
+    // the diagonal that this adds in even columns is not used.)
+    let mut n = [[0.0; 6]; 6];
+    for (j, nj) in n.iter_mut().enumerate() {
+        let rows = (j / 2 + 1) * 2;
         for (wk, phik) in w.iter().zip(phi_c.iter()) {
             let phi_jk = phik[j];
-            for i in 0..6 {
+            for i in 0..rows {
                 nj[i] += wk[i] * phi_jk;
             }
         }
     }
     let (q_rr, q_rv, q_vv) = (q * t * t * t / 3.0, q * t * t / 2.0, q * t);
     for i in 0..3 {
-        n[(i, i)] += q_rr;
-        n[(i, i + 3)] += q_rv;
-        n[(i + 3, i)] += q_rv;
-        n[(i + 3, i + 3)] += q_vv;
+        n[i][i] += q_rr;
+        n[i + 3][i] += q_rv;
+        n[i + 3][i + 3] += q_vv;
     }
+    let pm = &mut p.data.0;
     for j in 0..6 {
-        for i in j..6 {
-            let s = (n[(i, j)] + n[(j, i)]) * 0.5;
-            p[(i, j)] = s;
-            p[(j, i)] = s;
+        for i in 0..=j {
+            pm[j][i] = n[j][i];
+            pm[i][j] = n[j][i];
         }
-        p[(INVERSE_BETA, j)] = w[INVERSE_BETA][j];
-        p[(j, INVERSE_BETA)] = w[INVERSE_BETA][j];
+        pm[INVERSE_BETA][j] = w[INVERSE_BETA][j];
+        pm[j][INVERSE_BETA] = w[INVERSE_BETA][j];
     }
-    p[(INVERSE_BETA, INVERSE_BETA)] += q_kappa;
+    pm[INVERSE_BETA][INVERSE_BETA] += q_kappa;
 }
 
 /// The next substep: `max_h` or less, with the sign of `left`, and stretched by up to 1 % so that
@@ -721,26 +854,11 @@ mod tests {
         }
     }
 
-    /// The block-structured Φ and ΦPΦᵀ + Q equal the dense 7×7 products to rounding, over several
-    /// substeps in the air (drag couples every block).
-    #[test]
-    fn structured_covariance_step_matches_dense_products() {
-        let earth = EarthModel::wgs84();
-        let d = BallisticDynamics::new(&earth);
-        let x = reentry_state(&earth);
-        let mut p = StateMatrix::identity() * 100.0;
-        for i in 0..STATE_DIM {
-            for j in 0..STATE_DIM {
-                if i != j {
-                    p[(i, j)] = 10.0 / (1.0 + (i + j) as f64);
-                }
-            }
-        }
-        p[(6, 6)] = 1e-8;
-        let noise = ProcessNoise::new(0.5, 1e-9).unwrap();
-        let dt = 2.5;
-        // Dense reference: Φ by full 7×7 products at each stage.
-        let mut xr = x;
+    /// Reference Φ from the variational equations, Φ̇ = FΦ integrated with the same four
+    /// Runge–Kutta stages as the state (F at each stage's state), by dense 7×7 products: the
+    /// exact derivative of the discrete propagation map.
+    fn variational_transition(d: &BallisticDynamics, x: &State, dt: f64) -> (State, StateMatrix) {
+        let mut xr = *x;
         let mut phi = StateMatrix::identity();
         let mut left = dt;
         while left != 0.0 {
@@ -757,6 +875,75 @@ mod tests {
             phi += (m1 + (m2 + m3) * 2.0 + m4) * (h / 6.0);
             left = if (left - h).abs() < 1e-12 { 0.0 } else { left - h };
         }
+        (xr, phi)
+    }
+
+    /// A covariance with every entry coupled (κ's tiny).
+    fn coupled_covariance() -> StateMatrix {
+        let mut p = StateMatrix::identity() * 100.0;
+        for i in 0..STATE_DIM {
+            for j in 0..STATE_DIM {
+                if i != j {
+                    p[(i, j)] = 10.0 / (1.0 + (i + j) as f64);
+                }
+            }
+        }
+        p[(6, 6)] = 1e-8;
+        p
+    }
+
+    /// A valid covariance with every pair correlated: σ = 100 m, 1 m/s, 1e-4 m²/kg, correlation
+    /// 0.5^|i−j| (a Kac–Murdock–Szegő matrix, positive definite).
+    fn correlated_covariance() -> StateMatrix {
+        let sigma = [100.0, 100.0, 100.0, 1.0, 1.0, 1.0, 1e-4];
+        StateMatrix::from_fn(|i, j| sigma[i] * sigma[j] * 0.5f64.powi((i as i32 - j as i32).abs()))
+    }
+
+    /// The block-structured Φ and ΦPΦᵀ + Q equal the dense 7×7 products to rounding, over several
+    /// substeps in the air (drag couples every block): Φ the product of the substeps' dense
+    /// I + hF + (h²/2)F², P̄ = sym(ΦPΦᵀ + Q).
+    #[test]
+    fn structured_covariance_step_matches_dense_products() {
+        let earth = EarthModel::wgs84();
+        let d = BallisticDynamics::new(&earth);
+        let x = reentry_state(&earth);
+        let p = coupled_covariance();
+        let noise = ProcessNoise::new(0.5, 1e-9).unwrap();
+        let dt = 2.5;
+        let mut xr = x;
+        let mut phi = StateMatrix::identity();
+        let mut left = dt;
+        let mut substeps = 0;
+        while left != 0.0 {
+            let h = next_substep(d.max_substep_s(&xr), left);
+            let (k1, f) = d.derivative_and_jacobian(&xr);
+            let mut step = StateMatrix::identity() + f * h + f * f * (0.5 * h * h);
+            // In the air, the κ column from the stages' drag sensitivities (F's κ column there).
+            let kappa_column = |x: &State| d.jacobian(x).fixed_view::<3, 1>(3, INVERSE_BETA).into_owned();
+            let (x2, x3) = (
+                xr + k1 * (0.5 * h),
+                xr + d.derivative(&(xr + k1 * (0.5 * h))) * (0.5 * h),
+            );
+            let x4 = xr + d.derivative(&x3) * h;
+            let (d1, d2, d3, d4) = (
+                kappa_column(&xr),
+                kappa_column(&x2),
+                kappa_column(&x3),
+                kappa_column(&x4),
+            );
+            let a_v = f.fixed_view::<3, 3>(3, 3).into_owned();
+            let phi_r = (d1 + d2 + d3) * (h * h / 6.0);
+            let phi_v = (d1 + (d2 + d3) * 2.0 + d4) * (h / 6.0) + a_v * d1 * (0.5 * h * h);
+            for i in 0..3 {
+                step[(i, INVERSE_BETA)] = phi_r[i];
+                step[(3 + i, INVERSE_BETA)] = phi_v[i];
+            }
+            phi = step * phi;
+            xr = d.rk4_step(&xr, h);
+            substeps += 1;
+            left = if (left - h).abs() < 1e-12 { 0.0 } else { left - h };
+        }
+        assert!(substeps > 1, "{substeps}");
         let pr = symmetrised(&(phi * p * phi.transpose() + noise.discrete(&d, &x, dt)));
         let (xs, phis) = d.propagate_with_transition(&x, dt);
         let (xc, pc) = d.propagate_covariance(&x, &p, &noise, dt);
@@ -767,7 +954,115 @@ mod tests {
             for j in 0..STATE_DIM {
                 let scale = (pr[(i, i)] * pr[(j, j)]).sqrt();
                 assert!((pc[(i, j)] - pr[(i, j)]).abs() <= 1e-12 * scale, "({i}, {j})");
+                assert_eq!(pc[(i, j)], pc[(j, i)]);
             }
+        }
+        // One step with Φ carried in: rk4_step_with_transition composes the step's Φ with it.
+        let h = next_substep(d.max_substep_s(&x), 0.3);
+        let (x1, phi1) = d.rk4_step_with_transition(&x, &phis, h);
+        let f = d.jacobian(&x);
+        let mut expected = (StateMatrix::identity() + f * h + f * f * (0.5 * h * h)) * phis;
+        // (Its κ column differs in the air; compare the others.)
+        expected.set_column(INVERSE_BETA, &phi1.column(INVERSE_BETA));
+        assert!((x1 - d.rk4_step(&x, h)).amax() <= 1e-12 * x1.amax());
+        assert!((phi1 - expected).amax() <= 1e-13 * expected.amax());
+    }
+
+    /// The one-Jacobian Taylor Φ against the variational Φ over the filters' typical 1 s step.
+    /// Outside the air (600 km; gravity gradient only, ‖A_r‖ ~ 1e-6 /s², ‖A_v‖ ~ 1e-4 /s) the
+    /// two agree to 3e-7 of each column (the missing third-order term, (A_r + A_v²)h³/6 in
+    /// the velocity columns), and the covariances ΦPΦᵀ to 3e-7 of the standard deviations. In
+    /// the air (30 km, 3.6 km/s, β = 3,000 kg/m²: drag 20 m/s², 0.39 s substeps, the density
+    /// changing by a fifth over each) every column agrees to 1e-3 (9e-4 measured; the κ column,
+    /// whose drag forcing the stages integrate, would be 4e-2 off with F held at the substep's
+    /// start), and the covariances to 3e-3 of the standard deviations (2e-3 measured).
+    #[test]
+    fn taylor_transition_is_close_to_the_variational_one() {
+        let earth = EarthModel::wgs84();
+        let d = BallisticDynamics::new(&earth);
+        let endo = reentry_state(&earth);
+        let r = earth.to_ecef(&Geodetic::from_degrees(35.0, 130.0, 600e3).unwrap()).0;
+        let up = r.normalize();
+        let east = Vector3::z().cross(&up).normalize();
+        let exo = state(&r, &(east * 4000.0 + up * 1500.0), 1.0 / 3000.0);
+        // (label, state, bound on the r and v columns, on the κ column, on the r–v covariance,
+        // on κ's covariance row)
+        for (label, x, col_rv, col_k, p_rv, p_k) in [
+            ("exo", exo, 3e-7, 3e-7, 3e-7, 3e-7),
+            ("endo", endo, 1e-3, 1e-3, 3e-3, 1e-3),
+        ] {
+            let (xv, phi_v) = variational_transition(&d, &x, 1.0);
+            let (xt, phi_t) = d.propagate_with_transition(&x, 1.0);
+            assert!((xv - xt).amax() <= 1e-9 * xv.amax(), "{label}");
+            // Column by column, relative to the column's size (columns differ by orders of
+            // magnitude: position, velocity, κ).
+            for j in 0..STATE_DIM {
+                let rel = (phi_t.column(j) - phi_v.column(j)).norm() / phi_v.column(j).norm();
+                let bound = if j == INVERSE_BETA { col_k } else { col_rv };
+                assert!(rel <= bound, "{label} column {j}: {rel:e}");
+            }
+            let p = correlated_covariance();
+            let pv = symmetrised(&(phi_v * p * phi_v.transpose()));
+            let pt = symmetrised(&(phi_t * p * phi_t.transpose()));
+            for i in 0..STATE_DIM {
+                for j in 0..STATE_DIM {
+                    let rel = (pt[(i, j)] - pv[(i, j)]).abs() / (pv[(i, i)] * pv[(j, j)]).sqrt();
+                    let bound = if i == INVERSE_BETA || j == INVERSE_BETA {
+                        p_k
+                    } else {
+                        p_rv
+                    };
+                    assert!(rel <= bound, "{label} covariance ({i}, {j}): {rel:e}");
+                }
+            }
+        }
+    }
+
+    /// Above 150 km the 1976 density is below the bound the drag shortcut assumes; with κ held
+    /// near zero the shortcut leaves f(x) and F as the full formulas give them (to rounding), and
+    /// with a re-entry vehicle's κ it is not taken.
+    #[test]
+    fn negligible_drag_shortcut_matches_the_full_terms() {
+        let earth = EarthModel::wgs84();
+        assert!(earth.density_kg_m3(THIN_AIR_HEIGHT_M) <= THIN_AIR_DENSITY_BOUND_KG_M3);
+        assert!(earth.density_kg_m3(THIN_AIR_HEIGHT_M) > 0.9 * THIN_AIR_DENSITY_BOUND_KG_M3);
+        assert_eq!(NEGLIGIBLE_DRAG_RATIO, 2f64.powi(-70));
+        let d = BallisticDynamics::new(&earth);
+        for (alt_km, kappa, negligible) in [
+            (151.0, 1e-20, false), // above 150 km geodetic but not 150 km above the equatorial radius
+            (200.0, 4e-21, true),
+            (800.0, 1e-19, true),
+            (200.0, 1e-3, false),
+            (900.0, 1e-4, false),
+        ] {
+            let r = earth
+                .to_ecef(&Geodetic::from_degrees(60.0, 20.0, alt_km * 1e3).unwrap())
+                .0;
+            let up = r.normalize();
+            let east = Vector3::z().cross(&up).normalize();
+            let x = state(&r, &(east * 5000.0 + up * 1000.0), kappa);
+            assert_eq!(
+                d.drag_is_negligible(&r, &velocity(&x), kappa),
+                negligible,
+                "{alt_km} km"
+            );
+            let (k, rows) = d.derivative_and_velocity_rows(&x);
+            let (k_full, full) = d.derivative_and_velocity_rows_with::<false>(&x);
+            assert!((k - k_full).amax() <= 1e-16 * k_full.amax(), "{alt_km} km");
+            assert!(
+                (d.derivative(&x) - k_full).amax() <= 1e-16 * k_full.amax(),
+                "{alt_km} km"
+            );
+            assert!(
+                (rows.dv_dr - full.dv_dr).amax() <= 1e-16 * full.dv_dr.amax(),
+                "{alt_km} km"
+            );
+            assert!(
+                (rows.dv_dv - full.dv_dv).amax() <= 1e-16 * full.dv_dv.amax(),
+                "{alt_km} km"
+            );
+            assert_eq!(rows.dv_dkappa, full.dv_dkappa, "{alt_km} km");
+            assert!(full.dv_dkappa.norm() > 0.0);
         }
     }
 
@@ -798,13 +1093,16 @@ mod tests {
         }
     }
 
-    /// Φ from the variational equations equals central differences of the propagation map.
+    /// The variational Φ (the reference above) is the exact derivative of the propagation map:
+    /// it equals central differences of it; the Taylor Φ, a linearisation too, stays within its
+    /// truncation error (over 3 s in the air: 3e-3 of each column; see the test above).
     #[test]
     fn transition_matrix_matches_differences_of_the_propagation() {
         let earth = EarthModel::wgs84();
         let d = BallisticDynamics::new(&earth);
         let x = reentry_state(&earth);
         let dt = 3.0;
+        let (_, phi_v) = variational_transition(&d, &x, dt);
         let (_, phi) = d.propagate_with_transition(&x, dt);
         let steps = [1.0, 1.0, 1.0, 0.01, 0.01, 0.01, 1e-7];
         for j in 0..STATE_DIM {
@@ -813,8 +1111,10 @@ mod tests {
             xp[j] += steps[j];
             xm[j] -= steps[j];
             let col = (d.propagate(&xp, dt) - d.propagate(&xm, dt)) / (2.0 * steps[j]);
+            let err = (col - phi_v.column(j)).norm();
+            assert!(err <= 1e-5 * col.norm(), "column {j}: {col} vs {}", phi_v.column(j));
             let err = (col - phi.column(j)).norm();
-            assert!(err <= 1e-5 * col.norm(), "column {j}: {col} vs {}", phi.column(j));
+            assert!(err <= 3e-3 * col.norm(), "column {j}: {col} vs {}", phi.column(j));
         }
     }
 

@@ -6,11 +6,12 @@
 //!
 //! ```text
 //! x̄ = x(t + Δt) by Runge–Kutta on the nonlinear dynamics
-//! P̄ = Φ P Φᵀ + Q,   Φ = ∂x(t + Δt)/∂x(t) from Φ̇ = FΦ integrated with the same stages
+//! P̄ = Φ P Φᵀ + Q,   Φ ≈ ∂x(t + Δt)/∂x(t): per substep I + hF + (h²/2)F², F at its start
 //! ```
 //!
 //! (in pieces of at most 10 s; see [`crate::track::dynamics`]). Update with the linearised
-//! measurement matrix H = ∂h/∂x at x̄ and the Joseph form ([`crate::track::filter`]). The
+//! measurement matrix H = ∂h/∂x at x̄ and the Joseph form ([`crate::track::filter`], evaluated
+//! as M + (KR − MHᵀ)Kᵀ with M = (I − KH)P̄, the same products regrouped). The
 //! impact covariance uses the linearised map ([`crate::track::impact`]).
 
 use crate::earth::EarthModel;
@@ -19,8 +20,8 @@ use crate::sensor::{Measurement, SensorSite};
 use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix};
 use super::filter::{
     BallisticFilter, FilterError, InitialEstimate, Innovation, StateCovariance, check_time, innovation_leading,
-    joseph_update_leading, measured, measurement_jacobian, measurement_noise, measurement_residual,
-    predicted_measurement, validate_measurement,
+    joseph_update_leading, measured, measurement_and_jacobian_leading, measurement_noise, measurement_residual,
+    validate_measurement,
 };
 use super::impact::{ImpactError, ImpactMethod, ImpactPrediction, predict_impact};
 
@@ -48,10 +49,7 @@ impl Ekf {
         z: &Measurement,
         apply: bool,
     ) -> Result<Innovation, FilterError> {
-        let z_hat = predicted_measurement(site, &self.x).fixed_rows::<M>(0).into_owned();
-        let h = measurement_jacobian(site, &self.x)
-            .fixed_view::<M, C>(0, 0)
-            .into_owned();
+        let (z_hat, h) = measurement_and_jacobian_leading::<M, C>(site, &self.x);
         let nu = measurement_residual(&measured::<M>(z), &z_hat);
         let r = measurement_noise::<M>(z);
         let singular = FilterError::SingularInnovation { t_s: z.t_s };
@@ -94,7 +92,10 @@ impl BallisticFilter for Ekf {
     }
 
     fn predict(&mut self, earth: &EarthModel, t_s: f64) {
-        (self.x, self.p) = self.predicted_state_at(earth, t_s);
+        let dt = t_s - self.t_s;
+        if dt != 0.0 {
+            BallisticDynamics::new(earth).propagate_covariance_in_place(&mut self.x, &mut self.p, &self.noise, dt);
+        }
         self.t_s = t_s;
     }
 

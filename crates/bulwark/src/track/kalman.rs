@@ -120,9 +120,9 @@ pub(crate) fn joseph_update_leading<const M: usize, const C: usize>(
                 k[m][i] -= lmj * kj[i];
             }
         }
-        let lmm = l[(m, m)];
+        let inv_lmm = 1.0 / l[(m, m)];
         for v in k[m].iter_mut() {
-            *v /= lmm;
+            *v *= inv_lmm;
         }
     }
     for m in (0..M).rev() {
@@ -133,72 +133,59 @@ pub(crate) fn joseph_update_leading<const M: usize, const C: usize>(
                 k[m][i] -= ljm * kj[i];
             }
         }
-        let lmm = l[(m, m)];
+        let inv_lmm = 1.0 / l[(m, m)];
         for v in k[m].iter_mut() {
-            *v /= lmm;
+            *v *= inv_lmm;
         }
     }
-    // The first C columns of A = I − K H (the others are those of I).
-    let mut a = [[0.0; N]; C];
-    for (c, col) in a.iter_mut().enumerate() {
-        let mut kh = [0.0; N];
-        for (m, km) in k.iter().enumerate() {
-            let hmc = h[(m, c)];
-            for i in 0..N {
-                kh[i] += km[i] * hmc;
-            }
-        }
-        for i in 0..N {
-            col[i] = if i == c { 1.0 - kh[i] } else { -kh[i] };
-        }
-    }
-    // A P̄ by columns.
+    // Joseph form, P⁺ = A P̄ Aᵀ + K R Kᵀ with A = I − K H, evaluated as
+    //   M = A P̄ = P̄ − K (H P̄),   P⁺ = M Aᵀ + K R Kᵀ = M + (K R − M Hᵀ) Kᵀ = M + V Kᵀ,
+    // the same products regrouped (no use of K being the optimal gain: for any K, P⁺ is the
+    // Joseph covariance, and an error δK in K still enters only to second order, V = δK S).
+    // H P̄ = (P̄ Hᵀ)ᵀ since P̄ is symmetric. P⁺ is symmetric: its upper triangle is kept and
+    // mirrored. (Whole columns are formed: with seven rows, cutting them at the diagonal costs
+    // more than it saves.)
     let pc = &p.data.0;
-    let mut ap = [[0.0; N]; N];
-    for (j, col) in ap.iter_mut().enumerate() {
-        col[C..N].copy_from_slice(&pc[j][C..N]);
-        for (c, ac) in a.iter().enumerate() {
-            let pcj = pc[j][c];
+    let mut mc = [[0.0; N]; N];
+    for (j, col) in mc.iter_mut().enumerate() {
+        *col = pc[j];
+        for (km, phtm) in k.iter().zip(pht.iter()) {
+            let u = phtm[j];
             for i in 0..N {
-                col[i] += ac[i] * pcj;
+                col[i] -= km[i] * u;
             }
         }
     }
-    // K R by columns.
-    let mut kr = [[0.0; N]; M];
-    for (m, col) in kr.iter_mut().enumerate() {
+    // V = K R − M Hᵀ, by columns.
+    let mut vc = [[0.0; N]; M];
+    for (m, col) in vc.iter_mut().enumerate() {
         for (l, kl) in k.iter().enumerate() {
             let rlm = r[(l, m)];
             for i in 0..N {
                 col[i] += kl[i] * rlm;
             }
         }
+        for (c, mcc) in mc.iter().take(C).enumerate() {
+            let hmc = h[(m, c)];
+            for i in 0..N {
+                col[i] -= mcc[i] * hmc;
+            }
+        }
     }
-    // A P̄ Aᵀ + K R Kᵀ by columns, then symmetrised.
-    let mut n = [[0.0; N]; N];
-    for (j, col) in n.iter_mut().enumerate() {
-        let mut v = if j >= C { ap[j] } else { [0.0; N] };
-        for c in 0..C {
-            let ajc = a[c][j];
+    // P⁺ = M + V Kᵀ by columns.
+    for (j, col) in mc.iter_mut().enumerate() {
+        for (vm, km) in vc.iter().zip(k.iter()) {
+            let kjm = km[j];
             for i in 0..N {
-                v[i] += ap[c][i] * ajc;
+                col[i] += vm[i] * kjm;
             }
-        }
-        let mut w = [0.0; N];
-        for m in 0..M {
-            let kjm = k[m][j];
-            for i in 0..N {
-                w[i] += kr[m][i] * kjm;
-            }
-        }
-        for i in 0..N {
-            col[i] = v[i] + w[i];
         }
     }
     let pm = &mut p.data.0;
     for j in 0..N {
-        for i in 0..N {
-            pm[j][i] = (n[j][i] + n[i][j]) * 0.5;
+        for i in 0..=j {
+            pm[j][i] = mc[j][i];
+            pm[i][j] = mc[j][i];
         }
     }
     let mut dx = [0.0; N];

@@ -129,10 +129,93 @@ pub fn measurement_jacobian(site: &SensorSite, x: &State) -> SMatrix<f64, MAX_ME
     h
 }
 
+/// The first M components of h(x) ([`predicted_measurement`], the same values) and the first C
+/// columns of the first M rows of H ([`measurement_jacobian`]; the other columns are zero: range
+/// and angles depend on position only, range rate also on velocity), from one evaluation of the
+/// target's east-north-up offset. M is 3 (range, azimuth, elevation; then C = 3) or 4 (with range
+/// rate; then C = 6).
+#[inline]
+pub(crate) fn measurement_and_jacobian_leading<const M: usize, const C: usize>(
+    site: &SensorSite,
+    x: &State,
+) -> (SVector<f64, M>, SMatrix<f64, M, C>) {
+    debug_assert!((M == 3 && C == 3) || (M == 4 && C == 6));
+    let e = &site.enu_rotation;
+    let d = site.enu_of(&Vector3::new(x[0], x[1], x[2]));
+    let rho2 = d.norm_squared();
+    // The same expressions as SensorSite::observe_exact.
+    let range = d.norm();
+    let az = d.x.atan2(d.y).rem_euclid(std::f64::consts::TAU);
+    let el = (d.z / range).clamp(-1.0, 1.0).asin();
+    let p2 = d.x * d.x + d.y * d.y;
+    let p = p2.sqrt();
+    // (Reciprocals once: divisions are slow.)
+    let (inv_range, inv_p2, inv_rho2_p) = (1.0 / range, 1.0 / p2, 1.0 / (rho2 * p));
+    let rows = [
+        d * inv_range,
+        Vector3::new(d.y, -d.x, 0.0) * inv_p2,
+        Vector3::new(-d.x * d.z, -d.y * d.z, p2) * inv_rho2_p,
+    ];
+    let mut z = SVector::<f64, M>::zeros();
+    let mut h = SMatrix::<f64, M, C>::zeros();
+    let values = [range, az, el];
+    for (m, row) in rows.iter().enumerate() {
+        z[m] = values[m];
+        // (row E)_c = Σ_k row_k E[k, c].
+        for c in 0..3 {
+            h[(m, c)] = row.x * e[(0, c)] + row.y * e[(1, c)] + row.z * e[(2, c)];
+        }
+    }
+    if M == 4 {
+        let dv = e * Vector3::new(x[3], x[4], x[5]);
+        z[3] = d.dot(&dv) / range;
+        let d_rr = dv * inv_range - d * (d.dot(&dv) * inv_range / rho2);
+        for c in 0..3 {
+            h[(3, c)] = d_rr.x * e[(0, c)] + d_rr.y * e[(1, c)] + d_rr.z * e[(2, c)];
+            h[(3, 3 + c)] = h[(0, c)];
+        }
+    }
+    (z, h)
+}
+
 /// z − ẑ with the azimuth (component 1) wrapped to (−π, π].
 #[inline]
 pub(crate) fn measurement_residual<const M: usize>(z: &SVector<f64, M>, z_hat: &SVector<f64, M>) -> SVector<f64, M> {
     let mut nu = z - z_hat;
     nu[1] = wrap_angle(nu[1]);
     nu
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fused h(x) and H equal `predicted_measurement` (the same expressions, so exactly) and
+    /// `measurement_jacobian` (to rounding), without and with range rate.
+    #[test]
+    fn fused_measurement_and_jacobian_match_the_separate_ones() {
+        let (_, site, truth, _) = crate::track::filter::test_support::northern_target();
+        let x = truth + State::from([300.0, -200.0, 100.0, 10.0, 20.0, -10.0, 0.0]);
+        let z_all = predicted_measurement(&site, &x);
+        let h_all = measurement_jacobian(&site, &x);
+        fn check<const M: usize, const C: usize>(
+            site: &SensorSite,
+            x: &State,
+            z_all: &SVector<f64, MAX_MEASUREMENT_DIM>,
+            h_all: &SMatrix<f64, MAX_MEASUREMENT_DIM, STATE_DIM>,
+        ) {
+            let (z, h) = measurement_and_jacobian_leading::<M, C>(site, x);
+            for m in 0..M {
+                assert_eq!(z[m], z_all[m], "component {m}");
+                for c in 0..STATE_DIM {
+                    let want = h_all[(m, c)];
+                    let got = if c < C { h[(m, c)] } else { 0.0 };
+                    let scale = h_all.row(m).amax();
+                    assert!((got - want).abs() <= 1e-14 * scale, "H[{m}, {c}]: {got} vs {want}");
+                }
+            }
+        }
+        check::<3, 3>(&site, &x, &z_all, &h_all);
+        check::<4, 6>(&site, &x, &z_all, &h_all);
+    }
 }
