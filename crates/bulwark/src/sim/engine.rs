@@ -47,6 +47,14 @@ const LAUNCH_DUE_S: f64 = 5.0;
 /// still threaten it, once it has been found threatening (m).
 const THREAT_MARGIN_M: f64 = 10_000.0;
 
+/// How close another track's prediction must pass to a round's planned intercept point for the
+/// round to take it at handover when its own track was dropped (m).
+const HANDOVER_GATE_M: f64 = 5_000.0;
+
+/// Two system tracks closer than this (carried to the same time) are taken for one object once
+/// one of them is engaged (m): the fused tracker can hold two tracks on one object for a while.
+const DUPLICATE_M: f64 = 5_000.0;
+
 /// Correlation distance between a battery radar's local track and a system track (m).
 const CORRELATION_M: f64 = 2_000.0;
 
@@ -219,6 +227,8 @@ struct Engagement {
     track: u32,
     object: usize,
     intercept_s: f64,
+    pip_ecef_m: Vector3<f64>,
+    assessed: bool,
 }
 
 struct Round {
@@ -821,6 +831,11 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             }
             return;
         }
+        if let Some((other, why)) = self.correlated_engaged_track(id) {
+            let detail = format!("within {:.0} km of track {other}, which is {why}", DUPLICATE_M / 1e3);
+            self.decision(t_s, None, id, Reason::CorrelatedTrack, None, detail);
+            return;
+        }
         let limit = if doctrine.shoot_look_shoot {
             doctrine.max_engagements_per_threat
         } else {
@@ -865,6 +880,52 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             );
         }
         self.engage_or_hold(t_s, chosen, id, plan, Reason::Engage);
+    }
+
+    /// Another live system track within [`DUPLICATE_M`] of track `id` (both carried to the later
+    /// of their two times) that is engaged or assessed killed: two tracks of one object, which
+    /// the battle manager must not engage twice. Returns that track and why it counts.
+    fn correlated_engaged_track(&self, id: u32) -> Option<(u32, &'static str)> {
+        let this = self.system.track(id)?;
+        let (t1, x1) = this.filter.state();
+        // Rounds in flight whose own track was dropped: they will take this track at handover if
+        // its predicted path passes their intercept point.
+        let path = &self.tracks.get(id as usize)?.path;
+        let orphan = self.engagements.iter().find(|e| {
+            !e.assessed
+                && self
+                    .system
+                    .track(e.track)
+                    .is_none_or(|t| t.status == TrackStatus::Deleted)
+                && path
+                    .points
+                    .iter()
+                    .min_by(|a, b| (a.t_s - e.intercept_s).abs().total_cmp(&(b.t_s - e.intercept_s).abs()))
+                    .is_some_and(|p| {
+                        (p.t_s - e.intercept_s).abs() <= 1.0 && (p.r_ecef_m - e.pip_ecef_m).norm() < HANDOVER_GATE_M
+                    })
+        });
+        if let Some(e) = orphan {
+            return Some((e.track, "engaged by rounds in flight that lost it"));
+        }
+        self.system.tracks().iter().find_map(|other| {
+            if other.id == id || other.status == TrackStatus::Deleted {
+                return None;
+            }
+            let info = self.tracks.get(other.id as usize)?;
+            let why = if info.killed {
+                "assessed killed"
+            } else if info.in_flight.is_some() {
+                "engaged"
+            } else {
+                return None;
+            };
+            let (t2, x2) = other.filter.state();
+            let t = t1.max(t2);
+            let p1 = position(x1) + velocity(x1) * (t - t1);
+            let p2 = position(x2) + velocity(x2) * (t - t2);
+            ((p1 - p2).norm() < DUPLICATE_M).then_some((other.id, why))
+        })
     }
 
     /// A lower-tier battery fires while an upper-tier engagement is in flight only when waiting for
@@ -996,6 +1057,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             track: id,
             object,
             intercept_s: plan.intercept_s,
+            pip_ecef_m: plan.pip_ecef_m,
+            assessed: false,
         });
         if object < self.shots.len() {
             self.shots[object] += n;
@@ -1080,10 +1143,27 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let e = &self.engagements[round.engagement];
         let b = &self.batteries[e.battery];
         let plan = round.plan;
-        let Some(track) = self.system.track(e.track).filter(|t| t.status != TrackStatus::Deleted) else {
+        // The engagement's own track, or, if it was dropped, the live firm track whose prediction
+        // passes closest to the planned intercept point (within HANDOVER_GATE_M): the kill
+        // vehicle is handed whatever track the network holds on its target.
+        let live = |t: &&crate::track::manager::Track<F>| t.status != TrackStatus::Deleted;
+        let own = self.system.track(e.track).filter(live);
+        let predicted = match own {
+            Some(track) => Some(track.filter.predicted_state_at(self.earth, plan.intercept_s)),
+            None => self
+                .system
+                .tracks()
+                .iter()
+                .filter(|t| t.status == TrackStatus::Firm)
+                .map(|t| t.filter.predicted_state_at(self.earth, plan.intercept_s))
+                .map(|(x, p)| ((position(&x) - plan.pip_ecef_m).norm(), x, p))
+                .filter(|(d, _, _)| *d < HANDOVER_GATE_M)
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, x, p)| (x, p)),
+        };
+        let Some((x, p)) = predicted else {
             return;
         };
-        let (x, p) = track.filter.predicted_state_at(self.earth, plan.intercept_s);
         let to_pip = (plan.pip_ecef_m - self.earth.to_ecef(&b.site).0).normalize();
         let closing = velocity(&x) - to_pip * b.envelope.max_speed_m_s();
         let u = closing.normalize();
@@ -1140,7 +1220,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             object: self.label_name((object != usize::MAX).then_some(object)),
             point: log_point(&point),
             pk,
-            handover_sigma_m: sigma.unwrap_or(f64::NAN).min(1e12),
+            handover_sigma_m: sigma,
             hit,
             note,
         };
@@ -1148,6 +1228,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     fn assess(&mut self, t_s: f64, e: usize) {
+        self.engagements[e].assessed = true;
         let eng = &self.engagements[e];
         let killed = eng.object != usize::MAX && self.killed_s[eng.object].is_some();
         let (track, battery) = (eng.track, self.batteries[eng.battery].name.clone());

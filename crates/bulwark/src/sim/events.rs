@@ -60,6 +60,8 @@ pub enum Reason {
     AlreadyKilled,
     /// The salvo was smaller than the doctrine asks: too few interceptors left.
     PartialSalvo,
+    /// Another track within the correlation distance, of the same object, is engaged or killed.
+    CorrelatedTrack,
 }
 
 /// The kinds of event.
@@ -182,8 +184,9 @@ pub enum EventKind {
         point: LogPoint,
         /// Kill probability of this shot (endgame model).
         pk: f64,
-        /// One-sigma handover position error across the line of sight (m).
-        handover_sigma_m: f64,
+        /// One-sigma handover position error across the line of sight (m); None when no track
+        /// was handed over.
+        handover_sigma_m: Option<f64>,
         /// Whether it killed.
         hit: bool,
         /// Why it had no chance, when it had none.
