@@ -10,9 +10,7 @@ use bulwark::flight::ThreatObject;
 use bulwark::flight::{AimRequest, FlightOptions, Missile, Shape, aim, fly_threat_complex};
 use bulwark::random::stream;
 use bulwark::sensor::radar::{Radar, RadarSpec};
-use bulwark::track::dynamics::ProcessNoise;
 use bulwark::track::ekf::Ekf;
-use bulwark::track::filter::DragPrior;
 use bulwark::track::manager::ManagerConfig;
 use bulwark::track::network::{NetworkConfig, NetworkRun, run_network};
 use bulwark::track::ukf::Ukf;
@@ -156,16 +154,7 @@ pub fn run(a: &SeeArgs) -> Result<(), String> {
     let config = NetworkConfig {
         seed: a.seed,
         trial: 0,
-        manager: ManagerConfig {
-            confirm_hits: 3,
-            confirm_window: 5,
-            delete_after_misses: 5,
-            gate_nis: 16.27,
-            max_speed_m_s: 8000.0,
-            candidate_lifetime_s: 30.0,
-            noise: ProcessNoise::new(1.0, 1e-12).map_err(|e| e.to_string())?,
-            drag: DragPrior::default(),
-        },
+        manager: ManagerConfig::default(),
         cueing: !a.no_cueing,
         predict_impacts: true,
     };

@@ -6,8 +6,6 @@ use crate::earth::{EarthModel, Geodetic, inverse};
 use crate::engage::interceptor::InterceptorSpec;
 use crate::flight::{Missile, Shape};
 use crate::sensor::radar_spec::RadarSpec;
-use crate::track::dynamics::ProcessNoise;
-use crate::track::filter::DragPrior;
 use crate::track::manager::ManagerConfig;
 use crate::track::network::NetworkConfig;
 
@@ -303,25 +301,10 @@ impl Default for TrackingOptions {
     fn default() -> Self {
         Self {
             filter: TrackFilter::Ekf,
-            manager: ManagerConfig {
-                confirm_hits: 3,
-                confirm_window: 5,
-                delete_after_misses: 5,
-                gate_nis: 16.27,
-                max_speed_m_s: 8000.0,
-                candidate_lifetime_s: 30.0,
-                noise: default_noise(),
-                drag: DragPrior::default(),
-            },
+            manager: ManagerConfig::default(),
             cueing: true,
         }
     }
-}
-
-/// q = 1 m²/s³ and q_κ = 1e-12 m⁴/(kg²·s).
-pub(crate) fn default_noise() -> ProcessNoise {
-    // Both densities are finite and non-negative, which is all ProcessNoise::new checks.
-    ProcessNoise::new(1.0, 1e-12).expect("constant densities are valid")
 }
 
 impl TrackingOptions {

@@ -50,6 +50,26 @@ pub struct ManagerConfig {
     pub drag: DragPrior,
 }
 
+impl Default for ManagerConfig {
+    /// Confirm 3 of 5, delete after 5 misses, gate 16.27 (χ² with 3 degrees of freedom at
+    /// 99.9 %), 8,000 m/s for pairing, 30 s candidate lifetime, q = 1 m²/s³,
+    /// q_κ = 1e-12 m⁴/(kg²·s), the broad drag prior: the settings of `bulwark see` and of
+    /// scenarios that set nothing else.
+    fn default() -> Self {
+        Self {
+            confirm_hits: 3,
+            confirm_window: 5,
+            delete_after_misses: 5,
+            gate_nis: 16.27,
+            max_speed_m_s: 8000.0,
+            candidate_lifetime_s: 30.0,
+            // Both densities are finite and non-negative, which is all ProcessNoise::new checks.
+            noise: ProcessNoise::new(1.0, 1e-12).expect("constant densities are valid"),
+            drag: DragPrior::default(),
+        }
+    }
+}
+
 /// Why track management failed.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum TrackError {
