@@ -1,6 +1,8 @@
 //! `bulwark`: the command line of the Bulwark missile-defence toolkit.
 
+mod analytic;
 mod args;
+mod campaign;
 mod coverage;
 mod fly;
 mod presets;
@@ -8,6 +10,7 @@ mod radar;
 mod run;
 mod run_report;
 mod see;
+mod sweep;
 
 use std::process::ExitCode;
 
@@ -26,6 +29,10 @@ struct Cli {
 enum Command {
     /// Run a whole scenario (threats, radars, trackers, batteries): events, summary, report.html.
     Run(Box<run::RunArgs>),
+    /// Run a scenario many times (Monte Carlo): P(no leaker), leakers, rounds, with 95 % intervals.
+    Campaign(Box<campaign::CampaignArgs>),
+    /// Run a campaign at every point of a grid of scenario changes: a table and a heat map.
+    Sweep(Box<sweep::SweepArgs>),
     /// Fly a ballistic missile (a preset, or a burnout state) on a round, rotating earth.
     Fly(Box<fly::FlyArgs>),
     /// List the bundled missile presets with their class, published range and source.
@@ -36,17 +43,22 @@ enum Command {
     Coverage(coverage::CoverageArgs),
     /// Fly a threat, sense it with every radar, track it and report what each radar saw.
     See(Box<see::SeeArgs>),
+    /// Closed-form defence effectiveness (Wilkening): P(no leaker), leakers, interceptors, shots needed.
+    Analytic(Box<analytic::AnalyticArgs>),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Campaign(args) => campaign::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
         Command::Fly(args) => fly::run(&args),
         Command::Presets(args) => presets::run(&args),
         Command::Radar(args) => radar::run(&args),
         Command::See(args) => see::run(&args),
         Command::Coverage(args) => coverage::run(&args),
+        Command::Analytic(args) => analytic::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

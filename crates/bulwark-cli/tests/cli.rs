@@ -1,5 +1,8 @@
 //! End-to-end tests of the `bulwark` command as a user runs it.
 
+mod cli_analytic;
+mod cli_campaign;
+
 use std::process::{Command, Output};
 
 fn bulwark(args: &[&str]) -> Output {

@@ -55,6 +55,7 @@ mod error;
 pub mod geojson;
 mod geometry;
 pub mod grid;
+pub mod campaign_html;
 pub mod html;
 mod latlon;
 mod layer;

@@ -16,6 +16,10 @@
 //! * [`engage`]: interceptor presets, their fly-out envelopes and the hit-to-kill endgame.
 //! * [`scenario`]: the scenario file (defended areas, radars, batteries, raid, doctrine), its
 //!   validated model and its loader, with errors located by file, line and field.
+//! * [`campaign`]: Monte Carlo campaigns (trials in parallel, streamed statistics with Wilson,
+//!   Clopper–Pearson and t intervals, resume) and parameter sweeps over scenario fields.
+//! * [`analysis`]: closed-form defence effectiveness (Wilkening's model with common-mode failure,
+//!   kill assessment, decoys, finite stocks and layers) and a Monte Carlo of it.
 //!
 //! ```
 //! use bulwark::earth::{EarthModel, Geodetic};
@@ -34,6 +38,8 @@
 //! assert!((flight.summary.range_km - 1000.0).abs() < 1.0);
 //! ```
 
+pub mod analysis;
+pub mod campaign;
 pub mod earth;
 pub mod engage;
 pub mod flight;

@@ -4,6 +4,8 @@
 //! `regress_*` tests pin Bulwark's own earlier output.
 
 mod aiming;
+mod analytic;
+mod campaign;
 mod common;
 mod engage;
 mod geodesics;

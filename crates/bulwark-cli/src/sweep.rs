@@ -1,0 +1,260 @@
+//! `bulwark sweep`: one campaign per point of a grid of scenario changes, as a table and a heat
+//! map.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
+
+use bulwark::campaign::sweep::{SweepRow, run_sweep};
+use bulwark::campaign::trial::csv_field;
+use bulwark::campaign::{Control, Sweep};
+use clap::Args;
+
+use crate::campaign::campaign_html::{Heatmap, heatmap_svg};
+use crate::campaign::{STOP, check_trials, install_ctrl_c, pool, with_progress};
+use crate::fly::write_atomic;
+use crate::run::scenario_of;
+
+/// The bundled default scenario's text (for the launch intervals of its raid lines).
+const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/korea-2017.toml");
+
+/// Arguments of `bulwark sweep`.
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Scenario file (TOML); without one, the bundled scenarios/korea-2017.toml.
+    pub scenario: Option<PathBuf>,
+    /// A field and its values, PATH=V1,V2,… (repeat for a grid; the last varies fastest).
+    /// PATH is one of battery[NAME].stock, battery[NAME].site.lat_deg, battery[NAME].site.lon_deg,
+    /// radar[NAME].site.lat_deg, radar[NAME].site.lon_deg, threat[LINE].count,
+    /// doctrine.salvo_size, doctrine.shoot_look_shoot, doctrine.upper_tier_first,
+    /// doctrine.max_engagements_per_threat, doctrine.discrimination_probability,
+    /// doctrine.sspk_override (a probability or none).
+    #[arg(long, value_name = "PATH=LIST", required = true)]
+    pub vary: Vec<String>,
+    /// Trials at every point (the same trials and seed everywhere: common random numbers).
+    #[arg(long)]
+    pub trials: u64,
+    /// Seed of every trial (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Folder for sweep.csv, sweep.json and sweep.svg.
+    #[arg(long, default_value = "out/sweep")]
+    pub out: PathBuf,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Runs the command.
+pub fn run(args: &SweepArgs) -> Result<(), String> {
+    check_trials(args.trials)?;
+    let base = scenario_of(args.scenario.as_deref())?;
+    let text = match &args.scenario {
+        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?,
+        None => DEFAULT_SCENARIO.to_string(),
+    };
+    let specs: Vec<&str> = args.vary.iter().map(String::as_str).collect();
+    let sweep = Sweep::new(&base, Some(&text), &specs).map_err(|e| e.to_string())?;
+    // Check every point before the first trial: a bad combination fails now, not hours later.
+    for i in 0..sweep.len() {
+        sweep.scenario_at(&base, &sweep.point(i)).map_err(|e| e.to_string())?;
+    }
+    let seed = args.seed.unwrap_or(base.seed);
+    let pool = pool(args.threads)?;
+    install_ctrl_c(args.quiet)?;
+    let started = Instant::now();
+    if !args.quiet {
+        eprintln!(
+            "bulwark sweep: {} ({}), seed {seed}: {} points × {} trials on {} threads",
+            base.name,
+            base.source_file,
+            sweep.len(),
+            args.trials,
+            pool.current_num_threads()
+        );
+    }
+    let envelopes = pool
+        .install(|| bulwark::sim::envelopes(&base))
+        .map_err(|e| e.to_string())?;
+    let progress = AtomicU64::new(0);
+    let control = Control {
+        stop: Some(&STOP),
+        progress: Some(&progress),
+    };
+    let total = sweep.len() as u64 * args.trials;
+    let rows = with_progress(args.quiet, total, 0, &progress, || {
+        pool.install(|| run_sweep(&base, &envelopes, &sweep, seed, args.trials, control, &mut |_| {}))
+    })
+    .map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: cannot create: {e}", args.out.display()))?;
+    let csv = sweep_csv(&sweep, &rows, &base);
+    write_atomic(&args.out.join("sweep.csv"), &csv)?;
+    let json = sweep_json(&sweep, &rows, &base, seed, args.trials)?;
+    write_atomic(&args.out.join("sweep.json"), &json)?;
+    let svg = heatmap(&sweep, &rows, &base.name, args.trials).map(|m| heatmap_svg(&m));
+    if let Some(svg) = &svg {
+        write_atomic(&args.out.join("sweep.svg"), svg)?;
+    }
+    if !args.quiet {
+        print!("{}", table(&sweep, &rows));
+        eprintln!(
+            "{} of {} points in {:.1} s; wrote sweep.csv, sweep.json{} to {}",
+            rows.len(),
+            sweep.len(),
+            started.elapsed().as_secs_f64(),
+            if svg.is_some() {
+                ", sweep.svg"
+            } else {
+                " (no heat map beyond two varied fields)"
+            },
+            args.out.display()
+        );
+    }
+    if rows.len() < sweep.len() {
+        eprintln!("stopped after {} of {} points", rows.len(), sweep.len());
+        std::process::exit(130);
+    }
+    Ok(())
+}
+
+/// One row per grid point.
+fn sweep_csv(sweep: &Sweep, rows: &[SweepRow], base: &bulwark::scenario::Scenario) -> String {
+    let mut cols: Vec<String> = sweep.varies.iter().map(|v| v.path.clone()).collect();
+    cols.extend(
+        [
+            "trials",
+            "p_zero_leakers",
+            "p_zero_wilson_lo",
+            "p_zero_wilson_hi",
+            "p_zero_cp_lo",
+            "p_zero_cp_hi",
+            "expected_leakers",
+            "expected_leakers_lo",
+            "expected_leakers_hi",
+            "interceptors_fired",
+            "interceptors_fired_lo",
+            "interceptors_fired_hi",
+        ]
+        .map(String::from),
+    );
+    cols.extend(base.batteries.iter().map(|b| format!("fired[{}]", b.name)));
+    let mut s = cols.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
+    s.push('\n');
+    let ci = |i: Option<[f64; 2]>| i.map_or_else(|| ",".to_string(), |[a, b]| format!("{a:.6},{b:.6}"));
+    for r in rows {
+        let st = &r.statistics;
+        let p = &st.p_zero_leakers;
+        let mut fields: Vec<String> = r.point.labels.iter().map(|l| csv_field(l)).collect();
+        fields.push(st.trials.to_string());
+        fields.push(format!("{:.6}", p.estimate));
+        fields.push(ci(Some(p.wilson_95)));
+        fields.push(ci(Some(p.clopper_pearson_95)));
+        fields.push(format!("{:.6}", st.leakers.mean));
+        fields.push(ci(st.leakers.mean_ci_95));
+        fields.push(format!("{:.6}", st.interceptors_fired.mean));
+        fields.push(ci(st.interceptors_fired.mean_ci_95));
+        fields.extend(st.batteries.iter().map(|b| format!("{:.6}", b.fired.mean)));
+        s.push_str(&fields.join(","));
+        s.push('\n');
+    }
+    s
+}
+
+/// Every point's full statistics, with what was run.
+fn sweep_json(
+    sweep: &Sweep,
+    rows: &[SweepRow],
+    base: &bulwark::scenario::Scenario,
+    seed: u64,
+    trials: u64,
+) -> Result<String, String> {
+    let points: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            let values: serde_json::Map<String, serde_json::Value> = sweep
+                .varies
+                .iter()
+                .zip(&r.point.labels)
+                .map(|(v, l)| (v.path.clone(), serde_json::Value::String(l.clone())))
+                .collect();
+            serde_json::json!({ "values": values, "statistics": r.statistics })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "bulwark_version": env!("CARGO_PKG_VERSION"),
+        "scenario": base.name,
+        "scenario_file": base.source_file,
+        "scenario_hash": base.source_hash,
+        "seed": seed,
+        "trials_per_point": trials,
+        "vary": sweep.varies.iter().map(|v| serde_json::json!({ "path": v.path, "values": v.labels })).collect::<Vec<_>>(),
+        "points": points,
+    });
+    serde_json::to_string_pretty(&doc)
+        .map(|s| s + "\n")
+        .map_err(|e| format!("cannot write sweep.json: {e}"))
+}
+
+/// The heat map of P(no leaker) for a sweep of one or two fields (the second across).
+fn heatmap(sweep: &Sweep, rows: &[SweepRow], scenario: &str, trials: u64) -> Option<Heatmap> {
+    let cell = |i: usize| rows.get(i).map(|r| r.statistics.p_zero_leakers.estimate);
+    match sweep.varies.as_slice() {
+        [x] => Some(Heatmap {
+            title: format!("{scenario}: P(no leaker), {trials} trials per point"),
+            x_label: x.path.clone(),
+            x_values: x.labels.clone(),
+            y_label: String::new(),
+            y_values: vec![String::new()],
+            cells: (0..x.labels.len()).map(cell).collect(),
+            value_label: "P(no leaker)".into(),
+        }),
+        [y, x] => Some(Heatmap {
+            title: format!("{scenario}: P(no leaker), {trials} trials per point"),
+            x_label: x.path.clone(),
+            x_values: x.labels.clone(),
+            y_label: y.path.clone(),
+            y_values: y.labels.clone(),
+            cells: (0..x.labels.len() * y.labels.len()).map(cell).collect(),
+            value_label: "P(no leaker)".into(),
+        }),
+        _ => None,
+    }
+}
+
+/// The table printed after a sweep.
+fn table(sweep: &Sweep, rows: &[SweepRow]) -> String {
+    let widths: Vec<usize> = sweep
+        .varies
+        .iter()
+        .map(|v| v.path.len().max(v.labels.iter().map(String::len).max().unwrap_or(1)))
+        .collect();
+    let mut out = String::from("\n");
+    for (v, w) in sweep.varies.iter().zip(&widths) {
+        let _ = write!(out, "  {:<w$}", v.path);
+    }
+    let _ = writeln!(
+        out,
+        "  {:>12}  {:>17}  {:>9}  {:>9}",
+        "P(no leaker)", "95 % Wilson", "leakers", "rounds"
+    );
+    for r in rows {
+        for (l, w) in r.point.labels.iter().zip(&widths) {
+            let _ = write!(out, "  {l:<w$}");
+        }
+        let st = &r.statistics;
+        let [lo, hi] = st.p_zero_leakers.wilson_95;
+        let _ = writeln!(
+            out,
+            "  {:>12.4}  {:>17}  {:>9.4}  {:>9.3}",
+            st.p_zero_leakers.estimate,
+            format!("{lo:.4} – {hi:.4}"),
+            st.leakers.mean,
+            st.interceptors_fired.mean
+        );
+    }
+    out
+}

@@ -1,0 +1,174 @@
+//! End-to-end tests of `bulwark campaign` and `bulwark sweep` on the cheap analytic-check
+//! scenario: identical bytes for any thread count, resume after a stop, sweep grids and errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bulwark(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bulwark"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(args: &[&str]) -> Output {
+    let out = bulwark(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn scenario() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios/analytic-check.toml")
+        .display()
+        .to_string()
+}
+
+/// A fresh, empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bulwark-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(file).display()))
+}
+
+fn campaign(out: &Path, extra: &[&str]) -> Output {
+    let sc = scenario();
+    let out = out.display().to_string();
+    let mut args = vec!["campaign", sc.as_str(), "--out", out.as_str(), "--quiet"];
+    args.extend_from_slice(extra);
+    ok(&args)
+}
+
+#[test]
+fn campaign_writes_the_same_bytes_with_one_and_two_threads_and_after_a_resume() {
+    let one = scratch("campaign-1t");
+    let two = scratch("campaign-2t");
+    let resumed = scratch("campaign-resumed");
+    campaign(&one, &["--trials", "6", "--seed", "11", "--threads", "1"]);
+    campaign(&two, &["--trials", "6", "--seed", "11", "--threads", "2"]);
+    for f in ["summary.json", "trials.csv", "report.html"] {
+        assert_eq!(read(&one, f), read(&two, f), "{f} differs between 1 and 2 threads");
+    }
+    let summary: serde_json::Value = serde_json::from_str(&read(&one, "summary.json")).unwrap();
+    for key in [
+        "scenario_hash",
+        "seed",
+        "trials",
+        "p_zero_leakers",
+        "leakers_by_area",
+        "batteries",
+        "kill_altitude_km",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    assert_eq!(summary["complete"], true);
+    assert_eq!(read(&one, "trials.csv").lines().count(), 7);
+    let html = read(&one, "report.html");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.matches("<svg").count() >= 3);
+
+    // Stop after 2 trials (as Ctrl-C would), leave a half-written row behind as a crash would,
+    // then resume: the same bytes as the uninterrupted run.
+    campaign(&resumed, &["--trials", "6", "--seed", "11", "--stop-after", "2"]);
+    let partial: serde_json::Value = serde_json::from_str(&read(&resumed, "summary.json")).unwrap();
+    assert_eq!(
+        (partial["complete"].clone(), partial["trials"].clone()),
+        (false.into(), 2.into())
+    );
+    let checkpoint: serde_json::Value = serde_json::from_str(&read(&resumed, "campaign.json")).unwrap();
+    assert_eq!(checkpoint["trials_done"], 2);
+    let mut csv = read(&resumed, "trials.csv");
+    assert_eq!(csv.lines().count(), 3);
+    csv.push_str("2,4,4,");
+    std::fs::write(resumed.join("trials.csv"), csv).unwrap();
+    let dir = resumed.display().to_string();
+    ok(&["campaign", "--resume", &dir, "--quiet"]);
+    for f in ["summary.json", "trials.csv", "report.html"] {
+        assert_eq!(read(&one, f), read(&resumed, f), "{f} differs after resume");
+    }
+    for d in [one, two, resumed] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+#[test]
+fn campaign_refuses_bad_requests() {
+    let out = scratch("campaign-bad");
+    let dir = out.display().to_string();
+    let sc = scenario();
+    let fails = |args: &[&str], needle: &str| {
+        let o = bulwark(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("error: ") && err.contains(needle), "{args:?}: {err}");
+    };
+    fails(&["campaign", &sc, "--out", &dir], "--trials N is required");
+    fails(&["campaign", &sc, "--out", &dir, "--trials", "0"], "from 1 to");
+    fails(&["campaign", "--resume", &dir], "cannot read the checkpoint");
+    // A checkpoint of another scenario's file.
+    campaign(&out, &["--trials", "1", "--stop-after", "0"]);
+    let korea = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/korea-2017.toml");
+    fails(
+        &["campaign", &korea.display().to_string(), "--resume", &dir],
+        "is not the one the campaign was started with",
+    );
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn sweep_writes_one_row_per_grid_point_and_a_heat_map() {
+    let out = scratch("sweep");
+    let dir = out.display().to_string();
+    let sc = scenario();
+    ok(&[
+        "sweep",
+        &sc,
+        "--vary",
+        "doctrine.sspk_override=0,1",
+        "--vary",
+        "battery[thaad].stock=0,48",
+        "--trials",
+        "2",
+        "--out",
+        &dir,
+        "--quiet",
+    ]);
+    let csv = read(&out, "sweep.csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 5, "{csv}");
+    assert!(lines[0].starts_with("doctrine.sspk_override,battery[thaad].stock,trials,p_zero_leakers,"));
+    // Without rounds or with k = 0 every warhead leaks; with k = 1 and rounds none does.
+    for (line, p_zero) in lines[1..].iter().zip(["0.000000", "0.000000", "0.000000", "1.000000"]) {
+        assert_eq!(line.split(',').nth(3), Some(p_zero), "{line}");
+    }
+    let svg = read(&out, "sweep.svg");
+    assert_eq!(svg.matches("<rect").count(), 4);
+    let json: serde_json::Value = serde_json::from_str(&read(&out, "sweep.json")).unwrap();
+    assert_eq!(json["points"].as_array().map(Vec::len), Some(4));
+
+    let o = bulwark(&[
+        "sweep",
+        &sc,
+        "--vary",
+        "battery[thaad].stok=1",
+        "--trials",
+        "1",
+        "--out",
+        &dir,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("unknown path 'battery[thaad].stok'") && err.contains("battery[NAME].stock"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(out);
+}

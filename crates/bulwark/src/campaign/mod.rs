@@ -1,0 +1,122 @@
+//! Monte Carlo campaigns and parameter sweeps: many runs of one scenario, reduced to
+//! probabilities and means with their 95 % confidence intervals.
+//!
+//! A campaign runs trials `0..N` of a scenario with one seed ([`run::run_trials`]). Trial `t`
+//! takes every random number from streams keyed by (seed, t, entity) (`crate::random::stream`),
+//! so its result does not depend on the thread that ran it, and two scenarios compared on one
+//! seed see the same threats and noise (common random numbers). Each trial is reduced to a
+//! [`TrialRecord`] (leakers by defended area, rounds by battery, kill altitudes and times); the
+//! records are folded into a [`Tally`] of exact integer counts and moments ([`stats`]), never kept
+//! all in memory, and the tally gives the [`CampaignStatistics`]:
+//!
+//! * the probability of no leaker and of each leaker count, with Wilson (1927) and
+//!   Clopper–Pearson (1934) 95 % intervals;
+//! * expected leakers per defended area, rounds fired and hits per battery, the probability
+//!   that a battery fires its last round, with Student-t 95 % intervals for the means;
+//! * the altitude and time distributions of the intercepts that killed warheads (histograms,
+//!   means and spreads).
+//!
+//! Because the tally holds integers only, it is the same whatever the order of its trials: a
+//! campaign gives the same `summary.json` bytes for any thread count, and a campaign stopped
+//! after `k` trials and resumed from its `trials.csv` gives the same bytes as one that ran
+//! through. A sweep ([`sweep`]) runs one campaign per point of a grid of scenario changes, each
+//! with the same seed.
+//!
+//! ```no_run
+//! use bulwark::campaign::{Control, run_campaign};
+//! use bulwark::scenario::load_scenario;
+//!
+//! let scenario = load_scenario(std::path::Path::new("scenarios/analytic-check.toml"))?;
+//! let envelopes = bulwark::sim::envelopes(&scenario)?;
+//! let tally = run_campaign(&scenario, &envelopes, scenario.seed, 100, Control::default())?;
+//! let stats = tally.statistics().expect("100 trials");
+//! println!("P(no leaker) = {:.3}, 95 % CI {:?}", stats.p_zero_leakers.estimate, stats.p_zero_leakers.wilson_95);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Sources: E. B. Wilson, *J. Amer. Statist. Assoc.* 22 (1927) 209–212; C. J. Clopper and
+//! E. S. Pearson, *Biometrika* 26 (1934) 404–413. `docs/campaigns.md` describes the commands and
+//! their files.
+
+pub mod run;
+pub mod stats;
+pub mod sweep;
+pub mod tally;
+pub mod trial;
+
+use serde::Serialize;
+use thiserror::Error;
+
+pub use run::{Control, MAX_TRIALS, run_campaign, run_trials};
+pub use stats::{Interval, MeanStat, Proportion};
+pub use sweep::{Sweep, SweepError, SweepPoint, SweepRow, SweepRunError, Vary, run_sweep};
+pub use tally::{CampaignStatistics, ShapeMismatch, Tally};
+pub use trial::{Kill, TrialRecord};
+
+use crate::scenario::Scenario;
+use crate::sim::SimError;
+
+/// Why a campaign stopped with an error.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum CampaignError {
+    /// A trial could not be run.
+    #[error("trial {trial}: {source}")]
+    Trial {
+        /// Trial number.
+        trial: u64,
+        /// What went wrong.
+        source: SimError,
+    },
+    /// More trials than a campaign allows.
+    #[error("{trials} trials asked for; a campaign runs at most {MAX_TRIALS}")]
+    TooManyTrials {
+        /// Trials asked for.
+        trials: u64,
+    },
+    /// A record does not fit the scenario.
+    #[error(transparent)]
+    Shape(#[from] ShapeMismatch),
+    /// The caller's sink failed (writing files).
+    #[error("{0}")]
+    Output(String),
+}
+
+/// `summary.json`: what was run and its statistics.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CampaignSummary {
+    /// Bulwark version that produced it.
+    pub bulwark_version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario file as given.
+    pub scenario_file: String,
+    /// SHA-256 of the scenario file's bytes.
+    pub scenario_hash: String,
+    /// Seed of every trial.
+    pub seed: u64,
+    /// Trials asked for.
+    pub trials_requested: u64,
+    /// Whether every trial asked for was run (false after an interruption: `--resume` continues).
+    pub complete: bool,
+    /// The statistics of the trials run (`trials` says how many).
+    #[serde(flatten)]
+    pub statistics: CampaignStatistics,
+}
+
+impl CampaignSummary {
+    /// The summary of `tally`, trials of `scenario` with `seed`, of `trials_requested` asked
+    /// for. `None` before the first trial.
+    pub fn new(scenario: &Scenario, seed: u64, trials_requested: u64, tally: &Tally) -> Option<Self> {
+        let statistics = tally.statistics()?;
+        Some(Self {
+            bulwark_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: scenario.name.clone(),
+            scenario_file: scenario.source_file.clone(),
+            scenario_hash: scenario.source_hash.clone(),
+            seed,
+            trials_requested,
+            complete: statistics.trials >= trials_requested,
+            statistics,
+        })
+    }
+}

@@ -1,0 +1,509 @@
+//! The closed-form defence model (`bulwark::analysis::analytic`) against hand arithmetic,
+//! Wilkening's equations and published figures (shared/REFERENCES.md, "Defence effectiveness"),
+//! and against a Monte Carlo of the same model.
+
+use bulwark::analysis::analytic::{
+    AnalyticError, AnalyticInputs, AnalyticResult, Decoys, Doctrine, KillAssessment, TargetShots, Tier, evaluate,
+    salvo_shots_formula, shots_for_target, simulate,
+};
+use statrs::distribution::{Binomial, DiscreteCDF};
+
+const TOL: f64 = 1e-9;
+
+fn close(got: f64, want: f64, what: &str) {
+    assert!((got - want).abs() < TOL, "{what}: got {got}, want {want}");
+}
+
+fn eval(inputs: &AnalyticInputs) -> AnalyticResult {
+    evaluate(inputs).unwrap()
+}
+
+/// Wilkening's base case by hand. N = 3, P = 0.8, R = 0.9, D = 0.95, a salvo of n = 2:
+/// k = 0.9 × 0.8 = 0.72; (1 − k)² = 0.28² = 0.0784; q = 0.95 × (1 − 0.0784) = 0.95 × 0.9216 = 0.87552.
+/// P₀ = q³ = 0.87552² × 0.87552 = 0.7665352704 × 0.87552 = 0.671116959940608.
+/// E[leakers] = 3 × (1 − 0.87552) = 3 × 0.12448 = 0.37344.
+/// Interceptors: only discriminated warheads draw shots, D·n = 0.95 × 2 = 1.9 per warhead, 5.7 in all.
+/// P(1 leaker) = 3q²(1 − q) = 3 × 0.7665352704 × 0.12448 = 0.286254931378176;
+/// P(2) = 3q(1 − q)² = 3 × 0.87552 × 0.0154952704 = 0.040699257421824; P(3) = 0.12448³ = 0.001928851259392.
+#[test]
+fn val_salvo_base_case_matches_hand_arithmetic() {
+    let r = eval(&AnalyticInputs::single_tier(3, Tier::salvo(0.8, 0.9, 0.95, 2)));
+    close(r.upper.shot_kill_probability, 0.72, "k");
+    close(r.warhead_kill_probability.unwrap(), 0.87552, "q");
+    close(r.p_zero_leakers, 0.671116959940608, "P0");
+    close(r.expected_leakers, 0.37344, "E[leakers]");
+    close(r.expected_interceptors, 5.7, "interceptors");
+    let want = [
+        0.671116959940608,
+        0.286254931378176,
+        0.040699257421824,
+        0.001928851259392,
+    ];
+    for (j, (&got, &w)) in r.leaker_distribution.iter().zip(&want).enumerate() {
+        close(got, w, &format!("P({j} leakers)"));
+    }
+    close(r.p_zero_bound, 0.95f64.powi(3), "bound D^N = 0.857375");
+}
+
+/// Shoot-look-shoot, perfect kill assessment. N = 2, P = 0.6, R = 1, D = 0.9, n = 1 + 1:
+/// s = 0.4; q = 0.9 × (1 − 0.4²) = 0.9 × 0.84 = 0.756; P₀ = 0.756² = 0.571536;
+/// E[leakers] = 2 × 0.244 = 0.488; shots per engaged warhead 1 + 1 × 0.4 = 1.4; 2 × 0.9 × 1.4 = 2.52.
+#[test]
+fn val_shoot_look_shoot_matches_hand_arithmetic() {
+    let r = eval(&AnalyticInputs::single_tier(
+        2,
+        Tier::shoot_look_shoot(0.6, 1.0, 0.9, 1),
+    ));
+    close(r.warhead_kill_probability.unwrap(), 0.756, "q");
+    close(r.p_zero_leakers, 0.571536, "P0");
+    close(r.expected_leakers, 0.488, "E[leakers]");
+    close(r.upper.interceptors_per_engagement, 1.4, "shots per engagement");
+    close(r.expected_interceptors, 2.52, "interceptors");
+}
+
+/// REFERENCES.md: with n₁ then n₂ shots, P_K = P_d[1 − (1 − p)^{n₁+n₂}] and
+/// E[shots] = n₁ + n₂(1 − p)^{n₁}. n₁ = 2, n₂ = 3, p = 0.6, P_d = 1: 1 − 0.4⁵ = 1 − 0.01024 = 0.98976,
+/// 2 + 3 × 0.16 = 2.48.
+#[test]
+fn val_shoot_look_shoot_expected_shots_follow_the_reference_formula() {
+    let tier = Tier {
+        doctrine: Doctrine::ShootLookShoot {
+            first_shots: 2,
+            second_shots: 3,
+            kill_assessment: KillAssessment::PERFECT,
+        },
+        ..Tier::salvo(0.6, 1.0, 1.0, 2)
+    };
+    let r = eval(&AnalyticInputs::single_tier(1, tier));
+    close(r.p_zero_leakers, 0.98976, "P_K");
+    close(r.expected_interceptors, 2.48, "E[shots]");
+    assert_eq!(r.upper.interceptors_reserved_per_engagement, 5);
+}
+
+/// Published: four shots at p = 0.5 give 1 − 0.5⁴ = 0.9375 (L. Grego, UCS); at p = 10/18,
+/// 1 − (8/18)⁴ = 1 − 256/6561 = 6305/6561 = 0.96098…, published as 0.961.
+#[test]
+fn val_published_four_shot_kill_probabilities() {
+    let one = |p: f64| eval(&AnalyticInputs::single_tier(1, Tier::salvo(p, 1.0, 1.0, 4))).p_zero_leakers;
+    close(one(0.5), 0.9375, "p = 0.5");
+    close(one(10.0 / 18.0), 6305.0 / 6561.0, "p = 10/18");
+    assert!((one(10.0 / 18.0) - 0.961).abs() < 5e-4);
+    // The same with shoot-look-shoot, 2 + 2 (m = 2n): the kill probability is that of four shots.
+    let sls = eval(&AnalyticInputs::single_tier(
+        1,
+        Tier::shoot_look_shoot(0.5, 1.0, 1.0, 2),
+    ));
+    close(sls.p_zero_leakers, 0.9375, "SLS 2+2");
+    close(sls.expected_interceptors, 2.0 + 2.0 * 0.25, "SLS shots 2 + 2 × 0.5²");
+}
+
+/// Common-mode failure. N = 4, p = 0.5, n = 4, D = 1, P_sys = 0.9: q = 0.9375;
+/// P₀ = 0.9 × 0.9375⁴ = 0.9 × 0.7724761962890625 = 0.69522857666015625;
+/// E[leakers] = 0.9 × 4 × 0.0625 + 0.1 × 4 = 0.225 + 0.4 = 0.625; interceptors 0.9 × 16 = 14.4;
+/// P(4 leakers) = 0.9 × 0.0625⁴ + 0.1 = 0.1000137329101562.
+#[test]
+fn val_common_mode_failure_scales_p_zero_and_leaks_everything() {
+    let inputs = AnalyticInputs {
+        system_reliability: 0.9,
+        ..AnalyticInputs::single_tier(4, Tier::salvo(0.5, 1.0, 1.0, 4))
+    };
+    let r = eval(&inputs);
+    close(r.p_zero_leakers, 0.9 * 0.7724761962890625, "P0 = 0.69522857666015625");
+    close(r.expected_leakers, 0.625, "E[leakers]");
+    close(r.expected_interceptors, 14.4, "interceptors");
+    close(r.leaker_distribution[4], 0.9 * 0.0625f64.powi(4) + 0.1, "P(4)");
+    close(r.p_zero_bound, 0.9, "bound P_sys·1^N");
+}
+
+/// Imperfect kill assessment. N = 1, k = 0.5, D = 1, shoot-look-shoot 1 + 1, f_k = 0.2, f_a = 0.1:
+/// survival = s₁(f_k + (1 − f_k)s₂) = 0.5 × (0.2 + 0.8 × 0.5) = 0.5 × 0.6 = 0.3, so P₀ = 0.7;
+/// shots = 1 + 1 × (0.5 × 0.8 + 0.5 × 0.1) = 1 + 0.45 = 1.45.
+#[test]
+fn val_imperfect_kill_assessment_matches_hand_arithmetic() {
+    let tier = Tier {
+        doctrine: Doctrine::ShootLookShoot {
+            first_shots: 1,
+            second_shots: 1,
+            kill_assessment: KillAssessment {
+                false_kill: 0.2,
+                false_alive: 0.1,
+            },
+        },
+        ..Tier::salvo(0.5, 1.0, 1.0, 1)
+    };
+    let r = eval(&AnalyticInputs::single_tier(1, tier));
+    close(r.p_zero_leakers, 0.7, "P0");
+    close(r.expected_interceptors, 1.45, "shots");
+}
+
+/// Decoys with enough stock cost interceptors but not kills. N = 2, K = 3, D_decoy = 0.7, D = 1,
+/// salvo n = 2, k = 0.8: q = 1 − 0.2² = 0.96, P₀ = 0.9216; engaged objects 2 + 6 × 0.3 = 3.8, so
+/// 7.6 interceptors.
+#[test]
+fn val_decoys_draw_shots_from_an_ample_stock() {
+    let inputs = AnalyticInputs {
+        decoys: Some(Decoys {
+            per_warhead: 3,
+            discrimination: 0.7,
+        }),
+        ..AnalyticInputs::single_tier(2, Tier::salvo(0.8, 1.0, 1.0, 2))
+    };
+    let r = eval(&inputs);
+    close(r.p_zero_leakers, 0.9216, "P0");
+    close(r.upper.expected_engaged_decoys, 1.8, "decoys engaged");
+    close(r.expected_interceptors, 7.6, "interceptors");
+    assert_eq!(r.upper.stock_for_full_engagement, 16, "2 × (2 + 6)");
+}
+
+/// Decoys against a finite stock (the hypergeometric sum). N = 1, K = 1, D = 1, D_decoy = 0.5,
+/// k = 1, one shot, stock 1. The decoy is believed with probability 0.5; then the one engagement
+/// goes to the warhead or the decoy with probability 0.5 each. P₀ = 0.5 + 0.5 × 0.5 = 0.75,
+/// E[leakers] = 0.25, interceptors 1, P(short) = 0.5, unengaged warheads 0.25, decoys engaged 0.25.
+#[test]
+fn val_decoys_exhaust_a_finite_stock() {
+    let inputs = AnalyticInputs {
+        decoys: Some(Decoys {
+            per_warhead: 1,
+            discrimination: 0.5,
+        }),
+        ..AnalyticInputs::single_tier(1, Tier::salvo(1.0, 1.0, 1.0, 1).with_stock(1))
+    };
+    let r = eval(&inputs);
+    assert!(r.warhead_kill_probability.is_none(), "a short stock is not binomial");
+    close(r.p_zero_leakers, 0.75, "P0");
+    close(r.expected_leakers, 0.25, "E[leakers]");
+    close(r.expected_interceptors, 1.0, "interceptors");
+    close(r.upper.p_stock_short, 0.5, "P(short)");
+    close(r.upper.expected_unengaged_warheads, 0.25, "unengaged");
+    close(r.upper.expected_engaged_decoys, 0.25, "decoys engaged");
+}
+
+/// A stock short of the plan, no decoys. N = 3, D = 1, salvo n = 2, k = 0.9, stock 4: two warheads
+/// engaged, one never: P₀ = 0, E[leakers] = 1 + 2 × 0.01 = 1.02, P(1) = 0.99² = 0.9801,
+/// P(2) = 2 × 0.99 × 0.01 = 0.0198, P(3) = 0.01² = 0.0001; 4 interceptors; 1 warhead unengaged.
+/// With D = 0.5, n = 1, k = 1, stock 1 and N = 2: believed 0, 1, 2 with 0.25, 0.5, 0.25, so
+/// leakers 2, 1, 1: P(1) = 0.75, P(2) = 0.25, E = 1.25, interceptors 0.75, unengaged 0.25.
+#[test]
+fn val_short_stock_leaves_warheads_unengaged() {
+    let r = eval(&AnalyticInputs::single_tier(
+        3,
+        Tier::salvo(0.9, 1.0, 1.0, 2).with_stock(4),
+    ));
+    close(r.p_zero_leakers, 0.0, "P0");
+    close(r.expected_leakers, 1.02, "E[leakers]");
+    for (j, w) in [(1, 0.9801), (2, 0.0198), (3, 0.0001)] {
+        close(r.leaker_distribution[j], w, &format!("P({j})"));
+    }
+    close(r.expected_interceptors, 4.0, "interceptors");
+    close(r.upper.expected_unengaged_warheads, 1.0, "unengaged");
+    assert_eq!(r.upper.stock_for_full_engagement, 6);
+
+    let r = eval(&AnalyticInputs::single_tier(
+        2,
+        Tier::salvo(1.0, 1.0, 0.5, 1).with_stock(1),
+    ));
+    close(r.leaker_distribution[1], 0.75, "P(1)");
+    close(r.leaker_distribution[2], 0.25, "P(2)");
+    close(r.expected_leakers, 1.25, "E[leakers]");
+    close(r.expected_interceptors, 0.75, "interceptors");
+    close(r.upper.expected_unengaged_warheads, 0.25, "unengaged");
+    close(r.upper.expected_undiscriminated_warheads, 1.0, "undiscriminated");
+}
+
+/// Two tiers, ample stocks. N = 2; upper: salvo 1, k = 0.6, D = 0.9, q₁ = 0.54; lower: salvo 2,
+/// k = 0.5, D = 0.8, q₂ = 0.8 × 0.75 = 0.6. q = 1 − 0.46 × 0.4 = 0.816; P₀ = 0.816² = 0.665856;
+/// E[leakers] = 2 × 0.184 = 0.368; interceptors 2 × 0.9 × 1 = 1.8 above, 2 × 0.46 × 0.8 × 2 = 1.472
+/// below, 3.272 in all.
+#[test]
+fn val_layered_defence_matches_hand_arithmetic() {
+    let inputs = AnalyticInputs {
+        lower: Some(Tier::salvo(0.5, 1.0, 0.8, 2)),
+        ..AnalyticInputs::single_tier(2, Tier::salvo(0.6, 1.0, 0.9, 1))
+    };
+    let r = eval(&inputs);
+    close(r.warhead_kill_probability.unwrap(), 0.816, "q");
+    close(r.p_zero_leakers, 0.665856, "P0");
+    close(r.expected_leakers, 0.368, "E[leakers]");
+    close(r.upper.expected_interceptors, 1.8, "upper interceptors");
+    close(
+        r.lower.as_ref().unwrap().expected_interceptors,
+        1.472,
+        "lower interceptors",
+    );
+    close(r.expected_interceptors, 3.272, "interceptors");
+    close(
+        r.p_zero_bound,
+        (1.0 - 0.1 * 0.2f64).powi(2),
+        "bound (1 − (1 − D₁)(1 − D₂))^N",
+    );
+}
+
+/// Two tiers, a short lower stock. N = 2; upper salvo 1 at k = 0.5, D = 1: 0, 1, 2 survivors with
+/// 0.25, 0.5, 0.25; lower k = 1, D = 1, stock 1 kills one of them: leakers 0, 0, 1. P₀ = 0.75,
+/// E[leakers] = 0.25; lower interceptors E[min(j, 1)] = 0.75, upper 2.
+#[test]
+fn val_layered_defence_with_a_short_lower_stock() {
+    let inputs = AnalyticInputs {
+        lower: Some(Tier::salvo(1.0, 1.0, 1.0, 1).with_stock(1)),
+        ..AnalyticInputs::single_tier(2, Tier::salvo(0.5, 1.0, 1.0, 1))
+    };
+    let r = eval(&inputs);
+    close(r.p_zero_leakers, 0.75, "P0");
+    close(r.expected_leakers, 0.25, "E[leakers]");
+    let lower = r.lower.unwrap();
+    close(lower.expected_interceptors, 0.75, "lower interceptors");
+    close(lower.expected_arriving_warheads, 1.0, "arriving");
+    close(lower.p_stock_short, 0.25, "P(short)");
+    close(r.expected_interceptors, 2.75, "interceptors");
+}
+
+/// Wilkening's bound P₀ ≤ P_sys·Dᴺ whatever the shots, approached as the shots grow.
+#[test]
+fn val_p_zero_never_exceeds_p_sys_d_to_the_n() {
+    for &(n_w, d, k, p_sys) in &[
+        (1, 0.9, 0.3, 1.0),
+        (5, 0.99, 0.7, 0.95),
+        (20, 0.999, 0.5, 0.9),
+        (3, 0.5, 0.9, 1.0),
+    ] {
+        let bound = p_sys * f64::powi(d, n_w as i32);
+        let mut last = 0.0;
+        for shots in 1..=60 {
+            let inputs = AnalyticInputs {
+                system_reliability: p_sys,
+                ..AnalyticInputs::single_tier(n_w, Tier::salvo(k, 1.0, d, shots))
+            };
+            let r = eval(&inputs);
+            close(r.p_zero_bound, bound, "bound");
+            assert!(
+                r.p_zero_leakers <= bound * (1.0 + 1e-15),
+                "{shots}: {} > {bound}",
+                r.p_zero_leakers
+            );
+            assert!(r.p_zero_leakers >= last, "P0 falls as shots are added");
+            last = r.p_zero_leakers;
+        }
+        assert!(
+            (last - bound).abs() < 1e-9,
+            "60 shots reach the bound: {last} vs {bound}"
+        );
+    }
+}
+
+/// The shots formula n = ln(1 − (P₀*/P_sys)^{1/N}/P_d)/ln(1 − p), rounded up, against the search.
+/// N = 10, P₀* = 0.9, D = 0.999, k = 0.7: (0.9)^{0.1}/0.999 = 0.99051…, n = 3.868 → 4.
+/// With P_sys = 0.99: (0.9/0.99)^{0.1}/0.999 = 0.99151, n = 3.9605 → 4.
+#[test]
+fn val_shots_formula_matches_the_search() {
+    let x: f64 = 0.9f64.powf(0.1) / 0.999;
+    let by_hand = (1.0 - x).ln() / 0.3f64.ln();
+    let formula = salvo_shots_formula(10, 0.9, 1.0, 0.999, 0.7).unwrap();
+    close(formula, by_hand, "formula");
+    assert!((formula - 3.8684363969).abs() < 1e-9);
+    assert!((salvo_shots_formula(10, 0.9, 0.99, 0.999, 0.7).unwrap() - 3.9605275497).abs() < 1e-9);
+    for &(n_w, target, p_sys, d, k) in &[
+        (10, 0.9, 1.0, 0.999, 0.7),
+        (10, 0.9, 0.99, 0.999, 0.7),
+        (1, 0.99, 1.0, 1.0, 0.5),
+        (50, 0.5, 1.0, 0.995, 0.3),
+        (3, 0.6, 0.95, 0.9, 0.8),
+    ] {
+        let inputs = AnalyticInputs {
+            system_reliability: p_sys,
+            ..AnalyticInputs::single_tier(n_w, Tier::salvo(k, 1.0, d, 1))
+        };
+        let want = salvo_shots_formula(n_w, target, p_sys, d, k).unwrap().ceil().max(1.0) as u32;
+        match shots_for_target(&inputs, target).unwrap() {
+            TargetShots::Reachable {
+                shots,
+                p_zero_leakers,
+                p_zero_with_one_fewer,
+                upper_stock_needed,
+                ..
+            } => {
+                assert_eq!(shots, want, "{n_w} {target} {p_sys} {d} {k}");
+                assert!(p_zero_leakers >= target);
+                assert!(p_zero_with_one_fewer.is_none_or(|p| p < target));
+                assert_eq!(upper_stock_needed, u64::from(n_w) * u64::from(shots));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // 1 − 0.5⁷ = 0.9921875 ≥ 0.99 > 1 − 0.5⁶: seven shots for one warhead at p = 0.5.
+    let one = AnalyticInputs::single_tier(1, Tier::salvo(0.5, 1.0, 1.0, 1));
+    assert!(matches!(
+        shots_for_target(&one, 0.99).unwrap(),
+        TargetShots::Reachable { shots: 7, .. }
+    ));
+    // Shoot-look-shoot with m = 2n: 2n ≥ 7 needs n = 4.
+    let sls = AnalyticInputs::single_tier(1, Tier::shoot_look_shoot(0.5, 1.0, 1.0, 1));
+    assert!(matches!(
+        shots_for_target(&sls, 0.99).unwrap(),
+        TargetShots::Reachable {
+            shots: 4,
+            upper_stock_needed: 8,
+            ..
+        }
+    ));
+}
+
+/// P₀* above P_sys·Dᴺ is unreachable: D = 0.99, N = 10 caps P₀ at 0.99¹⁰ = 0.904382075008804.
+#[test]
+fn val_target_above_the_bound_is_unreachable() {
+    let inputs = AnalyticInputs::single_tier(10, Tier::salvo(0.9, 1.0, 0.99, 1));
+    assert!(salvo_shots_formula(10, 0.95, 1.0, 0.99, 0.9).is_none());
+    match shots_for_target(&inputs, 0.95).unwrap() {
+        TargetShots::Unreachable { max_p_zero, reason, .. } => {
+            close(max_p_zero, 0.904382075008804, "max P0");
+            assert!(reason.contains("whatever the shots"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        shots_for_target(&inputs, 0.9).unwrap(),
+        TargetShots::Reachable { .. }
+    ));
+}
+
+#[test]
+fn bad_inputs_are_named_in_the_error() {
+    let good = AnalyticInputs::single_tier(3, Tier::salvo(0.8, 0.9, 0.95, 2));
+    let mut bad = good;
+    bad.upper.sspk = f64::NAN;
+    let err = evaluate(&bad).unwrap_err();
+    assert!(
+        matches!(&err, AnalyticError::NotAProbability { field, .. } if field == "upper.sspk"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("expected a number in [0, 1]"));
+    bad = good;
+    bad.warheads = 0;
+    assert!(
+        evaluate(&bad)
+            .unwrap_err()
+            .to_string()
+            .starts_with("warheads = 0 is not allowed")
+    );
+    bad = good;
+    bad.upper.doctrine = Doctrine::Salvo { shots: 0 };
+    assert!(evaluate(&bad).unwrap_err().to_string().contains("upper.doctrine.shots"));
+    bad = good;
+    bad.lower = Some(Tier::salvo(0.5, 1.5, 1.0, 1));
+    assert!(
+        evaluate(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("lower.reliability = 1.5")
+    );
+    bad = good;
+    bad.decoys = Some(Decoys {
+        per_warhead: 1,
+        discrimination: -0.1,
+    });
+    assert!(
+        evaluate(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("decoys.discrimination")
+    );
+    assert!(
+        shots_for_target(&good, 0.0)
+            .unwrap_err()
+            .to_string()
+            .contains("target_p_zero")
+    );
+    assert!(shots_for_target(&good, f64::NAN).is_err());
+    assert!(simulate(&good, 0, 1).is_err());
+}
+
+/// The Monte Carlo of the model agrees with the closed form: the count of zero-leaker trials and
+/// of each leaker count lies inside the central 99.9 % interval of Binomial(trials, p) (statrs),
+/// and the mean interceptors within 3.29 standard errors, bounding the per-trial variance by
+/// Popoviciu's (max/2)².
+fn assert_monte_carlo_agrees(inputs: &AnalyticInputs, max_shots_per_trial: f64, seed: u64) {
+    let trials = 200_000u64;
+    let exact = eval(inputs);
+    let mc = simulate(inputs, trials, seed).unwrap();
+    for (j, &count) in mc.leaker_counts.iter().enumerate() {
+        let p = exact.leaker_distribution[j].clamp(0.0, 1.0);
+        let b = Binomial::new(p, trials).unwrap();
+        let (lo, hi) = (b.inverse_cdf(0.0005), b.inverse_cdf(0.9995));
+        assert!(
+            (lo..=hi).contains(&count),
+            "P({j} leakers): {count} of {trials} outside [{lo}, {hi}] for p = {p} ({inputs:?})"
+        );
+    }
+    let se = max_shots_per_trial / 2.0 / (trials as f64).sqrt();
+    assert!(
+        (mc.expected_interceptors() - exact.expected_interceptors).abs() < 3.29 * se,
+        "interceptors: MC {} vs exact {}",
+        mc.expected_interceptors(),
+        exact.expected_interceptors
+    );
+}
+
+#[test]
+fn val_monte_carlo_agrees_with_the_closed_form_base_model() {
+    assert_monte_carlo_agrees(
+        &AnalyticInputs::single_tier(10, Tier::salvo(0.8, 0.9, 0.95, 2)),
+        20.0,
+        1,
+    );
+    assert_monte_carlo_agrees(
+        &AnalyticInputs::single_tier(10, Tier::shoot_look_shoot(0.7, 0.9, 0.95, 1)),
+        20.0,
+        2,
+    );
+}
+
+#[test]
+fn val_monte_carlo_agrees_with_kill_assessment_and_common_mode_failure() {
+    let tier = Tier {
+        doctrine: Doctrine::ShootLookShoot {
+            first_shots: 1,
+            second_shots: 2,
+            kill_assessment: KillAssessment {
+                false_kill: 0.15,
+                false_alive: 0.25,
+            },
+        },
+        ..Tier::salvo(0.6, 0.95, 0.9, 1)
+    };
+    let inputs = AnalyticInputs {
+        system_reliability: 0.9,
+        ..AnalyticInputs::single_tier(6, tier)
+    };
+    assert_monte_carlo_agrees(&inputs, 18.0, 3);
+}
+
+#[test]
+fn val_monte_carlo_agrees_with_decoys_against_a_short_stock() {
+    let inputs = AnalyticInputs {
+        decoys: Some(Decoys {
+            per_warhead: 2,
+            discrimination: 0.6,
+        }),
+        ..AnalyticInputs::single_tier(8, Tier::shoot_look_shoot(0.7, 0.9, 0.9, 1).with_stock(20))
+    };
+    let r = eval(&inputs);
+    assert!(
+        r.upper.p_stock_short > 0.3 && r.upper.p_stock_short < 0.99,
+        "{}",
+        r.upper.p_stock_short
+    );
+    assert_monte_carlo_agrees(&inputs, 20.0, 4);
+}
+
+#[test]
+fn val_monte_carlo_agrees_with_a_layered_defence() {
+    let inputs = AnalyticInputs {
+        system_reliability: 0.97,
+        lower: Some(Tier::salvo(0.8, 0.9, 0.95, 2).with_stock(6)),
+        decoys: Some(Decoys {
+            per_warhead: 1,
+            discrimination: 0.8,
+        }),
+        ..AnalyticInputs::single_tier(8, Tier::salvo(0.6, 0.9, 0.9, 1).with_stock(12))
+    };
+    assert_monte_carlo_agrees(&inputs, 18.0, 5);
+}

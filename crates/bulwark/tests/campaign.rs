@@ -1,0 +1,423 @@
+//! Monte Carlo campaigns and sweeps: interval formulas against hand values and closed forms,
+//! determinism across thread counts, resume from the per-trial rows, convergence to the
+//! closed-form defence model of Wilkening (1999), and sweep grids.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
+
+use bulwark::campaign::stats::{
+    beta_quantile, clopper_pearson, regularized_incomplete_beta, student_t_quantile, wilson,
+};
+use bulwark::campaign::{
+    CampaignSummary, Control, Sweep, SweepError, Tally, TrialRecord, run_campaign, run_sweep, run_trials,
+};
+use bulwark::engage::envelope::Envelope;
+use bulwark::scenario::{Scenario, load_scenario, parse_scenario};
+use bulwark::sim::{EventKind, RunOptions};
+use statrs::distribution::{Beta, ContinuousCDF, StudentsT};
+
+const Z: f64 = 1.959_963_984_540_054;
+
+fn scenario_path(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios").join(name)
+}
+
+/// The analytic-check scenario and its envelopes, loaded once.
+fn analytic() -> &'static (Scenario, Vec<Arc<Envelope>>) {
+    static S: OnceLock<(Scenario, Vec<Arc<Envelope>>)> = OnceLock::new();
+    S.get_or_init(|| {
+        let s = load_scenario(&scenario_path("analytic-check.toml")).expect("bundled scenario loads");
+        let e = bulwark::sim::envelopes(&s).expect("envelopes");
+        (s, e)
+    })
+}
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap()
+}
+
+fn records(
+    s: &Scenario,
+    e: &[Arc<Envelope>],
+    seed: u64,
+    trials: std::ops::Range<u64>,
+    threads: usize,
+) -> Vec<TrialRecord> {
+    let mut out = Vec::new();
+    pool(threads)
+        .install(|| {
+            run_trials(s, e, seed, trials, Control::default(), &mut |b| {
+                out.extend_from_slice(b);
+                Ok(())
+            })
+        })
+        .unwrap();
+    out
+}
+
+/// The summary of `records` (serialised as `summary.json` by the command line; equal values
+/// give equal bytes).
+fn summary(s: &Scenario, seed: u64, requested: u64, records: &[TrialRecord]) -> CampaignSummary {
+    let mut t = Tally::new(s);
+    for r in records {
+        t.add(r).unwrap();
+    }
+    CampaignSummary::new(s, seed, requested, &t).unwrap()
+}
+
+// ---- Intervals ----
+
+/// Wilson (1927) score interval, computed by hand with z = 1.959964:
+/// 8/10: centre (0.8 + z²/20)/(1 + z²/10) = 0.716741, half-width 0.226578 → [0.490162, 0.943318];
+/// 0/10: centre = half-width = (z²/20)/(1 + z²/10) = 0.138766 → [0, 0.277533].
+#[test]
+fn val_wilson_interval_matches_hand_values_for_8_and_0_of_10() {
+    let [lo, hi] = wilson(8, 10, Z).unwrap();
+    assert!(
+        (lo - 0.490_162).abs() < 1e-6 && (hi - 0.943_318).abs() < 1e-6,
+        "{lo} {hi}"
+    );
+    let [lo, hi] = wilson(0, 10, Z).unwrap();
+    assert_eq!(lo, 0.0);
+    assert!((hi - 0.277_533).abs() < 1e-6, "{hi}");
+    // Symmetry: x of n and n − x of n mirror each other.
+    let [a, b] = wilson(3, 17, Z).unwrap();
+    let [c, d] = wilson(14, 17, Z).unwrap();
+    assert!((a - (1.0 - d)).abs() < 1e-15 && (b - (1.0 - c)).abs() < 1e-15);
+    assert!(wilson(0, 0, Z).is_none());
+}
+
+/// Clopper & Pearson (1934): with no successes the upper limit is 1 − (α/2)^(1/n), with all
+/// successes the lower limit is (α/2)^(1/n); 8/10 is the often-quoted [0.4439, 0.9748]; every
+/// limit agrees with statrs' beta quantiles.
+#[test]
+fn val_clopper_pearson_matches_closed_forms_published_8_of_10_and_statrs() {
+    let [lo, hi] = clopper_pearson(0, 10, 0.95).unwrap();
+    assert_eq!(lo, 0.0);
+    assert!((hi - (1.0 - 0.025_f64.powf(0.1))).abs() < 1e-12, "{hi}");
+    let [lo, hi] = clopper_pearson(10, 10, 0.95).unwrap();
+    assert!((lo - 0.025_f64.powf(0.1)).abs() < 1e-12 && hi == 1.0);
+    let [lo, hi] = clopper_pearson(8, 10, 0.95).unwrap();
+    assert!((lo - 0.4439).abs() < 5e-5 && (hi - 0.9748).abs() < 5e-5, "{lo} {hi}");
+    for (x, n) in [(8_u64, 10_u64), (1, 50), (37, 200), (686, 1000)] {
+        let [lo, hi] = clopper_pearson(x, n, 0.95).unwrap();
+        let (xf, nf) = (x as f64, n as f64);
+        let want_lo = Beta::new(xf, nf - xf + 1.0).unwrap().inverse_cdf(0.025);
+        let want_hi = Beta::new(xf + 1.0, nf - xf).unwrap().inverse_cdf(0.975);
+        assert!(
+            (lo - want_lo).abs() < 1e-9 && (hi - want_hi).abs() < 1e-9,
+            "{x}/{n}: {lo} {hi}"
+        );
+        // Clopper–Pearson is never narrower than Wilson.
+        let [wl, wh] = wilson(x, n, Z).unwrap();
+        assert!(lo <= wl && hi >= wh, "{x}/{n}");
+    }
+}
+
+/// Student's t quantiles from the tables (t₀.₉₇₅ = 12.706 for 1, 2.228 for 10, 2.042 for 30
+/// degrees of freedom) and statrs; the incomplete beta against statrs' beta CDF.
+#[test]
+fn val_student_t_and_beta_match_tables_and_statrs() {
+    for (df, table) in [(1.0, 12.706), (10.0, 2.228), (30.0, 2.042)] {
+        let t = student_t_quantile(0.975, df);
+        assert!((t - table).abs() < 5e-4, "df {df}: {t}");
+        let want = StudentsT::new(0.0, 1.0, df).unwrap().inverse_cdf(0.975);
+        assert!((t - want).abs() < 1e-8 * want, "df {df}: {t} vs {want}");
+    }
+    assert!((student_t_quantile(0.025, 10.0) + student_t_quantile(0.975, 10.0)).abs() < 1e-12);
+    for (a, b) in [(0.5, 0.5), (2.0, 5.0), (30.0, 4.5), (700.0, 300.0)] {
+        let d = Beta::new(a, b).unwrap();
+        for x in [0.01, 0.3, 0.5, 0.7, 0.99] {
+            assert!(
+                (regularized_incomplete_beta(x, a, b) - d.cdf(x)).abs() < 1e-10,
+                "I_{x}({a}, {b})"
+            );
+        }
+        assert!((beta_quantile(0.3, a, b) - d.inverse_cdf(0.3)).abs() < 1e-9);
+    }
+}
+
+// ---- Determinism and resume ----
+
+/// The first trials of the analytic check with 2 threads, shared by the tests below.
+fn reference() -> &'static Vec<TrialRecord> {
+    static R: OnceLock<Vec<TrialRecord>> = OnceLock::new();
+    R.get_or_init(|| {
+        let (s, e) = analytic();
+        records(s, e, 7, 0..10, 2)
+    })
+}
+
+#[test]
+fn summary_is_the_same_with_one_and_two_threads() {
+    let (s, e) = analytic();
+    let one = records(s, e, 7, 0..10, 1);
+    assert_eq!(&one, reference());
+    assert_eq!(summary(s, 7, 10, &one), summary(s, 7, 10, reference()));
+    // Records come in trial order.
+    assert!(one.iter().enumerate().all(|(i, r)| r.trial == i as u64));
+}
+
+#[test]
+fn resume_from_the_rows_of_a_stopped_campaign_gives_the_same_summary() {
+    let (s, e) = analytic();
+    // Stop after 4 trials; write the rows as trials.csv holds them; read them back; continue.
+    let first = records(s, e, 7, 0..4, 2);
+    let mut csv = TrialRecord::csv_header(s);
+    first.iter().for_each(|r| csv.push_str(&r.csv_row()));
+    let mut lines = csv.lines();
+    assert_eq!(lines.next().map(|h| format!("{h}\n")), Some(TrialRecord::csv_header(s)));
+    let mut resumed: Vec<TrialRecord> = lines
+        .map(|l| TrialRecord::parse_csv_row(l, s.defended_areas.len(), s.batteries.len()).unwrap())
+        .collect();
+    assert_eq!(resumed, first);
+    resumed.extend(records(s, e, 7, 4..10, 1));
+    assert_eq!(summary(s, 7, 10, &resumed), summary(s, 7, 10, reference()));
+    // The summary of the stopped campaign says it is incomplete.
+    let partial = summary(s, 7, 10, &first);
+    assert!(!partial.complete);
+    assert_eq!(partial.statistics.trials, 4);
+}
+
+#[test]
+fn a_stop_request_starts_no_new_trial() {
+    let (s, e) = analytic();
+    let stop = AtomicBool::new(true);
+    let control = Control {
+        stop: Some(&stop),
+        progress: None,
+    };
+    let mut seen = 0;
+    let next = run_trials(s, e, 7, 3..10, control, &mut |b| {
+        seen += b.len();
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!((next, seen), (3, 0));
+}
+
+// ---- Convergence to the closed form ----
+
+/// Wilkening (1999), "A simple model for calculating ballistic missile defense effectiveness",
+/// *Science & Global Security* 8: a warhead is killed with probability q = D·(1 − (1 − k)^m),
+/// so P(no leaker) = q^N and the expected number of leakers is N·(1 − q). The analytic-check
+/// scenario is built to its assumptions (N = 4, no decoys so D = 1, k = sspk_override, a salvo
+/// of m with no shoot-look-shoot, ample rounds and windows); the campaign's estimates must hold
+/// the closed-form values inside their 95 % intervals.
+#[test]
+fn val_campaign_converges_to_wilkening_closed_form() {
+    let (s, e) = analytic();
+    // The scenario's own parameters, read from it rather than restated.
+    let n = s.threats.len() as i32;
+    let k = s.doctrine.sspk_override.expect("the analytic check fixes k");
+    let m = s.doctrine.salvo_size as i32;
+    assert!(!s.doctrine.shoot_look_shoot && s.doctrine.max_engagements_per_threat == 1);
+    assert!(
+        s.threats
+            .iter()
+            .all(|t| t.missile.decoy.as_ref().is_none_or(|d| d.count == 0))
+    );
+    let d = 1.0; // no decoys: every warhead is recognised (docs/engagement.md, Discrimination)
+    let q = d * (1.0 - (1.0 - k).powi(m));
+    let p_zero = q.powi(n);
+    let expected_leakers = f64::from(n) * (1.0 - q);
+
+    // The model's "negligible handover loss": every round with a chance had kill probability k.
+    let outcome = bulwark::sim::run_with_envelopes(
+        s,
+        e,
+        RunOptions {
+            seed: 99,
+            trial: 0,
+            record_flights: false,
+        },
+    )
+    .unwrap();
+    let pks: Vec<f64> = outcome
+        .events
+        .iter()
+        .filter_map(|ev| match &ev.kind {
+            EventKind::Intercept { pk, note: None, .. } => Some(*pk),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        pks.len() >= n as usize && pks.iter().all(|&p| (p - k).abs() < 1e-9),
+        "{pks:?}"
+    );
+
+    let tally = pool(2)
+        .install(|| run_campaign(s, e, 2024, 160, Control::default()))
+        .unwrap();
+    let st = tally.statistics().unwrap();
+    let p = &st.p_zero_leakers;
+    assert!(
+        p.wilson_95[0] <= p_zero && p_zero <= p.wilson_95[1],
+        "P(no leaker) = {p_zero:.4} (q^N) outside the campaign's Wilson interval {:?} (estimate {})",
+        p.wilson_95,
+        p.estimate
+    );
+    assert!(p.clopper_pearson_95[0] <= p_zero && p_zero <= p.clopper_pearson_95[1]);
+    let ci = st.leakers.mean_ci_95.unwrap();
+    assert!(
+        ci[0] <= expected_leakers && expected_leakers <= ci[1],
+        "expected leakers {expected_leakers:.4} = N(1 − q) outside {ci:?} (mean {})",
+        st.leakers.mean
+    );
+    // Every warhead was engaged with a full salvo: the leakers are the misses, not lost windows.
+    assert_eq!(st.warheads_engaged.mean, f64::from(n));
+    assert!(st.interceptors_fired.mean >= f64::from(n * m));
+}
+
+// ---- Sweeps ----
+
+const SWEEP_TEXT: &str = r#"
+name = "sweep-demo"
+epoch = 2017-03-06T07:36:00Z
+end_time_s = 1000.0
+
+[[defended_area]]
+name = "busan"
+centre = { lat_deg = 35.18, lon_deg = 129.08 }
+radius_km = 15
+
+[[radar]]
+name = "tpy2"
+preset = "an-tpy-2-tbr"
+site = { lat_deg = 35.95, lon_deg = 128.13, alt_m = 680.0 }
+boresight_az_deg = 329.0
+
+[[battery]]
+name = "thaad"
+interceptor = "thaad"
+site = { lat_deg = 35.95, lon_deg = 128.13, alt_m = 680.0 }
+launchers = 6
+radar = "tpy2"
+
+[[threat]]
+name = "salvo"
+missile = "scud-c"
+count = 2
+launch = { lat_deg = 38.7, lon_deg = 125.7 }
+aim = { lat_deg = 35.18, lon_deg = 129.08 }
+launch_interval_s = 12.5
+
+[[threat]]
+name = "single"
+missile = "nodong"
+launch = { lat_deg = 39.66, lon_deg = 124.71 }
+aim = { lat_deg = 35.18, lon_deg = 129.08 }
+launch_time_s = 30.0
+launch_interval_s = 7.0
+"#;
+
+fn demo() -> Scenario {
+    parse_scenario(SWEEP_TEXT, "demo.toml").unwrap()
+}
+
+#[test]
+fn sweep_grid_is_row_major_and_applies_each_value() {
+    let base = demo();
+    let sweep = Sweep::new(
+        &base,
+        Some(SWEEP_TEXT),
+        &[
+            "doctrine.salvo_size=1,2",
+            "battery[thaad].stock=0,8,16",
+            "radar[tpy2].site.lat_deg=36.0",
+        ],
+    )
+    .unwrap();
+    assert_eq!(sweep.len(), 6);
+    let p = sweep.point(4);
+    assert_eq!(p.labels, ["2", "8", "36.0"]);
+    let s = sweep.scenario_at(&base, &p).unwrap();
+    assert_eq!(s.doctrine.salvo_size, 2);
+    assert_eq!(s.batteries[0].stock, 8);
+    assert_eq!(s.radars[0].site.lat_deg(), 36.0);
+    assert_eq!(s.radars[0].site.lon_deg(), base.radars[0].site.lon_deg());
+    // Nothing else changed.
+    let mut back = s.clone();
+    back.doctrine.salvo_size = base.doctrine.salvo_size;
+    back.batteries[0].stock = base.batteries[0].stock;
+    back.radars[0].site = base.radars[0].site;
+    assert_eq!(back, base);
+    let s = sweep.scenario_at(&base, &sweep.point(0)).unwrap();
+    assert_eq!((s.doctrine.salvo_size, s.batteries[0].stock), (1, 0));
+}
+
+/// Growing or shrinking a raid line gives exactly what the loader makes of a file with that
+/// count (names, launch times from the file's launch_interval_s, order of lines).
+#[test]
+fn sweep_raid_count_matches_the_loader() {
+    let base = demo();
+    for (line, count) in [("salvo", 5_u32), ("salvo", 1), ("single", 3)] {
+        let sweep = Sweep::new(&base, Some(SWEEP_TEXT), &[&format!("threat[{line}].count={count}")]).unwrap();
+        let got = sweep.scenario_at(&base, &sweep.point(0)).unwrap();
+        let text = if line == "salvo" {
+            SWEEP_TEXT.replace("count = 2", &format!("count = {count}"))
+        } else {
+            SWEEP_TEXT.replace(
+                "launch_time_s = 30.0",
+                &format!("launch_time_s = 30.0\ncount = {count}"),
+            )
+        };
+        let want = parse_scenario(&text, "demo.toml").unwrap();
+        assert_eq!(got.threats, want.threats, "{line} = {count}");
+    }
+}
+
+#[test]
+fn sweep_refuses_bad_paths_names_and_values_with_what_is_allowed() {
+    let base = demo();
+    let err = |spec: &str| Sweep::new(&base, Some(SWEEP_TEXT), &[spec]).unwrap_err().to_string();
+    let e = err("doctrine.salvo=1,2");
+    assert!(
+        e.contains("unknown path 'doctrine.salvo'") && e.contains("doctrine.salvo_size"),
+        "{e}"
+    );
+    let e = err("battery[patriot].stock=4");
+    assert!(e.contains("unknown battery 'patriot'; batteries: thaad"), "{e}");
+    let e = err("threat[salvo#1].count=3");
+    assert!(e.contains("unknown threat line") && e.contains("salvo, single"), "{e}");
+    let e = err("battery[thaad].stock=8,-1");
+    assert!(
+        e.contains("'-1' is not allowed; expected rounds, a whole number from 0 to 100000"),
+        "{e}"
+    );
+    let e = err("doctrine.sspk_override=1.5");
+    assert!(e.contains("a probability from 0 to 1, or none"), "{e}");
+    let e = err("doctrine.shoot_look_shoot=yes");
+    assert!(e.contains("expected true or false"), "{e}");
+    let e = err("radar[tpy2].site.lat_deg=91");
+    assert!(e.contains("a latitude from -90 to 90"), "{e}");
+    let e = err("doctrine.salvo_size");
+    assert!(e.contains("expected PATH=V1,V2"), "{e}");
+    let e = err("doctrine.salvo_size=");
+    assert!(e.contains("no values"), "{e}");
+    let dup = Sweep::new(&base, None, &["doctrine.salvo_size=1", "doctrine.salvo_size=2"]).unwrap_err();
+    assert!(matches!(dup, SweepError::Spec { .. }) && dup.to_string().contains("varied twice"));
+    // A raid line that would launch after the end of the scenario.
+    let sweep = Sweep::new(&base, Some(SWEEP_TEXT), &["threat[salvo].count=100"]).unwrap();
+    let e = sweep.scenario_at(&base, &sweep.point(0)).unwrap_err().to_string();
+    assert!(e.contains("not before end_time_s = 1000"), "{e}");
+}
+
+/// With common random numbers, a sweep of the kill probability from 0 to 1 takes the analytic
+/// check from every warhead leaking to none.
+#[test]
+fn sweep_of_kill_probability_runs_every_point_with_the_same_trials() {
+    let (s, e) = analytic();
+    let text = std::fs::read_to_string(scenario_path("analytic-check.toml")).unwrap();
+    let sweep = Sweep::new(s, Some(&text), &["doctrine.sspk_override=0,1"]).unwrap();
+    let rows = pool(2)
+        .install(|| run_sweep(s, e, &sweep, 5, 3, Control::default(), &mut |_| {}))
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    let n = s.threats.len() as f64;
+    assert_eq!(rows[0].statistics.leakers.mean, n);
+    assert_eq!(rows[0].statistics.p_zero_leakers.successes, 0);
+    assert_eq!(rows[1].statistics.leakers.mean, 0.0);
+    assert_eq!(rows[1].statistics.p_zero_leakers.successes, 3);
+}
