@@ -50,12 +50,12 @@
 //! Bulwark is an analysis and teaching tool built on public data, not a targeting tool; its
 //! maps show model results at the resolution of a 1:50m atlas.
 
+pub mod campaign_html;
 pub mod coastline;
 mod error;
 pub mod geojson;
 mod geometry;
 pub mod grid;
-pub mod campaign_html;
 pub mod html;
 mod latlon;
 mod layer;
