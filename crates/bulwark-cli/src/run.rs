@@ -66,6 +66,7 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
         seed,
         trial: 0,
         record_flights: true,
+        log_detections: true,
     };
     let outcome = pool
         .install(|| bulwark::sim::run(&scenario, options))

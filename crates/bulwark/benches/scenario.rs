@@ -21,6 +21,7 @@ fn scenarios(c: &mut Criterion) {
             seed: scenario.seed,
             trial: 0,
             record_flights: true,
+            log_detections: true,
         };
         // The whole job of `bulwark run` on one core: envelopes, truth, sensing, tracking, battle.
         group.bench_function(format!("{name} whole run, 1 thread"), |b| {

@@ -231,6 +231,7 @@ fn val_campaign_converges_to_wilkening_closed_form() {
             seed: 99,
             trial: 0,
             record_flights: false,
+            log_detections: false,
         },
     )
     .unwrap();

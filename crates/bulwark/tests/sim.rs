@@ -17,6 +17,7 @@ fn options(seed: u64) -> RunOptions {
         seed,
         trial: 0,
         record_flights: false,
+        log_detections: false,
     }
 }
 

@@ -77,6 +77,7 @@ pub fn run_trials(
                     seed,
                     trial,
                     record_flights: false,
+                    log_detections: false,
                 };
                 let record = run_with_envelopes(scenario, envelopes, options)
                     .map(|outcome| TrialRecord::new(scenario, &outcome, trial))

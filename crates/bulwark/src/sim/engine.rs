@@ -525,6 +525,17 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             }
         }
         for &(k, z) in &zs {
+            if self.options.log_detections {
+                let kind = EventKind::Detection {
+                    radar: self.sensors[i].name.clone(),
+                    object: self.objects[k].name.clone(),
+                    range_m: z.range_m,
+                    azimuth_deg: z.azimuth_rad.to_degrees(),
+                    elevation_deg: z.elevation_rad.to_degrees(),
+                    snr_db: z.snr_db,
+                };
+                self.log(t_s, kind);
+            }
             if !self.sensors[i].seen[k] {
                 self.sensors[i].seen[k] = true;
                 let kind = EventKind::FirstDetection {

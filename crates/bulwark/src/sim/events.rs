@@ -92,6 +92,21 @@ pub enum EventKind {
         /// Signal-to-noise ratio of the detection (dB).
         snr_db: f64,
     },
+    /// A radar measures an object (logged when the run asks for every detection).
+    Detection {
+        /// Radar name.
+        radar: String,
+        /// Object (truth label).
+        object: String,
+        /// Measured slant range (m).
+        range_m: f64,
+        /// Measured azimuth, clockwise from north (degrees).
+        azimuth_deg: f64,
+        /// Measured elevation (degrees).
+        elevation_deg: f64,
+        /// Signal-to-noise ratio of the detection (dB).
+        snr_db: f64,
+    },
     /// A track became firm (M of N).
     TrackFirm {
         /// "system" for the fused network track, otherwise the radar name.
@@ -230,6 +245,7 @@ impl EventKind {
         match self {
             Self::ThreatLaunch { .. } => "threat_launch",
             Self::FirstDetection { .. } => "first_detection",
+            Self::Detection { .. } => "detection",
             Self::TrackFirm { .. } => "track_firm",
             Self::TrackDropped { .. } => "track_dropped",
             Self::Cue { .. } => "cue",

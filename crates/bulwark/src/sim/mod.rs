@@ -43,6 +43,9 @@ pub struct RunOptions {
     pub trial: u64,
     /// Record the flights of every object and interceptor (for maps and trajectory files).
     pub record_flights: bool,
+    /// Log every detection (one `detection` event per measurement); without it only each
+    /// radar's first detection of each object is logged.
+    pub log_detections: bool,
 }
 
 /// Why a run could not be made.
