@@ -5,12 +5,14 @@ mod args;
 mod campaign;
 mod coverage;
 mod fly;
+mod footprint;
 mod presets;
 mod radar;
 mod run;
 mod run_report;
 mod see;
 mod sweep;
+mod visibility;
 
 use std::process::ExitCode;
 
@@ -45,6 +47,10 @@ enum Command {
     See(Box<see::SeeArgs>),
     /// Closed-form defence effectiveness (Wilkening): P(no leaker), leakers, interceptors, shots needed.
     Analytic(Box<analytic::AnalyticArgs>),
+    /// The ground area of aim points one battery defends against one threat type (GeoJSON, SVG).
+    Footprint(Box<footprint::FootprintArgs>),
+    /// What one radar sees of one flight: intervals in view, detection, firm track, track accuracy.
+    Visibility(Box<visibility::VisibilityArgs>),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +65,8 @@ fn main() -> ExitCode {
         Command::See(args) => see::run(&args),
         Command::Coverage(args) => coverage::run(&args),
         Command::Analytic(args) => analytic::run(&args),
+        Command::Footprint(args) => footprint::run(&args),
+        Command::Visibility(args) => visibility::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 
 mod cli_analytic;
 mod cli_campaign;
+mod cli_footprint;
 
 use std::process::{Command, Output};
 

@@ -8,6 +8,7 @@ mod analytic;
 mod campaign;
 mod common;
 mod engage;
+mod footprint;
 mod geodesics;
 mod presets;
 mod radar;
