@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use bulwark::earth::{EarthModel, Geodetic};
-use bulwark::flight::{Missile, load_missile_file, load_preset};
+use bulwark::flight::{Missile, Shape, load_missile_file, load_preset};
 use bulwark::sensor::radar::{Radar, RadarSpec, load_radar_preset};
+use clap::Args;
 
 /// `LAT,LON` in degrees.
 pub fn parse_lat_lon(text: &str) -> Result<Geodetic, String> {
@@ -65,4 +66,46 @@ pub fn parse_radar(
         None => default_boresight(&site, &spec).map_err(|e| format!("--radar '{text}': {e}"))?,
     };
     Radar::new(spec, earth, site, boresight).map_err(|e| format!("--radar '{text}': {e}"))
+}
+
+/// One threat flight on the command line (`bulwark see`, `bulwark visibility`): the missile, its
+/// payload, the launch and aim points and the trajectory shape.
+#[derive(Args, Debug)]
+pub struct FlightArgs {
+    /// Missile preset (see `bulwark presets`) or a missile TOML file.
+    #[arg(long)]
+    pub missile: String,
+    /// Override the preset's payload mass, kg.
+    #[arg(long)]
+    pub payload_kg: Option<f64>,
+    /// Launch point, LAT,LON in degrees.
+    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, value_name = "LAT,LON")]
+    pub from: Geodetic,
+    /// Aim point, LAT,LON in degrees.
+    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, value_name = "LAT,LON")]
+    pub to: Geodetic,
+    /// Trajectory shape: min-energy, lofted or depressed.
+    #[arg(long, default_value = "min-energy")]
+    pub shape: String,
+    /// Apogee for a lofted or depressed shape, km.
+    #[arg(long)]
+    pub apogee_km: Option<f64>,
+}
+
+impl FlightArgs {
+    /// The missile, with the payload applied.
+    pub fn missile(&self) -> Result<Missile, String> {
+        resolve_missile(&self.missile, self.payload_kg)
+    }
+
+    /// The trajectory shape.
+    pub fn shape(&self) -> Result<Shape, String> {
+        Shape::from_name(&self.shape, self.apogee_km).ok_or_else(|| {
+            format!(
+                "--shape '{}' is not known; allowed: {}",
+                self.shape,
+                Shape::NAMES.join(", ")
+            )
+        })
+    }
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, inverse};
 use bulwark::flight::ThreatObject;
-use bulwark::flight::{AimRequest, FlightOptions, Missile, Shape, aim, fly_threat_complex};
+use bulwark::flight::{AimRequest, FlightOptions, Missile, aim, fly_threat_complex};
 use bulwark::random::stream;
 use bulwark::sensor::radar::{Radar, RadarSpec};
 use bulwark::track::ekf::Ekf;
@@ -18,7 +18,7 @@ use bulwark_report::{Color, Ellipse, LatLon, LatLonBox, Layer, Map, MapSpec, Mar
 use clap::Args;
 use serde::Serialize;
 
-use crate::args::{parse_lat_lon, parse_radar, resolve_missile};
+use crate::args::{FlightArgs, parse_radar};
 use crate::fly::write_atomic;
 
 /// Arguments of `bulwark see`.
@@ -29,24 +29,9 @@ pub struct SeeArgs {
     /// the radar faces the launch point.
     #[arg(long = "radar", required = true, allow_hyphen_values = true)]
     radars: Vec<String>,
-    /// Missile preset (see `bulwark presets`) or a missile TOML file.
-    #[arg(long)]
-    missile: String,
-    /// Override the preset's payload mass, kg.
-    #[arg(long)]
-    payload_kg: Option<f64>,
-    /// Launch point, LAT,LON in degrees.
-    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, value_name = "LAT,LON")]
-    from: Geodetic,
-    /// Aim point, LAT,LON in degrees.
-    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, value_name = "LAT,LON")]
-    to: Geodetic,
-    /// Trajectory shape: min-energy, lofted or depressed.
-    #[arg(long, default_value = "min-energy")]
-    shape: String,
-    /// Apogee for a lofted or depressed shape, km.
-    #[arg(long)]
-    apogee_km: Option<f64>,
+    /// The threat flight.
+    #[command(flatten)]
+    flight: FlightArgs,
     /// Tracking filter: ekf or ukf.
     #[arg(long, default_value = "ekf")]
     filter: String,
@@ -116,27 +101,24 @@ struct SeeJson {
 pub fn run(a: &SeeArgs) -> Result<(), String> {
     let earth = EarthModel::new(EarthKind::Wgs84);
     // Without a boresight a radar faces the launch point.
-    let face_launch =
-        |site: &Geodetic, _: &RadarSpec| Ok(inverse(&earth, site, &a.from).azimuth_start_deg.rem_euclid(360.0));
+    let face_launch = |site: &Geodetic, _: &RadarSpec| {
+        Ok(inverse(&earth, site, &a.flight.from)
+            .azimuth_start_deg
+            .rem_euclid(360.0))
+    };
     let radars: Vec<(String, Radar)> = a
         .radars
         .iter()
         .map(|r| parse_radar(&earth, r, face_launch).map(|radar| (r.clone(), radar)))
         .collect::<Result<_, _>>()?;
-    let missile = resolve_missile(&a.missile, a.payload_kg)?;
-    let shape = Shape::from_name(&a.shape, a.apogee_km).ok_or_else(|| {
-        format!(
-            "--shape '{}' is not known; allowed: {}",
-            a.shape,
-            Shape::NAMES.join(", ")
-        )
-    })?;
+    let missile = a.flight.missile()?;
+    let shape = a.flight.shape()?;
     let shot = aim(
         &earth,
         &AimRequest {
             missile: &missile,
-            launch: a.from,
-            aim: a.to,
+            launch: a.flight.from,
+            aim: a.flight.to,
             shape,
         },
         &FlightOptions::default(),
@@ -145,7 +127,7 @@ pub fn run(a: &SeeArgs) -> Result<(), String> {
     let objects = fly_threat_complex(
         &earth,
         &missile,
-        &a.from,
+        &a.flight.from,
         &shot.controls,
         &FlightOptions::default(),
         &mut stream(a.seed, 0, 0),
@@ -183,10 +165,10 @@ pub fn run(a: &SeeArgs) -> Result<(), String> {
         missile: missile.name.clone(),
         filter: a.filter.clone(),
         seed: a.seed,
-        launch_lat_deg: a.from.lat_deg(),
-        launch_lon_deg: a.from.lon_deg(),
-        aim_lat_deg: a.to.lat_deg(),
-        aim_lon_deg: a.to.lon_deg(),
+        launch_lat_deg: a.flight.from.lat_deg(),
+        launch_lon_deg: a.flight.from.lon_deg(),
+        aim_lat_deg: a.flight.to.lat_deg(),
+        aim_lon_deg: a.flight.to.lon_deg(),
         flight_time_s: shot.flight.summary.flight_time_s,
         objects: objects.iter().map(|o| o.kind.name()).collect(),
         system_firm_track_s: result.system_firm_s,

@@ -8,14 +8,13 @@ use std::path::PathBuf;
 
 use bulwark::analysis::visibility::{VisibilityReport, VisibilityRequest, analyse_visibility};
 use bulwark::earth::{EarthModel, Geodetic, direct, inverse};
-use bulwark::flight::Shape;
 use bulwark::scenario::TrackFilter;
 use bulwark::sensor::radar::Radar;
 use bulwark_report::{Color, LatLon, LatLonBox, Layer, Map, MapSpec, Marker, Place, Polygon, Projection, Style};
 use clap::Args;
 use serde::Serialize;
 
-use crate::args::{parse_lat_lon, parse_radar, resolve_missile};
+use crate::args::{FlightArgs, parse_radar};
 use crate::fly::write_atomic;
 
 /// Arguments of `bulwark visibility`.
@@ -25,24 +24,9 @@ pub struct VisibilityArgs {
     /// The radar: PRESET@LAT,LON[,BORESIGHT_AZ_DEG]; without a boresight it faces the launch point.
     #[arg(long, allow_hyphen_values = true)]
     radar: String,
-    /// Missile preset (see `bulwark presets`) or a missile TOML file.
-    #[arg(long)]
-    missile: String,
-    /// Override the preset's payload mass, kg.
-    #[arg(long)]
-    payload_kg: Option<f64>,
-    /// Launch point, LAT,LON in degrees.
-    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, value_name = "LAT,LON")]
-    from: Geodetic,
-    /// Aim point, LAT,LON in degrees.
-    #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true, value_name = "LAT,LON")]
-    to: Geodetic,
-    /// Trajectory shape: min-energy, lofted or depressed.
-    #[arg(long, default_value = "min-energy")]
-    shape: String,
-    /// Apogee for a lofted or depressed shape, km.
-    #[arg(long)]
-    apogee_km: Option<f64>,
+    /// The threat flight.
+    #[command(flatten)]
+    flight: FlightArgs,
     /// Tracking filter: ekf or ukf.
     #[arg(long, default_value = "ekf")]
     filter: String,
@@ -112,16 +96,14 @@ struct VisibilityJson {
 /// Runs `bulwark visibility`.
 pub fn run(a: &VisibilityArgs) -> Result<(), String> {
     let earth = EarthModel::wgs84();
-    let face_launch = |site: &Geodetic, _: &_| Ok(inverse(&earth, site, &a.from).azimuth_start_deg.rem_euclid(360.0));
+    let face_launch = |site: &Geodetic, _: &_| {
+        Ok(inverse(&earth, site, &a.flight.from)
+            .azimuth_start_deg
+            .rem_euclid(360.0))
+    };
     let radar = parse_radar(&earth, &a.radar, face_launch)?;
-    let missile = resolve_missile(&a.missile, a.payload_kg)?;
-    let shape = Shape::from_name(&a.shape, a.apogee_km).ok_or_else(|| {
-        format!(
-            "--shape '{}' is not known; allowed: {}",
-            a.shape,
-            Shape::NAMES.join(", ")
-        )
-    })?;
+    let missile = a.flight.missile()?;
+    let shape = a.flight.shape()?;
     let filter = match a.filter.as_str() {
         "ekf" => TrackFilter::Ekf,
         "ukf" => TrackFilter::Ukf,
@@ -131,8 +113,8 @@ pub fn run(a: &VisibilityArgs) -> Result<(), String> {
         earth: &earth,
         radar: &radar,
         missile: &missile,
-        launch: a.from,
-        aim: a.to,
+        launch: a.flight.from,
+        aim: a.flight.to,
         shape,
         seed: a.seed,
         filter,
@@ -149,10 +131,10 @@ pub fn run(a: &VisibilityArgs) -> Result<(), String> {
         shape: shape.name(),
         filter: filter.name(),
         seed: a.seed,
-        launch_lat_deg: a.from.lat_deg(),
-        launch_lon_deg: a.from.lon_deg(),
-        aim_lat_deg: a.to.lat_deg(),
-        aim_lon_deg: a.to.lon_deg(),
+        launch_lat_deg: a.flight.from.lat_deg(),
+        launch_lon_deg: a.flight.from.lon_deg(),
+        aim_lat_deg: a.flight.to.lat_deg(),
+        aim_lon_deg: a.flight.to.lon_deg(),
         flight_time_s: r.flight_time_s,
         range_km: r.range_km,
         apogee_km: r.apogee_km,
