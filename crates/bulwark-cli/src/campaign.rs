@@ -56,6 +56,9 @@ pub struct CampaignArgs {
     /// For testing resume: stop once this many trials are done, as Ctrl-C would.
     #[arg(long, value_name = "K", hide = true)]
     pub stop_after: Option<u64>,
+    /// Also write the per-trial rows as trials.parquet (the same columns as trials.csv).
+    #[arg(long)]
+    pub parquet: bool,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
@@ -354,17 +357,23 @@ pub fn run(args: &CampaignArgs) -> Result<(), String> {
         write_atomic(&out.join("summary.json"), &json)?;
         write_atomic(
             &out.join("report.html"),
-            &campaign_html::render_campaign_html(&report(summary)),
+            campaign_html::render_campaign_html(&report(summary)),
         )?;
+    }
+    if args.parquet {
+        let csv = std::fs::read_to_string(&csv_path).map_err(|e| format!("{}: {e}", csv_path.display()))?;
+        let bytes = crate::parquet_out::csv_to_parquet(&csv, "trials.csv")?;
+        write_atomic(&out.join("trials.parquet"), bytes)?;
     }
     if !args.quiet {
         if let Some(summary) = &summary {
             print!("{}", summary_table(summary));
         }
         eprintln!(
-            "{} trials in {:.1} s; wrote summary.json, trials.csv, report.html and campaign.json to {}",
+            "{} trials in {:.1} s; wrote summary.json, trials.csv{}, report.html and campaign.json to {}",
             next - first,
             started.elapsed().as_secs_f64(),
+            if args.parquet { ", trials.parquet" } else { "" },
             out.display()
         );
         if next < trials {

@@ -193,10 +193,10 @@ pub fn run(a: &CoverageArgs) -> Result<(), String> {
         .with_layer(Layer::areas(polygons, Style::area(Color::BLUE)).with_legend("detectable"))
         .with_layer(Layer::places(places, Style::place(Color::VERMILLION, Marker::Triangle)).with_legend("radar"));
     if let Some(path) = &a.svg {
-        write_atomic(path, &map.to_svg())?;
+        write_atomic(path, map.to_svg())?;
     }
     if let Some(path) = &a.geojson {
-        write_atomic(path, &map.to_geojson(GeoJsonOptions { coastlines: false }))?;
+        write_atomic(path, map.to_geojson(GeoJsonOptions { coastlines: false }))?;
     }
     let report = CoverageJson {
         radars: a.radars.clone(),

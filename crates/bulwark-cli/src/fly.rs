@@ -325,12 +325,12 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
     };
     let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
     if let Some(path) = &a.csv {
-        write_atomic(path, &trajectory_csv(&flight))?;
+        write_atomic(path, trajectory_csv(&flight))?;
     }
     if let Some(dir) = &a.out {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create folder: {e}", dir.display()))?;
         write_atomic(&dir.join("summary.json"), &(json.clone() + "\n"))?;
-        write_atomic(&dir.join("trajectory.csv"), &trajectory_csv(&flight))?;
+        write_atomic(&dir.join("trajectory.csv"), trajectory_csv(&flight))?;
     }
     let text = if a.json {
         json + "\n"
@@ -345,7 +345,7 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
 
 /// Writes to a temporary name beside the target, then renames, so that an interrupted run never
 /// leaves a half-written file under the final name.
-pub(crate) fn write_atomic(path: &Path, contents: &str) -> Result<(), String> {
+pub(crate) fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), String> {
     let tmp = path.with_extension("partial");
     std::fs::write(&tmp, contents).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: cannot write: {e}", path.display()))

@@ -290,10 +290,10 @@ pub fn run(a: &FootprintArgs) -> Result<(), String> {
     if a.svg.is_some() || a.geojson.is_some() {
         let map = footprint_map(&earth, &fp, &grid, &spec, &report, a.site)?;
         if let Some(path) = &a.svg {
-            write_atomic(path, &map.to_svg())?;
+            write_atomic(path, map.to_svg())?;
         }
         if let Some(path) = &a.geojson {
-            write_atomic(path, &map.to_geojson(GeoJsonOptions { coastlines: false }))?;
+            write_atomic(path, map.to_geojson(GeoJsonOptions { coastlines: false }))?;
         }
     }
     let text = if a.json {

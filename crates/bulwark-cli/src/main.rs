@@ -6,6 +6,7 @@ mod campaign;
 mod coverage;
 mod fly;
 mod footprint;
+mod parquet_out;
 mod presets;
 mod radar;
 mod run;

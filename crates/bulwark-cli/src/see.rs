@@ -214,7 +214,7 @@ pub fn run(a: &SeeArgs) -> Result<(), String> {
         warhead_track,
     };
     if let Some(path) = &a.csv {
-        write_atomic(path, &updates_csv(&result, &radars))?;
+        write_atomic(path, updates_csv(&result, &radars))?;
     }
     if let Some(path) = &a.svg {
         write_atomic(path, &see_map(&radars, &objects, &result, &missile)?)?;

@@ -44,6 +44,9 @@ pub struct SweepArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Also write the table as sweep.parquet (the same columns as sweep.csv).
+    #[arg(long)]
+    pub parquet: bool,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
@@ -92,7 +95,16 @@ pub fn run(args: &SweepArgs) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: cannot create: {e}", args.out.display()))?;
     let csv = sweep_csv(&sweep, &rows, &base);
+    // Every table is built before any file is written, so a failure leaves no partial output.
+    let parquet = if args.parquet {
+        Some(crate::parquet_out::csv_to_parquet(&csv, "sweep.csv")?)
+    } else {
+        None
+    };
     write_atomic(&args.out.join("sweep.csv"), &csv)?;
+    if let Some(bytes) = parquet {
+        write_atomic(&args.out.join("sweep.parquet"), bytes)?;
+    }
     let json = sweep_json(&sweep, &rows, &base, seed, args.trials)?;
     write_atomic(&args.out.join("sweep.json"), &json)?;
     let svg = heatmap(&sweep, &rows, &base.name, args.trials).map(|m| heatmap_svg(&m));
@@ -102,10 +114,11 @@ pub fn run(args: &SweepArgs) -> Result<(), String> {
     if !args.quiet {
         print!("{}", table(&sweep, &rows));
         eprintln!(
-            "{} of {} points in {:.1} s; wrote sweep.csv, sweep.json{} to {}",
+            "{} of {} points in {:.1} s; wrote sweep.csv{}, sweep.json{} to {}",
             rows.len(),
             sweep.len(),
             started.elapsed().as_secs_f64(),
+            if args.parquet { ", sweep.parquet" } else { "" },
             if svg.is_some() {
                 ", sweep.svg"
             } else {

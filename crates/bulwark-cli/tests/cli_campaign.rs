@@ -172,3 +172,62 @@ fn sweep_writes_one_row_per_grid_point_and_a_heat_map() {
     );
     let _ = std::fs::remove_dir_all(out);
 }
+
+/// Reads a Parquet file back: its column names and its number of rows.
+fn parquet_columns_and_rows(path: &Path) -> (Vec<String>, usize) {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .expect("a Parquet file")
+        .build()
+        .expect("readable");
+    let mut columns = Vec::new();
+    let mut rows = 0;
+    for batch in reader {
+        let batch = batch.expect("a record batch");
+        columns = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+        rows += batch.num_rows();
+    }
+    (columns, rows)
+}
+
+/// `--parquet` writes the per-trial rows and the sweep table as Parquet with the CSV's columns
+/// and rows.
+#[test]
+fn campaign_and_sweep_write_parquet_copies_of_their_tables() {
+    let dir = scratch("parquet");
+    let out = dir.join("campaign");
+    ok(&[
+        "campaign",
+        &scenario(),
+        "--trials",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+        "--parquet",
+        "--quiet",
+    ]);
+    let csv = read(&out, "trials.csv");
+    let header: Vec<String> = csv.lines().next().unwrap().split(',').map(String::from).collect();
+    let (columns, rows) = parquet_columns_and_rows(&out.join("trials.parquet"));
+    assert_eq!(columns, header);
+    assert_eq!(rows, 3);
+
+    let out = dir.join("sweep");
+    ok(&[
+        "sweep",
+        &scenario(),
+        "--vary",
+        "doctrine.salvo_size=1,2",
+        "--trials",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--parquet",
+        "--quiet",
+    ]);
+    let csv = read(&out, "sweep.csv");
+    let (columns, rows) = parquet_columns_and_rows(&out.join("sweep.parquet"));
+    assert_eq!(columns.len(), csv.lines().next().unwrap().split(',').count());
+    assert_eq!(rows, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
