@@ -1,13 +1,11 @@
 //! End-to-end tests of `bulwark analytic` (included from tests/cli.rs as `mod cli_analytic;`).
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn analytic(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bulwark"))
-        .arg("analytic")
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    let mut all = vec!["analytic"];
+    all.extend_from_slice(args);
+    super::bulwark(&all)
 }
 
 fn analytic_json(args: &[&str]) -> serde_json::Value {

@@ -2,14 +2,9 @@
 //! scenario: identical bytes for any thread count, resume after a stop, sweep grids and errors.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bulwark(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bulwark"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use super::bulwark;
 
 fn ok(args: &[&str]) -> Output {
     let out = bulwark(args);

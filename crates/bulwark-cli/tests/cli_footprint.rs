@@ -1,30 +1,6 @@
 //! End-to-end tests of `bulwark footprint` and `bulwark visibility`.
 
-use std::process::{Command, Output};
-
-fn bulwark(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bulwark"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = bulwark(args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("--json prints one JSON object")
-}
-
-/// Exit code 2, nothing on stdout, and a one-line error holding `needle`.
-fn refused(args: &[&str], needle: &str) {
-    let out = bulwark(args);
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
-    assert!(out.stdout.is_empty(), "{args:?}");
-    let err = String::from_utf8_lossy(&out.stderr);
-    let first = err.lines().next().unwrap_or_default();
-    assert!(first.contains(needle), "{args:?}: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-}
+use super::{bulwark, fails_with as refused, json};
 
 const THAAD_NODONG: [&str; 10] = [
     "footprint",
