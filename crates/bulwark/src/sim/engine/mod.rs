@@ -1,0 +1,761 @@
+//! The discrete-event engine of one run: truth → sense → track → decide → shoot → outcome.
+//!
+//! A time-ordered queue (ties broken by the order of scheduling, so runs are deterministic)
+//! holds radar scans, battle-manager decisions, interceptor launches, handovers, intercepts,
+//! kill assessments and impacts. Killed objects stop producing measurements at the moment of
+//! intercept and never impact.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use nalgebra::{Matrix3, Vector3};
+use rand::RngExt;
+
+use super::battle::{InterceptPlan, PredictedPath, distance_to_area_m, plan_intercept};
+use super::events::{Event, EventKind, LogPoint, Reason};
+use super::truth::{ThreatTruth, TruthObject};
+use super::{RunOptions, SimError};
+use crate::earth::{EarthModel, Ecef, Geodetic, direct, inverse};
+use crate::engage::endgame::kill_probability;
+use crate::engage::envelope::Envelope;
+use crate::engage::interceptor::{InterceptorSpec, Tier};
+use crate::flight::ObjectKind;
+use crate::random::{Stream, stream};
+use crate::scenario::Scenario;
+use crate::sensor::Measurement;
+use crate::sensor::radar::{Mode, Radar};
+use crate::track::dynamics::{BallisticDynamics, position, velocity};
+use crate::track::filter::BallisticFilter;
+use crate::track::manager::{ManagerConfig, TrackManager, TrackStatus};
+
+mod decide;
+mod shoot;
+
+/// Stream key offsets (the radars use 1 + radar index, as in the sensor network).
+const DISCRIMINATION_STREAM: u64 = 2_000_000;
+const ENDGAME_STREAM: u64 = 3_000_000;
+
+/// Interval between two predictions of the path of a track that needs no decision now (s).
+const REPLAN_S: f64 = 4.0;
+
+/// Interval between two predictions of the path of a threatening track not yet engaged (s).
+const URGENT_REPLAN_S: f64 = 2.0;
+
+/// How close a held launch must be (s, before the reaction time) for the path to be predicted
+/// at every decision.
+const LAUNCH_DUE_S: f64 = 5.0;
+
+/// How far outside a defended area a track's predicted impact point may wander and the track
+/// still threaten it, once it has been found threatening (m).
+const THREAT_MARGIN_M: f64 = 10_000.0;
+
+/// How close another track's prediction must pass to a round's planned intercept point for the
+/// round to take it at handover when its own track was dropped (m).
+const HANDOVER_GATE_M: f64 = 5_000.0;
+
+/// Two system tracks closer than this (carried to the same time) are taken for one object once
+/// one of them is engaged (m): the fused tracker can hold two tracks on one object for a while.
+const DUPLICATE_M: f64 = 5_000.0;
+
+/// Correlation distance between a battery radar's local track and a system track (m).
+const CORRELATION_M: f64 = 2_000.0;
+
+/// A recorded flight for output: times and geodetic points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlightRecord {
+    /// Name (object or interceptor round).
+    pub name: String,
+    /// Kind: "warhead", "booster", "decoy", or "interceptor".
+    pub kind: String,
+    /// Threat name, or battery name for an interceptor.
+    pub owner: String,
+    /// (t_s, lat_deg, lon_deg, alt_m).
+    pub points: Vec<[f64; 4]>,
+    /// How it ended: "impact", "killed", "hit", "miss", "in flight".
+    pub end: String,
+}
+
+/// Per-battery totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatteryTotals {
+    /// Battery name.
+    pub name: String,
+    /// Interceptor preset.
+    pub interceptor: String,
+    /// Rounds at the start.
+    pub stock_start: u32,
+    /// Rounds fired.
+    pub fired: u32,
+    /// Rounds that killed their target.
+    pub hits: u32,
+    /// Engagements made.
+    pub engagements: u32,
+}
+
+/// Everything one run produced, before formatting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutcome {
+    /// Events in time order.
+    pub events: Vec<Event>,
+    /// Threat objects and interceptors flown.
+    pub flights: Vec<FlightRecord>,
+    /// Per battery.
+    pub batteries: Vec<BatteryTotals>,
+    /// Truth: (object name, threat index, kind, killed time, impact point if it landed, area index hit).
+    pub objects: Vec<ObjectOutcome>,
+    /// Aim miss of each threat's aimed flight (km).
+    pub aim_miss_km: Vec<f64>,
+}
+
+/// What became of one object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectOutcome {
+    /// Object name.
+    pub name: String,
+    /// Threat index.
+    pub threat: usize,
+    /// Kind.
+    pub kind: ObjectKind,
+    /// Interceptor rounds fired at it.
+    pub shots: u32,
+    /// Time it was killed (s).
+    pub killed_s: Option<f64>,
+    /// Impact time and point, when it landed.
+    pub impact: Option<(f64, Geodetic)>,
+    /// Defended area it landed in.
+    pub area: Option<usize>,
+    /// Distance of a warhead's impact from its aim point (km).
+    pub miss_from_aim_km: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Pending {
+    ThreatLaunch(usize),
+    Scan { radar: usize, generation: u32 },
+    Decide,
+    Launch(usize),
+    Handover(usize),
+    Intercept(usize),
+    Assess(usize),
+    Impact(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Queued {
+    t_s: f64,
+    seq: u64,
+    what: Pending,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Queued {}
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Queued {
+    /// Reversed: the heap pops the earliest time, then the earliest scheduled.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.t_s.total_cmp(&self.t_s).then(other.seq.cmp(&self.seq))
+    }
+}
+
+struct Queue {
+    heap: BinaryHeap<Queued>,
+    seq: u64,
+}
+
+impl Queue {
+    fn push(&mut self, t_s: f64, what: Pending) {
+        self.seq += 1;
+        self.heap.push(Queued {
+            t_s,
+            seq: self.seq,
+            what,
+        });
+    }
+}
+
+struct SensorState<F> {
+    radar: Radar,
+    name: String,
+    networked: bool,
+    stream: Stream,
+    local: TrackManager<F>,
+    /// Truth label (object index) of each local track, by track id.
+    labels: Vec<Option<usize>>,
+    cued: bool,
+    generation: u32,
+    seen: Vec<bool>,
+}
+
+struct BatteryState {
+    name: String,
+    spec: InterceptorSpec,
+    sspk: f64,
+    envelope: Arc<Envelope>,
+    site: Geodetic,
+    radar: Option<usize>,
+    engage_on_remote: bool,
+    defends: Vec<usize>,
+    stock: u32,
+    totals: BatteryTotals,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TrackInfo {
+    /// Threat evaluation last logged: (threatening, area).
+    logged: Option<(bool, Option<usize>)>,
+    threatening_area: Option<usize>,
+    engagements: u32,
+    in_flight: Option<usize>,
+    killed: bool,
+    /// Last reason logged per battery (None index = for all).
+    last_reason: Vec<(Option<usize>, Reason)>,
+    /// The estimate flown to the ground, and when that was done.
+    path: PredictedPath,
+    path_made_s: Option<f64>,
+    /// Launch time of the latest held plan (s).
+    held_launch_s: Option<f64>,
+}
+
+struct Engagement {
+    battery: usize,
+    track: u32,
+    object: usize,
+    intercept_s: f64,
+    pip_ecef_m: Vector3<f64>,
+    assessed: bool,
+}
+
+struct Round {
+    engagement: usize,
+    serial: u32,
+    plan: InterceptPlan,
+    handover_sigma_m: Option<f64>,
+}
+
+/// The state of one run.
+struct Engine<'a, F> {
+    earth: &'a EarthModel,
+    scenario: &'a Scenario,
+    options: RunOptions,
+    dynamics: BallisticDynamics,
+    objects: Vec<TruthObject>,
+    killed_s: Vec<Option<f64>>,
+    shots: Vec<u32>,
+    discrimination: Vec<Option<bool>>,
+    sensors: Vec<SensorState<F>>,
+    system: TrackManager<F>,
+    /// Per system track, how many of its updates came from each object (truth, for labelling).
+    system_labels: Vec<Vec<(usize, u32)>>,
+    tracks: Vec<TrackInfo>,
+    batteries: Vec<BatteryState>,
+    engagements: Vec<Engagement>,
+    rounds: Vec<Round>,
+    queue: Queue,
+    events: Vec<Event>,
+    flights: Vec<FlightRecord>,
+    impacts: Vec<Option<(f64, Geodetic, Option<usize>)>>,
+    t_end_s: f64,
+}
+
+fn log_point(g: &Geodetic) -> LogPoint {
+    LogPoint {
+        lat_deg: g.lat_deg(),
+        lon_deg: g.lon_deg(),
+        alt_m: g.alt_m(),
+    }
+}
+
+fn set_label(labels: &mut Vec<Option<usize>>, id: u32, object: usize) {
+    let i = id as usize;
+    if labels.len() <= i {
+        labels.resize(i + 1, None);
+    }
+    labels[i] = Some(object);
+}
+
+fn count_label(labels: &mut Vec<Vec<(usize, u32)>>, id: u32, object: usize) {
+    let i = id as usize;
+    if labels.len() <= i {
+        labels.resize(i + 1, Vec::new());
+    }
+    match labels[i].iter_mut().find(|(k, _)| *k == object) {
+        Some(slot) => slot.1 += 1,
+        None => labels[i].push((object, 1)),
+    }
+}
+
+/// The object that gave a track most of its updates (ties: the one seen first): the object the
+/// track follows, in the sense of track purity.
+fn majority_label(labels: &[Vec<(usize, u32)>], id: u32) -> Option<usize> {
+    labels
+        .get(id as usize)?
+        .iter()
+        .fold(None, |best: Option<(usize, u32)>, &(k, n)| match best {
+            Some((_, m)) if m >= n => best,
+            _ => Some((k, n)),
+        })
+        .map(|(k, _)| k)
+}
+
+fn label_of(labels: &[Option<usize>], id: u32) -> Option<usize> {
+    labels.get(id as usize).copied().flatten()
+}
+
+/// Runs the scenario with filters of type `F`.
+pub(super) fn run_with<F: BallisticFilter + Clone>(
+    earth: &EarthModel,
+    scenario: &Scenario,
+    truth: Vec<ThreatTruth>,
+    envelopes: &[Arc<Envelope>],
+    manager: ManagerConfig,
+    options: RunOptions,
+) -> Result<RunOutcome, SimError> {
+    let aim_miss_km = truth.iter().map(|t| t.aim_miss_km).collect();
+    let objects: Vec<TruthObject> = truth.into_iter().flat_map(|t| t.objects).collect();
+    let n_objects = objects.len();
+    // The system tracker hears from every networked radar: a firm track is dropped after the
+    // configured run of misses per radar, i.e. that many times the number of networked radars
+    // in the fused stream.
+    let networked = scenario.radars.iter().filter(|r| r.networked).count().max(1);
+    let system_manager = ManagerConfig {
+        delete_after_misses: manager.delete_after_misses * networked,
+        ..manager
+    };
+    let sensors = scenario
+        .radars
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let radar = Radar::new(r.spec.clone(), earth, r.site, r.boresight_az_deg).map_err(|e| SimError::Radar {
+                radar: r.name.clone(),
+                message: e.to_string(),
+            })?;
+            Ok(SensorState::<F> {
+                radar,
+                name: r.name.clone(),
+                networked: r.networked,
+                stream: stream(options.seed, options.trial, 1 + i as u64),
+                local: TrackManager::new(manager),
+                labels: Vec::new(),
+                cued: false,
+                generation: 0,
+                seen: vec![false; n_objects],
+            })
+        })
+        .collect::<Result<Vec<_>, SimError>>()?;
+    let batteries = scenario
+        .batteries
+        .iter()
+        .zip(envelopes)
+        .map(|(b, env)| BatteryState {
+            name: b.name.clone(),
+            sspk: scenario.doctrine.sspk_override.unwrap_or(b.interceptor.sspk()),
+            spec: b.interceptor.clone(),
+            envelope: env.clone(),
+            site: b.site,
+            radar: b.radar,
+            engage_on_remote: b.engage_on_remote,
+            defends: if b.defends.is_empty() {
+                (0..scenario.defended_areas.len()).collect()
+            } else {
+                b.defends.clone()
+            },
+            stock: b.stock,
+            totals: BatteryTotals {
+                name: b.name.clone(),
+                interceptor: b.interceptor.name().to_string(),
+                stock_start: b.stock,
+                fired: 0,
+                hits: 0,
+                engagements: 0,
+            },
+        })
+        .collect();
+    let t_end_s = objects
+        .iter()
+        .map(TruthObject::impact_s)
+        .fold(0.0, f64::max)
+        .min(scenario.end_time_s.unwrap_or(f64::INFINITY));
+    let mut engine = Engine {
+        earth,
+        scenario,
+        options,
+        dynamics: BallisticDynamics::new(earth),
+        killed_s: vec![None; n_objects],
+        shots: vec![0; n_objects],
+        discrimination: vec![None; n_objects],
+        impacts: vec![None; n_objects],
+        objects,
+        sensors,
+        system: TrackManager::new(system_manager),
+        system_labels: Vec::new(),
+        tracks: Vec::new(),
+        batteries,
+        engagements: Vec::new(),
+        rounds: Vec::new(),
+        queue: Queue {
+            heap: BinaryHeap::new(),
+            seq: 0,
+        },
+        events: Vec::new(),
+        flights: Vec::new(),
+        t_end_s,
+    };
+    engine.schedule_start();
+    engine.run()?;
+    Ok(engine.finish(aim_miss_km))
+}
+
+impl<F: BallisticFilter + Clone> Engine<'_, F> {
+    fn log(&mut self, t_s: f64, kind: EventKind) {
+        self.events.push(Event { t_s, kind });
+    }
+
+    fn schedule_start(&mut self) {
+        for (i, t) in self.scenario.threats.iter().enumerate() {
+            self.queue.push(t.launch_time_s, Pending::ThreatLaunch(i));
+        }
+        let t0 = self
+            .objects
+            .iter()
+            .map(TruthObject::appears_s)
+            .fold(f64::INFINITY, f64::min);
+        if !t0.is_finite() {
+            return;
+        }
+        for i in 0..self.sensors.len() {
+            self.queue.push(
+                t0,
+                Pending::Scan {
+                    radar: i,
+                    generation: 0,
+                },
+            );
+        }
+        if self.scenario.defence_enabled && !self.batteries.is_empty() {
+            self.queue.push(t0, Pending::Decide);
+        }
+        for k in 0..self.objects.len() {
+            let t = self.objects[k].impact_s();
+            if t <= self.t_end_s {
+                self.queue.push(t, Pending::Impact(k));
+            }
+        }
+    }
+
+    fn run(&mut self) -> Result<(), SimError> {
+        while let Some(q) = self.queue.heap.pop() {
+            if q.t_s > self.t_end_s + 1e-9 {
+                break;
+            }
+            match q.what {
+                Pending::ThreatLaunch(i) => self.threat_launch(q.t_s, i),
+                Pending::Scan { radar, generation } => {
+                    if generation == self.sensors[radar].generation {
+                        self.scan(q.t_s, radar)?;
+                    }
+                }
+                Pending::Decide => {
+                    self.decide(q.t_s);
+                    self.queue
+                        .push(q.t_s + self.scenario.doctrine.decision_interval_s, Pending::Decide);
+                }
+                Pending::Launch(r) => self.launch(q.t_s, r),
+                Pending::Handover(r) => self.handover(q.t_s, r),
+                Pending::Intercept(r) => self.intercept(q.t_s, r),
+                Pending::Assess(e) => self.assess(q.t_s, e),
+                Pending::Impact(k) => self.impact(q.t_s, k),
+            }
+        }
+        Ok(())
+    }
+
+    fn alive(&self, k: usize, t_s: f64) -> bool {
+        let o = &self.objects[k];
+        t_s >= o.appears_s() && t_s <= o.impact_s() && self.killed_s[k].is_none_or(|tk| t_s < tk)
+    }
+
+    fn threat_launch(&mut self, t_s: f64, i: usize) {
+        let t = &self.scenario.threats[i];
+        let objects = self.objects.iter().filter(|o| o.threat == i).count() as u32;
+        let kind = EventKind::ThreatLaunch {
+            threat: t.name.clone(),
+            missile: t.missile.name.clone(),
+            site: log_point(&t.launch),
+            aim: log_point(&t.aim),
+            shape: t.shape.name().to_string(),
+            objects,
+        };
+        self.log(t_s, kind);
+    }
+
+    // ---- Sense and track -------------------------------------------------------------------
+
+    fn scan(&mut self, t_s: f64, i: usize) -> Result<(), SimError> {
+        let earth = self.earth;
+        let mut zs: Vec<(usize, Measurement)> = Vec::new();
+        {
+            let s = &mut self.sensors[i];
+            let tracking = s.cued || s.local.tracks().iter().any(|t| t.status == TrackStatus::Firm);
+            let mode = if tracking { Mode::Track } else { Mode::Search };
+            for k in 0..self.objects.len() {
+                let o = &self.objects[k];
+                let alive = t_s >= o.appears_s() && t_s <= o.impact_s() && self.killed_s[k].is_none_or(|tk| t_s < tk);
+                if !alive {
+                    continue;
+                }
+                let Some((r, v)) = o.object.trajectory.state_at(t_s) else {
+                    continue;
+                };
+                if !s.radar.visible(earth, &r).is_visible() {
+                    continue;
+                }
+                if let Some(z) = s
+                    .radar
+                    .measure(t_s, i, &r, &v, o.object.rcs_at(t_s), mode, &mut s.stream)
+                {
+                    zs.push((k, z));
+                }
+            }
+        }
+        for &(k, z) in &zs {
+            if self.options.log_detections {
+                let kind = EventKind::Detection {
+                    radar: self.sensors[i].name.clone(),
+                    object: self.objects[k].name.clone(),
+                    range_m: z.range_m,
+                    azimuth_deg: z.azimuth_rad.to_degrees(),
+                    elevation_deg: z.elevation_rad.to_degrees(),
+                    snr_db: z.snr_db,
+                };
+                self.log(t_s, kind);
+            }
+            if !self.sensors[i].seen[k] {
+                self.sensors[i].seen[k] = true;
+                let kind = EventKind::FirstDetection {
+                    radar: self.sensors[i].name.clone(),
+                    object: self.objects[k].name.clone(),
+                    snr_db: z.snr_db,
+                };
+                self.log(t_s, kind);
+            }
+        }
+        let measurements: Vec<Measurement> = zs.iter().map(|z| z.1).collect();
+        // Local tracker.
+        let site = *self.sensors[i].radar.site();
+        let out = {
+            let s = &mut self.sensors[i];
+            let radar = &s.radar;
+            let looked_at = |r: &Vector3<f64>| radar.visible(earth, r).is_visible();
+            s.local
+                .scan(earth, &site, t_s, &measurements, looked_at)
+                .map_err(|e| SimError::Track {
+                    tracker: s.name.clone(),
+                    t_s,
+                    message: e.to_string(),
+                })?
+        };
+        for &(id, col) in &out.updated {
+            set_label(&mut self.sensors[i].labels, id, zs[col].0);
+        }
+        for &id in &out.confirmed {
+            let object = self.label_name(label_of(&self.sensors[i].labels, id));
+            let tracker = self.sensors[i].name.clone();
+            self.log(
+                t_s,
+                EventKind::TrackFirm {
+                    tracker,
+                    track: id,
+                    object,
+                },
+            );
+        }
+        for &id in &out.deleted {
+            let object = self.label_name(label_of(&self.sensors[i].labels, id));
+            let tracker = self.sensors[i].name.clone();
+            self.log(
+                t_s,
+                EventKind::TrackDropped {
+                    tracker,
+                    track: id,
+                    object,
+                },
+            );
+        }
+        // System tracker: measurement-level fusion of the networked radars.
+        if self.sensors[i].networked {
+            let radar = &self.sensors[i].radar;
+            let looked_at = |r: &Vector3<f64>| radar.visible(earth, r).is_visible();
+            let out = self
+                .system
+                .scan(earth, &site, t_s, &measurements, looked_at)
+                .map_err(|e| SimError::Track {
+                    tracker: "system".into(),
+                    t_s,
+                    message: e.to_string(),
+                })?;
+            for &(id, col) in &out.updated {
+                count_label(&mut self.system_labels, id, zs[col].0);
+            }
+            for &id in &out.confirmed {
+                let object = self.label_name(majority_label(&self.system_labels, id));
+                self.log(
+                    t_s,
+                    EventKind::TrackFirm {
+                        tracker: "system".into(),
+                        track: id,
+                        object,
+                    },
+                );
+            }
+            for &id in &out.deleted {
+                let object = self.label_name(majority_label(&self.system_labels, id));
+                self.log(
+                    t_s,
+                    EventKind::TrackDropped {
+                        tracker: "system".into(),
+                        track: id,
+                        object,
+                    },
+                );
+            }
+            if self.scenario.tracking.cueing {
+                self.cue(t_s, i);
+            }
+        }
+        let s = &self.sensors[i];
+        let tracking = s.cued || s.local.tracks().iter().any(|t| t.status == TrackStatus::Firm);
+        let step = if tracking {
+            s.radar.spec().revisit_track_s()
+        } else {
+            s.radar.spec().revisit_search_s()
+        };
+        let generation = s.generation;
+        self.queue.push(t_s + step, Pending::Scan { radar: i, generation });
+        Ok(())
+    }
+
+    /// Networked radars whose field of regard holds a firm system track dwell on it.
+    fn cue(&mut self, t_s: f64, from: usize) {
+        for j in 0..self.sensors.len() {
+            if j == from || self.sensors[j].cued || !self.sensors[j].networked {
+                continue;
+            }
+            let cue = self.system.tracks().iter().find(|tr| {
+                tr.status == TrackStatus::Firm && {
+                    let (_, x) = tr.filter.state();
+                    self.sensors[j].radar.visible(self.earth, &position(x)).is_visible()
+                }
+            });
+            if let Some(tr) = cue {
+                let track = tr.id;
+                let s = &mut self.sensors[j];
+                s.cued = true;
+                s.generation += 1;
+                let next = t_s + s.radar.spec().revisit_track_s();
+                let generation = s.generation;
+                let radar = s.name.clone();
+                self.queue.push(next, Pending::Scan { radar: j, generation });
+                self.log(t_s, EventKind::Cue { radar, track });
+            }
+        }
+    }
+
+    fn label_name(&self, label: Option<usize>) -> String {
+        label.map_or_else(|| "unknown".to_string(), |k| self.objects[k].name.clone())
+    }
+
+    fn finish(mut self, aim_miss_km: Vec<f64>) -> RunOutcome {
+        if self.options.record_flights {
+            let mut threat_flights = Vec::new();
+            for (k, o) in self.objects.iter().enumerate() {
+                let end_s = self.killed_s[k].unwrap_or(o.impact_s()).min(self.t_end_s);
+                let mut points = Vec::new();
+                let mut t = o.appears_s();
+                loop {
+                    let tt = t.min(end_s);
+                    if let Some((r, _)) = o.object.trajectory.state_at(tt)
+                        && let Ok(g) = self.earth.to_geodetic(&Ecef(r))
+                    {
+                        points.push([tt, g.lat_deg(), g.lon_deg(), g.alt_m()]);
+                    }
+                    if tt >= end_s {
+                        break;
+                    }
+                    t += 2.0;
+                }
+                threat_flights.push(FlightRecord {
+                    name: o.name.clone(),
+                    kind: kind_name(o.kind).into(),
+                    owner: self.scenario.threats[o.threat].name.clone(),
+                    points,
+                    end: if self.killed_s[k].is_some() {
+                        "killed".into()
+                    } else if o.impact_s() <= self.t_end_s {
+                        "impact".into()
+                    } else {
+                        "in flight".into()
+                    },
+                });
+            }
+            threat_flights.append(&mut self.flights);
+            self.flights = threat_flights;
+        }
+        let objects = self
+            .objects
+            .iter()
+            .enumerate()
+            .map(|(k, o)| ObjectOutcome {
+                name: o.name.clone(),
+                threat: o.threat,
+                kind: o.kind,
+                shots: self.shots[k],
+                killed_s: self.killed_s[k],
+                impact: self.impacts[k].map(|(t, g, _)| (t, g)),
+                area: self.impacts[k].and_then(|(_, _, a)| a),
+                miss_from_aim_km: match (o.kind, self.impacts[k]) {
+                    (ObjectKind::Warhead, Some((_, g, _))) => {
+                        Some(inverse(self.earth, &self.scenario.threats[o.threat].aim, &g).distance_m / 1e3)
+                    }
+                    _ => None,
+                },
+            })
+            .collect();
+        RunOutcome {
+            events: self.events,
+            flights: self.flights,
+            batteries: self.batteries.into_iter().map(|b| b.totals).collect(),
+            objects,
+            aim_miss_km,
+        }
+    }
+}
+
+/// The endgame's kill probability with the battery's single-shot kill probability `sspk`
+/// (the preset's, or the scenario's override).
+fn kill_probability_with(spec: &InterceptorSpec, sspk: f64, handover_sigma_m: f64) -> f64 {
+    let nominal = spec.sspk();
+    if nominal > 0.0 {
+        (kill_probability(spec, handover_sigma_m) * sspk / nominal).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The short kind name of an object, for outputs.
+pub fn kind_name(kind: ObjectKind) -> &'static str {
+    match kind {
+        ObjectKind::Warhead => "warhead",
+        ObjectKind::Booster => "booster",
+        ObjectKind::Decoy(_) => "decoy",
+    }
+}
