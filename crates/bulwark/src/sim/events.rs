@@ -60,6 +60,9 @@ pub enum Reason {
     AlreadyKilled,
     /// The salvo was smaller than the doctrine asks: too few interceptors left.
     PartialSalvo,
+    /// The track's predicted impact point is not yet stable (a missile under thrust, or a new
+    /// track): the battery waits.
+    AwaitingStableTrack,
     /// Another track within the correlation distance, of the same object, is engaged or killed.
     CorrelatedTrack,
 }

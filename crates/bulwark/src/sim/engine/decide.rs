@@ -107,6 +107,12 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 let info = &mut self.tracks[id as usize];
                 info.path = path;
                 info.path_made_s = Some(t_s);
+                if let Some(p) = info.path.impact() {
+                    info.impact_stable = info
+                        .previous_impact
+                        .is_some_and(|(t0, r0)| t_s - t0 >= 1.0 && (p.r_ecef_m - r0).norm() < IMPACT_STABLE_M);
+                    info.previous_impact = Some((t_s, p.r_ecef_m));
+                }
             }
             let Some(impact) = self.tracks[id as usize].path.impact().copied() else {
                 continue;
@@ -366,6 +372,21 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             );
             self.track_info(id).held_launch_s = Some(plan.launch_s - reaction);
             self.decision(t_s, Some(b), id, Reason::Holding, Some(plan.intercept_s), detail);
+            return;
+        }
+        if !self.track_info(id).impact_stable {
+            let detail = format!(
+                "its predicted impact point moved more than {:.0} km since the last prediction",
+                IMPACT_STABLE_M / 1e3
+            );
+            self.decision(
+                t_s,
+                Some(b),
+                id,
+                Reason::AwaitingStableTrack,
+                Some(plan.intercept_s),
+                detail,
+            );
             return;
         }
         let salvo = self.scenario.doctrine.salvo_size;

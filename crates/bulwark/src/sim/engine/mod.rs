@@ -42,6 +42,12 @@ const REPLAN_S: f64 = 4.0;
 /// Interval between two predictions of the path of a threatening track not yet engaged (s).
 const URGENT_REPLAN_S: f64 = 2.0;
 
+/// Two predictions of a track's impact point, at least a second apart, that agree within this
+/// distance mark its prediction as stable (m). A missile still under thrust, which the ballistic
+/// tracker does not model, moves its predicted impact point by kilometres per second; the battle
+/// manager does not commit a launch on it.
+const IMPACT_STABLE_M: f64 = 5_000.0;
+
 /// How close a held launch must be (s, before the reaction time) for the path to be predicted
 /// at every decision.
 const LAUNCH_DUE_S: f64 = 5.0;
@@ -223,6 +229,10 @@ struct TrackInfo {
     path_made_s: Option<f64>,
     /// Launch time of the latest held plan (s).
     held_launch_s: Option<f64>,
+    /// The previous predicted impact point: when it was predicted and where (ECEF, m).
+    previous_impact: Option<(f64, Vector3<f64>)>,
+    /// Whether the last two predicted impact points agree within IMPACT_STABLE_M.
+    impact_stable: bool,
 }
 
 struct Engagement {
