@@ -118,12 +118,11 @@ pub(crate) fn locate(text: &str, table: &str, index: usize, key: &str) -> usize 
             }
             continue;
         }
-        if in_table {
-            if let Some((k, _)) = line.split_once('=') {
-                if k.trim() == key {
-                    return i + 1;
-                }
-            }
+        if in_table
+            && let Some((k, _)) = line.split_once('=')
+            && k.trim() == key
+        {
+            return i + 1;
         }
     }
     header_line

@@ -13,7 +13,7 @@ pub(super) fn num(v: f64) -> String {
 pub(super) fn tenths(t: i64) -> String {
     let sign = if t < 0 { "-" } else { "" };
     let a = t.unsigned_abs();
-    if a % 10 == 0 {
+    if a.is_multiple_of(10) {
         format!("{sign}{}", a / 10)
     } else {
         format!("{sign}{}.{}", a / 10, a % 10)

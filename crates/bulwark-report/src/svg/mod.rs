@@ -188,16 +188,15 @@ fn render(map: &Map) -> String {
         obstacles.push(rect);
         taken.push(rect);
     }
-    if let Some(wanted) = map.scale_bar {
-        if let Some((svg, rect)) = corners(wanted)
+    if let Some(wanted) = map.scale_bar
+        && let Some((svg, rect)) = corners(wanted)
             .into_iter()
             .map(|c| scale_bar(l, c))
             .find(|(_, r)| clear(r, &taken))
-        {
-            // The scale bar goes under the legend in the drawing order but never under it on the map.
-            furniture.insert_str(0, &svg);
-            obstacles.push(rect);
-        }
+    {
+        // The scale bar goes under the legend in the drawing order but never under it on the map.
+        furniture.insert_str(0, &svg);
+        obstacles.push(rect);
     }
     s.push_str(&draw_places(&shown, f, &mut obstacles, &drawn_lines));
     s.push_str(&furniture);

@@ -629,12 +629,12 @@ fn validate_options(options: &FlightOptions) -> Result<(), FlightError> {
             options.rtol
         )));
     }
-    if let Some(dt) = options.sample_interval_s {
-        if !(dt.is_finite() && dt >= 1e-3) {
-            return Err(FlightError::Invalid(format!(
-                "sample interval {dt} s must be at least 0.001 s"
-            )));
-        }
+    if let Some(dt) = options.sample_interval_s
+        && !(dt.is_finite() && dt >= 1e-3)
+    {
+        return Err(FlightError::Invalid(format!(
+            "sample interval {dt} s must be at least 0.001 s"
+        )));
     }
     if !(options.max_flight_time_s.is_finite() && options.max_flight_time_s > 0.0) {
         return Err(FlightError::Invalid(format!(
@@ -684,12 +684,12 @@ pub fn fly_burnout(earth: &EarthModel, b: &BurnoutState, options: &FlightOptions
             b.flight_path_angle_deg
         )));
     }
-    if let Some(beta) = b.ballistic_coefficient_kg_m2 {
-        if !(beta.is_finite() && beta > 0.0) {
-            return Err(FlightError::Invalid(format!(
-                "ballistic coefficient {beta} kg/m² must be positive"
-            )));
-        }
+    if let Some(beta) = b.ballistic_coefficient_kg_m2
+        && !(beta.is_finite() && beta > 0.0)
+    {
+        return Err(FlightError::Invalid(format!(
+            "ballistic coefficient {beta} kg/m² must be positive"
+        )));
     }
     let r_ecef = earth.to_ecef(&b.site).0;
     let up = earth.up_at(&r_ecef);

@@ -143,10 +143,10 @@ impl<'a> Doc<'a> {
     /// back like [`Self::value_span`].
     pub fn key_span(&self, path: &FieldPath) -> Range<usize> {
         let steps = self.walk(path);
-        if steps.len() == path.0.len() {
-            if let Some((Some(k), _)) = steps.last() {
-                return k.clone();
-            }
+        if steps.len() == path.0.len()
+            && let Some((Some(k), _)) = steps.last()
+        {
+            return k.clone();
         }
         self.value_span(path)
     }
@@ -195,13 +195,13 @@ fn descend_table(table: &DeTable<'_>, pos: usize, path: &mut FieldPath) {
     for (k, v) in table.iter() {
         if let Some(a) = v.get_ref().as_array() {
             for (i, e) in a.iter().enumerate() {
-                if let Some(t) = e.get_ref().as_table() {
-                    if contains_pos(t, pos) {
-                        path.0.push(Seg::Key(k.get_ref().to_string()));
-                        path.0.push(Seg::Index(i));
-                        descend_table(t, pos, path);
-                        return;
-                    }
+                if let Some(t) = e.get_ref().as_table()
+                    && contains_pos(t, pos)
+                {
+                    path.0.push(Seg::Key(k.get_ref().to_string()));
+                    path.0.push(Seg::Index(i));
+                    descend_table(t, pos, path);
+                    return;
                 }
             }
         }
@@ -241,22 +241,22 @@ fn descend_value(v: &Spanned<DeValue<'_>>, pos: usize, path: &mut FieldPath) {
 /// Rewrites serde's schema messages for people: suggests the nearest field for an unknown one.
 fn explain_serde(message: &str) -> String {
     // serde: "unknown field `radr`, expected one of `name`, `preset`" (or "expected `x`").
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        if let Some((word, expected)) = rest.split_once('`') {
-            let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-            let hint = did_you_mean(word, known.iter().copied());
-            let allowed = if known.is_empty() {
-                "no fields are allowed here".to_string()
-            } else {
-                format!("allowed: {}", known.join(", "))
-            };
-            return format!("unknown field '{word}'{hint} ({allowed})");
-        }
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((word, expected)) = rest.split_once('`')
+    {
+        let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let hint = did_you_mean(word, known.iter().copied());
+        let allowed = if known.is_empty() {
+            "no fields are allowed here".to_string()
+        } else {
+            format!("allowed: {}", known.join(", "))
+        };
+        return format!("unknown field '{word}'{hint} ({allowed})");
     }
-    if let Some(rest) = message.strip_prefix("missing field `") {
-        if let Some((word, _)) = rest.split_once('`') {
-            return format!("missing field '{word}', which is required here");
-        }
+    if let Some(rest) = message.strip_prefix("missing field `")
+        && let Some((word, _)) = rest.split_once('`')
+    {
+        return format!("missing field '{word}', which is required here");
     }
     // serde: "invalid type: string \"six\", expected i64": say it in words.
     let mut m = message.to_string();

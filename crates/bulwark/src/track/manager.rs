@@ -221,10 +221,11 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         let mut costs = CostMatrix::new(live.len(), measurements.len());
         for (row, &i) in live.iter().enumerate() {
             for (col, z) in measurements.iter().enumerate() {
-                if let Ok(inn) = self.tracks[i].filter.innovation(site, z) {
-                    if inn.nis.is_finite() && inn.nis <= cfg.gate_nis {
-                        costs.allow(row, col, inn.nis);
-                    }
+                if let Ok(inn) = self.tracks[i].filter.innovation(site, z)
+                    && inn.nis.is_finite()
+                    && inn.nis <= cfg.gate_nis
+                {
+                    costs.allow(row, col, inn.nis);
                 }
             }
         }
@@ -307,12 +308,12 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                         consecutive_misses: 0,
                     });
                     out.started.push(id);
-                    if cfg.confirm_hits <= 2 {
-                        if let Some(t) = self.tracks.last_mut() {
-                            t.status = TrackStatus::Firm;
-                            t.firm_s = Some(t_s);
-                            out.confirmed.push(id);
-                        }
+                    if cfg.confirm_hits <= 2
+                        && let Some(t) = self.tracks.last_mut()
+                    {
+                        t.status = TrackStatus::Firm;
+                        t.firm_s = Some(t_s);
+                        out.confirmed.push(id);
                     }
                 }
                 None => new_candidates.push(Candidate { site: *site, z }),
