@@ -1,8 +1,10 @@
-//! `bulwark presets`: the bundled missile presets.
+//! `bulwark presets`: the bundled missile presets, or with `--interceptors` the interceptor
+//! presets.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use bulwark::engage::interceptor::{interceptor_preset_names, load_interceptor_preset};
 use bulwark::flight::{load_preset, preset_names};
 use clap::Args;
 use serde::Serialize;
@@ -10,9 +12,69 @@ use serde::Serialize;
 /// Arguments of `bulwark presets`.
 #[derive(Args, Debug)]
 pub struct PresetsArgs {
+    /// List the interceptor presets (THAAD, PAC-3 MSE, SM-3, GBI) instead of the missiles.
+    #[arg(long)]
+    interceptors: bool,
     /// Print a JSON array instead of a table.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Serialize)]
+struct InterceptorRow {
+    name: String,
+    display_name: String,
+    tier: String,
+    burnout_speed_m_s: f64,
+    min_intercept_altitude_km: f64,
+    max_intercept_altitude_km: f64,
+    max_ground_range_km: f64,
+    sspk: f64,
+    launcher_load: u32,
+    reaction_time_s: f64,
+}
+
+fn interceptors(json: bool) -> Result<String, String> {
+    let mut rows = Vec::new();
+    for name in interceptor_preset_names() {
+        let i = load_interceptor_preset(name).map_err(|e| e.to_string())?;
+        rows.push(InterceptorRow {
+            name: i.name().to_string(),
+            display_name: i.display_name().to_string(),
+            tier: i.tier().name().to_string(),
+            burnout_speed_m_s: i.burnout_speed_m_s(),
+            min_intercept_altitude_km: i.min_intercept_altitude_m() / 1e3,
+            max_intercept_altitude_km: i.max_intercept_altitude_m() / 1e3,
+            max_ground_range_km: i.max_ground_range_m() / 1e3,
+            sspk: i.sspk(),
+            launcher_load: i.launcher_load(),
+            reaction_time_s: i.reaction_time_s(),
+        });
+    }
+    if json {
+        return Ok(serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())? + "\n");
+    }
+    let mut s = format!(
+        "{:<10} {:<34} {:<5} {:>9} {:>14} {:>9} {:>5} {:>5} {:>10}\n",
+        "name", "interceptor", "tier", "Vbo m/s", "altitude km", "range km", "SSPK", "load", "reaction s"
+    );
+    for r in &rows {
+        let _ = writeln!(
+            s,
+            "{:<10} {:<34} {:<5} {:>9.0} {:>14} {:>9.0} {:>5.2} {:>5} {:>10.0}",
+            r.name,
+            r.display_name,
+            r.tier,
+            r.burnout_speed_m_s,
+            format!("{:.0}-{:.0}", r.min_intercept_altitude_km, r.max_intercept_altitude_km),
+            r.max_ground_range_km,
+            r.sspk,
+            r.launcher_load,
+            r.reaction_time_s
+        );
+    }
+    s.push_str("Sources are in each data/interceptors/<name>.toml; models in docs/interceptors.md.\n");
+    Ok(s)
 }
 
 #[derive(Serialize)]
@@ -32,6 +94,10 @@ struct Row {
 
 /// Runs `bulwark presets`.
 pub fn run(a: &PresetsArgs) -> Result<(), String> {
+    if a.interceptors {
+        let text = interceptors(a.json)?;
+        return std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string());
+    }
     let mut rows = Vec::new();
     for name in preset_names() {
         let m = load_preset(name).map_err(|e| e.to_string())?;

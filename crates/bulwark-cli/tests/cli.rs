@@ -634,3 +634,16 @@ fn run_with_a_bad_scenario_fails_cleanly_and_writes_nothing() {
     assert!(!dir.exists(), "no output folder for a failed run");
     let _ = std::fs::remove_file(&scenario);
 }
+
+/// `bulwark presets --interceptors` lists every interceptor preset with its published figures.
+#[test]
+fn presets_lists_the_interceptors() {
+    let v = json(&["presets", "--interceptors", "--json"]);
+    let rows = v.as_array().expect("a JSON array");
+    let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["gbi", "pac-3-mse", "sm-3-ib", "sm-3-iia", "thaad"]);
+    let thaad = &rows[4];
+    assert_eq!(thaad["tier"], "upper");
+    assert!((thaad["burnout_speed_m_s"].as_f64().unwrap() - 2800.0).abs() < 1.0);
+    assert!((thaad["max_intercept_altitude_km"].as_f64().unwrap() - 150.0).abs() < 1e-9);
+}
