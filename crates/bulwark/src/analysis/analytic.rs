@@ -19,7 +19,7 @@
 //!
 //! * **Common-mode failure** ([`AnalyticInputs::system_reliability`], P_sys): with probability
 //!   1 − P_sys the whole defence fails before it fires (battle management, a shared radar) and all
-//!   N warheads leak: P₀ = P_sys·qᴺ, E[leakers] = P_sys·N(1 − q) + (1 − P_sys)·N, and the
+//!   N warheads leak: P₀ = P_sys·qᴺ, E(leakers) = P_sys·N(1 − q) + (1 − P_sys)·N, and the
 //!   interceptors fired are P_sys times those of a working defence.
 //! * **Imperfect kill assessment** ([`KillAssessment`], shoot-look-shoot only): a survivor of the
 //!   first salvo is assessed killed with probability f_k and not re-engaged; a killed warhead is
