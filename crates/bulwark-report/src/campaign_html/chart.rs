@@ -15,20 +15,10 @@ pub struct Bar {
     pub interval: Option<[f64; 2]>,
 }
 
-/// A "nice" step (1, 2 or 5 times a power of ten) for about `target` ticks up to `max`.
+/// A "nice" step (1, 2 or 5 times a power of ten) for about `target` ticks up to `max`: the
+/// run report's tick rule.
 fn nice_step(max: f64, target: f64) -> f64 {
-    let raw = (max / target).max(f64::MIN_POSITIVE);
-    let p = 10f64.powf(raw.log10().floor());
-    let m = raw / p;
-    p * if m <= 1.0 {
-        1.0
-    } else if m <= 2.0 {
-        2.0
-    } else if m <= 5.0 {
-        5.0
-    } else {
-        10.0
-    }
+    crate::html::fmt::nice_step(max / target)
 }
 
 /// The bars as an SVG chart 1000 px wide, with a y axis from 0 to `y_max` (or the largest bar

@@ -76,21 +76,8 @@ pub struct CampaignReport {
     pub note: String,
 }
 
-/// Escapes text for HTML and SVG.
-pub fn esc(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => s.push_str("&amp;"),
-            '<' => s.push_str("&lt;"),
-            '>' => s.push_str("&gt;"),
-            '"' => s.push_str("&quot;"),
-            '\'' => s.push_str("&#39;"),
-            c => s.push(c),
-        }
-    }
-    s
-}
+// Escaping for HTML and SVG: the run report's.
+use crate::html::fmt::esc;
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;margin:24px auto;max-width:1100px;padding:0 16px}\
 h1{font-size:24px;margin-bottom:4px}h2{font-size:18px;margin-top:32px}.sub{color:#5f6870;font-size:13px}\

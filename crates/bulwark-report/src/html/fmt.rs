@@ -108,20 +108,8 @@ pub(crate) fn nice_step(raw: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-/// Rough width of `text` in a sans-serif font of `size` px, to keep labels apart.
-pub(crate) fn text_width(text: &str, size: f64) -> f64 {
-    text.chars()
-        .map(|c| match c {
-            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' | 'I' | 'f' | 't' | 'r' => 0.32,
-            'm' | 'w' | 'M' | 'W' | '%' => 0.86,
-            c if c.is_ascii_uppercase() => 0.68,
-            c if c.is_ascii_digit() => 0.56,
-            c if c.is_ascii() => 0.54,
-            _ => 0.9,
-        })
-        .sum::<f64>()
-        * size
-}
+/// Rough width of text for layout: the map's own estimate.
+pub(crate) use crate::svg::format::text_width;
 
 /// `text` cut to fit `max_px` at `size` px, with an ellipsis when cut.
 pub(crate) fn fit_text(text: &str, size: f64, max_px: f64) -> String {

@@ -51,7 +51,7 @@
 //! # Ok::<(), bulwark_report::ReportError>(())
 //! ```
 
-mod fmt;
+pub(crate) mod fmt;
 mod look;
 mod map_view;
 mod model;

@@ -38,7 +38,7 @@ pub(super) fn esc(text: &str) -> String {
 
 /// Rough width of `text` in a sans-serif font of `size` px (Helvetica/DejaVu-like advances),
 /// enough to keep labels apart.
-pub(super) fn text_width(text: &str, size: f64) -> f64 {
+pub(crate) fn text_width(text: &str, size: f64) -> f64 {
     text.chars()
         .map(|c| match c {
             'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' | 'I' | 'f' | 't' | 'r' => 0.32,

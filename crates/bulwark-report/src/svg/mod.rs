@@ -12,7 +12,7 @@
 //! or scale bar and stays in the frame (or the least-overlapping one); the order of the places
 //! decides who gets the best spot, so list the important ones first.
 
-mod format;
+pub(crate) mod format;
 mod furniture;
 mod places;
 
