@@ -4,8 +4,8 @@
 //! a target, and an optional Monte Carlo of the same model as a check. The model and its
 //! equations are in docs/analytic.md and `bulwark::analysis::analytic`.
 
+use crate::diag::CliError;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use bulwark::analysis::analytic::{
     AnalyticInputs, AnalyticResult, Decoys, Doctrine, KillAssessment, MonteCarloSummary, TargetShots, Tier, TierResult,
@@ -270,13 +270,11 @@ struct Report {
 }
 
 /// Runs `bulwark analytic`.
-pub fn run(a: &AnalyticArgs) -> Result<(), String> {
+pub fn run(a: &AnalyticArgs) -> Result<(), CliError> {
     let inputs = inputs(a)?;
     if let Some(x) = a.target_p_zero {
         if !(x > 0.0 && x <= 1.0) {
-            return Err(format!(
-                "--target-p-zero {x} is not allowed; expected a probability in (0, 1]"
-            ));
+            return Err(format!("--target-p-zero {x} is not allowed; expected a probability in (0, 1]").into());
         }
         if a.second_salvo.is_some() {
             return Err("--target-p-zero searches the shots of both salvos together; leave out --second-salvo".into());
@@ -323,11 +321,11 @@ pub fn run(a: &AnalyticArgs) -> Result<(), String> {
         monte_carlo,
     };
     let text = if a.json {
-        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+        crate::output::json_pretty(&report, "the JSON report")?
     } else {
         human(&report)
     };
-    std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())
+    crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 
 fn doctrine_words(t: &Tier) -> String {

@@ -31,9 +31,9 @@ pub fn parse_lat_lon(text: &str) -> Result<Geodetic, String> {
 pub fn resolve_missile(name: &str, payload_kg: Option<f64>) -> Result<Missile, String> {
     let looks_like_path = name.ends_with(".toml") || name.contains('/');
     let missile = if looks_like_path {
-        load_missile_file(Path::new(name)).map_err(|e| e.to_string())?
+        load_missile_file(Path::new(name)).map_err(|e| format!("--missile '{name}': {e}"))?
     } else {
-        load_preset(name).map_err(|e| e.to_string())?
+        load_preset(name).map_err(|e| format!("--missile '{name}': {e}"))?
     };
     match payload_kg {
         None => Ok(missile),
@@ -58,7 +58,13 @@ pub fn parse_radar(
         return Err(usage());
     }
     let site = parse_lat_lon(&format!("{},{}", parts[0], parts[1])).map_err(|e| format!("--radar '{text}': {e}"))?;
-    let spec = load_radar_preset(name).map_err(|e| e.to_string())?;
+    if site.lat_deg().abs() >= 90.0 - 1e-9 {
+        return Err(format!(
+            "--radar '{text}': a radar exactly at a pole has no north, so its azimuths (boresight, field of regard) \
+             mean nothing; place it off the pole (latitude strictly between -90° and 90°)"
+        ));
+    }
+    let spec = load_radar_preset(name).map_err(|e| format!("--radar '{text}': {e}"))?;
     let boresight = match parts.get(2) {
         Some(b) => b
             .parse::<f64>()

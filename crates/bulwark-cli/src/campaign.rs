@@ -2,7 +2,9 @@
 //! report, checkpoint and resume.
 //!
 //! Files in the output folder:
-//! * `trials.csv`: one row per trial done, in trial order, appended batch by batch;
+//! * `trials.csv`: one row per trial done, in trial order, appended batch by batch to
+//!   `trials.csv.partial` while the campaign runs and renamed to `trials.csv` when it ends
+//!   (finished or stopped), so a file named `trials.csv` is always whole;
 //! * `campaign.json`: the checkpoint (what was run and how many rows of `trials.csv` are
 //!   complete), replaced atomically after the rows it counts are on disk;
 //! * `summary.json` and `report.html`: written at the end, also after an interruption.
@@ -18,12 +20,16 @@ use bulwark::scenario::{Scenario, load_scenario};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
-use crate::fly::write_atomic;
+use crate::diag::CliError;
+use crate::output::write_atomic;
 use crate::run::scenario_of;
 
 pub(crate) use bulwark_report::campaign_html;
 
 use campaign_html::{Bar, CampaignReport, StockUse, Table};
+
+/// The most worker threads a command starts.
+const MAX_THREADS: usize = 1024;
 
 /// Format tag of `campaign.json`.
 const CHECKPOINT_FORMAT: &str = "bulwark-campaign-checkpoint/1";
@@ -32,6 +38,7 @@ const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// Arguments of `bulwark campaign`.
 #[derive(Args, Debug)]
+#[command(allow_negative_numbers = true)]
 pub struct CampaignArgs {
     /// Scenario file (TOML); without one, the bundled scenarios/korea-2017.toml (with --resume:
     /// the file the campaign was started with).
@@ -98,6 +105,13 @@ pub(crate) fn install_ctrl_c(quiet: bool) -> Result<(), String> {
 
 /// A worker pool of `threads` threads (0 or none: all cores).
 pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> {
+    if let Some(n) = threads
+        && !(1..=MAX_THREADS).contains(&n)
+    {
+        return Err(format!(
+            "--threads {n}: expected 1 to {MAX_THREADS} worker threads (leave it out to use every core)"
+        ));
+    }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
@@ -180,6 +194,17 @@ fn resume_scenario(arg: Option<&Path>, c: &Checkpoint) -> Result<Scenario, Strin
     Ok(s)
 }
 
+/// The rows file of a campaign folder being resumed: `trials.csv.partial` when a run was cut off
+/// before it could close its rows (killed), else `trials.csv`.
+fn rows_in_progress(dir: &Path) -> PathBuf {
+    let partial = dir.join("trials.csv.partial");
+    if partial.exists() {
+        partial
+    } else {
+        dir.join("trials.csv")
+    }
+}
+
 /// Reads the complete rows of `trials.csv` counted by the checkpoint into a tally, and cuts off
 /// anything written after them (a batch whose checkpoint was never written).
 fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally, String> {
@@ -235,27 +260,25 @@ fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally
 }
 
 /// Runs the command.
-pub fn run(args: &CampaignArgs) -> Result<(), String> {
+pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
     let (scenario, seed, trials, out, mut tally, mut checkpoint) = match &args.resume {
         Some(dir) => {
-            let c = read_checkpoint(dir)?;
+            let resume_flag = |e: String| format!("--resume '{}': {e}", dir.display());
+            let c = read_checkpoint(dir).map_err(resume_flag)?;
             if c.bulwark_version != env!("CARGO_PKG_VERSION") {
                 return Err(format!(
-                    "the campaign in {} was made by Bulwark {}; this is {}: results would differ, start it again",
+                    "--resume '{}': the campaign there was made by Bulwark {}; this is {}: results would differ, start it again",
                     dir.display(),
                     c.bulwark_version,
                     env!("CARGO_PKG_VERSION")
-                ));
+                )
+                .into());
             }
             let scenario = resume_scenario(args.scenario.as_deref(), &c)?;
             if let Some(s) = args.seed
                 && s != c.seed
             {
-                return Err(format!(
-                    "--seed {s}: the campaign in {} runs seed {}",
-                    dir.display(),
-                    c.seed
-                ));
+                return Err(format!("--seed {s}: the campaign in {} runs seed {}", dir.display(), c.seed).into());
             }
             let trials = args.trials.unwrap_or(c.trials_requested);
             if trials < c.trials_done {
@@ -263,9 +286,10 @@ pub fn run(args: &CampaignArgs) -> Result<(), String> {
                     "--trials {trials}: the campaign in {} has done {} trials already",
                     dir.display(),
                     c.trials_done
-                ));
+                )
+                .into());
             }
-            let tally = reload_rows(&dir.join("trials.csv"), &scenario, &c)?;
+            let tally = reload_rows(&rows_in_progress(dir), &scenario, &c).map_err(resume_flag)?;
             let seed = c.seed;
             (scenario, seed, trials, dir.clone(), tally, c)
         }
@@ -276,9 +300,22 @@ pub fn run(args: &CampaignArgs) -> Result<(), String> {
                 .ok_or("--trials N is required (or --resume DIR to continue a campaign)")?;
             check_trials(trials)?;
             let seed = args.seed.unwrap_or(scenario.seed);
-            std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: cannot create: {e}", args.out.display()))?;
+            crate::output::create_dir(&args.out)?;
+            // Outputs of an earlier campaign in this folder would mix with this one's.
+            for stale in [
+                "trials.csv",
+                "trials.csv.partial",
+                "summary.json",
+                "report.html",
+                "trials.parquet",
+            ] {
+                let p = args.out.join(stale);
+                if p.exists() {
+                    std::fs::remove_file(&p).map_err(|e| format!("{}: cannot remove: {e}", p.display()))?;
+                }
+            }
             let header = TrialRecord::csv_header(&scenario);
-            let csv_path = args.out.join("trials.csv");
+            let csv_path = args.out.join("trials.csv.partial");
             std::fs::write(&csv_path, &header).map_err(|e| format!("{}: cannot write: {e}", csv_path.display()))?;
             let c = Checkpoint {
                 format: CHECKPOINT_FORMAT.into(),
@@ -315,7 +352,14 @@ pub fn run(args: &CampaignArgs) -> Result<(), String> {
     let envelopes = pool
         .install(|| bulwark::sim::envelopes(&scenario))
         .map_err(|e| e.to_string())?;
-    let csv_path = out.join("trials.csv");
+    // Rows stream into trials.csv.partial; it becomes trials.csv when the run ends (done or
+    // stopped), so a file named trials.csv is always whole.
+    let csv_path = out.join("trials.csv.partial");
+    let done_csv_path = out.join("trials.csv");
+    if !csv_path.exists() {
+        std::fs::rename(&done_csv_path, &csv_path)
+            .map_err(|e| format!("{}: cannot reopen: {e}", done_csv_path.display()))?;
+    }
     let mut csv = OpenOptions::new()
         .append(true)
         .open(&csv_path)
@@ -328,6 +372,7 @@ pub fn run(args: &CampaignArgs) -> Result<(), String> {
             tally.add(r)?;
             rows.push_str(&r.csv_row());
         }
+        crate::output::check_text(&done_csv_path, rows.as_bytes()).map_err(|e| CampaignError::Output(e.to_string()))?;
         csv.write_all(rows.as_bytes())
             .and_then(|()| csv.flush())
             .map_err(|e| CampaignError::Output(format!("{}: cannot write: {e}", csv_path.display())))?;
@@ -336,7 +381,7 @@ pub fn run(args: &CampaignArgs) -> Result<(), String> {
         if last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
             csv.sync_data()
                 .map_err(|e| CampaignError::Output(format!("{}: {e}", csv_path.display())))?;
-            write_checkpoint(&checkpoint_path, &checkpoint).map_err(CampaignError::Output)?;
+            write_checkpoint(&checkpoint_path, &checkpoint).map_err(|e| CampaignError::Output(e.to_string()))?;
             last_checkpoint = Instant::now();
         }
         Ok(())
@@ -349,11 +394,14 @@ pub fn run(args: &CampaignArgs) -> Result<(), String> {
         pool.install(|| run_trials(&scenario, &envelopes, seed, first..end, control, &mut sink))
     });
     csv.sync_data().map_err(|e| format!("{}: {e}", csv_path.display()))?;
+    drop(csv);
+    std::fs::rename(&csv_path, &done_csv_path)
+        .map_err(|e| format!("{}: cannot write: {e}", done_csv_path.display()))?;
     write_checkpoint(&checkpoint_path, &checkpoint)?;
     let next = result.map_err(|e| e.to_string())?;
     let summary = CampaignSummary::new(&scenario, seed, trials, &tally);
     if let Some(summary) = &summary {
-        let json = serde_json::to_string_pretty(summary).map_err(|e| format!("cannot write the summary: {e}"))? + "\n";
+        let json = crate::output::json_pretty(summary, "summary.json")?;
         write_atomic(&out.join("summary.json"), &json)?;
         write_atomic(
             &out.join("report.html"),
@@ -361,7 +409,7 @@ pub fn run(args: &CampaignArgs) -> Result<(), String> {
         )?;
     }
     if args.parquet {
-        let csv = std::fs::read_to_string(&csv_path).map_err(|e| format!("{}: {e}", csv_path.display()))?;
+        let csv = std::fs::read_to_string(&done_csv_path).map_err(|e| format!("{}: {e}", done_csv_path.display()))?;
         let bytes = crate::parquet_out::csv_to_parquet(&csv, "trials.csv")?;
         write_atomic(&out.join("trials.parquet"), bytes)?;
     }
@@ -401,9 +449,8 @@ pub(crate) fn check_trials(trials: u64) -> Result<(), String> {
     Ok(())
 }
 
-fn write_checkpoint(path: &Path, c: &Checkpoint) -> Result<(), String> {
-    let json = serde_json::to_string_pretty(c).map_err(|e| format!("cannot write the checkpoint: {e}"))? + "\n";
-    write_atomic(path, &json)
+fn write_checkpoint(path: &Path, c: &Checkpoint) -> Result<(), CliError> {
+    write_atomic(path, crate::output::json_pretty(c, "the campaign checkpoint")?)
 }
 
 fn interval_text(i: Option<[f64; 2]>, decimals: usize) -> String {

@@ -1,7 +1,6 @@
 //! `bulwark coverage`: where a target at a given altitude and cross-section is detectable by a
 //! set of radars, drawn over coastlines (SVG) and written as GeoJSON.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use bulwark::earth::{EarthModel, Geodetic};
@@ -14,7 +13,8 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::args::parse_radar;
-use crate::fly::write_atomic;
+use crate::diag::CliError;
+use crate::output::write_atomic;
 
 /// Arguments of `bulwark coverage`.
 #[derive(Args, Debug)]
@@ -92,7 +92,7 @@ fn parse_bbox(text: &str) -> Result<LatLonBox, String> {
 }
 
 /// Runs `bulwark coverage`.
-pub fn run(a: &CoverageArgs) -> Result<(), String> {
+pub fn run(a: &CoverageArgs) -> Result<(), CliError> {
     let earth = EarthModel::wgs84();
     let mode =
         Mode::from_name(&a.mode).ok_or_else(|| format!("--mode '{}' is not known; allowed: search, track", a.mode))?;
@@ -100,19 +100,18 @@ pub fn run(a: &CoverageArgs) -> Result<(), String> {
         return Err(format!(
             "--target-alt-km {} is not allowed: expected 0 to 3,000 km",
             a.target_alt_km
-        ));
+        )
+        .into());
     }
     if !(a.rcs_m2.is_finite() && a.rcs_m2 > 0.0) {
         return Err(format!(
             "--rcs-m2 {} is not allowed: expected a positive cross-section in m²",
             a.rcs_m2
-        ));
+        )
+        .into());
     }
     if !(a.cell_deg.is_finite() && (0.005..=2.0).contains(&a.cell_deg)) {
-        return Err(format!(
-            "--cell-deg {} is not allowed: expected 0.005 to 2 degrees",
-            a.cell_deg
-        ));
+        return Err(format!("--cell-deg {} is not allowed: expected 0.005 to 2 degrees", a.cell_deg).into());
     }
     let radars: Vec<Radar> = a
         .radars
@@ -149,9 +148,11 @@ pub fn run(a: &CoverageArgs) -> Result<(), String> {
     let n_lon = ((bbox.width_deg() / a.cell_deg).ceil() as usize).max(1);
     if n_lat * n_lon > 4_000_000 {
         return Err(format!(
-            "the grid would have {} cells (more than 4 million): use a larger --cell-deg or a smaller --bbox",
+            "--cell-deg {}: the grid would have {} cells (more than 4 million): use a larger --cell-deg or a smaller --bbox",
+            a.cell_deg,
             n_lat * n_lon
-        ));
+        )
+        .into());
     }
     let mut failure = None;
     let grid = CoverageGrid::from_fn(bbox, n_lat, n_lon, |c: LatLon| {
@@ -167,7 +168,7 @@ pub fn run(a: &CoverageArgs) -> Result<(), String> {
     })
     .map_err(|e| e.to_string())?;
     if let Some(e) = failure {
-        return Err(e);
+        return Err(e.into());
     }
     let area = grid.covered_area_km2();
     let polygons = grid.to_polygons();
@@ -209,7 +210,7 @@ pub fn run(a: &CoverageArgs) -> Result<(), String> {
         ranges_km,
     };
     let text = if a.json {
-        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+        crate::output::json_pretty(&report, "the JSON report")?
     } else {
         let mut s = format!(
             "{} m² target at {} km, {} mode: {:.0} km² detectable\n",
@@ -220,5 +221,5 @@ pub fn run(a: &CoverageArgs) -> Result<(), String> {
         }
         s
     };
-    std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())
+    crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }

@@ -2,9 +2,11 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::args::{parse_lat_lon, resolve_missile};
+use crate::diag::CliError;
+use crate::output::write_atomic;
 
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, direct, inverse};
 use bulwark::flight::{
@@ -113,7 +115,7 @@ fn check_finite(name: &str, v: Option<f64>, allowed: &str, ok: impl Fn(f64) -> b
 }
 
 /// Runs `bulwark fly`.
-pub fn run(a: &FlyArgs) -> Result<(), String> {
+pub fn run(a: &FlyArgs) -> Result<(), CliError> {
     let kind = EarthKind::from_name(&a.earth).ok_or_else(|| {
         format!(
             "--earth '{}' is not known; allowed: {}",
@@ -203,7 +205,7 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
         match (a.burnout_speed_m_s, a.burnout_angle_deg) {
             (Some(v), Some(g)) => {
                 if a.to.is_some() && a.azimuth_deg.is_some() {
-                    return Err("give either --to or --azimuth-deg in burnout mode, not both".into());
+                    return Err("--azimuth-deg: give either --to or --azimuth-deg in burnout mode, not both".into());
                 }
                 let b = BurnoutState {
                     site,
@@ -223,10 +225,10 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
             }
             (None, None) => {
                 if !matches!(shape, Shape::MinEnergy) {
-                    return Err("without a burnout speed, burnout mode solves the minimum-energy burnout: use --shape min-energy, or give --missile".into());
+                    return Err(format!("--shape '{}': without a burnout speed, burnout mode solves the minimum-energy burnout: use --shape min-energy, or give --missile", a.shape).into());
                 }
                 let Some(aim_pt) = aim_point else {
-                    return Err("give --missile, or a burnout state (--burnout-speed-m-s and --burnout-angle-deg), or --to/--range-km to solve the minimum-energy burnout".into());
+                    return Err("--missile: give --missile, or a burnout state (--burnout-speed-m-s and --burnout-angle-deg), or --to/--range-km to solve the minimum-energy burnout".into());
                 };
                 let range_km = inverse(&earth, &a.from, &aim_pt).distance_m / 1e3;
                 let (_, _, f) = minimum_energy_burnout_for_range(&earth, &site, azimuth, range_km, beta, &options)
@@ -252,17 +254,15 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
                     aim: aim_pt,
                     shape,
                 };
-                let r = aim(&earth, &req, &options).map_err(|e| e.to_string())?;
+                let aim_flag = if a.to.is_some() { "--to" } else { "--range-km" };
+                let r = aim(&earth, &req, &options).map_err(|e| format!("{aim_flag}: {e}"))?;
                 kick = Some(r.controls.kick_angle_deg);
                 cutoff = r.controls.cutoff_time_s;
                 ("aimed", r.flight)
             }
             None => {
                 if !matches!(shape, Shape::MinEnergy) {
-                    return Err(format!(
-                        "--shape {} needs an aim point: --to or --range-km",
-                        shape.name()
-                    ));
+                    return Err(format!("--shape {} needs an aim point: --to or --range-km", shape.name()).into());
                 }
                 // No aim point: the maximum range along the azimuth.
                 let far = direct(&earth, &a.from, azimuth, 19_000e3).map_err(|e| e.to_string())?.0;
@@ -284,7 +284,7 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
                         ("max-range", r.flight)
                     }
                     Ok(r) => ("max-range", r.flight),
-                    Err(e) => return Err(e.to_string()),
+                    Err(e) => return Err(e.to_string().into()),
                 }
             }
         }
@@ -341,14 +341,6 @@ pub fn run(a: &FlyArgs) -> Result<(), String> {
         .write_all(text.as_bytes())
         .map_err(|e| e.to_string())?;
     Ok(())
-}
-
-/// Writes to a temporary name beside the target, then renames, so that an interrupted run never
-/// leaves a half-written file under the final name.
-pub(crate) fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), String> {
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, contents).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }
 
 fn trajectory_csv(f: &Flight) -> String {

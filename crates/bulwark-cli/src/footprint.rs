@@ -3,7 +3,6 @@
 //! National Research Council study drew footprints (docs/footprints.md).
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use bulwark::analysis::footprint::{
@@ -21,7 +20,8 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::args::{parse_lat_lon, resolve_missile};
-use crate::fly::write_atomic;
+use crate::diag::CliError;
+use crate::output::write_atomic;
 
 /// Arguments of `bulwark footprint`.
 #[derive(Args, Debug)]
@@ -131,9 +131,9 @@ struct FootprintJson {
 
 fn resolve_interceptor(name: &str) -> Result<InterceptorSpec, String> {
     if name.ends_with(".toml") || name.contains('/') {
-        load_interceptor_file(Path::new(name)).map_err(|e| e.to_string())
+        load_interceptor_file(Path::new(name)).map_err(|e| format!("--interceptor '{name}': {e}"))
     } else {
-        load_interceptor_preset(name).map_err(|e| e.to_string())
+        load_interceptor_preset(name).map_err(|e| format!("--interceptor '{name}': {e}"))
     }
 }
 
@@ -170,7 +170,7 @@ fn commit_text(c: &Commit) -> String {
 }
 
 /// Runs `bulwark footprint`.
-pub fn run(a: &FootprintArgs) -> Result<(), String> {
+pub fn run(a: &FootprintArgs) -> Result<(), CliError> {
     let earth = EarthModel::wgs84();
     let spec = resolve_interceptor(&a.interceptor)?;
     let missile = resolve_missile(&a.missile, a.payload_kg)?;
@@ -185,10 +185,10 @@ pub fn run(a: &FootprintArgs) -> Result<(), String> {
         (Some(site), None, None) => LaunchGeometry::Site(site),
         (None, Some(b), Some(r)) => {
             if !b.is_finite() {
-                return Err(format!("--bearing-deg {b} is not a number"));
+                return Err(format!("--bearing-deg {b} is not a number").into());
             }
             if !(r.is_finite() && (1.0..=20_000.0).contains(&r)) {
-                return Err(format!("--range-km {r} is not allowed: expected 1 to 20,000 km"));
+                return Err(format!("--range-km {r} is not allowed: expected 1 to 20,000 km").into());
             }
             LaunchGeometry::Bearing {
                 bearing_deg: b.rem_euclid(360.0),
@@ -196,7 +196,10 @@ pub fn run(a: &FootprintArgs) -> Result<(), String> {
             }
         }
         _ => {
-            return Err("give the threats' origin: --launch-site LAT,LON, or --bearing-deg B with --range-km R".into());
+            return Err(
+                "--launch-site: give the threats' origin: --launch-site LAT,LON, or --bearing-deg B with --range-km R"
+                    .into(),
+            );
         }
     };
     let commit = match &a.radar {
@@ -204,9 +207,7 @@ pub fn run(a: &FootprintArgs) -> Result<(), String> {
             let radar = load_radar_preset(name).map_err(|e| e.to_string())?;
             let track_delay_s = a.track_delay_s.unwrap_or(3.0 * radar.revisit_search_s());
             if !(track_delay_s.is_finite() && track_delay_s >= 0.0) {
-                return Err(format!(
-                    "--track-delay-s {track_delay_s} is not allowed: expected seconds ≥ 0"
-                ));
+                return Err(format!("--track-delay-s {track_delay_s} is not allowed: expected seconds ≥ 0").into());
             }
             Commit::Radar {
                 spec: Box::new(radar),
@@ -219,15 +220,15 @@ pub fn run(a: &FootprintArgs) -> Result<(), String> {
         .extent_km
         .unwrap_or((3.0 * spec.max_ground_range_m() / 1e3).min(5000.0));
     if !(extent_km.is_finite() && extent_km > 0.0 && extent_km <= 5000.0) {
-        return Err(format!(
-            "--extent-km {extent_km} is not allowed: expected more than 0 and at most 5,000 km"
-        ));
+        return Err(
+            format!("--extent-km {extent_km} is not allowed: expected more than 0 and at most 5,000 km").into(),
+        );
     }
     let grid_km = a.grid_km.unwrap_or((extent_km / 20.0).max(1.0));
     if !(grid_km.is_finite() && grid_km >= 0.1 && grid_km <= extent_km) {
-        return Err(format!(
-            "--grid-km {grid_km} is not allowed: expected 0.1 km up to the extent ({extent_km} km)"
-        ));
+        return Err(
+            format!("--grid-km {grid_km} is not allowed: expected 0.1 km up to the extent ({extent_km} km)").into(),
+        );
     }
     let envelope = Envelope::compute(&spec, &earth).map_err(|e| e.to_string())?;
     let request = FootprintRequest {
@@ -297,11 +298,11 @@ pub fn run(a: &FootprintArgs) -> Result<(), String> {
         }
     }
     let text = if a.json {
-        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+        crate::output::json_pretty(&report, "the JSON report")?
     } else {
         human(&report, &spec, &missile.display_name)
     };
-    std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())
+    crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 
 fn human(r: &FootprintJson, spec: &InterceptorSpec, missile: &str) -> String {

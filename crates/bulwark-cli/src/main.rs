@@ -4,8 +4,10 @@ mod analytic;
 mod args;
 mod campaign;
 mod coverage;
+mod diag;
 mod fly;
 mod footprint;
+mod output;
 mod parquet_out;
 mod presets;
 mod radar;
@@ -55,7 +57,21 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => match diag::render_clap_error(&err, &args) {
+            Some(text) => {
+                eprint!("{text}");
+                eprintln!("For more information, try '--help'.");
+                return ExitCode::from(diag::EXIT_BAD_INPUT);
+            }
+            None => err.exit(),
+        },
+    };
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Campaign(args) => campaign::run(&args),
@@ -71,9 +87,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
+        Err(error) => {
+            eprint!("{}", error.render(&args));
+            ExitCode::from(error.exit_code())
         }
     }
 }

@@ -1,8 +1,8 @@
 //! `bulwark presets`: the bundled missile presets, or with `--interceptors` the interceptor
 //! presets.
 
+use crate::diag::CliError;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use bulwark::engage::interceptor::{interceptor_preset_names, load_interceptor_preset};
 use bulwark::flight::{load_preset, preset_names};
@@ -34,7 +34,7 @@ struct InterceptorRow {
     reaction_time_s: f64,
 }
 
-fn interceptors(json: bool) -> Result<String, String> {
+fn interceptors(json: bool) -> Result<String, CliError> {
     let mut rows = Vec::new();
     for name in interceptor_preset_names() {
         let i = load_interceptor_preset(name).map_err(|e| e.to_string())?;
@@ -52,7 +52,7 @@ fn interceptors(json: bool) -> Result<String, String> {
         });
     }
     if json {
-        return Ok(serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())? + "\n");
+        return crate::output::json_pretty(&rows, "the JSON list");
     }
     let mut s = format!(
         "{:<10} {:<34} {:<5} {:>9} {:>14} {:>9} {:>5} {:>5} {:>10}\n",
@@ -93,10 +93,10 @@ struct Row {
 }
 
 /// Runs `bulwark presets`.
-pub fn run(a: &PresetsArgs) -> Result<(), String> {
+pub fn run(a: &PresetsArgs) -> Result<(), CliError> {
     if a.interceptors {
         let text = interceptors(a.json)?;
-        return std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string());
+        return crate::output::print(if a.json { "json" } else { "txt" }, &text);
     }
     let mut rows = Vec::new();
     for name in preset_names() {
@@ -116,7 +116,7 @@ pub fn run(a: &PresetsArgs) -> Result<(), String> {
         });
     }
     let text = if a.json {
-        serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())? + "\n"
+        crate::output::json_pretty(&rows, "the JSON list")?
     } else {
         let mut s = format!(
             "{:<12} {:<28} {:<12} {:<5} {:<7} {:>6} {:>9} {:>8} {:>10}\n",
@@ -140,5 +140,5 @@ pub fn run(a: &PresetsArgs) -> Result<(), String> {
         s.push_str("Sources are in each data/presets/<name>.toml; method and calibration in docs/presets.md.\n");
         s
     };
-    std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())
+    crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }

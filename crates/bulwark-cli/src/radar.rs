@@ -8,8 +8,8 @@
 //! instrumented range. `range_km` is the smallest of the detection range, the horizon slant range
 //! and the instrumented range, all slant ranges.
 
+use crate::diag::CliError;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use bulwark::earth::EarthModel;
 use bulwark::sensor::horizon::{STANDARD_REFRACTION_K, horizon_ground_range_m, horizon_slant_range_m};
@@ -65,20 +65,22 @@ struct Report {
 }
 
 /// Runs `bulwark radar`.
-pub fn run(a: &RadarArgs) -> Result<(), String> {
-    let spec = load_radar_preset(&a.radar).map_err(|e| e.to_string())?;
+pub fn run(a: &RadarArgs) -> Result<(), CliError> {
+    let spec = load_radar_preset(&a.radar).map_err(|e| format!("--radar '{}': {e}", a.radar))?;
     let mode = Mode::from_name(&a.mode).ok_or_else(|| format!("--mode '{}' is not one of search, track", a.mode))?;
     if !(a.target_alt_km.is_finite() && a.target_alt_km >= 0.0) {
         return Err(format!(
             "--target-alt-km {} is not allowed; expected a height of at least 0 km",
             a.target_alt_km
-        ));
+        )
+        .into());
     }
     if !(a.site_alt_m.is_finite() && a.site_alt_m >= 0.0) {
         return Err(format!(
             "--site-alt-m {} is below the ground; expected a height of at least 0 m above the ellipsoid",
             a.site_alt_m
-        ));
+        )
+        .into());
     }
     let detection_m = spec
         .detection_range_m(a.rcs_m2, mode)
@@ -120,11 +122,11 @@ pub fn run(a: &RadarArgs) -> Result<(), String> {
         earth_radius_km: earth_radius_m / 1e3,
     };
     let text = if a.json {
-        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+        crate::output::json_pretty(&report, "the JSON report")?
     } else {
         human(&report)
     };
-    std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())
+    crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 
 fn human(r: &Report) -> String {

@@ -5,11 +5,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use bulwark::scenario::{Scenario, load_scenario, parse_scenario};
+use bulwark::scenario::{Scenario, ScenarioError, load_scenario, parse_scenario};
 use bulwark::sim::{RunOptions, RunOutcome, Summary};
 use clap::Args;
 
-use crate::fly::write_atomic;
+use crate::diag::CliError;
+use crate::output::{json_line, json_pretty};
 
 /// The bundled Korean scenario, run when no file is given.
 const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/korea-2017.toml");
@@ -17,6 +18,7 @@ const DEFAULT_SCENARIO_FILE: &str = "scenarios/korea-2017.toml";
 
 /// Arguments of `bulwark run`.
 #[derive(Args, Debug)]
+#[command(allow_negative_numbers = true)]
 pub struct RunArgs {
     /// Scenario file (TOML); without one, the bundled scenarios/korea-2017.toml.
     pub scenario: Option<PathBuf>,
@@ -37,18 +39,19 @@ pub struct RunArgs {
 /// Loads the scenario named on the command line, or the bundled default.
 pub(crate) fn scenario_of(path: Option<&Path>) -> Result<Scenario, String> {
     match path {
-        Some(p) => load_scenario(p).map_err(|e| e.to_string()),
+        Some(p) => load_scenario(p).map_err(|e| match e {
+            // A file that cannot be read is the argument's fault: point at it on the command line.
+            ScenarioError::Io { file, message } => format!("<SCENARIO> '{file}': cannot read: {message}"),
+            located => located.to_string(),
+        }),
         None => parse_scenario(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE).map_err(|e| e.to_string()),
     }
 }
 
 /// Runs the command.
-pub fn run(args: &RunArgs) -> Result<(), String> {
+pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let scenario = scenario_of(args.scenario.as_deref())?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let pool = crate::campaign::pool(args.threads)?;
     let seed = args.seed.unwrap_or(scenario.seed);
     let started = Instant::now();
     if !args.quiet {
@@ -73,10 +76,7 @@ pub fn run(args: &RunArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let summary = Summary::new(&scenario, &outcome, seed, 0);
     let files = output_files(&scenario, &outcome, &summary)?;
-    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: cannot create: {e}", args.out.display()))?;
-    for (name, contents) in &files {
-        write_atomic(&args.out.join(name), contents)?;
-    }
+    crate::output::write_all(&args.out, &files)?;
     if !args.quiet {
         print!("{}", summary_table(&summary));
         eprintln!(
@@ -96,21 +96,19 @@ fn output_files(
     scenario: &Scenario,
     outcome: &RunOutcome,
     summary: &Summary,
-) -> Result<Vec<(&'static str, String)>, String> {
+) -> Result<Vec<(&'static str, Vec<u8>)>, CliError> {
     let mut events = String::new();
-    for e in &outcome.events {
-        let line = serde_json::to_string(e).map_err(|e| format!("cannot write an event: {e}"))?;
-        events.push_str(&line);
+    for (i, e) in outcome.events.iter().enumerate() {
+        events.push_str(&json_line(e, &format!("events.jsonl, event {}", i + 1))?);
         events.push('\n');
     }
-    let summary_json =
-        serde_json::to_string_pretty(summary).map_err(|e| format!("cannot write the summary: {e}"))? + "\n";
+    let summary_json = json_pretty(summary, "summary.json")?;
     let report = crate::run_report::report_html(scenario, outcome, summary)?;
     Ok(vec![
-        ("events.jsonl", events),
-        ("summary.json", summary_json),
-        ("trajectories.csv", trajectories_csv(outcome)),
-        ("report.html", report),
+        ("events.jsonl", events.into_bytes()),
+        ("summary.json", summary_json.into_bytes()),
+        ("trajectories.csv", trajectories_csv(outcome).into_bytes()),
+        ("report.html", report.into_bytes()),
     ])
 }
 

@@ -2,7 +2,6 @@
 //! saw and how well the network tracked it.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, inverse};
@@ -19,7 +18,8 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::args::{FlightArgs, parse_radar};
-use crate::fly::write_atomic;
+use crate::diag::CliError;
+use crate::output::write_atomic;
 
 /// Arguments of `bulwark see`.
 #[derive(Args, Debug)]
@@ -98,7 +98,7 @@ struct SeeJson {
 }
 
 /// Runs `bulwark see`.
-pub fn run(a: &SeeArgs) -> Result<(), String> {
+pub fn run(a: &SeeArgs) -> Result<(), CliError> {
     let earth = EarthModel::new(EarthKind::Wgs84);
     // Without a boresight a radar faces the launch point.
     let face_launch = |site: &Geodetic, _: &RadarSpec| {
@@ -123,7 +123,7 @@ pub fn run(a: &SeeArgs) -> Result<(), String> {
         },
         &FlightOptions::default(),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| format!("--to: {e}"))?;
     let objects = fly_threat_complex(
         &earth,
         &missile,
@@ -144,7 +144,7 @@ pub fn run(a: &SeeArgs) -> Result<(), String> {
     let result: NetworkRun = match a.filter.as_str() {
         "ekf" => run_network::<Ekf>(&earth, &only_radars, &objects, &config),
         "ukf" => run_network::<Ukf>(&earth, &only_radars, &objects, &config),
-        other => return Err(format!("--filter '{other}' is not known; allowed: ekf, ukf")),
+        other => return Err(format!("--filter '{other}' is not known; allowed: ekf, ukf").into()),
     }
     .map_err(|e| e.to_string())?;
     let warhead_track: Vec<[f64; 4]> = result
@@ -220,11 +220,11 @@ pub fn run(a: &SeeArgs) -> Result<(), String> {
         write_atomic(path, &see_map(&radars, &objects, &result, &missile)?)?;
     }
     let text = if a.json {
-        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+        crate::output::json_pretty(&report, "the JSON report")?
     } else {
         human(&report, &missile)
     };
-    std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())
+    crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 
 fn fmt_t(t: Option<f64>) -> String {

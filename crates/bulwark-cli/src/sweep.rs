@@ -13,7 +13,8 @@ use clap::Args;
 
 use crate::campaign::campaign_html::{Heatmap, heatmap_svg};
 use crate::campaign::{STOP, check_trials, install_ctrl_c, pool, with_progress};
-use crate::fly::write_atomic;
+use crate::diag::CliError;
+use crate::output::write_atomic;
 use crate::run::scenario_of;
 
 /// The bundled default scenario's text (for the launch intervals of its raid lines).
@@ -21,6 +22,7 @@ const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/korea-2017.toml"
 
 /// Arguments of `bulwark sweep`.
 #[derive(Args, Debug)]
+#[command(allow_negative_numbers = true)]
 pub struct SweepArgs {
     /// Scenario file (TOML); without one, the bundled scenarios/korea-2017.toml.
     pub scenario: Option<PathBuf>,
@@ -53,7 +55,7 @@ pub struct SweepArgs {
 }
 
 /// Runs the command.
-pub fn run(args: &SweepArgs) -> Result<(), String> {
+pub fn run(args: &SweepArgs) -> Result<(), CliError> {
     check_trials(args.trials)?;
     let base = scenario_of(args.scenario.as_deref())?;
     let text = match &args.scenario {
@@ -184,7 +186,11 @@ fn sweep_json(
     base: &bulwark::scenario::Scenario,
     seed: u64,
     trials: u64,
-) -> Result<String, String> {
+) -> Result<String, CliError> {
+    for (i, r) in rows.iter().enumerate() {
+        // `json!` would turn a NaN into null quietly: check the numbers first.
+        crate::output::ensure_finite(&r.statistics, &format!("sweep.json, point {}", i + 1))?;
+    }
     let points: Vec<serde_json::Value> = rows
         .iter()
         .map(|r| {
@@ -207,9 +213,7 @@ fn sweep_json(
         "vary": sweep.varies.iter().map(|v| serde_json::json!({ "path": v.path, "values": v.labels })).collect::<Vec<_>>(),
         "points": points,
     });
-    serde_json::to_string_pretty(&doc)
-        .map(|s| s + "\n")
-        .map_err(|e| format!("cannot write sweep.json: {e}"))
+    crate::output::json_pretty(&doc, "sweep.json")
 }
 
 /// The heat map of P(no leaker) for a sweep of one or two fields (the second across).

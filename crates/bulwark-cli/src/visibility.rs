@@ -3,7 +3,6 @@
 //! impact point (docs/footprints.md).
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use bulwark::analysis::visibility::{VisibilityReport, VisibilityRequest, analyse_visibility};
@@ -15,7 +14,8 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::args::{FlightArgs, parse_radar};
-use crate::fly::write_atomic;
+use crate::diag::CliError;
+use crate::output::write_atomic;
 
 /// Arguments of `bulwark visibility`.
 #[derive(Args, Debug)]
@@ -94,7 +94,7 @@ struct VisibilityJson {
 }
 
 /// Runs `bulwark visibility`.
-pub fn run(a: &VisibilityArgs) -> Result<(), String> {
+pub fn run(a: &VisibilityArgs) -> Result<(), CliError> {
     let earth = EarthModel::wgs84();
     let face_launch = |site: &Geodetic, _: &_| {
         Ok(inverse(&earth, site, &a.flight.from)
@@ -107,7 +107,7 @@ pub fn run(a: &VisibilityArgs) -> Result<(), String> {
     let filter = match a.filter.as_str() {
         "ekf" => TrackFilter::Ekf,
         "ukf" => TrackFilter::Ukf,
-        other => return Err(format!("--filter '{other}' is not known; allowed: ekf, ukf")),
+        other => return Err(format!("--filter '{other}' is not known; allowed: ekf, ukf").into()),
     };
     let r = analyse_visibility(&VisibilityRequest {
         earth: &earth,
@@ -119,7 +119,7 @@ pub fn run(a: &VisibilityArgs) -> Result<(), String> {
         seed: a.seed,
         filter,
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| format!("--to: {e}"))?;
     let interval = |i: &bulwark::analysis::visibility::Interval| IntervalJson {
         start_s: i.start_s,
         end_s: i.end_s,
@@ -176,11 +176,11 @@ pub fn run(a: &VisibilityArgs) -> Result<(), String> {
         )?;
     }
     let text = if a.json {
-        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+        crate::output::json_pretty(&report, "the JSON report")?
     } else {
         human(&report, &missile.display_name)
     };
-    std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())
+    crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 
 fn fmt_t(t: Option<f64>) -> String {

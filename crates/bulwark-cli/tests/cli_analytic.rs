@@ -23,7 +23,8 @@ fn analytic_fails_with(args: &[&str], needle: &str) {
     assert!(out.stdout.is_empty(), "no output on stdout for {args:?}");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.lines().any(|l| l.starts_with("error") && l.contains(needle)),
+        err.lines()
+            .any(|l| l.starts_with("error") && (l.contains(needle) || crate::plain_error(l).contains(needle))),
         "{args:?}: {err}"
     );
     assert!(!err.contains("panicked"), "{err}");

@@ -103,7 +103,11 @@ fn campaign_refuses_bad_requests() {
         let o = bulwark(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.starts_with("error: ") && err.contains(needle), "{args:?}: {err}");
+        let first = err.lines().next().unwrap_or_default();
+        assert!(
+            err.starts_with("error: ") && (err.contains(needle) || crate::plain_error(first).contains(needle)),
+            "{args:?}: {err}"
+        );
     };
     fails(&["campaign", &sc, "--out", &dir], "--trials N is required");
     fails(&["campaign", &sc, "--out", &dir, "--trials", "0"], "from 1 to");

@@ -1,0 +1,543 @@
+//! Writing output files safely: every number finite, every file whole.
+//!
+//! Two guarantees, for every file a command writes:
+//! - no NaN or infinity reaches it: JSON values are checked before they are serialised (serde_json
+//!   would quietly turn a NaN into `null`), and every text output is scanned for a non-finite
+//!   number by its format (JSON, CSV, SVG/HTML) before it is written; a hit is an error naming the
+//!   file and the place, and nothing is written;
+//! - a file appears under its final name only when it is complete: it is written to
+//!   `NAME.partial` beside it, flushed to disk, then renamed.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diag::CliError;
+
+/// Pretty JSON of `value` (with a final newline), refusing non-finite numbers; `what` names the
+/// output in the error.
+pub fn json_pretty<T: Serialize>(value: &T, what: &str) -> Result<String, CliError> {
+    finite::check(value).map_err(|path| non_finite(what, &path))?;
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| CliError::failure(format!("{what}: cannot serialise: {e}")))
+}
+
+/// Checks that every number in `value` is finite; `what` names the output in the error.
+pub fn ensure_finite<T: Serialize>(value: &T, what: &str) -> Result<(), CliError> {
+    finite::check(value).map_err(|path| non_finite(what, &path))
+}
+
+/// Compact one-line JSON of `value` (no newline), refusing non-finite numbers.
+pub fn json_line<T: Serialize>(value: &T, what: &str) -> Result<String, CliError> {
+    finite::check(value).map_err(|path| non_finite(what, &path))?;
+    serde_json::to_string(value).map_err(|e| CliError::failure(format!("{what}: cannot serialise: {e}")))
+}
+
+fn non_finite(what: &str, place: &str) -> CliError {
+    CliError::failure(format!(
+        "{what}: a non-finite number (NaN or infinity) at {place}; nothing was written. This is a \
+         defect in Bulwark: please report it with the scenario and seed"
+    ))
+}
+
+/// Checks `contents` for a non-finite number by the file's extension (JSON, GeoJSON, JSON lines,
+/// CSV, SVG, HTML); other files are not scanned.
+pub fn check_text(path: &Path, contents: &[u8]) -> Result<(), CliError> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let Ok(text) = std::str::from_utf8(contents) else {
+        return Ok(()); // binary (Parquet): written from checked rows
+    };
+    let hit = match ext {
+        "json" | "geojson" | "jsonl" => scan_json(text),
+        "csv" => scan_csv(text),
+        "svg" | "html" => scan_markup(text),
+        _ => None,
+    };
+    match hit {
+        Some((line, col)) => Err(non_finite(
+            &path.display().to_string(),
+            &format!("line {line}, column {col}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Checks then writes one file atomically (temporary name, flush, rename).
+pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), CliError> {
+    let contents = contents.as_ref();
+    check_text(path, contents)?;
+    write_atomic_unchecked(path, contents)
+}
+
+fn write_atomic_unchecked(path: &Path, contents: &[u8]) -> Result<(), CliError> {
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(".partial");
+    let tmp = path.with_file_name(tmp_name);
+    let cannot = |p: &Path, e: std::io::Error| CliError::failure(format!("{}: cannot write: {e}", p.display()));
+    let mut file = std::fs::File::create(&tmp).map_err(|e| cannot(&tmp, e))?;
+    file.write_all(contents).map_err(|e| cannot(&tmp, e))?;
+    file.sync_all().map_err(|e| cannot(&tmp, e))?;
+    drop(file);
+    std::fs::rename(&tmp, path).map_err(|e| cannot(path, e))
+}
+
+/// Writes a set of files into `dir`: all are checked first, so that a refused file leaves no
+/// other behind; then the folder is made and each file written atomically.
+pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), CliError> {
+    for (name, contents) in files {
+        check_text(&dir.join(name), contents)?;
+    }
+    create_dir(dir)?;
+    for (name, contents) in files {
+        write_atomic_unchecked(&dir.join(name), contents)?;
+    }
+    Ok(())
+}
+
+/// Makes a folder and its parents.
+pub fn create_dir(dir: &Path) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir).map_err(|e| CliError::failure(format!("{}: cannot create folder: {e}", dir.display())))
+}
+
+/// Writes text to standard output after the same check as a file of that kind (`ext`).
+pub fn print(ext: &str, text: &str) -> Result<(), CliError> {
+    check_text(Path::new(&format!("standard output.{ext}")), text.as_bytes())?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::failure(format!("standard output: {e}")))
+}
+
+fn line_col(text: &str, byte: usize) -> (usize, usize) {
+    let before = &text[..byte];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// JSON text: outside strings, any word other than `true`, `false`, `null` (Rust's `NaN`, `inf`).
+fn scan_json(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            c if c.is_ascii_alphabetic() => {
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                let word = &text[start..i];
+                let number_exponent = word.starts_with(['e', 'E'])
+                    && start > 0
+                    && bytes[start - 1].is_ascii_digit()
+                    && word[1..].bytes().all(|b| b.is_ascii_digit());
+                if !matches!(word, "true" | "false" | "null") && !number_exponent {
+                    return Some(line_col(text, start));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn is_non_finite_word(w: &str) -> bool {
+    let w = w.trim().trim_start_matches(['+', '-']);
+    w.eq_ignore_ascii_case("nan") || w.eq_ignore_ascii_case("inf") || w.eq_ignore_ascii_case("infinity")
+}
+
+/// CSV text: an unquoted field that is `NaN` or an infinity.
+fn scan_csv(text: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let mut field_start = 0;
+        let mut in_quotes = false;
+        let body = line.trim_end_matches(['\n', '\r']);
+        for (i, c) in body.char_indices().chain(std::iter::once((body.len(), ','))) {
+            match c {
+                '"' => in_quotes = !in_quotes,
+                ',' if !in_quotes => {
+                    if is_non_finite_word(&body[field_start..i]) {
+                        return Some(line_col(text, offset + field_start));
+                    }
+                    field_start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// SVG or HTML: inside tags (attribute values, path data), a word `NaN` or `inf`; text between
+/// tags (labels, prose) is not numbers and is not scanned.
+fn scan_markup(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut in_tag = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'<' {
+            in_tag = true;
+        } else if c == b'>' {
+            in_tag = false;
+        } else if in_tag && c.is_ascii_alphabetic() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if is_non_finite_word(&text[start..i]) {
+                return Some(line_col(text, start));
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A serde serializer that only walks a value and stops at the first non-finite float, giving
+/// its path (`summary.batteries[1].rounds_fired`).
+mod finite {
+    use serde::ser::{self, Serialize};
+    use std::fmt;
+
+    /// Checks that every float in `value` is finite; the error is the path of the first that is not.
+    pub fn check<T: Serialize + ?Sized>(value: &T) -> Result<(), String> {
+        let mut walker = Walker { path: Vec::new() };
+        value.serialize(&mut walker).map_err(|e| e.0)
+    }
+
+    #[derive(Debug)]
+    pub struct Found(pub String);
+
+    impl fmt::Display for Found {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    impl std::error::Error for Found {}
+    impl ser::Error for Found {
+        fn custom<T: fmt::Display>(msg: T) -> Self {
+            Found(msg.to_string())
+        }
+    }
+
+    pub struct Walker {
+        path: Vec<String>,
+    }
+
+    impl Walker {
+        fn here(&self) -> String {
+            if self.path.is_empty() {
+                "the top level".to_owned()
+            } else {
+                let mut s = String::new();
+                for p in &self.path {
+                    if !p.starts_with('[') && !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(p);
+                }
+                format!("field '{s}'")
+            }
+        }
+        fn float(&self, v: f64) -> Result<(), Found> {
+            if v.is_finite() { Ok(()) } else { Err(Found(self.here())) }
+        }
+        fn nested<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), Found> {
+            self.path.push(key);
+            let r = value.serialize(&mut *self);
+            self.path.pop();
+            r
+        }
+    }
+
+    /// Sequences and maps: counts elements for the path.
+    pub struct Compound<'a> {
+        walker: &'a mut Walker,
+        index: usize,
+    }
+
+    impl<'a> ser::Serializer for &'a mut Walker {
+        type Ok = ();
+        type Error = Found;
+        type SerializeSeq = Compound<'a>;
+        type SerializeTuple = Compound<'a>;
+        type SerializeTupleStruct = Compound<'a>;
+        type SerializeTupleVariant = Compound<'a>;
+        type SerializeMap = Compound<'a>;
+        type SerializeStruct = Compound<'a>;
+        type SerializeStructVariant = Compound<'a>;
+
+        fn serialize_bool(self, _: bool) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_i8(self, _: i8) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_i16(self, _: i16) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_i32(self, _: i32) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_i64(self, _: i64) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_u8(self, _: u8) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_u16(self, _: u16) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_u32(self, _: u32) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_u64(self, _: u64) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_f32(self, v: f32) -> Result<(), Found> {
+            self.float(f64::from(v))
+        }
+        fn serialize_f64(self, v: f64) -> Result<(), Found> {
+            self.float(v)
+        }
+        fn serialize_char(self, _: char) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_str(self, _: &str) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_bytes(self, _: &[u8]) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_none(self) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Found> {
+            value.serialize(self)
+        }
+        fn serialize_unit(self) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<(), Found> {
+            Ok(())
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), Found> {
+            value.serialize(self)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+            value: &T,
+        ) -> Result<(), Found> {
+            self.nested(variant.to_owned(), value)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, Found> {
+            Ok(Compound { walker: self, index: 0 })
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Compound<'a>, Found> {
+            Ok(Compound { walker: self, index: 0 })
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Found> {
+            Ok(Compound { walker: self, index: 0 })
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Compound<'a>, Found> {
+            Ok(Compound { walker: self, index: 0 })
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, Found> {
+            Ok(Compound { walker: self, index: 0 })
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Found> {
+            Ok(Compound { walker: self, index: 0 })
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Compound<'a>, Found> {
+            Ok(Compound { walker: self, index: 0 })
+        }
+    }
+
+    impl Compound<'_> {
+        fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+            let key = format!("[{}]", self.index);
+            self.index += 1;
+            self.walker.nested(key, value)
+        }
+    }
+
+    impl ser::SerializeSeq for Compound<'_> {
+        type Ok = ();
+        type Error = Found;
+        fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+            self.element(value)
+        }
+        fn end(self) -> Result<(), Found> {
+            Ok(())
+        }
+    }
+    impl ser::SerializeTuple for Compound<'_> {
+        type Ok = ();
+        type Error = Found;
+        fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+            self.element(value)
+        }
+        fn end(self) -> Result<(), Found> {
+            Ok(())
+        }
+    }
+    impl ser::SerializeTupleStruct for Compound<'_> {
+        type Ok = ();
+        type Error = Found;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+            self.element(value)
+        }
+        fn end(self) -> Result<(), Found> {
+            Ok(())
+        }
+    }
+    impl ser::SerializeTupleVariant for Compound<'_> {
+        type Ok = ();
+        type Error = Found;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+            self.element(value)
+        }
+        fn end(self) -> Result<(), Found> {
+            Ok(())
+        }
+    }
+    impl ser::SerializeMap for Compound<'_> {
+        type Ok = ();
+        type Error = Found;
+        fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Found> {
+            key.serialize(&mut *self.walker)
+        }
+        fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+            self.element(value)
+        }
+        fn end(self) -> Result<(), Found> {
+            Ok(())
+        }
+    }
+    impl ser::SerializeStruct for Compound<'_> {
+        type Ok = ();
+        type Error = Found;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Found> {
+            self.walker.nested(key.to_owned(), value)
+        }
+        fn end(self) -> Result<(), Found> {
+            Ok(())
+        }
+    }
+    impl ser::SerializeStructVariant for Compound<'_> {
+        type Ok = ();
+        type Error = Found;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Found> {
+            self.walker.nested(key.to_owned(), value)
+        }
+        fn end(self) -> Result<(), Found> {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Battery {
+        name: String,
+        rounds: u32,
+        altitude_km: Vec<f64>,
+        note: Option<f64>,
+    }
+
+    #[test]
+    fn json_guard_names_the_field_of_a_nan() {
+        let ok = Battery {
+            name: "NaN".into(),
+            rounds: 3,
+            altitude_km: vec![1.0, 2.5e-7],
+            note: None,
+        };
+        assert!(json_pretty(&ok, "summary.json").is_ok());
+        let bad = Battery {
+            altitude_km: vec![1.0, f64::NAN],
+            ..ok
+        };
+        let e = json_pretty(&vec![bad], "summary.json").unwrap_err();
+        let CliError::Failure(m) = e else { panic!("{e:?}") };
+        assert!(
+            m.contains("summary.json") && m.contains("field '[0].altitude_km[1]'"),
+            "{m}"
+        );
+        let inf = Battery {
+            name: "x".into(),
+            rounds: 0,
+            altitude_km: vec![],
+            note: Some(f64::NEG_INFINITY),
+        };
+        assert!(json_line(&inf, "events.jsonl").is_err());
+    }
+
+    #[test]
+    fn text_scans_find_non_finite_numbers_and_only_those() {
+        assert_eq!(scan_json("{\"a\": 1.5e-3, \"n\": \"NaN inf\", \"b\": null}"), None);
+        assert_eq!(scan_json("{\"a\": 1,\n \"b\": NaN}"), Some((2, 7)));
+        assert_eq!(scan_json("[1, -inf]"), Some((1, 6)));
+        assert_eq!(scan_csv("name,x\n\"inf, really\",1\nNaN-city,2.0\n"), None);
+        assert_eq!(scan_csv("name,x\nkorea,NaN\n"), Some((2, 7)));
+        assert_eq!(scan_csv("a,b\n-inf,1\r\n"), Some((2, 1)));
+        assert_eq!(
+            scan_markup("<svg><text x=\"1\">information NaN</text><path d=\"M 1 2 L 3 4\"/></svg>"),
+            None
+        );
+        assert_eq!(scan_markup("<svg>\n<circle cx=\"NaN\" r=\"2\"/></svg>"), Some((2, 13)));
+        assert_eq!(scan_markup("<path d=\"M1 2L inf 4\"/>"), Some((1, 16)));
+    }
+
+    #[test]
+    fn refused_sets_write_nothing_and_good_ones_everything() {
+        let dir = std::env::temp_dir().join(format!("bulwark-output-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let bad = [("a.json", b"{\"x\": 1}\n".to_vec()), ("b.csv", b"x\nNaN\n".to_vec())];
+        assert!(matches!(write_all(&dir, &bad), Err(CliError::Failure(_))));
+        assert!(!dir.exists(), "a refused set must not even create the folder");
+        let good = [("a.json", b"{\"x\": 1}\n".to_vec()), ("b.csv", b"x\n2\n".to_vec())];
+        write_all(&dir, &good).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.json", "b.csv"], "no .partial file left behind");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
