@@ -11,6 +11,7 @@ mod engage;
 mod footprint;
 mod geodesics;
 mod presets;
+mod properties;
 mod radar;
 mod reentry;
 mod scenario;

@@ -21,6 +21,7 @@ use super::envelope::FlyoutPoint;
 use super::interceptor::InterceptorSpec;
 use crate::earth::{EarthModel, Ecef, Geodetic};
 use crate::flight::dop853::{Dop853, IntegratorConfig};
+use crate::flight::propagate::MAX_SAMPLES;
 use crate::flight::{DragCurve, FlightError};
 
 type State = SVector<f64, 6>;
@@ -146,6 +147,12 @@ pub fn fly_out(
     if !(req.dt_s.is_finite() && req.dt_s >= 1e-3 && req.t_max_s.is_finite() && req.t_max_s > 0.0) {
         return Err(FlightError::Invalid(format!(
             "sample interval {} s must be at least 0.001 s and the flight time {} s positive",
+            req.dt_s, req.t_max_s
+        )));
+    }
+    if req.t_max_s / req.dt_s > MAX_SAMPLES as f64 {
+        return Err(FlightError::Invalid(format!(
+            "a sample every {} s over {} s would record more than {MAX_SAMPLES} samples",
             req.dt_s, req.t_max_s
         )));
     }
@@ -364,4 +371,29 @@ pub fn fly_out(
         burnout,
         max_speed_m_s: max_speed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engage::interceptor::load_interceptor_preset;
+
+    /// A sample interval and flight time that would need more samples than memory holds are
+    /// refused before anything is allocated.
+    #[test]
+    fn a_request_for_too_many_samples_is_refused() {
+        let spec = load_interceptor_preset("thaad").unwrap();
+        let earth = EarthModel::wgs84();
+        let site = Geodetic::from_degrees(35.4, 128.9, 300.0).unwrap();
+        let req = FlyoutRequest {
+            azimuth_deg: 0.0,
+            kick_deg: 10.0,
+            steering: Steering::HoldKick,
+            dt_s: 1e-3,
+            t_max_s: 1e300,
+            rtol: 1e-8,
+        };
+        let e = fly_out(&spec, &earth, &site, &req).unwrap_err();
+        assert!(e.to_string().contains("more than 20000000 samples"), "{e}");
+    }
 }

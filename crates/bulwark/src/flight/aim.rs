@@ -300,7 +300,7 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
     let m = req.missile;
     let line = inverse(earth, &req.launch, &req.aim);
     let target_km = line.distance_m / 1e3;
-    if target_km < 1.0 {
+    if target_km.is_nan() || target_km < 1.0 {
         return Err(AimError::Invalid(format!(
             "the aim point is {:.3} km from the launch point: too close to aim at",
             target_km
@@ -452,6 +452,9 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         let c = controls_of(az, u);
         let (e0, _) = miss_of(&c, &final_opts)?;
         let miss = e0.0.hypot(e0.1);
+        if miss.is_nan() {
+            break;
+        }
         if best.is_none_or(|(b, _)| miss < b) {
             best = Some((miss, c));
         }
@@ -486,7 +489,8 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
     let flight = fly_boosted(earth, m, &req.launch, &controls, &final_opts)?;
     let (e, n) = offset_m(earth, &req.aim, &flight.summary.impact);
     let miss_km = e.hypot(n) / 1e3;
-    if miss_km > 1.0 {
+    // A NaN miss is a failure too, never a silent answer.
+    if miss_km.is_nan() || miss_km > 1.0 {
         return Err(AimError::NoConvergence { miss_km });
     }
     Ok(AimedFlight {

@@ -121,9 +121,15 @@ pub fn fly_threat_complex(
         return Ok(objects);
     };
     let along = sep.v_ecef_m_s.normalize();
-    let released = |dv: Vector3<f64>, beta: f64| -> Result<Trajectory, FlightError> {
-        let b = burnout_state(earth, &sep.r_ecef_m, &(sep.v_ecef_m_s + dv), beta)?;
-        let f = fly_burnout(earth, &b, &options)?;
+    // A released object's flight counts time from separation; its errors name the object and
+    // give the time since lift-off, as the warhead's do.
+    let released = |kind: ObjectKind, dv: Vector3<f64>, beta: f64| -> Result<Trajectory, FlightError> {
+        let label = |e: FlightError| FlightError::Object {
+            object: kind.name(),
+            source: Box::new(e.shifted_by(burnout_s)),
+        };
+        let b = burnout_state(earth, &sep.r_ecef_m, &(sep.v_ecef_m_s + dv), beta).map_err(label)?;
+        let f = fly_burnout(earth, &b, &options).map_err(label)?;
         let samples = f
             .samples
             .into_iter()
@@ -140,7 +146,11 @@ pub fn fly_threat_complex(
             rcs_m2: b.rcs_m2,
             boost_rcs_m2: b.rcs_m2,
             separation_s: burnout_s,
-            trajectory: released(-along * b.separation_speed_m_s, b.ballistic_coefficient_kg_m2)?,
+            trajectory: released(
+                ObjectKind::Booster,
+                -along * b.separation_speed_m_s,
+                b.ballistic_coefficient_kg_m2,
+            )?,
         });
     }
     if let Some(d) = missile.decoy {
@@ -155,7 +165,11 @@ pub fn fly_threat_complex(
                 rcs_m2: d.rcs_m2,
                 boost_rcs_m2: d.rcs_m2,
                 separation_s: burnout_s,
-                trajectory: released(dir * d.separation_speed_m_s, d.ballistic_coefficient_kg_m2)?,
+                trajectory: released(
+                    ObjectKind::Decoy(i),
+                    dir * d.separation_speed_m_s,
+                    d.ballistic_coefficient_kg_m2,
+                )?,
             });
         }
     }

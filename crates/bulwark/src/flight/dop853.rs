@@ -115,10 +115,16 @@ where
 fn weighted_rms<const N: usize>(e: &V<N>, sc: &V<N>) -> f64 {
     let mut s = 0.0;
     for i in 0..N {
-        let r = e[i] / sc[i];
+        let r = scaled(e[i], sc[i]);
         s += r * r;
     }
     s
+}
+
+/// `e / sc`, with no error over a zero scale counted as none (not 0/0 = NaN).
+#[inline]
+fn scaled(e: f64, sc: f64) -> f64 {
+    if e == 0.0 { 0.0 } else { e / sc }
 }
 
 impl<F, const N: usize> Dop853<F, N>
@@ -246,7 +252,9 @@ where
                 h = self.t_end - self.t;
                 last = true;
             }
-            if h.abs() <= 1e-13 * self.t.abs().max(1.0) && !last {
+            // A NaN step size (from a NaN right-hand side that slipped past the checks) is a
+            // collapse too, not an endless retry.
+            if (h.is_nan() || h.abs() <= 1e-13 * self.t.abs().max(1.0)) && !last {
                 return Err(IntegrationError::StepSizeCollapse {
                     t_s: self.t,
                     step_s: h.abs(),
@@ -306,7 +314,7 @@ where
                 // (for example, the state went through the earth's centre).
                 self.h = h * 0.1;
                 self.reject = true;
-                if self.h.abs() <= 1e-13 * self.t.abs().max(1.0) {
+                if self.h.is_nan() || self.h.abs() <= 1e-13 * self.t.abs().max(1.0) {
                     return Err(IntegrationError::NonFinite { t_s: self.t });
                 }
                 continue;
@@ -325,14 +333,20 @@ where
                     + ER10 * k10[i]
                     + ER11 * k11[i]
                     + ER12 * k12[i];
-                err3 += (e3 / sc) * (e3 / sc);
-                err5 += (e5 / sc) * (e5 / sc);
+                let (r3, r5) = (scaled(e3, sc), scaled(e5, sc));
+                err3 += r3 * r3;
+                err5 += r5 * r5;
             }
             let mut deno = err5 + 0.01 * err3;
             if deno <= 0.0 {
                 deno = 1.0;
             }
-            let err = h.abs() * err5 * (1.0 / (deno * N as f64)).sqrt();
+            let mut err = h.abs() * err5 * (1.0 / (deno * N as f64)).sqrt();
+            if err.is_nan() {
+                // An error over a zero scale is infinite, and ∞/∞ in the mixed estimate is NaN:
+                // reject and shrink as for a large error rather than let NaN steer the step size.
+                err = f64::INFINITY;
+            }
             let fac11 = err.sqrt().sqrt().sqrt(); // err^(1/8)
             if err <= 1.0 {
                 let k13 = f(t_new, &y_new);
@@ -549,5 +563,101 @@ mod tests {
             e.to_string().contains("t = 0.99") || e.to_string().contains("t = 1.0"),
             "{e}"
         );
+    }
+
+    /// A right-hand side that turns NaN half-way (a model leaving its domain) ends in an error
+    /// at that time: the retries shrink the step until it collapses, they do not spin.
+    #[test]
+    fn nan_right_hand_side_is_an_error_at_its_time_not_a_hang() {
+        let cfg = IntegratorConfig::default();
+        let mut s = Dop853::new(
+            |t, y: &Vector2<f64>| {
+                if t > 0.5 {
+                    Vector2::new(f64::NAN, 0.0)
+                } else {
+                    Vector2::new(y[1], -y[0])
+                }
+            },
+            0.0,
+            Vector2::new(1.0, 0.0),
+            2.0,
+            Vector2::new(1.0, 1.0),
+            &cfg,
+        )
+        .unwrap();
+        let e = loop {
+            match s.step() {
+                Ok(true) => continue,
+                Ok(false) => panic!("integrated through a NaN right-hand side"),
+                Err(e) => break e,
+            }
+        };
+        let IntegrationError::NonFinite { t_s } = e else {
+            panic!("{e}");
+        };
+        assert!((0.0..=0.5).contains(&t_s), "{e}");
+        assert!(e.to_string().contains("t = 0."), "{e}");
+    }
+
+    /// A stiff equation (y' = −1e7 (y − cos t)) with a small step budget ends in `TooManySteps`
+    /// naming the time reached, not in an endless crawl.
+    #[test]
+    fn an_exhausted_step_budget_is_an_error_naming_the_time() {
+        let cfg = IntegratorConfig {
+            rtol: 1e-10,
+            max_steps: 500,
+            ..Default::default()
+        };
+        let mut s = Dop853::new(
+            |t, y: &SVector<f64, 1>| SVector::<f64, 1>::new(-1e7 * (y[0] - t.cos())),
+            0.0,
+            SVector::<f64, 1>::new(0.0),
+            100.0,
+            SVector::<f64, 1>::new(1.0),
+            &cfg,
+        )
+        .unwrap();
+        let e = loop {
+            match s.step() {
+                Ok(true) => continue,
+                Ok(false) => panic!("a 1e7-stiff equation crossed 100 s in 500 explicit steps"),
+                Err(e) => break e,
+            }
+        };
+        assert!(matches!(e, IntegrationError::TooManySteps { steps: 500, .. }), "{e}");
+        assert!(
+            e.to_string().starts_with("no convergence after 500 steps at t = "),
+            "{e}"
+        );
+    }
+
+    /// A component whose value and tolerance scale are both zero has a 0/0 error term; it counts
+    /// as no error, so the step is neither refused for ever nor steered by a NaN.
+    #[test]
+    fn a_zero_tolerance_scale_ends_in_an_error_not_a_nan_step() {
+        let cfg = IntegratorConfig {
+            max_steps: 1000,
+            ..Default::default()
+        };
+        let mut s = Dop853::new(
+            |_t, y: &Vector2<f64>| Vector2::new(y[1], 0.0),
+            0.0,
+            Vector2::new(0.0, 0.0),
+            1.0,
+            Vector2::new(0.0, 0.0),
+            &cfg,
+        )
+        .unwrap();
+        let r = loop {
+            match s.step() {
+                Ok(true) => continue,
+                Ok(false) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        // Zero error over a zero scale is no error: the state stays exactly zero to the end.
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(s.t(), 1.0);
+        assert_eq!(*s.y(), Vector2::new(0.0, 0.0));
     }
 }

@@ -23,6 +23,14 @@ pub const REENTRY_ALTITUDE_M: f64 = 100_000.0;
 
 type State = SVector<f64, 6>;
 
+/// Longest flight a computation may be asked to follow (s): 30 days. Bounds the work of a
+/// flight that never comes down (an orbit), and keeps the sample clock's increments above the
+/// resolution of its time.
+pub const MAX_FLIGHT_TIME_LIMIT_S: f64 = 30.0 * 86_400.0;
+
+/// Most trajectory samples a flight may be asked to record (max flight time over sample interval).
+pub const MAX_SAMPLES: usize = 20_000_000;
+
 /// Settings of a flight computation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FlightOptions {
@@ -30,7 +38,8 @@ pub struct FlightOptions {
     pub rtol: f64,
     /// Record a trajectory sample every this many seconds (None: record nothing).
     pub sample_interval_s: Option<f64>,
-    /// Give up if the flight has not come down after this long (s).
+    /// Give up if the flight has not come down after this long (s); at most
+    /// [`MAX_FLIGHT_TIME_LIMIT_S`].
     pub max_flight_time_s: f64,
     /// Height of the impact surface above the ellipsoid or sphere (m).
     pub impact_alt_m: f64,
@@ -97,6 +106,43 @@ pub enum FlightError {
     /// A position could not be expressed geodetically.
     #[error("position: {0}")]
     Geodetic(#[from] GeodeticError),
+    /// The flight of one named object (a booster or decoy of a threat complex) failed.
+    #[error("{object}: {source}")]
+    Object {
+        /// The object (`booster`, `decoy-2`).
+        object: String,
+        /// Why its flight failed.
+        source: Box<FlightError>,
+    },
+}
+
+impl FlightError {
+    /// The same error with every time in it moved by `dt_s` seconds: a burnout-state flight
+    /// counts time from burnout, and its errors are reported on the clock of the flight it
+    /// continues.
+    pub fn shifted_by(self, dt_s: f64) -> Self {
+        match self {
+            Self::Integration { phase, source } => Self::Integration {
+                phase,
+                source: match source {
+                    IntegrationError::StepSizeCollapse { t_s, step_s } => IntegrationError::StepSizeCollapse {
+                        t_s: t_s + dt_s,
+                        step_s,
+                    },
+                    IntegrationError::TooManySteps { t_s, steps } => {
+                        IntegrationError::TooManySteps { t_s: t_s + dt_s, steps }
+                    }
+                    IntegrationError::NonFinite { t_s } => IntegrationError::NonFinite { t_s: t_s + dt_s },
+                },
+            },
+            Self::NoImpact { time_s } => Self::NoImpact { time_s: time_s + dt_s },
+            Self::Object { object, source } => Self::Object {
+                object,
+                source: Box::new(source.shifted_by(dt_s)),
+            },
+            other => other,
+        }
+    }
 }
 
 /// The kind of a flight event.
@@ -412,18 +458,26 @@ impl<'e> Runner<'e> {
         }
     }
 
-    fn sample(&self, t: f64, y: &State, event: Option<EventKind>) -> TrajectorySample {
+    /// A sample of the state at `t`. A position that is not finite (which the integrator's own
+    /// checks should already have stopped) is an error, never a sample with NaN in it.
+    fn sample(&self, t: f64, y: &State, event: Option<EventKind>) -> Result<TrajectorySample, FlightError> {
         let l = local(self.earth, t, y);
         let w = self.earth.rotation_rate_rad_s();
-        let g = self.earth.to_geodetic(&crate::earth::Ecef(l.r_ecef));
-        let (lat, lon) = g.map(|g| (g.lat_deg(), g.lon_deg())).unwrap_or((f64::NAN, f64::NAN));
+        let g = self
+            .earth
+            .to_geodetic(&crate::earth::Ecef(l.r_ecef))
+            .map_err(|_| FlightError::Integration {
+                phase: "sampling",
+                source: IntegrationError::NonFinite { t_s: t },
+            })?;
+        let (lat, lon) = (g.lat_deg(), g.lon_deg());
         let speed = l.v_rel.norm();
         let gamma = if speed > 0.0 {
             (l.up_eci.dot(&l.v_rel) / speed).clamp(-1.0, 1.0).asin().to_degrees()
         } else {
             90.0
         };
-        TrajectorySample {
+        Ok(TrajectorySample {
             t_s: t,
             lat_deg: lat,
             lon_deg: lon,
@@ -433,14 +487,15 @@ impl<'e> Runner<'e> {
             r_ecef_m: l.r_ecef,
             v_ecef_m_s: rot_z(&l.v_rel, -w * t),
             event,
-        }
+        })
     }
 
-    fn record_event(&mut self, t: f64, y: &State, kind: EventKind) {
+    fn record_event(&mut self, t: f64, y: &State, kind: EventKind) -> Result<(), FlightError> {
         if self.options.sample_interval_s.is_some() {
-            let s = self.sample(t, y, Some(kind));
+            let s = self.sample(t, y, Some(kind))?;
             self.samples.push(s);
         }
+        Ok(())
     }
 
     /// Flies one segment from `(t0, y0)`; returns the state at its end or at impact.
@@ -528,7 +583,7 @@ impl<'e> Runner<'e> {
                     let ts = self.next_sample_t;
                     if ts >= t0 {
                         let y = if ts == t1 { y1 } else { st.dense(ts) };
-                        let s = self.sample(ts, &y, None);
+                        let s = self.sample(ts, &y, None)?;
                         self.samples.push(s);
                     }
                     self.next_sample_t += dt;
@@ -541,15 +596,15 @@ impl<'e> Runner<'e> {
                     Watch::Apogee => {
                         let alt = local(earth, tc, &yc).alt_m;
                         self.apogee = Some((tc, alt));
-                        self.record_event(tc, &yc, EventKind::Apogee);
+                        self.record_event(tc, &yc, EventKind::Apogee)?;
                     }
                     Watch::Reentry => {
                         let speed = local(earth, tc, &yc).v_rel.norm();
                         self.reentry = Some((tc, speed));
-                        self.record_event(tc, &yc, EventKind::Reentry);
+                        self.record_event(tc, &yc, EventKind::Reentry)?;
                     }
                     Watch::Impact => {
-                        self.record_event(tc, &yc, EventKind::Impact);
+                        self.record_event(tc, &yc, EventKind::Impact)?;
                         self.impact = Some((tc, yc));
                         self.evaluations += st.evaluations();
                         return Ok(yc);
@@ -636,9 +691,20 @@ fn validate_options(options: &FlightOptions) -> Result<(), FlightError> {
             "sample interval {dt} s must be at least 0.001 s"
         )));
     }
-    if !(options.max_flight_time_s.is_finite() && options.max_flight_time_s > 0.0) {
+    if !(options.max_flight_time_s.is_finite()
+        && options.max_flight_time_s > 0.0
+        && options.max_flight_time_s <= MAX_FLIGHT_TIME_LIMIT_S)
+    {
         return Err(FlightError::Invalid(format!(
-            "maximum flight time {} s must be a positive number of seconds",
+            "maximum flight time {} s must be a positive number of seconds, at most {MAX_FLIGHT_TIME_LIMIT_S} s (30 days)",
+            options.max_flight_time_s
+        )));
+    }
+    if let Some(dt) = options.sample_interval_s
+        && options.max_flight_time_s / dt > MAX_SAMPLES as f64
+    {
+        return Err(FlightError::Invalid(format!(
+            "a sample every {dt} s over up to {} s would record more than {MAX_SAMPLES} samples",
             options.max_flight_time_s
         )));
     }
@@ -701,7 +767,7 @@ pub fn fly_burnout(earth: &EarthModel, b: &BurnoutState, options: &FlightOptions
     let v_inertial = v_rel + Vector3::new(-w * r_ecef.y, w * r_ecef.x, 0.0);
     let y0 = State::new(r_ecef.x, r_ecef.y, r_ecef.z, v_inertial.x, v_inertial.y, v_inertial.z);
     let mut runner = Runner::new(earth, *options);
-    runner.record_event(0.0, &y0, EventKind::Start);
+    runner.record_event(0.0, &y0, EventKind::Start)?;
     let seg = Segment {
         t_start: 0.0,
         t_end: options.max_flight_time_s,
@@ -766,7 +832,10 @@ fn finish(runner: Runner, launch: Geodetic, azimuth_deg: f64, burnout: BurnoutIn
             reentry_speed_m_s: runner.reentry.map(|r| r.1),
             reentry_time_s: runner.reentry.map(|r| r.0),
             impact_speed_m_s: speed,
-            impact_angle_deg: (li.up_eci.dot(&li.v_rel) / speed).clamp(-1.0, 1.0).asin().to_degrees(),
+            impact_angle_deg: (li.up_eci.dot(&li.v_rel) / speed.max(1e-9))
+                .clamp(-1.0, 1.0)
+                .asin()
+                .to_degrees(),
             evaluations: runner.evaluations,
         },
         samples: runner.samples,
@@ -881,7 +950,7 @@ pub fn fly_boosted(
         0.0,
     );
     let mut runner = Runner::new(earth, *options);
-    runner.record_event(0.0, &y_start, EventKind::Start);
+    runner.record_event(0.0, &y_start, EventKind::Start)?;
     let mut y = y_start;
     let mut burnout: Option<BurnoutInfo> = None;
     for seg in &segments {
@@ -890,7 +959,7 @@ pub fn fly_boosted(
             break;
         }
         if let Some(kind) = seg.end_event {
-            runner.record_event(seg.t_end, &y, kind);
+            runner.record_event(seg.t_end, &y, kind)?;
             if kind == EventKind::Burnout {
                 let l = local(earth, seg.t_end, &y);
                 let speed = l.v_rel.norm();
@@ -926,4 +995,95 @@ pub fn fly_boosted(
         angle_deg: 90.0,
     });
     finish(runner, launch.with_alt_m(0.0)?, controls.azimuth_deg, burnout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(alt_m: f64) -> Geodetic {
+        Geodetic::from_degrees(38.0, 127.0, alt_m).unwrap()
+    }
+
+    /// A flight time that would let an orbit run for ever, or a sample interval that would fill
+    /// memory, is refused up front with the number and the limit.
+    #[test]
+    fn unbounded_flight_times_and_sample_counts_are_refused() {
+        let earth = EarthModel::vacuum();
+        let b = BurnoutState {
+            site: site(0.0),
+            speed_m_s: 7_000.0,
+            flight_path_angle_deg: 30.0,
+            azimuth_deg: 90.0,
+            ballistic_coefficient_kg_m2: None,
+        };
+        let long = FlightOptions {
+            max_flight_time_s: 1e300,
+            ..FlightOptions::default()
+        };
+        let e = fly_burnout(&earth, &b, &long).unwrap_err();
+        assert!(e.to_string().contains("at most 2592000 s"), "{e}");
+        let dense = FlightOptions {
+            sample_interval_s: Some(1e-3),
+            max_flight_time_s: 86_400.0,
+            ..FlightOptions::default()
+        };
+        let e = fly_burnout(&earth, &b, &dense).unwrap_err();
+        assert!(e.to_string().contains("more than 20000000 samples"), "{e}");
+    }
+
+    /// A re-entry vehicle with an absurd ballistic coefficient (1e-9 kg/m²) makes the drag
+    /// equation too stiff for any explicit step: the flight ends in an integration error that
+    /// names the phase and a time, never in a hang or a trajectory of NaN.
+    #[test]
+    fn an_absurdly_light_vehicle_is_an_integration_error_with_its_time() {
+        let earth = EarthModel::spherical();
+        let b = BurnoutState {
+            site: site(60_000.0),
+            speed_m_s: 3_000.0,
+            flight_path_angle_deg: -30.0,
+            azimuth_deg: 90.0,
+            ballistic_coefficient_kg_m2: Some(1e-9),
+        };
+        let options = FlightOptions {
+            sample_interval_s: Some(1.0),
+            ..FlightOptions::default()
+        };
+        let e = fly_burnout(&earth, &b, &options).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                FlightError::Integration {
+                    phase: "free flight",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let message = e.to_string();
+        assert!(
+            message.starts_with("integration failed during free flight: "),
+            "{message}"
+        );
+        assert!(message.contains("at t = "), "{message}");
+        assert!(!message.contains("NaN"), "{message}");
+    }
+
+    /// Errors of a released object's flight move onto the clock of the flight it continues and
+    /// keep the object's name.
+    #[test]
+    fn shifted_errors_keep_their_object_and_move_their_time() {
+        let e = FlightError::Object {
+            object: "decoy-2".into(),
+            source: Box::new(FlightError::Integration {
+                phase: "free flight",
+                source: IntegrationError::TooManySteps { t_s: 1.5, steps: 10 },
+            }),
+        }
+        .shifted_by(100.0);
+        assert_eq!(
+            e.to_string(),
+            "decoy-2: integration failed during free flight: no convergence after 10 steps at t = 101.500 s"
+        );
+    }
 }

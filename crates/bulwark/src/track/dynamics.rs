@@ -486,7 +486,13 @@ impl BallisticDynamics {
     }
 
     /// The state `dt_s` seconds later (or earlier, for a negative `dt_s`).
+    ///
+    /// A non-finite `dt_s` gives a state of NaN (which the filters' checks turn into an error
+    /// naming the time) rather than a loop that never ends.
     pub fn propagate(&self, x: &State, dt_s: f64) -> State {
+        if !dt_s.is_finite() {
+            return State::from_element(f64::NAN);
+        }
         let mut x = *x;
         let mut left = dt_s;
         while left != 0.0 {
@@ -527,6 +533,11 @@ impl BallisticDynamics {
     fn propagate_rows_in_place(&self, x: &mut State, dt_s: f64) -> TransitionRows {
         if dt_s == 0.0 {
             return TransitionRows::identity();
+        }
+        if !dt_s.is_finite() {
+            // As in `propagate`: NaN out, never an endless loop on `left != 0`.
+            *x = State::from_element(f64::NAN);
+            return TransitionRows::from_element(f64::NAN);
         }
         // The first substep's Φ is the product's first factor.
         let h = next_substep(self.max_substep_s(x), dt_s);
@@ -688,9 +699,14 @@ fn next_substep(max_h: f64, left: f64) -> f64 {
 }
 
 /// Pieces of at most [`MAX_NOISE_INTERVAL_S`] that add up to `dt_s` (with its sign).
+///
+/// A non-finite `dt_s` is one piece (of that value), so that the propagation it feeds gives NaN
+/// instead of iterating without end.
 pub fn noise_pieces(dt_s: f64) -> impl Iterator<Item = f64> {
     let n = if dt_s == 0.0 {
         0
+    } else if !dt_s.is_finite() {
+        1
     } else {
         (dt_s.abs() / MAX_NOISE_INTERVAL_S).ceil().max(1.0) as usize
     };
@@ -1145,5 +1161,22 @@ mod tests {
         assert!((q_low[(0, 0)] - 2.0 * 8.0 / 3.0).abs() < 1e-12);
         assert!((q_low[(0, 3)] - 4.0).abs() < 1e-12 && (q_low[(3, 3)] - 4.0).abs() < 1e-12);
         assert!(q_low[(6, 6)] > 0.0 && q_high[(6, 6)] < 1e-9 * q_low[(6, 6)]);
+    }
+
+    /// A non-finite interval (a NaN time upstream) gives NaN, which the filters report, instead
+    /// of a `while left != 0` loop that never ends.
+    #[test]
+    fn non_finite_intervals_give_nan_not_a_hang() {
+        let earth = EarthModel::wgs84();
+        let d = BallisticDynamics::new(&earth);
+        let x = reentry_state(&earth);
+        for dt in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert!(d.propagate(&x, dt).iter().all(|v| v.is_nan()), "{dt}");
+            let (xp, phi) = d.propagate_with_transition(&x, dt);
+            assert!(xp.iter().all(|v| v.is_nan()) && phi[(0, 0)].is_nan(), "{dt}");
+            assert_eq!(noise_pieces(dt).count(), 1);
+            let (xc, pc) = d.propagate_covariance(&x, &StateMatrix::identity(), &ProcessNoise::default(), dt);
+            assert!(xc[0].is_nan() && pc[(0, 0)].is_nan(), "{dt}");
+        }
     }
 }

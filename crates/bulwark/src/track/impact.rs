@@ -175,6 +175,10 @@ pub fn time_to_impact(dynamics: &BallisticDynamics, x: &State, within_s: f64) ->
     if h0.is_nan() || h0 <= 0.0 {
         return Err(ImpactError::AlreadyDown { alt_m: h0 });
     }
+    if !(within_s.is_finite() && within_s > 0.0) {
+        // An endless search would never end for an orbit: the horizon must be finite.
+        return Err(ImpactError::NoImpact { within_s });
+    }
     let mut x = *x;
     let mut t = 0.0;
     while t < within_s {
@@ -403,5 +407,21 @@ mod tests {
         assert!((lin.ellipse.semi_minor_m / ut.ellipse.semi_minor_m - 1.0).abs() < 0.02);
         assert!((lin.t_s - ut.t_s).abs() < 0.05 && (lin.sigma_t_s / ut.sigma_t_s - 1.0).abs() < 0.02);
         assert!(lin.point.alt_m().abs() < 1e-3);
+    }
+
+    /// An endless search horizon is refused: for an object in orbit it would never end.
+    #[test]
+    fn an_infinite_search_horizon_is_an_error_not_a_hang() {
+        let earth = EarthModel::vacuum();
+        let d = BallisticDynamics::new(&earth);
+        let r = 6_771_000.0;
+        let circular = (earth.gm_m3_s2() / r).sqrt();
+        let x = state(&Vector3::new(r, 0.0, 0.0), &Vector3::new(0.0, circular, 0.0), 0.0);
+        for within in [f64::INFINITY, f64::NAN, -1.0] {
+            assert!(
+                matches!(time_to_impact(&d, &x, within), Err(ImpactError::NoImpact { .. })),
+                "{within}"
+            );
+        }
     }
 }

@@ -255,10 +255,21 @@ pub fn normalised_error_squared<const N: usize>(error: &SVector<f64, N>, p: &SMa
     Some(error.dot(&chol.solve(error)))
 }
 
+/// Most iterations of the eigen decomposition that repairs a covariance (a 7×7 symmetric
+/// matrix converges in a few dozen).
+const MAX_EIGEN_ITERATIONS: usize = 10_000;
+
 /// The lower Cholesky factor of a covariance, repairing it if rounding has made it lose positive
 /// definiteness: first a growing diagonal jitter (1e-12 to 1e-6 of the largest variance), then
 /// negative eigenvalues clipped to zero plus the jitter.
+///
+/// A covariance with a non-finite entry has no factor: the result is all NaN, which the callers'
+/// checks (a failed innovation factorisation) report as an error at their time. The eigen
+/// decomposition is bounded in iterations, so no input makes it spin.
 pub(crate) fn robust_cholesky(p: &StateMatrix) -> StateMatrix {
+    if !p.iter().all(|v| v.is_finite()) {
+        return StateMatrix::from_element(f64::NAN);
+    }
     let p = super::dynamics::symmetrised(p);
     if let Some(c) = Cholesky::new(p) {
         return c.l();
@@ -272,11 +283,34 @@ pub(crate) fn robust_cholesky(p: &StateMatrix) -> StateMatrix {
         }
         jitter *= 100.0;
     }
-    let eig = p.symmetric_eigen();
+    let Some(eig) = nalgebra::SymmetricEigen::try_new(p, f64::EPSILON, MAX_EIGEN_ITERATIONS) else {
+        return StateMatrix::from_diagonal(&p.diagonal().map(|v| v.abs().sqrt()));
+    };
     let clipped = eig.eigenvalues.map(|l| l.max(0.0) + 1e-9 * scale);
     let repaired = eig.eigenvectors * StateMatrix::from_diagonal(&clipped) * eig.eigenvectors.transpose();
     // The clipped matrix has every eigenvalue ≥ 1e-9 of the largest variance: positive definite.
     Cholesky::new(super::dynamics::symmetrised(&repaired))
         .map(|c| c.l())
         .unwrap_or_else(|| StateMatrix::from_diagonal(&p.diagonal().map(|v| v.abs().sqrt())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A covariance holding a NaN has no factor: the answer is NaN at once (which the update
+    /// reports as a singular innovation at its time), not an eigen iteration that never
+    /// converges.
+    #[test]
+    fn a_non_finite_covariance_factors_to_nan_at_once() {
+        let mut p = StateMatrix::identity();
+        p[(2, 3)] = f64::NAN;
+        assert!(robust_cholesky(&p).iter().all(|v| v.is_nan()));
+        p[(2, 3)] = f64::INFINITY;
+        assert!(robust_cholesky(&p).iter().all(|v| v.is_nan()));
+        // A finite but indefinite matrix is still repaired.
+        let mut q = StateMatrix::identity();
+        q[(0, 0)] = -1e-3;
+        assert!(robust_cholesky(&q).iter().all(|v| v.is_finite()));
+    }
 }
