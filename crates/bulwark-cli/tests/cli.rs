@@ -4,6 +4,7 @@ mod cli_analytic;
 mod cli_bad_input;
 mod cli_campaign;
 mod cli_footprint;
+mod cli_reproducible;
 
 use std::process::{Command, Output};
 
