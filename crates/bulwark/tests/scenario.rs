@@ -325,36 +325,135 @@ fn bad_scenarios_give_their_expected_errors() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 12, "only {} bad-scenario fixtures", files.len());
-    for path in &files {
-        let text = std::fs::read_to_string(path).unwrap();
-        let expects: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("# expect: ")).collect();
-        let line: Option<usize> = text
-            .lines()
-            .find_map(|l| l.strip_prefix("# expect-line: "))
-            .map(|n| n.trim().parse().unwrap());
-        assert!(!expects.is_empty(), "{}: no '# expect:' line", path.display());
-        let name = path.file_name().unwrap().to_string_lossy();
-        let e = match parse_scenario(&text, &name) {
-            Ok(_) => panic!("{name}: loaded, but should fail with {expects:?}"),
-            Err(e) => e,
-        };
-        let message = e.to_string();
-        for x in &expects {
-            assert!(message.contains(x), "{name}: expected {x:?} in\n{message}");
-        }
-        let located = e.located().unwrap_or_else(|| panic!("{name}: not located: {message}"));
-        assert!(message.starts_with(&format!("{name}:{}:{}: ", located.line, located.column)));
-        // The source line is shown with a caret under the offending text.
-        let shown = message.lines().nth(2).unwrap_or("");
-        assert!(shown.ends_with(&located.source_line), "{name}: {message}");
-        assert_eq!(text.lines().nth(located.line - 1), Some(located.source_line.as_str()));
-        assert!(
-            message.lines().nth(3).is_some_and(|l| l.trim_end().ends_with('^')),
-            "{message}"
-        );
-        if let Some(n) = line {
-            assert_eq!(located.line, n, "{name}: wrong line in\n{message}");
-        }
+    assert!(files.len() >= 60, "only {} bad-scenario fixtures", files.len());
+    // Every fixture is checked and every failure reported together.
+    let failures: Vec<String> = files.iter().filter_map(|p| check_bad_fixture(p).err()).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures fail:\n\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// One bad fixture: its error contains every `# expect:` text, names the file, line and column,
+/// points at the `# expect-line:`, and shows the source line with a caret under the column.
+fn check_bad_fixture(path: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy();
+    let expects: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("# expect: ")).collect();
+    let line: Option<usize> = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# expect-line: "))
+        .map(|n| n.trim().parse().unwrap());
+    let (Some(line), false) = (line, expects.is_empty()) else {
+        return Err(format!("{name}: needs '# expect:' and '# expect-line:' lines"));
+    };
+    let e = match parse_scenario(&text, &name) {
+        Ok(_) => return Err(format!("{name}: loaded, but should fail with {expects:?}")),
+        Err(e) => e,
+    };
+    let message = e.to_string();
+    let fail = |why: &str| Err(format!("{name}: {why} in\n{message}"));
+    if let Some(x) = expects.iter().find(|x| !message.contains(*x)) {
+        return fail(&format!("expected {x:?}"));
+    }
+    let Some(located) = e.located() else {
+        return fail("not located");
+    };
+    if !message.starts_with(&format!("{name}:{}:{}: ", located.line, located.column)) {
+        return fail("no file:line:column");
+    }
+    if located.line != line {
+        return fail(&format!("wrong line (expected {line})"));
+    }
+    // The source line is shown, then a caret that starts under the column.
+    let lines: Vec<&str> = message.lines().collect();
+    let shown_ok = lines.get(2).is_some_and(|l| l.ends_with(&located.source_line))
+        && text.lines().nth(located.line - 1) == Some(located.source_line.as_str());
+    let bar = format!("{} | ", " ".repeat(line.to_string().len()));
+    let caret_ok = lines.len() == 4
+        && lines[3].strip_prefix(&bar).is_some_and(|c| {
+            c.trim_end().ends_with('^')
+                && c.find('^') == Some(located.column - 1)
+                && c.trim_start().chars().all(|ch| ch == '^')
+        });
+    if !(shown_ok && caret_ok) {
+        return fail("source line or caret missing");
+    }
+    Ok(())
+}
+
+/// A file that is not UTF-8 is refused at the first bad byte, with its line and a caret.
+#[test]
+fn a_non_utf8_file_is_located_at_its_first_bad_byte() {
+    let dir = std::env::temp_dir().join(format!("bulwark-scenario-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("latin1.toml");
+    std::fs::write(
+        &path,
+        b"name = \"x\"\nepoch = 2017-03-06T07:36:00Z\ndescription = \"Pyeongt\xe6k\"\n",
+    )
+    .unwrap();
+    let e = load_scenario(&path).unwrap_err();
+    let l = e.located().unwrap_or_else(|| panic!("not located: {e}"));
+    assert_eq!((l.line, l.column), (3, 23), "{e}");
+    assert!(l.message.contains("not UTF-8"), "{e}");
+    assert!(e.to_string().lines().nth(3).is_some_and(|c| c.ends_with('^')), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The reach checks never refuse what could in fact happen: a ship far from the area it
+/// defends but under the threats' path (forward-based midcourse defence), and a battery with
+/// no rounds (`stock = 0`, the baseline of a stock sweep, documented in docs/campaigns.md).
+#[test]
+fn forward_based_and_empty_batteries_are_allowed() {
+    let text = r#"name = "forward"
+epoch = 2017-08-29T20:57:00Z
+
+[[defended_area]]
+name = "guam"
+centre = { lat_deg = 13.45, lon_deg = 144.78 }
+radius_km = 30.0
+
+[[radar]]
+name = "spy1"
+preset = "an-spy-1d"
+site = { lat_deg = 38.0, lon_deg = 133.0, alt_m = 20.0 }
+boresight_az_deg = 300.0
+
+[[battery]]
+name = "ddg-sea-of-japan"
+kind = "ship"
+interceptor = "sm-3-ib"
+site = { lat_deg = 38.0, lon_deg = 133.0 }
+launchers = 1
+stock = 0
+radar = "spy1"
+defends = ["guam"]
+
+[[threat]]
+name = "nodong-guam-line"
+missile = "nodong"
+launch = { lat_deg = 39.66, lon_deg = 124.71 }
+aim = { lat_deg = 38.6, lon_deg = 136.0 }
+"#;
+    let s = parse_scenario(text, "forward.toml").unwrap_or_else(|e| panic!("{e}"));
+    let b = &s.batteries[0];
+    assert_eq!(b.stock, 0);
+    // Guam lies far beyond the SM-3 IB's reach; the Nodong's path passes over the ship.
+    let guam = s.defended_areas[0].centre();
+    assert!(bulwark::earth::inverse(&s.earth, &b.site, &guam).distance_m > 3.0 * b.interceptor.max_ground_range_m());
+}
+
+/// The reach checks keep loading fast: every bundled scenario loads in well under a second.
+#[test]
+fn bundled_scenarios_load_quickly() {
+    for path in bundled() {
+        let t0 = std::time::Instant::now();
+        load_scenario(&path).unwrap();
+        let dt = t0.elapsed().as_secs_f64();
+        assert!(dt < 2.0, "{}: {dt} s", path.display());
     }
 }

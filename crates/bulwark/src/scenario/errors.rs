@@ -90,6 +90,17 @@ impl Located {
         let line = text[..start].matches('\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
         let caret_chars = text[start..end.min(line_end).max(start)].chars().count().max(1);
+        // One line of message, so that the source line and caret always follow it.
+        let message = if message.contains(['\n', '\r']) {
+            message
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("; ")
+        } else {
+            message
+        };
         Self {
             file: file.to_string(),
             line,
@@ -143,6 +154,14 @@ mod tests {
             l.to_string(),
             "f.toml:2:9: field 'radar': bad\n  |\n2 | radar = \"tpy2-x\"\n  |         ^^^^^^^^"
         );
+    }
+
+    #[test]
+    fn a_message_of_several_lines_becomes_one() {
+        let text = "a = 1\n";
+        let l = Located::at("f.toml", text, 0..1, "a".into(), "first\n\n  second\n".into());
+        assert_eq!(l.message, "first; second");
+        assert_eq!(l.to_string().lines().count(), 4);
     }
 
     #[test]

@@ -3,23 +3,25 @@
 //! Every error names the file, the line, the column and the field, and says what is allowed
 //! (see `docs/scenarios.md` for the format and every limit).
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 use toml::Value;
 
-use super::errors::{ScenarioError, did_you_mean};
+use super::errors::{Located, ScenarioError, did_you_mean};
 use super::model::{
     AreaShape, BatteryEntry, DefendedArea, Doctrine, PlatformKind, RadarEntry, Scenario, ThreatEntry, TrackFilter,
     TrackingOptions,
 };
 use super::overrides::{INTERCEPTORS, MISSILES, PresetRef, RADARS, load_with_overrides};
 use super::raw::{RawArea, RawBattery, RawRadar, RawScenario, RawSite, RawThreat};
+use super::reach::{Reach, corridor_excess_m, flight_time_bound_s, interceptor_reach_m, missile_reach};
 use super::source::{Doc, FieldPath};
 use crate::earth::{EarthKind, EarthModel, Geodetic, inverse};
 use crate::engage::interceptor::parse_interceptor;
-use crate::flight::Shape;
 use crate::flight::preset::parse_missile;
+use crate::flight::{Missile, Shape};
 use crate::sensor::radar::Radar;
 use crate::sensor::radar_spec::parse_radar;
 use crate::track::dynamics::ProcessNoise;
@@ -32,6 +34,8 @@ pub const MAX_THREATS: usize = 10_000;
 pub const MAX_LAUNCHERS: u32 = 1_000;
 /// Most rounds of a battery.
 pub const MAX_STOCK: u32 = 100_000;
+/// Most decoys of one missile.
+pub const MAX_DECOYS: u32 = 100;
 /// Lowest height of a site (m): the shore of the Dead Sea is at about −430 m.
 pub const MIN_SITE_ALT_M: f64 = -500.0;
 /// Highest height of a site (m): above every summit (Everest 8,849 m).
@@ -48,10 +52,21 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
         file: file.clone(),
         message: e.to_string(),
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| ScenarioError::Io {
-        file: file.clone(),
-        message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            // Located at the first bad byte: the text before it is unchanged by the lossy copy.
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return Err(ScenarioError::Invalid(Box::new(Located::at(
+                &file,
+                &lossy,
+                at..at + 1,
+                String::new(),
+                format!("this is not UTF-8 text (byte {at} is not valid UTF-8); save the file as UTF-8"),
+            ))));
+        }
+    };
     parse_scenario(&text, &file)
 }
 
@@ -60,7 +75,11 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
 pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     let doc = Doc::parse(text, file)?;
     let raw: RawScenario = doc.deserialize()?;
-    Builder { doc: &doc }.build(raw, text)
+    Builder {
+        doc: &doc,
+        reach_cache: RefCell::new(Vec::new()),
+    }
+    .build(raw, text)
 }
 
 /// Lower-case hex SHA-256 of `bytes`.
@@ -70,6 +89,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 struct Builder<'a, 'd> {
     doc: &'a Doc<'d>,
+    /// Reach of each (missile, launch, aim) already checked: raid lines often share them.
+    reach_cache: RefCell<Vec<(Missile, Geodetic, Geodetic, Reach)>>,
 }
 
 type Res<T> = Result<T, ScenarioError>;
@@ -125,6 +146,21 @@ impl Builder<'_, '_> {
             },
         )?;
         Geodetic::from_degrees(lat, lon, alt).map_err(|e| self.err(path, e.to_string()))
+    }
+
+    /// Refuses a site exactly at a pole, where north and east, and so every azimuth measured
+    /// from them, have no meaning.
+    fn off_pole(&self, path: &FieldPath, site: &Geodetic, what: &str) -> Res<()> {
+        if site.lat_deg().abs() < 90.0 {
+            return Ok(());
+        }
+        Err(self.err(
+            &path.key("lat_deg"),
+            format!(
+                "{} is not allowed: at a pole north and east are undefined, so {what} has no meaning; expected a latitude strictly between -90 and 90 degrees",
+                site.lat_deg()
+            ),
+        ))
     }
 
     fn name(&self, path: &FieldPath, name: &str, seen: &[&str], what: &str) -> Res<()> {
@@ -206,11 +242,24 @@ impl Builder<'_, '_> {
         }
         let mut threats: Vec<ThreatEntry> = Vec::new();
         let mut line_names: Vec<&str> = Vec::with_capacity(raw.threat.len());
+        let mut line_first: Vec<usize> = Vec::with_capacity(raw.threat.len());
         for (i, t) in raw.threat.iter().enumerate() {
             let path = FieldPath::root("threat").index(i);
             self.name(&path.key("name"), &t.name, &line_names, "threat")?;
             line_names.push(&t.name);
+            line_first.push(threats.len());
             self.threat(&path, t, &earth, end_time_s, &mut threats)?;
+        }
+        let lines: Vec<&ThreatEntry> = line_first.iter().map(|&i| &threats[i]).collect();
+        for (i, b) in batteries.iter().enumerate() {
+            self.check_battery_reach(
+                &FieldPath::root("battery").index(i),
+                &raw.battery[i],
+                b,
+                &areas,
+                &lines,
+                &earth,
+            )?;
         }
         Ok(Scenario {
             name: raw.name,
@@ -449,6 +498,7 @@ impl Builder<'_, '_> {
             parse_radar,
         )?;
         let site = self.site(&p.key("site"), &r.site, 0.0)?;
+        self.off_pole(&p.key("site"), &site, "the boresight azimuth")?;
         let az = self.number(
             &p.key("boresight_az_deg"),
             r.boresight_az_deg,
@@ -502,6 +552,15 @@ impl Builder<'_, '_> {
             parse_interceptor,
         )?;
         let site = self.site(&p.key("site"), &b.site, MIN_SITE_ALT_M)?;
+        self.off_pole(&p.key("site"), &site, "the azimuth of a fly-out")?;
+        if b.launchers == 0 {
+            return Err(self.err(
+                &p.key("launchers"),
+                format!(
+                    "0 is not allowed: a battery without launchers can never fire; remove the battery, or give it 1 to {MAX_LAUNCHERS} launchers (stock = 0 keeps a battery without rounds, as a sweep's baseline)"
+                ),
+            ));
+        }
         let launchers = self.count(&p.key("launchers"), b.launchers, 1, MAX_LAUNCHERS, "launchers")?;
         let stock = match b.stock {
             Some(s) => self.count(&p.key("stock"), s, 0, MAX_STOCK, "rounds")?,
@@ -626,7 +685,7 @@ impl Builder<'_, '_> {
         let decoys = match t.decoys {
             None => None,
             Some(n) => {
-                let n = self.count(&p.key("decoys"), n, 0, 100, "decoys")?;
+                let n = self.count(&p.key("decoys"), n, 0, MAX_DECOYS, "decoys")?;
                 match &mut missile.decoy {
                     Some(d) => d.count = n,
                     None if n == 0 => {}
@@ -713,6 +772,7 @@ impl Builder<'_, '_> {
                 "an apogee applies to a lofted or depressed shape; the minimum-energy shape sets its own",
             ));
         }
+        self.check_missile_reach(p, t, earth, &missile, &launch, &aim, range_km)?;
         let group = t.group.clone().unwrap_or_else(|| t.name.clone());
         for k in 0..count {
             out.push(ThreatEntry {
@@ -731,6 +791,128 @@ impl Builder<'_, '_> {
             });
         }
         Ok(())
+    }
+}
+
+impl Builder<'_, '_> {
+    /// Refuses an aim point beyond the missile's reach, as the aiming solver would (see
+    /// [`super::reach`]); one check per (missile, launch, aim), cached.
+    #[allow(clippy::too_many_arguments)]
+    fn check_missile_reach(
+        &self,
+        p: &FieldPath,
+        t: &RawThreat,
+        earth: &EarthModel,
+        missile: &Missile,
+        launch: &Geodetic,
+        aim: &Geodetic,
+        range_km: f64,
+    ) -> Res<()> {
+        let cached = self
+            .reach_cache
+            .borrow()
+            .iter()
+            .find(|(m, l, a, _)| m == missile && l == launch && a == aim)
+            .map(|c| c.3);
+        let reach = cached.unwrap_or_else(|| {
+            let r = missile_reach(earth, missile, launch, aim);
+            self.reach_cache.borrow_mut().push((missile.clone(), *launch, *aim, r));
+            r
+        });
+        let Reach::Beyond { max_range_km } = reach else {
+            return Ok(());
+        };
+        let payload = match t.payload_kg {
+            Some(kg) => format!(" carrying {kg} kg"),
+            None => String::new(),
+        };
+        Err(self.err(
+            &p.key("aim"),
+            format!(
+                "the aim point is {range_km:.0} km from the launch point, beyond the {max_range_km:.0} km reach of the {}{payload} from there on the {} earth (any shape); expected an aim point within {max_range_km:.0} km, or a lighter payload_kg",
+                missile.display_name,
+                earth.kind().name()
+            ),
+        ))
+    }
+
+    /// Refuses a battery that could never engage anything: no area it defends lies within its
+    /// interceptor's reach and no threat's flight passes within it (a bound that never refuses
+    /// a battery that could engage; see [`super::reach`]).
+    fn check_battery_reach(
+        &self,
+        p: &FieldPath,
+        raw: &RawBattery,
+        b: &BatteryEntry,
+        areas: &[DefendedArea],
+        lines: &[&ThreatEntry],
+        earth: &EarthModel,
+    ) -> Res<()> {
+        let published_m = b.interceptor.max_ground_range_m();
+        let reach_m = interceptor_reach_m(published_m);
+        let defended: Vec<usize> = if b.defends.is_empty() {
+            (0..areas.len()).collect()
+        } else {
+            b.defends.clone()
+        };
+        // Distance from the site to the edge of each area (a polygon is taken as the circle about
+        // its vertex mean through its farthest vertex, which holds it).
+        let mut nearest_area: Option<(f64, &str)> = None;
+        for &i in &defended {
+            let a = &areas[i];
+            let centre = a.centre();
+            let radius_m = match &a.shape {
+                AreaShape::Circle { radius_m, .. } => *radius_m,
+                AreaShape::Polygon { vertices } => vertices
+                    .iter()
+                    .map(|v| inverse(earth, &centre, v).distance_m)
+                    .fold(0.0, f64::max),
+            };
+            let edge_m = (inverse(earth, &b.site, &centre).distance_m - radius_m).max(0.0);
+            if edge_m <= reach_m {
+                return Ok(());
+            }
+            if nearest_area.is_none_or(|(d, _)| edge_m < d) {
+                nearest_area = Some((edge_m, &a.name));
+            }
+        }
+        let mut nearest_line: Option<(f64, &str)> = None;
+        for t in lines {
+            let tau = flight_time_bound_s(earth, &t.missile, &t.launch);
+            let excess_m = corridor_excess_m(earth, &b.site, reach_m, &t.launch, &t.aim, tau);
+            if excess_m <= 0.0 {
+                return Ok(());
+            }
+            if nearest_line.is_none_or(|(d, _)| excess_m < d) {
+                nearest_line = Some((excess_m, t.name.split('#').next().unwrap_or(&t.name)));
+            }
+        }
+        let areas_text = match nearest_area {
+            Some((d, name)) => format!("the nearest area it defends, '{name}', is {:.0} km away", d / 1e3),
+            None => "there is no defended area".to_string(),
+        };
+        let lines_text = match nearest_line {
+            Some((d, name)) => format!(
+                "no threat's flight passes within reach (the nearest, raid line '{name}', stays at least {:.0} km beyond it)",
+                d / 1e3
+            ),
+            None => "there is no threat".to_string(),
+        };
+        let path = if raw.defends.as_ref().is_some_and(|d| !d.is_empty()) {
+            p.key("defends")
+        } else {
+            p.key("site")
+        };
+        Err(self.err(
+            &path,
+            format!(
+                "battery '{}' could never engage: its {} interceptors reach at most {:.0} km (max_ground_range_km; {:.0} km with this check's margin), but {areas_text} and {lines_text}; move the battery or let it defend an area within reach",
+                b.name,
+                b.interceptor.name(),
+                published_m / 1e3,
+                reach_m / 1e3
+            ),
+        ))
     }
 }
 

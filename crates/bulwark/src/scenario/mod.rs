@@ -9,6 +9,9 @@
 //!
 //! Errors are for people: they name the file, the line, the column and the field, say what is
 //! allowed, suggest the nearest known name for a misspelt one, and show the line with a caret.
+//! Besides types, names, references and ranges, the loader refuses what could never fly: an aim
+//! point beyond its missile's reach (checked as the aiming solver checks it), a battery that
+//! could never engage anything, and radars or batteries at a pole (see `reach`).
 //!
 //! ```
 //! use bulwark::scenario::parse_scenario;
@@ -44,12 +47,13 @@ mod load;
 mod model;
 mod overrides;
 mod raw;
+mod reach;
 mod source;
 
 pub use errors::{Located, ScenarioError};
 pub use load::{
-    DEFAULT_LAUNCH_INTERVAL_S, MAX_LAUNCHERS, MAX_RAID_COUNT, MAX_SITE_ALT_M, MAX_STOCK, MAX_THREATS, MIN_SITE_ALT_M,
-    MIN_THREAT_RANGE_KM, load_scenario, parse_scenario, sha256_hex,
+    DEFAULT_LAUNCH_INTERVAL_S, MAX_DECOYS, MAX_LAUNCHERS, MAX_RAID_COUNT, MAX_SITE_ALT_M, MAX_STOCK, MAX_THREATS,
+    MIN_SITE_ALT_M, MIN_THREAT_RANGE_KM, load_scenario, parse_scenario, sha256_hex,
 };
 pub use model::{
     AreaShape, BatteryEntry, DefendedArea, Doctrine, PlatformKind, RadarEntry, Scenario, ThreatEntry, TrackFilter,

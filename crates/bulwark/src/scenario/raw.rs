@@ -63,13 +63,43 @@ pub(crate) struct RawTracking {
     pub cueing: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A position: only as a table (`{ lat_deg = 35.95, lon_deg = 128.13 }`), never as an array,
+/// whose order (latitude or longitude first?) a reader would have to guess.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct RawSite {
     pub lat_deg: f64,
     pub lon_deg: f64,
-    #[serde(default)]
     pub alt_m: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteFields {
+    lat_deg: f64,
+    lon_deg: f64,
+    #[serde(default)]
+    alt_m: f64,
+}
+
+impl<'de> Deserialize<'de> for RawSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct SiteVisitor;
+        impl<'de> serde::de::Visitor<'de> for SiteVisitor {
+            type Value = RawSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table such as { lat_deg = 35.95, lon_deg = 128.13 }")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawSite, A::Error> {
+                let s = SiteFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawSite {
+                    lat_deg: s.lat_deg,
+                    lon_deg: s.lon_deg,
+                    alt_m: s.alt_m,
+                })
+            }
+        }
+        d.deserialize_map(SiteVisitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -91,7 +91,14 @@ impl<'a> Doc<'a> {
         T::deserialize(de).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             let path = self.path_at(span.start);
-            let message = explain_serde(e.message().trim_end());
+            let mut message = explain_serde(e.message().trim_end());
+            // `[battery]` where `[[battery]]` is meant: say how to write an array of tables.
+            if let [Seg::Key(k)] = path.0.as_slice()
+                && message.contains("expected an array")
+                && ARRAY_TABLES.contains(&k.as_str())
+            {
+                message.push_str(&format!("; write each one as [[{k}]] (an array of tables), not [{k}]"));
+            }
             ScenarioError::Invalid(Box::new(Located::at(
                 self.file,
                 self.text,
@@ -191,8 +198,16 @@ fn descend_table(table: &DeTable<'_>, pos: usize, path: &mut FieldPath) {
             return;
         }
     }
-    // Array tables (`[[battery]]`) span only their header: look inside each element too.
+    // Tables (`[doctrine]`) and array tables (`[[battery]]`) span only their header: look
+    // inside them too.
     for (k, v) in table.iter() {
+        if let Some(t) = v.get_ref().as_table()
+            && contains_pos(t, pos)
+        {
+            path.0.push(Seg::Key(k.get_ref().to_string()));
+            descend_table(t, pos, path);
+            return;
+        }
         if let Some(a) = v.get_ref().as_array() {
             for (i, e) in a.iter().enumerate() {
                 if let Some(t) = e.get_ref().as_table()
@@ -238,6 +253,9 @@ fn descend_value(v: &Spanned<DeValue<'_>>, pos: usize, path: &mut FieldPath) {
     }
 }
 
+/// The top-level keys written as arrays of tables (`[[battery]]`).
+const ARRAY_TABLES: [&str; 4] = ["defended_area", "radar", "battery", "threat"];
+
 /// Rewrites serde's schema messages for people: suggests the nearest field for an unknown one.
 fn explain_serde(message: &str) -> String {
     // serde: "unknown field `radr`, expected one of `name`, `preset`" (or "expected `x`").
@@ -258,9 +276,25 @@ fn explain_serde(message: &str) -> String {
     {
         return format!("missing field '{word}', which is required here");
     }
+    // A TOML integer beyond 64 bits: "invalid type: integer `1e20` as i128, expected i64".
+    if let Some(rest) = message.strip_prefix("invalid type: integer `")
+        && let Some((number, tail)) = rest.split_once("` as i128, ")
+    {
+        return format!("{number} is too large; {}", explain_serde(tail));
+    }
     // serde: "invalid type: string \"six\", expected i64": say it in words.
     let mut m = message.to_string();
+    // Bulwark's own type names ("expected struct RawSite") mean nothing to a reader.
+    while let Some(i) = m.find("struct Raw") {
+        let tail = &m[i + "struct ".len()..];
+        let len = "struct ".len() + tail.find(|c: char| !c.is_alphanumeric()).unwrap_or(tail.len());
+        m.replace_range(i..i + len, "a table");
+    }
     for (rust, words) in [
+        ("invalid type: sequence", "invalid type: array"),
+        ("invalid type: map", "invalid type: table"),
+        ("expected a sequence", "expected an array"),
+        ("expected a map", "expected a table"),
         ("expected i64", "expected a whole number"),
         ("expected u64", "expected a whole number"),
         ("expected f64", "expected a number"),
@@ -303,5 +337,9 @@ mod tests {
         );
         let m = explain_serde("invalid type: string \"six\", expected i64");
         assert_eq!(m, "invalid type: string \"six\", expected a whole number");
+        let m = explain_serde("invalid type: sequence, expected struct RawSite");
+        assert_eq!(m, "invalid type: array, expected a table");
+        let m = explain_serde("invalid type: map, expected a sequence");
+        assert_eq!(m, "invalid type: table, expected an array");
     }
 }
