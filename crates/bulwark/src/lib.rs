@@ -43,6 +43,7 @@ pub mod campaign;
 pub mod earth;
 pub mod engage;
 pub mod flight;
+pub mod names;
 pub mod preset_file;
 pub mod random;
 pub mod scenario;

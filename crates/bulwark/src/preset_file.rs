@@ -8,12 +8,14 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum PresetError {
     /// No preset of that name.
-    #[error("unknown {kind} preset '{name}'; known presets: {known}")]
+    #[error("unknown {kind} preset '{name}'{suggestion}; known presets: {known}")]
     Unknown {
-        /// "missile" or "radar".
+        /// "missile", "radar" or "interceptor".
         kind: &'static str,
         /// The name asked for.
         name: String,
+        /// `; did you mean 'x'?` when a known name is close, else empty.
+        suggestion: String,
         /// Comma-separated known names.
         known: String,
     },
@@ -72,6 +74,7 @@ impl Embedded {
             None => Err(PresetError::Unknown {
                 kind: self.kind,
                 name: name.to_string(),
+                suggestion: crate::names::did_you_mean(&key, self.names()),
                 known: self.names().join(", "),
             }),
         }

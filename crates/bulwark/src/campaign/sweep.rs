@@ -231,9 +231,10 @@ fn parse_value(field: &Field, text: &str) -> Result<Value, String> {
                 "a probability from 0 to 1, or none (each interceptor's own sspk)",
             ),
         },
-        Field::BatterySite(_, Coord::Lat) | Field::RadarSite(_, Coord::Lat) => {
-            number(&|v| (-90.0..=90.0).contains(&v), "a latitude from -90 to 90 degrees")
-        }
+        Field::BatterySite(_, Coord::Lat) | Field::RadarSite(_, Coord::Lat) => number(
+            &|v| v > -90.0 && v < 90.0,
+            "a latitude strictly between -90 and 90 degrees (a pole has no azimuth)",
+        ),
         Field::BatterySite(_, Coord::Lon) | Field::RadarSite(_, Coord::Lon) => number(
             &|v| (-180.0..=180.0).contains(&v),
             "a longitude from -180 to 180 degrees",

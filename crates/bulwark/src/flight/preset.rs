@@ -400,7 +400,9 @@ mod tests {
     fn unknown_preset_lists_the_known_ones() {
         let e = load_preset("hwasong-99").unwrap_err().to_string();
         assert!(
-            e.starts_with("unknown missile preset 'hwasong-99'; known presets: df-21, df-26"),
+            e.starts_with(
+                "unknown missile preset 'hwasong-99'; did you mean 'hwasong-12'?; known presets: df-21, df-26"
+            ),
             "{e}"
         );
     }
