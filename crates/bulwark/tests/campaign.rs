@@ -392,7 +392,9 @@ fn sweep_refuses_bad_paths_names_and_values_with_what_is_allowed() {
     let e = err("doctrine.shoot_look_shoot=yes");
     assert!(e.contains("expected true or false"), "{e}");
     let e = err("radar[tpy2].site.lat_deg=91");
-    assert!(e.contains("a latitude from -90 to 90"), "{e}");
+    assert!(e.contains("a latitude strictly between -90 and 90"), "{e}");
+    let e = err("radar[tpy2].site.lat_deg=-90");
+    assert!(e.contains("a pole has no azimuth"), "{e}");
     let e = err("doctrine.salvo_size");
     assert!(e.contains("expected PATH=V1,V2"), "{e}");
     let e = err("doctrine.salvo_size=");

@@ -127,7 +127,7 @@ pub fn fly_threats(
             let objects = fly_threat_complex(earth, &t.missile, &t.launch, &aimed.controls, &options, &mut rng)
                 .map_err(|e| SimError::Flight {
                     threat: t.name.clone(),
-                    message: e.to_string(),
+                    message: format!("{e} (times from its launch at scenario t = {:.3} s)", t.launch_time_s),
                 })?;
             let objects = objects
                 .into_iter()
