@@ -42,6 +42,7 @@ pub mod analysis;
 pub mod campaign;
 pub mod earth;
 pub mod engage;
+pub mod finite;
 pub mod flight;
 pub mod names;
 pub mod preset_file;

@@ -1,0 +1,332 @@
+//! Finding non-finite numbers (NaN, infinities) in any serialisable value, with their path.
+//!
+//! `serde_json` writes a NaN or an infinity as `null`, which hides it from any check of the JSON
+//! text; [`check`] walks the same data serde would write (a serializer that writes nothing), so
+//! a non-finite number anywhere in an output is found and named before the output is written
+//! (`summary.batteries[1].fired`). The command line refuses to write such an output; the fuzz
+//! targets assert that none exists.
+
+use std::fmt;
+
+use serde::ser::{self, Serialize};
+
+/// Checks that every float in `value` is finite; the error is the path of the first that is not
+/// (`field 'batteries[1].fired'`, or `the top level` for a bare number).
+pub fn check<T: Serialize + ?Sized>(value: &T) -> Result<(), String> {
+    let mut walker = Walker { path: Vec::new() };
+    value.serialize(&mut walker).map_err(|e| e.0)
+}
+
+/// The path of the first non-finite float found (the serializer's error type).
+#[derive(Debug)]
+pub struct Found(pub String);
+
+impl fmt::Display for Found {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for Found {}
+impl ser::Error for Found {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Found(msg.to_string())
+    }
+}
+
+/// The serializer: writes nothing, remembers where it is.
+pub struct Walker {
+    path: Vec<String>,
+}
+
+impl Walker {
+    fn here(&self) -> String {
+        if self.path.is_empty() {
+            "the top level".to_owned()
+        } else {
+            let mut s = String::new();
+            for p in &self.path {
+                if !p.starts_with('[') && !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(p);
+            }
+            format!("field '{s}'")
+        }
+    }
+    fn float(&self, v: f64) -> Result<(), Found> {
+        if v.is_finite() { Ok(()) } else { Err(Found(self.here())) }
+    }
+    fn nested<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), Found> {
+        self.path.push(key);
+        let r = value.serialize(&mut *self);
+        self.path.pop();
+        r
+    }
+}
+
+/// Sequences and maps: counts elements for the path.
+pub struct Compound<'a> {
+    walker: &'a mut Walker,
+    index: usize,
+    /// A variant's name was pushed on the path (tuple and struct variants) and is popped at the end.
+    variant: bool,
+}
+
+impl<'a> ser::Serializer for &'a mut Walker {
+    type Ok = ();
+    type Error = Found;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, _: bool) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_i8(self, _: i8) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_i16(self, _: i16) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_i32(self, _: i32) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_i64(self, _: i64) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_u8(self, _: u8) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_u16(self, _: u16) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_u32(self, _: u32) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_u64(self, _: u64) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Found> {
+        self.float(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Found> {
+        self.float(v)
+    }
+    fn serialize_char(self, _: char) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_str(self, _: &str) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Found> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<(), Found> {
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), Found> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Found> {
+        self.nested(variant.to_owned(), value)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, Found> {
+        Ok(Compound::new(self, None))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'a>, Found> {
+        Ok(Compound::new(self, None))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Found> {
+        Ok(Compound::new(self, None))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a>, Found> {
+        Ok(Compound::new(self, Some(variant)))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, Found> {
+        Ok(Compound::new(self, None))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Found> {
+        Ok(Compound::new(self, None))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a>, Found> {
+        Ok(Compound::new(self, Some(variant)))
+    }
+}
+
+impl<'a> Compound<'a> {
+    fn new(walker: &'a mut Walker, variant: Option<&'static str>) -> Self {
+        if let Some(v) = variant {
+            walker.path.push(v.to_owned());
+        }
+        Compound {
+            walker,
+            index: 0,
+            variant: variant.is_some(),
+        }
+    }
+
+    fn finish(self) -> Result<(), Found> {
+        if self.variant {
+            self.walker.path.pop();
+        }
+        Ok(())
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+        let key = format!("[{}]", self.index);
+        self.index += 1;
+        self.walker.nested(key, value)
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = Found;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), Found> {
+        Ok(())
+    }
+}
+impl ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
+    type Error = Found;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), Found> {
+        Ok(())
+    }
+}
+impl ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Found;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), Found> {
+        Ok(())
+    }
+}
+impl ser::SerializeTupleVariant for Compound<'_> {
+    type Ok = ();
+    type Error = Found;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), Found> {
+        self.finish()
+    }
+}
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = Found;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Found> {
+        key.serialize(&mut *self.walker)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), Found> {
+        Ok(())
+    }
+}
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Found;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Found> {
+        self.walker.nested(key.to_owned(), value)
+    }
+    fn end(self) -> Result<(), Found> {
+        Ok(())
+    }
+}
+impl ser::SerializeStructVariant for Compound<'_> {
+    type Ok = ();
+    type Error = Found;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Found> {
+        self.walker.nested(key.to_owned(), value)
+    }
+    fn end(self) -> Result<(), Found> {
+        self.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    #[derive(serde::Serialize)]
+    struct Battery {
+        name: String,
+        fired: u32,
+        altitude_km: Vec<f64>,
+        pk: Option<f64>,
+    }
+
+    #[derive(serde::Serialize)]
+    enum Event {
+        Intercept { miss_m: f64 },
+    }
+
+    #[test]
+    fn finds_the_first_non_finite_float_and_names_its_path() {
+        let ok = Battery {
+            name: "NaN".into(),
+            fired: 3,
+            altitude_km: vec![1.0, 2.5e-7],
+            pk: None,
+        };
+        assert_eq!(check(&ok), Ok(()));
+        let bad = vec![Battery {
+            altitude_km: vec![1.0, f64::NAN],
+            pk: Some(f64::INFINITY),
+            ..ok
+        }];
+        assert_eq!(check(&bad), Err("field '[0].altitude_km[1]'".to_owned()));
+        assert_eq!(
+            check(&Event::Intercept {
+                miss_m: f64::NEG_INFINITY
+            }),
+            Err("field 'Intercept.miss_m'".to_owned())
+        );
+        assert_eq!(check(&f64::NAN), Err("the top level".to_owned()));
+        let map: std::collections::BTreeMap<&str, f64> = [("a", 1.0), ("b", f64::NAN)].into();
+        assert_eq!(check(&map), Err("field '[1]'".to_owned()));
+    }
+}
