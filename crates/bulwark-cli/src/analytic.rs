@@ -14,6 +14,10 @@ use bulwark::analysis::analytic::{
 use clap::Args;
 use serde::Serialize;
 
+/// The most trials of `--monte-carlo`: 10⁹ take about two minutes on one core (7–10 million per
+/// second, bench/README.md).
+const MAX_MONTE_CARLO_TRIALS: u64 = 1_000_000_000;
+
 /// Arguments of `bulwark analytic`.
 #[derive(Args, Debug)]
 #[command(allow_negative_numbers = true)]
@@ -280,8 +284,13 @@ pub fn run(a: &AnalyticArgs) -> Result<(), CliError> {
             return Err("--target-p-zero searches the shots of both salvos together; leave out --second-salvo".into());
         }
     }
-    if a.monte_carlo == Some(0) {
-        return Err("--monte-carlo 0 is not allowed; expected at least 1 trial".into());
+    if let Some(n) = a.monte_carlo
+        && !(1..=MAX_MONTE_CARLO_TRIALS).contains(&n)
+    {
+        return Err(format!(
+            "--monte-carlo {n} is not allowed; expected 1 to {MAX_MONTE_CARLO_TRIALS} trials (the most take about two minutes on one core)"
+        )
+        .into());
     }
     let result = evaluate(&inputs).map_err(|e| e.to_string())?;
     let target = a

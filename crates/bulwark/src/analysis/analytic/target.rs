@@ -128,9 +128,15 @@ pub fn shots_for_target(inputs: &AnalyticInputs, target_p_zero: f64) -> Result<T
             target_p_zero,
             max_p_zero,
             reason: format!(
-                "P(zero leakers) cannot exceed {max_p_zero:.6} whatever the shots: warheads that are not \
-                 discriminated (D = {}) are never engaged{}",
-                inputs.upper.discrimination,
+                "P(zero leakers) cannot exceed {max_p_zero:.6} whatever the shots: {}{}",
+                if k > 0.0 {
+                    format!(
+                        "warheads that are not discriminated (D = {}) are never engaged",
+                        inputs.upper.discrimination
+                    )
+                } else {
+                    format!("a shot never kills (k = R·SSPK = {k})")
+                },
                 if inputs.system_reliability < 1.0 {
                     format!(
                         ", and the defence fails as a whole with probability {}",
