@@ -212,10 +212,41 @@ pub fn render_at(args: &[String], span: &ArgSpan, message: &str) -> String {
         caret_start + 1,
         span.name
     );
+    let (shown, caret_at, caret_shown) = window(&line, caret_start, caret_len);
     let _ = writeln!(out, "  |");
-    let _ = writeln!(out, "1 | {line}");
-    let _ = writeln!(out, "  | {}{}", " ".repeat(caret_start), "^".repeat(caret_len));
+    let _ = writeln!(out, "1 | {shown}");
+    let _ = writeln!(out, "  | {}{}", " ".repeat(caret_at), "^".repeat(caret_shown));
     out
+}
+
+/// Most characters of the command line shown; a longer one is cut around the caret.
+const SHOWN_CHARS: usize = 160;
+/// Context kept on each side of the caret when the line is cut.
+const CONTEXT_CHARS: usize = 20;
+
+/// The part of `line` to show around a caret at `start` of `len` characters: the text, where the
+/// caret starts in it and how long it is. A long line keeps some context on each side and marks
+/// the cuts with `…`; a long caret is shortened the same way.
+fn window(line: &str, start: usize, len: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let total = chars.len().max(start + 1);
+    if total <= SHOWN_CHARS {
+        return (line.to_owned(), start, len);
+    }
+    let len_shown = len.min(SHOWN_CHARS - 2 * CONTEXT_CHARS);
+    let from = start.saturating_sub(CONTEXT_CHARS);
+    let to = (start + len_shown + CONTEXT_CHARS).min(chars.len());
+    let mut shown = String::new();
+    let mut caret_at = start - from;
+    if from > 0 {
+        shown.push('…');
+        caret_at += 1;
+    }
+    shown.extend(&chars[from.min(chars.len())..to]);
+    if to < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret_at, len_shown)
 }
 
 /// Renders a clap parse error (bad value, unknown or missing argument) with a caret where clap's
@@ -336,6 +367,29 @@ mod tests {
         assert_eq!(lines[2], "1 | bulwark fly '--missile=scud z'");
         let col = lines[3].find('^').unwrap();
         assert_eq!(&lines[2][col..col + 6], "scud z");
+    }
+
+    #[test]
+    fn a_long_command_line_is_cut_around_the_caret() {
+        let long: Vec<String> = std::iter::once("sweep".to_owned())
+            .chain((0..40).map(|i| format!("--vary=doctrine.x{i}=1,2,3")))
+            .chain(["--trials".to_owned(), "-3".to_owned()])
+            .chain((0..10).map(|i| format!("--x{i}")))
+            .collect();
+        let text = CliError::Input("--trials -3: not allowed".into()).render(&long);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[2].chars().count() <= 4 + SHOWN_CHARS + 2, "{text}");
+        assert!(lines[2].starts_with("1 | …") && lines[2].ends_with('…'), "{text}");
+        let col = lines[3].chars().position(|c| c == '^').unwrap();
+        let under: String = lines[2].chars().skip(col).take(2).collect();
+        assert_eq!(under, "-3", "{text}");
+        // The column in the message is the column in the whole line.
+        let whole = format!("bulwark {}", long.join(" "));
+        let col_in_whole = whole.find(" -3 ").unwrap() + 2;
+        assert!(
+            lines[0].starts_with(&format!("error: command line:1:{col_in_whole}:")),
+            "{text}"
+        );
     }
 
     #[test]
