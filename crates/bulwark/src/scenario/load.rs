@@ -329,8 +329,8 @@ impl Builder<'_, '_> {
                 Some(v) => self.number(
                     &p.key("decision_interval_s"),
                     v,
-                    v > 0.0 && v <= 60.0,
-                    "an interval above 0 and at most 60 s",
+                    (crate::sim::MIN_PERIOD_S..=60.0).contains(&v),
+                    "an interval from 0.001 s (sim::MIN_PERIOD_S) to 60 s",
                 )?,
             },
             sspk_override: d.sspk_override.map(|v| prob("sspk_override", v)).transpose()?,

@@ -442,8 +442,8 @@ pub fn parse_radar(text: &str, file: &str) -> Result<RadarSpec, RadarPresetError
         "",
         "revisit_track_s",
         raw.revisit_track_s,
-        raw.revisit_track_s >= raw.track_dwell_s,
-        "a time in s no shorter than track_dwell_s",
+        raw.revisit_track_s >= raw.track_dwell_s.max(crate::sim::MIN_PERIOD_S),
+        "a time in s no shorter than track_dwell_s and at least 0.001 s (sim::MIN_PERIOD_S)",
     )?;
     check(
         "",
@@ -457,8 +457,8 @@ pub fn parse_radar(text: &str, file: &str) -> Result<RadarSpec, RadarPresetError
         "",
         "revisit_search_s",
         raw.revisit_search_s,
-        raw.revisit_search_s >= raw.search_frame_s,
-        "a time in s no shorter than search_frame_s",
+        raw.revisit_search_s >= raw.search_frame_s.max(crate::sim::MIN_PERIOD_S),
+        "a time in s no shorter than search_frame_s and at least 0.001 s (sim::MIN_PERIOD_S)",
     )?;
     let field_of_regard = FieldOfRegard::new(
         0.0,

@@ -83,6 +83,15 @@ pub enum SimError {
         /// What went wrong.
         message: String,
     },
+    /// A periodic event (battle-manager decisions, a radar's revisits) recurs faster than the
+    /// engine can advance time ([`MIN_PERIOD_S`]).
+    #[error("{who}: {message}")]
+    Period {
+        /// What recurs: "doctrine" or "radar 'name'".
+        who: String,
+        /// The interval and the limit.
+        message: String,
+    },
     /// A tracker failed.
     #[error("tracker '{tracker}' at t = {t_s:.3} s: {message}")]
     Track {
@@ -93,6 +102,46 @@ pub enum SimError {
         /// What went wrong.
         message: String,
     },
+}
+
+/// The shortest interval between two periodic events of one kind (battle-manager decisions, a
+/// radar's search or track revisits) that a run accepts (s). Each period adds one event to the
+/// queue for every interval of simulated time: an interval of 10⁻³⁰⁰ s (which the loader's
+/// "above 0" admits) would keep the queue at t ≈ 0 for ever, and one below the spacing of
+/// doubles near t would stop time altogether. 1 ms is far below any revisit or decision interval
+/// of a real system (Patriot's notional track revisit is 0.5 s) and bounds a 1,000 s run to a
+/// million events per period.
+pub const MIN_PERIOD_S: f64 = 1e-3;
+
+/// Refuses a scenario whose periodic events recur faster than [`MIN_PERIOD_S`].
+fn check_periods(scenario: &Scenario) -> Result<(), SimError> {
+    let short = |what: &str, period_s: f64| {
+        format!(
+            "{what} of {period_s:e} s is shorter than the {MIN_PERIOD_S} s the simulation can step; \
+             the run would not advance in time"
+        )
+    };
+    let d = scenario.doctrine.decision_interval_s;
+    if d.is_nan() || d < MIN_PERIOD_S {
+        return Err(SimError::Period {
+            who: "doctrine".into(),
+            message: short("decision_interval_s", d),
+        });
+    }
+    for r in &scenario.radars {
+        for (what, period_s) in [
+            ("revisit_search_s", r.spec.revisit_search_s()),
+            ("revisit_track_s", r.spec.revisit_track_s()),
+        ] {
+            if period_s.is_nan() || period_s < MIN_PERIOD_S {
+                return Err(SimError::Period {
+                    who: format!("radar '{}'", r.name),
+                    message: short(what, period_s),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The envelopes of a scenario's batteries, one per battery, computed once per interceptor type
@@ -154,6 +203,7 @@ pub fn run_with_envelopes(
     envelopes: &[Arc<Envelope>],
     options: RunOptions,
 ) -> Result<RunOutcome, SimError> {
+    check_periods(scenario)?;
     let earth = &scenario.earth;
     let truth = truth::fly_threats(earth, scenario, options.seed, options.trial)?;
     let manager = scenario.tracking.manager;
@@ -167,4 +217,101 @@ pub fn run_with_envelopes(
 pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunOutcome, SimError> {
     let envelopes = envelopes(scenario)?;
     run_with_envelopes(scenario, &envelopes, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_scenario;
+
+    /// A tiny scenario (found by the `run_tiny` fuzz target, reduced): one Scud-B, one radar and
+    /// one battery, with `doctrine` in the doctrine table and `radar_overrides` on the radar.
+    fn scenario(doctrine: &str, radar_overrides: &str) -> Scenario {
+        parse_scenario(&scenario_text(doctrine, radar_overrides), "fuzz.toml").expect("the scenario loads")
+    }
+
+    fn scenario_text(doctrine: &str, radar_overrides: &str) -> String {
+        format!(
+            r#"
+name = "fuzz"
+epoch = 2017-09-15T06:57:00Z
+end_time_s = 400.0
+
+[doctrine]
+{doctrine}
+
+[[radar]]
+name = "radar0"
+preset = "an-tpy-2-tbr"
+site = {{ lat_deg = 35.95, lon_deg = 128.13, alt_m = 680.0 }}
+boresight_az_deg = 329.0
+overrides = {{ {radar_overrides} }}
+
+[[battery]]
+name = "battery0"
+interceptor = "thaad"
+site = {{ lat_deg = 35.95, lon_deg = 128.13, alt_m = 680.0 }}
+launchers = 1
+radar = "radar0"
+
+[[threat]]
+name = "threat0"
+missile = "scud-b"
+launch = {{ lat_deg = 38.0, lon_deg = 127.0 }}
+aim = {{ lat_deg = 36.0, lon_deg = 128.5 }}
+"#
+        )
+    }
+
+    fn options() -> RunOptions {
+        RunOptions {
+            seed: 1,
+            trial: 0,
+            record_flights: false,
+            log_detections: false,
+        }
+    }
+
+    #[test]
+    fn a_decision_interval_below_the_engine_step_is_an_error_not_a_hang() {
+        // 2.2e-308 s (the smallest normal double) used to keep the event queue at t ≈ 0 for ever.
+        // The loader now refuses it with a located error; a scenario built in code still meets
+        // this guard.
+        let mut s = scenario("", "");
+        s.doctrine.decision_interval_s = 2.2250738585072014e-308;
+        let e = run(&s, options()).expect_err("refused");
+        assert!(matches!(&e, SimError::Period { who, .. } if who == "doctrine"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("decision_interval_s of 2.2250738585072014e-308 s"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_radar_revisit_below_the_engine_step_is_an_error_not_a_hang() {
+        // The loader refuses such a radar override; a radar built in code meets this guard.
+        let text = scenario_text("", "track_dwell_s = 1e-9, revisit_track_s = 1e-9");
+        assert!(parse_scenario(&text, "fuzz.toml").is_err(), "the loader refuses it");
+        let mut s = scenario("", "");
+        s.radars[0].spec.track_dwell_s = 1e-9;
+        s.radars[0].spec.revisit_track_s = 1e-9;
+        let e = run(&s, options()).expect_err("refused");
+        assert_eq!(
+            e.to_string(),
+            "radar 'radar0': revisit_track_s of 1e-9 s is shorter than the 0.001 s the simulation can step; \
+             the run would not advance in time"
+        );
+    }
+
+    #[test]
+    fn periods_at_the_engine_step_are_accepted() {
+        let s = scenario("decision_interval_s = 1.0", "");
+        assert!(check_periods(&s).is_ok());
+        let mut fast = s.clone();
+        fast.doctrine.decision_interval_s = MIN_PERIOD_S;
+        assert!(check_periods(&fast).is_ok());
+        fast.doctrine.decision_interval_s = MIN_PERIOD_S * 0.999;
+        assert!(check_periods(&fast).is_err());
+    }
 }
