@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use bulwark::earth::{EarthModel, Geodetic};
-use bulwark::flight::{Missile, Shape, load_missile_file, load_preset};
+use bulwark::flight::{AimError, Missile, Shape, load_missile_file, load_preset};
 use bulwark::sensor::radar::{Radar, RadarSpec, load_radar_preset};
 use clap::Args;
 
@@ -72,6 +72,15 @@ pub fn parse_radar(
         None => default_boresight(&site, &spec).map_err(|e| format!("--radar '{text}': {e}"))?,
     };
     Radar::new(spec, earth, site, boresight).map_err(|e| format!("--radar '{text}': {e}"))
+}
+
+/// The flag an aiming error belongs to: `--apogee-km` for an apogee the shape cannot reach, else
+/// the flag that gave the aim point.
+pub fn aim_error(e: &AimError, point_flag: &str) -> String {
+    match e {
+        AimError::Apogee(_) => format!("--apogee-km: {e}"),
+        _ => format!("{point_flag}: {e}"),
+    }
 }
 
 /// One threat flight on the command line (`bulwark see`, `bulwark visibility`): the missile, its

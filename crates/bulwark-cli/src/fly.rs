@@ -255,7 +255,7 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
                     shape,
                 };
                 let aim_flag = if a.to.is_some() { "--to" } else { "--range-km" };
-                let r = aim(&earth, &req, &options).map_err(|e| format!("{aim_flag}: {e}"))?;
+                let r = aim(&earth, &req, &options).map_err(|e| crate::args::aim_error(&e, aim_flag))?;
                 kick = Some(r.controls.kick_angle_deg);
                 cutoff = r.controls.cutoff_time_s;
                 ("aimed", r.flight)

@@ -123,7 +123,7 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
         },
         &FlightOptions::default(),
     )
-    .map_err(|e| format!("--to: {e}"))?;
+    .map_err(|e| crate::args::aim_error(&e, "--to"))?;
     let objects = fly_threat_complex(
         &earth,
         &missile,

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use bulwark::analysis::visibility::{VisibilityReport, VisibilityRequest, analyse_visibility};
+use bulwark::analysis::visibility::{VisibilityError, VisibilityReport, VisibilityRequest, analyse_visibility};
 use bulwark::earth::{EarthModel, Geodetic, direct, inverse};
 use bulwark::scenario::TrackFilter;
 use bulwark::sensor::radar::Radar;
@@ -119,7 +119,10 @@ pub fn run(a: &VisibilityArgs) -> Result<(), CliError> {
         seed: a.seed,
         filter,
     })
-    .map_err(|e| format!("--to: {e}"))?;
+    .map_err(|e| match e {
+        VisibilityError::Aim { source, .. } => CliError::from(crate::args::aim_error(&source, "--to")),
+        VisibilityError::Model(m) => CliError::failure(m),
+    })?;
     let interval = |i: &bulwark::analysis::visibility::Interval| IntervalJson {
         start_s: i.start_s,
         end_s: i.end_s,

@@ -403,6 +403,19 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             } else {
                 (s_full.apogee_km, s_me.apogee_km)
             };
+            if lo_a > hi_a {
+                // The full-burn shot landed on the other branch of the family (a missile with far
+                // more energy than the range needs): no apogee interval on this side is known.
+                return Err(AimError::Apogee(format!(
+                    "a {} {} trajectory to {target_km:.0} km could not be bracketed: the full-burn shot on that \
+                     side peaks at {:.0} km and the minimum-energy shot at {:.0} km; use --shape min-energy, or a \
+                     longer range",
+                    m.display_name,
+                    req.shape.name(),
+                    s_full.apogee_km,
+                    s_me.apogee_km
+                )));
+            }
             if want < lo_a || want > hi_a {
                 let hint = if lofted && want < s_me.apogee_km {
                     " (below the minimum-energy apogee: use --shape depressed)"
