@@ -275,6 +275,10 @@ pub fn threshold_for_pfa(pfa: f64) -> f64 {
 /// Probability that one look at a target of mean signal-to-noise ratio `snr` (a ratio, not dB)
 /// crosses the threshold set for false-alarm probability `pfa`. A non-positive `snr` gives `pfa`.
 pub fn probability_of_detection(snr: f64, pfa: f64, swerling: Swerling) -> f64 {
+    // Radars are validated (finite, positive figures) before they are built, so a NaN here is a
+    // defect upstream; debug builds, the tests and the fuzz targets stop on it rather than read
+    // it as "no detection".
+    debug_assert!(!snr.is_nan(), "NaN signal-to-noise ratio");
     let s = snr.max(0.0);
     let t = threshold_for_pfa(pfa);
     match swerling {
