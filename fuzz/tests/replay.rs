@@ -51,8 +51,10 @@ fn inputs(target: &str) -> Vec<PathBuf> {
 
 #[test]
 fn scenario_load_replays_its_corpus_and_regressions() {
+    // The corpus holds a minimal scenario; the bundled scenarios and the bad fixtures, read where
+    // they are, are replayed by the next test.
     let paths = inputs("scenario_load");
-    assert!(paths.len() >= 30, "seed corpus missing: {} files", paths.len());
+    assert!(!paths.is_empty(), "seed corpus missing");
     let failures = replay(&paths, scenario_load);
     assert!(
         failures.is_empty(),

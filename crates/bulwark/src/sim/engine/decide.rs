@@ -365,6 +365,16 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     pub(super) fn engage_or_hold(&mut self, t_s: f64, b: usize, id: u32, plan: InterceptPlan, reason: Reason) {
         let interval = self.scenario.doctrine.decision_interval_s;
         let reaction = self.batteries[b].spec.reaction_time_s();
+        if plan.launch_s > self.t_end_s {
+            // The run ends first (end_time_s): rounds committed now would be counted as fired
+            // but never launched.
+            let detail = format!(
+                "the launch at {:.1} s would come after the end of the run at {:.1} s",
+                plan.launch_s, self.t_end_s
+            );
+            self.decision(t_s, Some(b), id, Reason::NoWindow, Some(plan.intercept_s), detail);
+            return;
+        }
         if plan.launch_s > t_s + reaction + interval {
             let detail = format!(
                 "launch window opens at {:.1} s for an intercept at {:.1} s",
