@@ -400,19 +400,26 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
     write_checkpoint(&checkpoint_path, &checkpoint)?;
     let next = result.map_err(|e| e.to_string())?;
     let summary = CampaignSummary::new(&scenario, seed, trials, &tally);
+    // The summary, the report and the Parquet copy are built and checked before any is written.
+    let mut files = Vec::new();
     if let Some(summary) = &summary {
-        let json = crate::output::json_pretty(summary, "summary.json")?;
-        write_atomic(&out.join("summary.json"), &json)?;
-        write_atomic(
-            &out.join("report.html"),
-            campaign_html::render_campaign_html(&report(summary)),
-        )?;
+        files.push((
+            "summary.json",
+            crate::output::json_pretty(summary, "summary.json")?.into_bytes(),
+        ));
+        files.push((
+            "report.html",
+            campaign_html::render_campaign_html(&report(summary)).into_bytes(),
+        ));
     }
     if args.parquet {
         let csv = std::fs::read_to_string(&done_csv_path).map_err(|e| format!("{}: {e}", done_csv_path.display()))?;
-        let bytes = crate::parquet_out::csv_to_parquet(&csv, "trials.csv")?;
-        write_atomic(&out.join("trials.parquet"), bytes)?;
+        files.push((
+            "trials.parquet",
+            crate::parquet_out::csv_to_parquet(&csv, "trials.csv")?,
+        ));
     }
+    crate::output::write_all(&out, &files)?;
     if !args.quiet {
         if let Some(summary) = &summary {
             print!("{}", summary_table(summary));

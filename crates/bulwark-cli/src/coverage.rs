@@ -14,7 +14,6 @@ use serde::Serialize;
 
 use crate::args::parse_radar;
 use crate::diag::CliError;
-use crate::output::write_atomic;
 
 /// Arguments of `bulwark coverage`.
 #[derive(Args, Debug)]
@@ -193,11 +192,15 @@ pub fn run(a: &CoverageArgs) -> Result<(), CliError> {
         .with_title(&title)
         .with_layer(Layer::areas(polygons, Style::area(Color::BLUE)).with_legend("detectable"))
         .with_layer(Layer::places(places, Style::place(Color::VERMILLION, Marker::Triangle)).with_legend("radar"));
+    let mut files = Vec::new();
     if let Some(path) = &a.svg {
-        write_atomic(path, map.to_svg())?;
+        files.push((path.clone(), map.to_svg().into_bytes()));
     }
     if let Some(path) = &a.geojson {
-        write_atomic(path, map.to_geojson(GeoJsonOptions { coastlines: false }))?;
+        files.push((
+            path.clone(),
+            map.to_geojson(GeoJsonOptions { coastlines: false }).into_bytes(),
+        ));
     }
     let report = CoverageJson {
         radars: a.radars.clone(),
@@ -221,5 +224,7 @@ pub fn run(a: &CoverageArgs) -> Result<(), CliError> {
         }
         s
     };
+    // The report on standard output is checked too before any file is written.
+    crate::output::write_files(&files, &[])?;
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }

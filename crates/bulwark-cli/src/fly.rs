@@ -1,12 +1,10 @@
 //! `bulwark fly`: one trajectory, from a preset or a burnout state.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use crate::args::{parse_lat_lon, resolve_missile};
 use crate::diag::CliError;
-use crate::output::write_atomic;
 
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, direct, inverse};
 use bulwark::flight::{
@@ -323,24 +321,23 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
         impact_lon_deg: s.impact.lon_deg(),
         miss_km,
     };
-    let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    let json = crate::output::json_pretty(&report, "summary.json")?;
+    let mut files = Vec::new();
     if let Some(path) = &a.csv {
-        write_atomic(path, trajectory_csv(&flight))?;
+        files.push((path.clone(), trajectory_csv(&flight).into_bytes()));
     }
     if let Some(dir) = &a.out {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create folder: {e}", dir.display()))?;
-        write_atomic(&dir.join("summary.json"), &(json.clone() + "\n"))?;
-        write_atomic(&dir.join("trajectory.csv"), trajectory_csv(&flight))?;
+        files.push((dir.join("summary.json"), json.clone().into_bytes()));
+        files.push((dir.join("trajectory.csv"), trajectory_csv(&flight).into_bytes()));
     }
+    let dirs: Vec<&std::path::Path> = a.out.iter().map(PathBuf::as_path).collect();
+    crate::output::write_files(&files, &dirs)?;
     let text = if a.json {
-        json + "\n"
+        json
     } else {
         human_summary(&report, missile.as_ref())
     };
-    std::io::stdout()
-        .write_all(text.as_bytes())
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 
 fn trajectory_csv(f: &Flight) -> String {

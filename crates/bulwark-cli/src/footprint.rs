@@ -21,7 +21,6 @@ use serde::Serialize;
 
 use crate::args::{parse_lat_lon, resolve_missile};
 use crate::diag::CliError;
-use crate::output::write_atomic;
 
 /// Arguments of `bulwark footprint`.
 #[derive(Args, Debug)]
@@ -288,13 +287,17 @@ pub fn run(a: &FootprintArgs) -> Result<(), CliError> {
         divert_reach_m: fp.divert_reach_m,
         counts: fp.status_counts().iter().map(|(s, n)| (s.name(), *n)).collect(),
     };
+    let mut files = Vec::new();
     if a.svg.is_some() || a.geojson.is_some() {
         let map = footprint_map(&earth, &fp, &grid, &spec, &report, a.site)?;
         if let Some(path) = &a.svg {
-            write_atomic(path, map.to_svg())?;
+            files.push((path.clone(), map.to_svg().into_bytes()));
         }
         if let Some(path) = &a.geojson {
-            write_atomic(path, map.to_geojson(GeoJsonOptions { coastlines: false }))?;
+            files.push((
+                path.clone(),
+                map.to_geojson(GeoJsonOptions { coastlines: false }).into_bytes(),
+            ));
         }
     }
     let text = if a.json {
@@ -302,6 +305,8 @@ pub fn run(a: &FootprintArgs) -> Result<(), CliError> {
     } else {
         human(&report, &spec, &missile.display_name)
     };
+    // The report on standard output is checked too before any file is written.
+    crate::output::write_files(&files, &[])?;
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 

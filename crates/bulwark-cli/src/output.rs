@@ -9,7 +9,7 @@
 //!   `NAME.partial` beside it, flushed to disk, then renamed.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -86,12 +86,21 @@ fn write_atomic_unchecked(path: &Path, contents: &[u8]) -> Result<(), CliError> 
 /// Writes a set of files into `dir`: all are checked first, so that a refused file leaves no
 /// other behind; then the folder is made and each file written atomically.
 pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), CliError> {
-    for (name, contents) in files {
-        check_text(&dir.join(name), contents)?;
+    let files: Vec<(PathBuf, Vec<u8>)> = files.iter().map(|(n, c)| (dir.join(n), c.clone())).collect();
+    write_files(&files, &[dir])
+}
+
+/// Writes a set of files anywhere: all are checked first, then the folders `dirs` are made, then
+/// each file is written atomically; so a refused file leaves none of the set behind.
+pub fn write_files(files: &[(PathBuf, Vec<u8>)], dirs: &[&Path]) -> Result<(), CliError> {
+    for (path, contents) in files {
+        check_text(path, contents)?;
     }
-    create_dir(dir)?;
-    for (name, contents) in files {
-        write_atomic_unchecked(&dir.join(name), contents)?;
+    for dir in dirs {
+        create_dir(dir)?;
+    }
+    for (path, contents) in files {
+        write_atomic_unchecked(path, contents)?;
     }
     Ok(())
 }

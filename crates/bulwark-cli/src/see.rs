@@ -19,7 +19,6 @@ use serde::Serialize;
 
 use crate::args::{FlightArgs, parse_radar};
 use crate::diag::CliError;
-use crate::output::write_atomic;
 
 /// Arguments of `bulwark see`.
 #[derive(Args, Debug)]
@@ -213,17 +212,26 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
             .collect(),
         warhead_track,
     };
+    // Both files are made (and can fail) before either is written.
+    let map = a
+        .svg
+        .as_ref()
+        .map(|_| see_map(&radars, &objects, &result, &missile))
+        .transpose()?;
+    let mut files = Vec::new();
     if let Some(path) = &a.csv {
-        write_atomic(path, updates_csv(&result, &radars))?;
+        files.push((path.clone(), updates_csv(&result, &radars).into_bytes()));
     }
-    if let Some(path) = &a.svg {
-        write_atomic(path, &see_map(&radars, &objects, &result, &missile)?)?;
+    if let (Some(path), Some(map)) = (&a.svg, map) {
+        files.push((path.clone(), map.into_bytes()));
     }
     let text = if a.json {
         crate::output::json_pretty(&report, "the JSON report")?
     } else {
         human(&report, &missile)
     };
+    // The report on standard output is checked too before any file is written.
+    crate::output::write_files(&files, &[])?;
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 

@@ -14,7 +14,6 @@ use clap::Args;
 use crate::campaign::campaign_html::{Heatmap, heatmap_svg};
 use crate::campaign::{STOP, check_trials, install_ctrl_c, pool, with_progress};
 use crate::diag::CliError;
-use crate::output::write_atomic;
 use crate::run::scenario_of;
 
 /// The bundled default scenario's text (for the launch intervals of its raid lines).
@@ -95,24 +94,24 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
         pool.install(|| run_sweep(&base, &envelopes, &sweep, seed, args.trials, control, &mut |_| {}))
     })
     .map_err(|e| e.to_string())?;
-    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: cannot create: {e}", args.out.display()))?;
     let csv = sweep_csv(&sweep, &rows, &base);
-    // Every table is built before any file is written, so a failure leaves no partial output.
-    let parquet = if args.parquet {
-        Some(crate::parquet_out::csv_to_parquet(&csv, "sweep.csv")?)
-    } else {
-        None
-    };
-    write_atomic(&args.out.join("sweep.csv"), &csv)?;
-    if let Some(bytes) = parquet {
-        write_atomic(&args.out.join("sweep.parquet"), bytes)?;
+    // Every file is built (and checked) before any is written, so a failure leaves no partial
+    // output.
+    let mut files = Vec::new();
+    if args.parquet {
+        files.push(("sweep.parquet", crate::parquet_out::csv_to_parquet(&csv, "sweep.csv")?));
     }
-    let json = sweep_json(&sweep, &rows, &base, seed, args.trials)?;
-    write_atomic(&args.out.join("sweep.json"), &json)?;
+    files.push((
+        "sweep.json",
+        sweep_json(&sweep, &rows, &base, seed, args.trials)?.into_bytes(),
+    ));
     let svg = heatmap(&sweep, &rows, &base.name, args.trials).map(|m| heatmap_svg(&m));
-    if let Some(svg) = &svg {
-        write_atomic(&args.out.join("sweep.svg"), svg)?;
+    let has_svg = svg.is_some();
+    if let Some(svg) = svg {
+        files.push(("sweep.svg", svg.into_bytes()));
     }
+    files.insert(0, ("sweep.csv", csv.into_bytes()));
+    crate::output::write_all(&args.out, &files)?;
     if !args.quiet {
         print!("{}", table(&sweep, &rows));
         eprintln!(
@@ -121,7 +120,7 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
             sweep.len(),
             started.elapsed().as_secs_f64(),
             if args.parquet { ", sweep.parquet" } else { "" },
-            if svg.is_some() {
+            if has_svg {
                 ", sweep.svg"
             } else {
                 " (no heat map beyond two varied fields)"

@@ -15,7 +15,6 @@ use serde::Serialize;
 
 use crate::args::{FlightArgs, parse_radar};
 use crate::diag::CliError;
-use crate::output::write_atomic;
 
 /// Arguments of `bulwark visibility`.
 #[derive(Args, Debug)]
@@ -172,17 +171,18 @@ pub fn run(a: &VisibilityArgs) -> Result<(), CliError> {
             .map(|s| (s.t_s, s.position_error_m, s.velocity_error_m_s, s.impact_error_m))
             .collect(),
     };
+    let mut files = Vec::new();
     if let Some(path) = &a.svg {
-        write_atomic(
-            path,
-            &visibility_map(&earth, &radar, &r, &report, &missile.display_name)?,
-        )?;
+        let map = visibility_map(&earth, &radar, &r, &report, &missile.display_name)?;
+        files.push((path.clone(), map.into_bytes()));
     }
     let text = if a.json {
         crate::output::json_pretty(&report, "the JSON report")?
     } else {
         human(&report, &missile.display_name)
     };
+    // The report on standard output is checked too before any file is written.
+    crate::output::write_files(&files, &[])?;
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 
