@@ -51,7 +51,9 @@ impl CliError {
                         name: flag.to_owned(),
                     });
                     let value = args.get(span.arg_index).and_then(|a| a.get(span.range.clone()));
-                    render_at(args, &span, &without_flag_and_value(rest, value))
+                    let message = without_flag_and_value(rest, value);
+                    let span = narrowed(args, span, &message);
+                    render_at(args, &span, &message)
                 }
                 None => format!("error: {m}\n"),
             },
@@ -127,6 +129,43 @@ fn without_flag_and_value(rest: &str, value: Option<&str>) -> String {
         "not allowed".to_owned()
     } else {
         r.to_owned()
+    }
+}
+
+/// The span narrowed to the part of a structured value the message names first in quotes
+/// (`--vary 'battery[thaad].stock=8,-1'` with "'-1' is not allowed" → `-1`; "unknown battery
+/// 'patriot'" → `patriot`): in the values after `=` when it is one of them, else its first
+/// occurrence. The span is kept when the quoted text is the whole value or not in it.
+fn narrowed(args: &[String], span: ArgSpan, message: &str) -> ArgSpan {
+    let first_clause = message.split(';').next().unwrap_or("");
+    let quoted = first_clause.find('\'').and_then(|i| {
+        first_clause[i + 1..]
+            .find('\'')
+            .map(|j| &first_clause[i + 1..i + 1 + j])
+    });
+    let (Some(q), Some(value)) = (quoted, args.get(span.arg_index).and_then(|a| a.get(span.range.clone()))) else {
+        return span;
+    };
+    if q.is_empty() || q == value {
+        return span;
+    }
+    let in_list = value.find('=').and_then(|eq| {
+        let mut at = eq + 1;
+        value[eq + 1..].split(',').find_map(|item| {
+            let here = at;
+            at += item.len() + 1;
+            (item == q).then_some(here)
+        })
+    });
+    match in_list.or_else(|| value.find(q)) {
+        Some(offset) => {
+            let start = span.range.start + offset;
+            ArgSpan {
+                range: start..start + q.len(),
+                ..span
+            }
+        }
+        None => span,
     }
 }
 
@@ -390,6 +429,30 @@ mod tests {
             lines[0].starts_with(&format!("error: command line:1:{col_in_whole}:")),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_structured_value_is_underlined_where_the_message_points() {
+        let caret_under = |arg: &str, message: &str| {
+            let a = vec!["sweep".to_owned(), "--vary".to_owned(), arg.to_owned()];
+            let text = CliError::Input(format!("--vary '{arg}': {message}")).render(&a);
+            let lines: Vec<&str> = text.lines().collect();
+            let start = lines[3].find('^').unwrap();
+            let len = lines[3].matches('^').count();
+            lines[2][start..start + len].to_owned()
+        };
+        assert_eq!(caret_under("battery[thaad].stock=8,-1", "'-1' is not allowed"), "-1");
+        assert_eq!(caret_under("threat[x].count=1,11", "'1' is not allowed"), "1");
+        assert_eq!(
+            caret_under(
+                "battery[patriot].stock=8",
+                "unknown battery 'patriot'; batteries: thaad"
+            ),
+            "patriot"
+        );
+        // Nothing to narrow to: the whole value.
+        assert_eq!(caret_under("doctrine.salvo", "expected PATH=V1,V2"), "doctrine.salvo");
+        assert_eq!(caret_under("a=1", "unknown field 'zz'"), "a=1");
     }
 
     #[test]
