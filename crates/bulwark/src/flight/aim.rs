@@ -140,6 +140,24 @@ const AIM_RTOL: f64 = 1e-8;
 /// Smallest and largest kick angles searched (degrees).
 const KICK_MIN_DEG: f64 = 0.02;
 const KICK_MAX_DEG: f64 = 85.0;
+/// The coarse scan for the range-maximising kick: intervals, and the largest kick scanned.
+const KICK_SCAN_STEPS: usize = 24;
+const KICK_SCAN_MAX_DEG: f64 = 60.0;
+/// The scan's points in the order flown: likely optima first, so that a search that may stop at
+/// the first shot reaching a range ([`out_of_reach_km`]) usually stops after one or two.
+const KICK_SCAN_ORDER: [usize; KICK_SCAN_STEPS + 1] = [
+    8, 12, 16, 4, 20, 6, 10, 14, 18, 2, 22, 24, 0, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23,
+];
+/// Relative tolerance on the maximum range: an aim point up to this much beyond the best shot
+/// found is still aimed at.
+const REACH_TOLERANCE: f64 = 5e-4;
+
+/// Kick angle of scan point `i` (degrees): denser at small kicks, where long-burning missiles have
+/// their optimum.
+fn scan_kick_deg(i: usize) -> f64 {
+    let x = i as f64 / KICK_SCAN_STEPS as f64;
+    KICK_MIN_DEG + (KICK_SCAN_MAX_DEG - KICK_MIN_DEG) * x * x
+}
 
 struct Ctx<'a> {
     earth: &'a EarthModel,
@@ -170,25 +188,31 @@ impl Ctx<'_> {
 
     /// The range-maximising kick for a cut-off time: a coarse scan then golden-section search.
     fn best_kick(&self, az: f64, cutoff: f64) -> Result<(f64, Shot), AimError> {
-        let n = 24;
-        let mut best = (KICK_MIN_DEG, self.shot(az, KICK_MIN_DEG, cutoff)?);
-        let mut grid = Vec::with_capacity(n + 1);
-        for i in 0..=n {
-            // Denser at small kicks, where long-burning missiles have their optimum.
-            let x = i as f64 / n as f64;
-            let k = KICK_MIN_DEG + (60.0 - KICK_MIN_DEG) * x * x;
-            let s = self.shot(az, k, cutoff)?;
-            if s.range_km > best.1.range_km {
-                best = (k, s);
+        self.best_kick_until(az, cutoff, f64::INFINITY)
+    }
+
+    /// As [`Self::best_kick`], but stops at the first shot of the scan that reaches `enough_km`.
+    fn best_kick_until(&self, az: f64, cutoff: f64, enough_km: f64) -> Result<(f64, Shot), AimError> {
+        let mut best: Option<(usize, Shot)> = None;
+        for i in KICK_SCAN_ORDER {
+            let s = self.shot(az, scan_kick_deg(i), cutoff)?;
+            if s.range_km >= enough_km {
+                return Ok((scan_kick_deg(i), s));
             }
-            grid.push(k);
+            if best.is_none_or(|(j, b)| s.range_km > b.range_km || (s.range_km == b.range_km && i < j)) {
+                best = Some((i, s));
+            }
         }
-        let idx = grid.iter().position(|&k| k == best.0).unwrap_or(0);
-        let a = grid[idx.saturating_sub(1)];
-        let b = grid[(idx + 1).min(n)];
+        let (idx, best_shot) = best.expect("the scan has points");
+        let a = scan_kick_deg(idx.saturating_sub(1));
+        let b = scan_kick_deg((idx + 1).min(KICK_SCAN_STEPS));
         let (k, _) = golden_section_min(|k| Ok(-self.shot(az, k, cutoff)?.range_km), a, b, 1e-4)?;
         let s = self.shot(az, k, cutoff)?;
-        Ok(if s.range_km >= best.1.range_km { (k, s) } else { best })
+        Ok(if s.range_km >= best_shot.range_km {
+            (k, s)
+        } else {
+            (scan_kick_deg(idx), best_shot)
+        })
     }
 
     /// The kick on one side of the optimum that gives the range (range is monotone there).
@@ -294,6 +318,34 @@ fn offset_m(earth: &EarthModel, origin: &Geodetic, p: &Geodetic) -> (f64, f64) {
     (l.distance_m * az.sin(), l.distance_m * az.cos())
 }
 
+/// Whether [`aim`] would refuse `aim_point` as beyond `missile`'s reach: `Ok(None)` when a full
+/// burn reaches it, `Ok(Some(max_range_km))` when it lies beyond. The same shots, tolerance and
+/// test as [`aim`], but the scan stops at the first shot that reaches, so a reachable point
+/// usually costs one or two flights (the scenario loader checks every raid line with it).
+pub fn out_of_reach_km(
+    earth: &EarthModel,
+    missile: &Missile,
+    launch: &Geodetic,
+    aim_point: &Geodetic,
+) -> Result<Option<f64>, AimError> {
+    let line = inverse(earth, launch, aim_point);
+    let target_km = line.distance_m / 1e3;
+    let ctx = Ctx {
+        earth,
+        missile,
+        launch: *launch,
+        opts: FlightOptions {
+            rtol: AIM_RTOL,
+            sample_interval_s: None,
+            impact_alt_m: aim_point.alt_m(),
+            ..FlightOptions::default()
+        },
+    };
+    let enough_km = target_km / (1.0 + REACH_TOLERANCE);
+    let (_, s) = ctx.best_kick_until(line.azimuth_start_deg, missile.total_burn_time_s(), enough_km)?;
+    Ok((target_km > s.range_km * (1.0 + REACH_TOLERANCE)).then_some(s.range_km))
+}
+
 /// Solves the controls that land `req.missile` on `req.aim` with `req.shape`, then flies them
 /// with `options` (whose tolerance and sampling the final flight uses).
 pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Result<AimedFlight, AimError> {
@@ -320,7 +372,7 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
     let az0 = line.azimuth_start_deg;
     let full = m.total_burn_time_s();
     let (kick_full, shot_full) = ctx.best_kick(az0, full)?;
-    if target_km > shot_full.range_km * 1.0005 {
+    if target_km > shot_full.range_km * (1.0 + REACH_TOLERANCE) {
         return Err(AimError::OutOfReach {
             missile: m.display_name.clone(),
             range_km: target_km,

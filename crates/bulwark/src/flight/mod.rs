@@ -19,7 +19,7 @@ pub mod propagate;
 pub mod trajectory;
 pub mod vehicle;
 
-pub use aim::{AimError, AimRequest, AimedFlight, Shape, aim, minimum_energy_burnout_for_range};
+pub use aim::{AimError, AimRequest, AimedFlight, Shape, aim, minimum_energy_burnout_for_range, out_of_reach_km};
 pub use complex::{ObjectKind, ThreatObject, fly_threat_complex};
 pub use preset::{PresetError, load_missile_file, load_preset, preset_names};
 pub use propagate::{

@@ -4,9 +4,9 @@
 //! **Missile reach.** The aiming solver ([`crate::flight::aim`]) refuses an aim point farther than
 //! its missile's maximum range, found as the best kick angle of a full burn along the geodesic
 //! azimuth (a 25-point scan of kick angles, then a golden-section search), with a tolerance of
-//! 0.05 %. The loader flies the same shots with the same tolerance, so it refuses exactly what
-//! the solver would refuse, and refuses it at load time with the line of the file. To keep
-//! loading fast it stops at the first shot that reaches the aim point (usually the first or the
+//! 0.05 %. The loader asks the solver's own test ([`crate::flight::out_of_reach_km`]), so it
+//! refuses exactly what the solver would refuse, and refuses it at load time with the line of the
+//! file. That test stops at the first shot that reaches the aim point (usually the first or the
 //! second): the full search runs only for an aim point at or beyond the edge of the reach.
 //!
 //! **Battery reach.** A battery fires at threats predicted to land in an area it defends, and
@@ -34,23 +34,7 @@
 use std::f64::consts::PI;
 
 use crate::earth::{EarthModel, Geodetic, inverse, wgs84};
-use crate::flight::{BoostControls, FlightOptions, Missile, fly_boosted};
-
-/// Tolerance of the reach shots: that of the aiming solver's inner solves.
-const REACH_RTOL: f64 = 1e-8;
-/// The aiming solver's tolerance on the maximum range (relative).
-const REACH_TOLERANCE: f64 = 5e-4;
-/// Smallest kick angle the aiming solver searches (degrees).
-const KICK_MIN_DEG: f64 = 0.02;
-/// Largest kick angle of the aiming solver's scan (degrees).
-const KICK_SCAN_MAX_DEG: f64 = 60.0;
-/// Intervals of the aiming solver's scan of kick angles.
-const KICK_SCAN_STEPS: usize = 24;
-/// The scan's points in the order tried: likely optima first, so that a reachable aim point is
-/// usually confirmed by the first or second shot.
-const SCAN_ORDER: [usize; KICK_SCAN_STEPS + 1] = [
-    8, 12, 16, 4, 20, 6, 10, 14, 18, 2, 22, 24, 0, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23,
-];
+use crate::flight::{Missile, out_of_reach_km};
 
 /// Relative margin on an interceptor's published maximum ground range.
 pub(crate) const INTERCEPTOR_REACH_MARGIN: f64 = 0.02;
@@ -75,78 +59,14 @@ pub(crate) enum Reach {
     },
 }
 
-/// Whether `missile` launched from `launch` reaches `aim` on `earth` (see the module docs).
+/// Whether `missile` launched from `launch` reaches `aim` on `earth`: the aiming solver's own test
+/// ([`crate::flight::out_of_reach_km`]). A flight that fails is the simulation's to report, with
+/// the threat's name and time, so it counts as within reach here.
 pub(crate) fn missile_reach(earth: &EarthModel, missile: &Missile, launch: &Geodetic, aim: &Geodetic) -> Reach {
-    let line = inverse(earth, launch, aim);
-    let target_km = line.distance_m / 1e3;
-    let enough_km = target_km / (1.0 + REACH_TOLERANCE);
-    let options = FlightOptions {
-        rtol: REACH_RTOL,
-        sample_interval_s: None,
-        impact_alt_m: aim.alt_m(),
-        ..FlightOptions::default()
-    };
-    let full_burn_s = missile.total_burn_time_s();
-    let shot = |kick_deg: f64| -> Option<f64> {
-        let controls = BoostControls {
-            azimuth_deg: line.azimuth_start_deg,
-            kick_angle_deg: kick_deg,
-            cutoff_time_s: Some(full_burn_s),
-        };
-        fly_boosted(earth, missile, launch, &controls, &options)
-            .ok()
-            .map(|f| f.summary.range_km)
-    };
-    let kick_at = |i: usize| {
-        let x = i as f64 / KICK_SCAN_STEPS as f64;
-        KICK_MIN_DEG + (KICK_SCAN_MAX_DEG - KICK_MIN_DEG) * x * x
-    };
-    let mut ranges = [0.0; KICK_SCAN_STEPS + 1];
-    for i in SCAN_ORDER {
-        // A failed flight is the simulation's to report, with the threat's name and time.
-        let Some(r) = shot(kick_at(i)) else {
-            return Reach::Within;
-        };
-        if r >= enough_km {
-            return Reach::Within;
-        }
-        ranges[i] = r;
+    match out_of_reach_km(earth, missile, launch, aim) {
+        Ok(Some(max_range_km)) => Reach::Beyond { max_range_km },
+        Ok(None) | Err(_) => Reach::Within,
     }
-    // No scan point reaches: refine around the best one, as the aiming solver does.
-    let best = (0..=KICK_SCAN_STEPS).fold(0, |b, i| if ranges[i] > ranges[b] { i } else { b });
-    let (mut a, mut b) = (
-        kick_at(best.saturating_sub(1)),
-        kick_at((best + 1).min(KICK_SCAN_STEPS)),
-    );
-    let phi = 0.5 * (5f64.sqrt() - 1.0);
-    let mut x1 = b - phi * (b - a);
-    let mut x2 = a + phi * (b - a);
-    let (Some(mut f1), Some(mut f2)) = (shot(x1), shot(x2)) else {
-        return Reach::Within;
-    };
-    let mut max_km = ranges[best].max(f1).max(f2);
-    while b - a > 1e-4 {
-        if f1 > f2 {
-            b = x2;
-            x2 = x1;
-            f2 = f1;
-            x1 = b - phi * (b - a);
-            let Some(f) = shot(x1) else { return Reach::Within };
-            f1 = f;
-        } else {
-            a = x1;
-            x1 = x2;
-            f1 = f2;
-            x2 = a + phi * (b - a);
-            let Some(f) = shot(x2) else { return Reach::Within };
-            f2 = f;
-        }
-        max_km = max_km.max(f1).max(f2);
-        if max_km >= enough_km {
-            return Reach::Within;
-        }
-    }
-    Reach::Beyond { max_range_km: max_km }
 }
 
 /// An upper bound on the time from lift-off to impact (s) of `missile` launched from `launch`,
@@ -208,7 +128,7 @@ pub(crate) fn interceptor_reach_m(max_ground_range_m: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flight::{AimError, AimRequest, Shape, aim, load_preset};
+    use crate::flight::{AimError, AimRequest, FlightOptions, Shape, aim, load_preset};
 
     fn at(lat: f64, lon: f64) -> Geodetic {
         Geodetic::from_degrees(lat, lon, 0.0).unwrap()
