@@ -70,6 +70,8 @@ pub struct Compound<'a> {
     index: usize,
     /// A variant's name was pushed on the path (tuple and struct variants) and is popped at the end.
     variant: bool,
+    /// The text of the map key just serialised, which names the next value.
+    key: Option<String>,
 }
 
 impl<'a> ser::Serializer for &'a mut Walker {
@@ -196,6 +198,7 @@ impl<'a> Compound<'a> {
             walker,
             index: 0,
             variant: variant.is_some(),
+            key: None,
         }
     }
 
@@ -257,10 +260,19 @@ impl ser::SerializeMap for Compound<'_> {
     type Ok = ();
     type Error = Found;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Found> {
-        key.serialize(&mut *self.walker)
+        key.serialize(&mut *self.walker)?;
+        self.key = key.serialize(KeyName).ok();
+        Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
-        self.element(value)
+        match self.key.take() {
+            // A text key (a flattened struct's field, a map of names) names the value.
+            Some(name) => {
+                self.index += 1;
+                self.walker.nested(name, value)
+            }
+            None => self.element(value),
+        }
     }
     fn end(self) -> Result<(), Found> {
         Ok(())
@@ -284,6 +296,101 @@ impl ser::SerializeStructVariant for Compound<'_> {
     }
     fn end(self) -> Result<(), Found> {
         self.finish()
+    }
+}
+
+/// A serializer that yields a map key's text when the key is a string, and fails otherwise.
+struct KeyName;
+
+/// The methods of [`KeyName`] for everything that is not a string: no name.
+macro_rules! no_name {
+    ($($method:ident($($arg:ty),*)),* $(,)?) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<String, Found> {
+            Err(Found(String::new()))
+        })*
+    };
+}
+
+impl ser::Serializer for KeyName {
+    type Ok = String;
+    type Error = Found;
+    type SerializeSeq = ser::Impossible<String, Found>;
+    type SerializeTuple = ser::Impossible<String, Found>;
+    type SerializeTupleStruct = ser::Impossible<String, Found>;
+    type SerializeTupleVariant = ser::Impossible<String, Found>;
+    type SerializeMap = ser::Impossible<String, Found>;
+    type SerializeStruct = ser::Impossible<String, Found>;
+    type SerializeStructVariant = ser::Impossible<String, Found>;
+
+    fn serialize_str(self, v: &str) -> Result<String, Found> {
+        Ok(v.to_owned())
+    }
+    no_name!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char),
+        serialize_bytes(&[u8]),
+        serialize_none(),
+        serialize_unit(),
+        serialize_unit_struct(&'static str),
+        serialize_unit_variant(&'static str, u32, &'static str),
+    );
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String, Found> {
+        Err(Found(String::new()))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<String, Found> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<String, Found> {
+        Err(Found(String::new()))
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Found> {
+        Err(Found(String::new()))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Found> {
+        Err(Found(String::new()))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Found> {
+        Err(Found(String::new()))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Found> {
+        Err(Found(String::new()))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Found> {
+        Err(Found(String::new()))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Found> {
+        Err(Found(String::new()))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Found> {
+        Err(Found(String::new()))
     }
 }
 
@@ -327,6 +434,20 @@ mod tests {
         );
         assert_eq!(check(&f64::NAN), Err("the top level".to_owned()));
         let map: std::collections::BTreeMap<&str, f64> = [("a", 1.0), ("b", f64::NAN)].into();
-        assert_eq!(check(&map), Err("field '[1]'".to_owned()));
+        assert_eq!(check(&map), Err("field 'b'".to_owned()));
+        let by_number: std::collections::BTreeMap<u32, f64> = [(7, 1.0), (9, f64::NAN)].into();
+        assert_eq!(check(&by_number), Err("field '[1]'".to_owned()));
+        // A flattened struct (as the run's events are written) is a map with text keys.
+        #[derive(serde::Serialize)]
+        struct Timed {
+            t_s: f64,
+            #[serde(flatten)]
+            what: Event,
+        }
+        let e = Timed {
+            t_s: 1.0,
+            what: Event::Intercept { miss_m: f64::NAN },
+        };
+        assert_eq!(check(&e), Err("field 'Intercept.miss_m'".to_owned()));
     }
 }

@@ -67,6 +67,14 @@ struct RawRv {
     separates: bool,
 }
 
+/// What a radar cross-section may be: positive and at most 1e6 m² (an aircraft carrier is of
+/// order 1e5 m²), so that no detection's signal-to-noise ratio overflows.
+const RCS_ALLOWED: &str = "a positive cross-section of at most 1e6 m²";
+
+fn rcs_ok(rcs_m2: f64) -> bool {
+    rcs_m2 > 0.0 && rcs_m2 <= 1e6
+}
+
 /// Names of the bundled presets, sorted.
 pub fn preset_names() -> Vec<&'static str> {
     MISSILES.names()
@@ -209,12 +217,7 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             positive(rv.ballistic_coefficient_kg_m2),
             "a positive value in kg/m²",
         ),
-        (
-            "rcs_m2",
-            rv.rcs_m2,
-            positive(rv.rcs_m2),
-            "a positive cross-section in m²",
-        ),
+        ("rcs_m2", rv.rcs_m2, rcs_ok(rv.rcs_m2), RCS_ALLOWED),
     ] {
         if !ok {
             return Err(invalid(
@@ -237,7 +240,7 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             ));
         }
         for (key, value, ok, allowed) in [
-            ("rcs_m2", b.rcs_m2, positive(b.rcs_m2), "a positive cross-section in m²"),
+            ("rcs_m2", b.rcs_m2, rcs_ok(b.rcs_m2), RCS_ALLOWED),
             (
                 "ballistic_coefficient_kg_m2",
                 b.ballistic_coefficient_kg_m2,
@@ -265,7 +268,7 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
     if let Some(d) = &raw.decoy {
         for (key, value, ok, allowed) in [
             ("count", f64::from(d.count), d.count <= 100, "a count from 0 to 100"),
-            ("rcs_m2", d.rcs_m2, positive(d.rcs_m2), "a positive cross-section in m²"),
+            ("rcs_m2", d.rcs_m2, rcs_ok(d.rcs_m2), RCS_ALLOWED),
             (
                 "ballistic_coefficient_kg_m2",
                 d.ballistic_coefficient_kg_m2,

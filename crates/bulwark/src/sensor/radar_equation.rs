@@ -133,14 +133,14 @@ impl RangeEquation {
         check(
             "average_power_w",
             average_power_w,
-            average_power_w > 0.0,
-            "a positive power in W",
+            average_power_w > 0.0 && average_power_w <= 1e9,
+            "a positive average power of at most 1e9 W (1 GW: every radar is far below)",
         )?;
         check(
             "aperture_area_m2",
             aperture_area_m2,
-            aperture_area_m2 > 0.0,
-            "a positive area in m²",
+            aperture_area_m2 > 0.0 && aperture_area_m2 <= 1e5,
+            "a positive area of at most 1e5 m²",
         )?;
         check(
             "aperture_efficiency",
@@ -157,10 +157,15 @@ impl RangeEquation {
         check(
             "system_noise_temperature_k",
             system_noise_temperature_k,
-            system_noise_temperature_k > 0.0,
-            "a positive temperature in K",
+            (1.0..=1e6).contains(&system_noise_temperature_k),
+            "a temperature from 1 K to 1e6 K",
         )?;
-        check("losses_db", losses_db, losses_db >= 0.0, "a loss of at least 0 dB")?;
+        check(
+            "losses_db",
+            losses_db,
+            (0.0..=100.0).contains(&losses_db),
+            "a loss from 0 to 100 dB",
+        )?;
         let effective_aperture_m2 = aperture_efficiency * aperture_area_m2;
         let wavelength_m = wavelength_m(frequency_hz);
         let gain = antenna_gain(effective_aperture_m2, wavelength_m);
@@ -210,7 +215,9 @@ impl RangeEquation {
     /// Track (energy) form: SNR of a target of `rcs_m2` at `range_m` after a dwell `dwell_s`.
     #[inline]
     pub fn track_snr(&self, dwell_s: f64, rcs_m2: f64, range_m: f64) -> f64 {
-        let r2 = range_m * range_m;
+        // Ranges below 1 m (a target on the antenna) would give an infinite SNR; the bounds on the
+        // figures keep everything else finite.
+        let r2 = range_m.max(1.0) * range_m.max(1.0);
         self.track_factor * dwell_s * rcs_m2 / (r2 * r2)
     }
 
@@ -218,7 +225,7 @@ impl RangeEquation {
     /// `solid_angle_sr` is searched once every `frame_s`.
     #[inline]
     pub fn search_snr(&self, frame_s: f64, solid_angle_sr: f64, rcs_m2: f64, range_m: f64) -> f64 {
-        let r2 = range_m * range_m;
+        let r2 = range_m.max(1.0) * range_m.max(1.0);
         self.search_factor * frame_s * rcs_m2 / (solid_angle_sr * r2 * r2)
     }
 

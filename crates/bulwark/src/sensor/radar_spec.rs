@@ -437,13 +437,19 @@ pub fn parse_radar(text: &str, file: &str) -> Result<RadarSpec, RadarPresetError
     };
     let positive = |key: &str, v: f64, allowed: &str| check("", key, v, v > 0.0, allowed);
     positive("range_resolution_m", raw.range_resolution_m, "a positive length in m")?;
-    positive("track_dwell_s", raw.track_dwell_s, "a positive time in s")?;
+    check(
+        "",
+        "track_dwell_s",
+        raw.track_dwell_s,
+        raw.track_dwell_s > 0.0 && raw.track_dwell_s <= 60.0,
+        "a positive time of at most 60 s",
+    )?;
     check(
         "",
         "revisit_track_s",
         raw.revisit_track_s,
-        raw.revisit_track_s >= raw.track_dwell_s.max(crate::sim::MIN_PERIOD_S),
-        "a time in s no shorter than track_dwell_s and at least 0.001 s (sim::MIN_PERIOD_S)",
+        raw.revisit_track_s >= raw.track_dwell_s.max(crate::sim::MIN_PERIOD_S) && raw.revisit_track_s <= 3600.0,
+        "a time in s no shorter than track_dwell_s, at least 0.001 s (sim::MIN_PERIOD_S) and at most 3600 s",
     )?;
     check(
         "",
@@ -452,13 +458,19 @@ pub fn parse_radar(text: &str, file: &str) -> Result<RadarSpec, RadarPresetError
         raw.search_solid_angle_sr > 0.0 && raw.search_solid_angle_sr <= 4.0 * std::f64::consts::PI,
         "a solid angle above 0 and at most 4π sr",
     )?;
-    positive("search_frame_s", raw.search_frame_s, "a positive time in s")?;
+    check(
+        "",
+        "search_frame_s",
+        raw.search_frame_s,
+        raw.search_frame_s > 0.0 && raw.search_frame_s <= 3600.0,
+        "a positive time of at most 3600 s",
+    )?;
     check(
         "",
         "revisit_search_s",
         raw.revisit_search_s,
-        raw.revisit_search_s >= raw.search_frame_s.max(crate::sim::MIN_PERIOD_S),
-        "a time in s no shorter than search_frame_s and at least 0.001 s (sim::MIN_PERIOD_S)",
+        raw.revisit_search_s >= raw.search_frame_s.max(crate::sim::MIN_PERIOD_S) && raw.revisit_search_s <= 3600.0,
+        "a time in s no shorter than search_frame_s, at least 0.001 s (sim::MIN_PERIOD_S) and at most 3600 s",
     )?;
     let field_of_regard = FieldOfRegard::new(
         0.0,
