@@ -235,7 +235,8 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 
-fn fmt_t(t: Option<f64>) -> String {
+/// A time in whole seconds, or "never".
+pub(crate) fn fmt_t(t: Option<f64>) -> String {
     t.map_or_else(|| "never".to_string(), |t| format!("{t:.0} s"))
 }
 

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::args::{FlightArgs, parse_radar};
 use crate::diag::CliError;
+use crate::see::fmt_t;
 
 /// Arguments of `bulwark visibility`.
 #[derive(Args, Debug)]
@@ -184,10 +185,6 @@ pub fn run(a: &VisibilityArgs) -> Result<(), CliError> {
     // The report on standard output is checked too before any file is written.
     crate::output::write_files(&files, &[])?;
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
-}
-
-fn fmt_t(t: Option<f64>) -> String {
-    t.map_or_else(|| "never".to_string(), |t| format!("{t:.0} s"))
 }
 
 fn fmt_km(x: Option<f64>) -> String {
