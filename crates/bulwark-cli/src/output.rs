@@ -86,21 +86,21 @@ fn write_atomic_unchecked(path: &Path, contents: &[u8]) -> Result<(), CliError> 
 /// Writes a set of files into `dir`: all are checked first, so that a refused file leaves no
 /// other behind; then the folder is made and each file written atomically.
 pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), CliError> {
-    let files: Vec<(PathBuf, Vec<u8>)> = files.iter().map(|(n, c)| (dir.join(n), c.clone())).collect();
+    let files: Vec<(PathBuf, &[u8])> = files.iter().map(|(n, c)| (dir.join(n), c.as_slice())).collect();
     write_files(&files, &[dir])
 }
 
 /// Writes a set of files anywhere: all are checked first, then the folders `dirs` are made, then
 /// each file is written atomically; so a refused file leaves none of the set behind.
-pub fn write_files(files: &[(PathBuf, Vec<u8>)], dirs: &[&Path]) -> Result<(), CliError> {
+pub fn write_files(files: &[(PathBuf, impl AsRef<[u8]>)], dirs: &[&Path]) -> Result<(), CliError> {
     for (path, contents) in files {
-        check_text(path, contents)?;
+        check_text(path, contents.as_ref())?;
     }
     for dir in dirs {
         create_dir(dir)?;
     }
     for (path, contents) in files {
-        write_atomic_unchecked(path, contents)?;
+        write_atomic_unchecked(path, contents.as_ref())?;
     }
     Ok(())
 }

@@ -202,6 +202,7 @@ impl<'a> Compound<'a> {
         }
     }
 
+    /// Ends a compound: pops the variant name a tuple or struct variant pushed.
     fn finish(self) -> Result<(), Found> {
         if self.variant {
             self.walker.path.pop();
@@ -216,46 +217,29 @@ impl<'a> Compound<'a> {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
-    type Ok = ();
-    type Error = Found;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Found> {
-        Ok(())
-    }
+/// Sequences, tuples and tuple structs and variants: elements named by their index.
+macro_rules! indexed {
+    ($($trait:ident :: $method:ident => $end:ident),* $(,)?) => {
+        $(impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = Found;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), Found> {
+                self.$end()
+            }
+        })*
+    };
 }
-impl ser::SerializeTuple for Compound<'_> {
-    type Ok = ();
-    type Error = Found;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Found> {
-        Ok(())
-    }
-}
-impl ser::SerializeTupleStruct for Compound<'_> {
-    type Ok = ();
-    type Error = Found;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Found> {
-        Ok(())
-    }
-}
-impl ser::SerializeTupleVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Found;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Found> {
-        self.finish()
-    }
-}
+
+indexed!(
+    SerializeSeq::serialize_element => finish,
+    SerializeTuple::serialize_element => finish,
+    SerializeTupleStruct::serialize_field => finish,
+    SerializeTupleVariant::serialize_field => finish,
+);
+
 impl ser::SerializeMap for Compound<'_> {
     type Ok = ();
     type Error = Found;
@@ -275,29 +259,26 @@ impl ser::SerializeMap for Compound<'_> {
         }
     }
     fn end(self) -> Result<(), Found> {
-        Ok(())
-    }
-}
-impl ser::SerializeStruct for Compound<'_> {
-    type Ok = ();
-    type Error = Found;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Found> {
-        self.walker.nested(key.to_owned(), value)
-    }
-    fn end(self) -> Result<(), Found> {
-        Ok(())
-    }
-}
-impl ser::SerializeStructVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Found;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Found> {
-        self.walker.nested(key.to_owned(), value)
-    }
-    fn end(self) -> Result<(), Found> {
         self.finish()
     }
 }
+/// Structs and struct variants: fields named by their names.
+macro_rules! named {
+    ($($trait:ident),* $(,)?) => {
+        $(impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = Found;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Found> {
+                self.walker.nested(key.to_owned(), value)
+            }
+            fn end(self) -> Result<(), Found> {
+                self.finish()
+            }
+        })*
+    };
+}
+
+named!(SerializeStruct, SerializeStructVariant);
 
 /// A serializer that yields a map key's text when the key is a string, and fails otherwise.
 struct KeyName;
