@@ -8,8 +8,8 @@ use crate::diag::CliError;
 use std::fmt::Write as _;
 
 use bulwark::analysis::analytic::{
-    AnalyticInputs, AnalyticResult, Decoys, Doctrine, KillAssessment, MonteCarloSummary, TargetShots, Tier, TierResult,
-    evaluate, salvo_shots_formula, shots_for_target, simulate,
+    AnalyticInputs, AnalyticResult, Decoys, Doctrine, KillAssessment, MonteCarloEngine, MonteCarloSummary, TargetShots,
+    Tier, TierResult, evaluate, salvo_shots_formula, shots_for_target, simulate,
 };
 use clap::Args;
 use serde::Serialize;
@@ -252,6 +252,8 @@ fn inputs(a: &AnalyticArgs) -> Result<AnalyticInputs, String> {
 struct MonteCarloReport {
     trials: u64,
     seed: u64,
+    /// `bit_sliced` or `per_trial` (which engine drew the trials).
+    engine: MonteCarloEngine,
     p_zero_leakers: f64,
     expected_leakers: f64,
     expected_interceptors: f64,
@@ -316,6 +318,7 @@ pub fn run(a: &AnalyticArgs) -> Result<(), CliError> {
         .map(|s: MonteCarloSummary| MonteCarloReport {
             trials: s.trials,
             seed: s.seed,
+            engine: s.engine,
             p_zero_leakers: s.p_zero_leakers(),
             expected_leakers: s.expected_leakers(),
             expected_interceptors: s.expected_interceptors(),
@@ -533,7 +536,15 @@ fn human(r: &Report) -> String {
         None => {}
     }
     if let Some(mc) = &r.monte_carlo {
-        let _ = writeln!(s, "Monte Carlo check ({} trials, seed {})", mc.trials, mc.seed);
+        let engine = match mc.engine {
+            MonteCarloEngine::BitSliced => "bit-sliced",
+            MonteCarloEngine::PerTrial => "per trial",
+        };
+        let _ = writeln!(
+            s,
+            "Monte Carlo check ({} trials, seed {}, {engine})",
+            mc.trials, mc.seed
+        );
         let _ = writeln!(s, "  P(zero leakers)                 {:>10.6}", mc.p_zero_leakers);
         let _ = writeln!(s, "  expected leakers                {:>10.4}", mc.expected_leakers);
         let _ = writeln!(

@@ -3,8 +3,8 @@
 //! and against a Monte Carlo of the same model.
 
 use bulwark::analysis::analytic::{
-    AnalyticError, AnalyticInputs, AnalyticResult, Decoys, Doctrine, KillAssessment, TargetShots, Tier, evaluate,
-    salvo_shots_formula, shots_for_target, simulate,
+    AnalyticError, AnalyticInputs, AnalyticResult, Decoys, Doctrine, KillAssessment, MonteCarloEngine, TargetShots,
+    Tier, evaluate, salvo_shots_formula, shots_for_target, simulate,
 };
 use statrs::distribution::{Binomial, DiscreteCDF};
 
@@ -420,7 +420,8 @@ fn bad_inputs_are_named_in_the_error() {
 /// of each leaker count lies inside the central 99.9 % interval of Binomial(trials, p) (statrs),
 /// and the mean interceptors within 3.29 standard errors, bounding the per-trial variance by
 /// Popoviciu's (max/2)².
-fn assert_monte_carlo_agrees(inputs: &AnalyticInputs, max_shots_per_trial: f64, seed: u64) {
+/// Returns the engine that drew the trials.
+fn assert_monte_carlo_agrees(inputs: &AnalyticInputs, max_shots_per_trial: f64, seed: u64) -> MonteCarloEngine {
     let trials = 200_000u64;
     let exact = eval(inputs);
     let mc = simulate(inputs, trials, seed).unwrap();
@@ -440,20 +441,31 @@ fn assert_monte_carlo_agrees(inputs: &AnalyticInputs, max_shots_per_trial: f64, 
         mc.expected_interceptors(),
         exact.expected_interceptors
     );
+    assert_eq!(mc.leaker_counts.iter().sum::<u64>(), trials);
+    mc.engine
 }
 
 #[test]
 fn val_monte_carlo_agrees_with_the_closed_form_base_model() {
-    assert_monte_carlo_agrees(
+    let engine = assert_monte_carlo_agrees(
         &AnalyticInputs::single_tier(10, Tier::salvo(0.8, 0.9, 0.95, 2)),
         20.0,
         1,
     );
-    assert_monte_carlo_agrees(
+    assert_eq!(engine, MonteCarloEngine::BitSliced);
+    let engine = assert_monte_carlo_agrees(
         &AnalyticInputs::single_tier(10, Tier::shoot_look_shoot(0.7, 0.9, 0.95, 1)),
         20.0,
         2,
     );
+    assert_eq!(engine, MonteCarloEngine::BitSliced);
+    // A stock that never runs short (20 ≥ 10 engagements of 2) keeps the bit-sliced engine.
+    let engine = assert_monte_carlo_agrees(
+        &AnalyticInputs::single_tier(10, Tier::shoot_look_shoot(0.7, 0.9, 0.95, 1).with_stock(20)),
+        20.0,
+        6,
+    );
+    assert_eq!(engine, MonteCarloEngine::BitSliced);
 }
 
 #[test]
@@ -473,7 +485,7 @@ fn val_monte_carlo_agrees_with_kill_assessment_and_common_mode_failure() {
         system_reliability: 0.9,
         ..AnalyticInputs::single_tier(6, tier)
     };
-    assert_monte_carlo_agrees(&inputs, 18.0, 3);
+    assert_eq!(assert_monte_carlo_agrees(&inputs, 18.0, 3), MonteCarloEngine::BitSliced);
 }
 
 #[test]
@@ -491,7 +503,7 @@ fn val_monte_carlo_agrees_with_decoys_against_a_short_stock() {
         "{}",
         r.upper.p_stock_short
     );
-    assert_monte_carlo_agrees(&inputs, 20.0, 4);
+    assert_eq!(assert_monte_carlo_agrees(&inputs, 20.0, 4), MonteCarloEngine::PerTrial);
 }
 
 #[test]
@@ -505,5 +517,69 @@ fn val_monte_carlo_agrees_with_a_layered_defence() {
         }),
         ..AnalyticInputs::single_tier(8, Tier::salvo(0.6, 0.9, 0.9, 1).with_stock(12))
     };
-    assert_monte_carlo_agrees(&inputs, 18.0, 5);
+    assert_eq!(assert_monte_carlo_agrees(&inputs, 18.0, 5), MonteCarloEngine::PerTrial);
+}
+
+/// Every feature the bit-sliced engine draws, together: common-mode failure, decoys engaged and
+/// shot at, shoot-look-shoot with an imperfect look, and a lower tier, with stocks that never run
+/// short.
+#[test]
+fn val_monte_carlo_agrees_with_decoys_and_two_tiers_bit_sliced() {
+    let upper = Tier {
+        doctrine: Doctrine::ShootLookShoot {
+            first_shots: 1,
+            second_shots: 2,
+            kill_assessment: KillAssessment {
+                false_kill: 0.1,
+                false_alive: 0.2,
+            },
+        },
+        ..Tier::salvo(0.6, 0.9, 0.85, 1)
+    };
+    let inputs = AnalyticInputs {
+        system_reliability: 0.93,
+        lower: Some(Tier::salvo(0.8, 0.9, 0.95, 2).with_stock(12)),
+        decoys: Some(Decoys {
+            per_warhead: 2,
+            discrimination: 0.7,
+        }),
+        ..AnalyticInputs::single_tier(6, upper.with_stock(54))
+    };
+    // 6 warheads × 2 decoys: 18 objects × 3 interceptors each at most, plus 6 × 2 below.
+    assert_eq!(assert_monte_carlo_agrees(&inputs, 66.0, 7), MonteCarloEngine::BitSliced);
+}
+
+/// A raid larger than 63 warheads (the histogram read lane by lane).
+#[test]
+fn val_monte_carlo_agrees_for_a_large_raid() {
+    let inputs = AnalyticInputs::single_tier(100, Tier::salvo(0.8, 0.9, 0.99, 2));
+    assert_eq!(
+        assert_monte_carlo_agrees(&inputs, 200.0, 8),
+        MonteCarloEngine::BitSliced
+    );
+}
+
+/// The bit-sliced engine gives the same counts on 1, 2 and 3 threads, also when the trials do
+/// not fill the last block of 256, and different counts on another seed.
+#[test]
+fn bit_sliced_monte_carlo_is_the_same_on_any_number_of_threads() {
+    let inputs = AnalyticInputs {
+        system_reliability: 0.95,
+        ..AnalyticInputs::single_tier(7, Tier::shoot_look_shoot(0.7, 0.9, 0.95, 1))
+    };
+    let run = |threads, trials, seed| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| simulate(&inputs, trials, seed).unwrap())
+    };
+    let one = run(1, 20_001, 11);
+    assert_eq!(one.engine, MonteCarloEngine::BitSliced);
+    assert_eq!(one.leaker_counts.iter().sum::<u64>(), 20_001);
+    assert_eq!(one, run(2, 20_001, 11));
+    assert_eq!(one, run(3, 20_001, 11));
+    assert_ne!(one, run(1, 20_001, 12));
+    // A single trial is one lane of one block.
+    assert_eq!(run(2, 1, 11).leaker_counts.iter().sum::<u64>(), 1);
 }

@@ -62,7 +62,7 @@ mod monte_carlo;
 mod pmf;
 mod target;
 
-pub use monte_carlo::{MonteCarloSummary, simulate};
+pub use monte_carlo::{MonteCarloEngine, MonteCarloSummary, simulate};
 pub use target::{TargetShots, salvo_shots_formula, shots_for_target};
 
 use serde::Serialize;

@@ -1,9 +1,17 @@
 //! A Monte Carlo of exactly the closed-form model, shot by shot, to check the closed form and the
 //! finite sums, and to compare speed with other tools (`bench/peers/analytic_mc.py`).
 //!
-//! Each trial draws from its own stream `random::stream(seed, trial, 0)`, so the result does not
-//! depend on the number of threads. Within a trial the draws follow the model's story in a fixed
-//! order:
+//! Two engines draw the same story, each event with its own probability; which one runs depends
+//! on the inputs, never on the threads, and the result is identical for any number of threads.
+//!
+//! * **Bit-sliced** ([`MonteCarloEngine::BitSliced`], module `lanes`), whenever no stock can run
+//!   short: 512 trials at a time, one bit per trial, each event drawn per trial by comparing
+//!   random bits with the binary expansion of its probability; each block of 512 trials draws from
+//!   generators keyed by (seed, block). About ten times faster than the per-trial engine.
+//! * **Per trial** ([`MonteCarloEngine::PerTrial`]), when a stock can run short (the engaged
+//!   objects are then a random subset whose size depends on the trial's count of believed
+//!   objects). Each trial draws from its own stream `random::stream(seed, trial, 0)`, in a fixed
+//!   order:
 //!
 //! 1. if P_sys < 1, one draw: the defence fails as a whole (all warheads leak, nothing fired) when
 //!    u ≥ P_sys;
@@ -26,7 +34,9 @@ use serde::Serialize;
 use super::{AnalyticError, AnalyticInputs, Doctrine, Tier};
 use crate::random::{Stream, stream};
 
-/// Trials per work unit handed to a thread.
+mod lanes;
+
+/// Trials per work unit handed to a thread (a multiple of the bit-sliced block, 512).
 const CHUNK: u64 = 4096;
 
 /// A probability p as the integer threshold of a 53-bit draw. `rand`'s uniform f64 is
@@ -48,6 +58,16 @@ impl Below {
     }
 }
 
+/// Which engine of [`simulate`] drew the trials (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonteCarloEngine {
+    /// 512 trials at a time, one bit per trial (no stock can run short).
+    BitSliced,
+    /// One trial at a time, on its own stream (a stock can run short).
+    PerTrial,
+}
+
 /// Counts over the trials of [`simulate`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MonteCarloSummary {
@@ -55,6 +75,8 @@ pub struct MonteCarloSummary {
     pub trials: u64,
     /// The seed of the streams.
     pub seed: u64,
+    /// The engine that drew them.
+    pub engine: MonteCarloEngine,
     /// Trials with exactly j leakers, at index j = 0 ..= N.
     pub leaker_counts: Vec<u64>,
     /// Interceptors fired by the upper (or only) tier, over all trials.
@@ -275,6 +297,46 @@ pub fn simulate(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Result<Monte
             expected: "at least 1".into(),
         });
     }
+    let (engine, tally) = if lanes::applies(inputs) {
+        (MonteCarloEngine::BitSliced, simulate_bit_sliced(inputs, trials, seed))
+    } else {
+        (MonteCarloEngine::PerTrial, simulate_per_trial(inputs, trials, seed))
+    };
+    Ok(MonteCarloSummary {
+        trials,
+        seed,
+        engine,
+        leaker_counts: tally.counts,
+        upper_interceptors: tally.upper,
+        lower_interceptors: tally.lower,
+        unengaged_warheads: tally.unengaged,
+    })
+}
+
+/// The bit-sliced engine over rayon: work units of [`CHUNK`] trials, blocks of 512.
+fn simulate_bit_sliced(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Tally {
+    let plan = lanes::LanePlan::new(inputs);
+    let chunks = trials.div_ceil(CHUNK);
+    (0..chunks)
+        .into_par_iter()
+        .fold(
+            || Tally::new(inputs.warheads),
+            |mut tally, chunk| {
+                let end = ((chunk + 1) * CHUNK).min(trials);
+                let mut first = chunk * CHUNK;
+                while first < end {
+                    let n = (end - first).min(lanes::BLOCK_TRIALS);
+                    plan.block(seed, first, n, &mut tally);
+                    first += n;
+                }
+                tally
+            },
+        )
+        .reduce(|| Tally::new(inputs.warheads), Tally::merge)
+}
+
+/// The per-trial engine over rayon: work units of [`CHUNK`] trials.
+fn simulate_per_trial(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Tally {
     let plan = Plan {
         warheads: inputs.warheads,
         decoys: u64::from(inputs.warheads) * inputs.decoys_per_warhead(),
@@ -286,7 +348,7 @@ pub fn simulate(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Result<Monte
         lower: inputs.lower.as_ref().map(TierPlan::new),
     };
     let chunks = trials.div_ceil(CHUNK);
-    let tally = (0..chunks)
+    (0..chunks)
         .into_par_iter()
         .fold(
             || Tally::new(plan.warheads),
@@ -297,15 +359,7 @@ pub fn simulate(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Result<Monte
                 tally
             },
         )
-        .reduce(|| Tally::new(plan.warheads), Tally::merge);
-    Ok(MonteCarloSummary {
-        trials,
-        seed,
-        leaker_counts: tally.counts,
-        upper_interceptors: tally.upper,
-        lower_interceptors: tally.lower,
-        unengaged_warheads: tally.unengaged,
-    })
+        .reduce(|| Tally::new(plan.warheads), Tally::merge)
 }
 
 #[cfg(test)]
