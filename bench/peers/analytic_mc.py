@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Peer benchmark: the Monte Carlo of Bulwark's closed-form defence model, vectorised with NumPy.
 
-The same model and the same draws, trial for trial in distribution, as
+The same model and the same events, each drawn per trial with its probability, as
 `bulwark::analysis::analytic::simulate` (crates/bulwark/benches/analytic_mc.rs), so the two
-compare as trials per second at the same statistics.
+compare as trials per second at the same statistics. Bulwark draws this raid with its bit-sliced
+engine (docs/analytic.md); `--bit-sliced` runs the same method here, to show how much of the
+difference is the method and how much the implementation.
 
 Model (Wilkening 1999, see docs/analytic.md)
 --------------------------------------------
@@ -27,9 +29,15 @@ matter: reducing a (chunk, N, n) array with `.all(axis=2)` over its short last a
 per trial, six times the 0.049 us of the per-shot passes with their draws (measured on the
 benchmark machine); `--all-axis` runs that variant for comparison.
 
+Bit-sliced (`--bit-sliced`): 64 trials per uint64 word; each event is a word array of lanes; an
+event of probability p happens where a uniform 53-bit integer m is below t = ceil(p 2^53), m's
+bits drawn most significant first as raw 64-bit words (`PCG64.random_raw`) until every lane is
+decided; the leakers counted in a bit-sliced counter, the histogram by `np.bitwise_count`. Chunks
+of 1,048,576 trials (the array passes per bit round make small chunks slow).
+
 Output: one JSON object on stdout with the estimates (P(zero leakers) with its Wilson 95 %
 interval, mean leakers, mean interceptors), the closed-form values and trials per second.
-Options: --trials, --chunk, --repeat (best of K), --seed, --no-sls.
+Options: --trials, --chunk, --repeat (best of K), --seed, --no-sls, --all-axis, --bit-sliced.
 The process pins itself to one CPU and BLAS/OpenMP pools to one thread: we compare per core.
 """
 
@@ -108,6 +116,75 @@ def simulate(trials, chunk, seed, sls, all_axis=False):
     return hist, shots
 
 
+def threshold(p):
+    """t = ceil(p * 2**53): an event of probability p happens when a uniform 53-bit integer m < t."""
+    return math.ceil(p * 2.0 ** 53)
+
+
+def bernoulli_bits(bitgen, t, lanes):
+    """Bit-sliced exact Bernoulli draws (the method of Bulwark's bit-sliced engine): for each set
+    bit of the uint64 array `lanes`, whether m < t, m's bits drawn most significant first, one
+    raw 64-bit word per 64 trials per bit, until every lane is decided."""
+    yes = np.zeros_like(lanes)
+    if t == 0 or not lanes.any():
+        return yes
+    if t >= 1 << 53:
+        return lanes.copy()
+    open_ = lanes.copy()
+    low = (t & -t).bit_length() - 1
+    for bit in range(52, low - 1, -1):
+        r = bitgen.random_raw(lanes.size)
+        if (t >> bit) & 1:
+            yes |= open_ & ~r
+            open_ &= r
+        else:
+            open_ &= ~r
+        if not open_.any():
+            break
+    return yes
+
+
+def simulate_bits(trials, chunk, seed, sls):
+    """The same model with bit-sliced draws: 64 trials per uint64 word, `chunk` trials per pass
+    (rounded up to whole words). Returns (leaker histogram, total interceptors)."""
+    k_t = threshold(RELIABILITY * SSPK)
+    d_t = threshold(D)
+    bitgen = np.random.PCG64(seed)
+    hist = np.zeros(N + 1, dtype=np.int64)
+    shots = 0
+    digits = N.bit_length()
+    done = 0
+    while done < trials:
+        c = min(chunk, trials - done)
+        words = (c + 63) // 64
+        valid = np.full(words, np.uint64(0xFFFF_FFFF_FFFF_FFFF))
+        if c % 64:
+            valid[-1] = np.uint64((1 << (c % 64)) - 1)
+        planes = [np.zeros(words, dtype=np.uint64) for _ in range(digits)]
+        for _ in range(N):
+            disc = bernoulli_bits(bitgen, d_t, valid)
+            alive = disc
+            for _ in range(N1):
+                alive = alive & ~bernoulli_bits(bitgen, k_t, alive)
+            shots += N1 * int(np.bitwise_count(disc).sum())
+            if sls:
+                shots += N2 * int(np.bitwise_count(alive).sum())
+                for _ in range(N2):
+                    alive = alive & ~bernoulli_bits(bitgen, k_t, alive)
+            carry = (valid & ~disc) | alive
+            for b in range(digits):
+                nxt = planes[b] & carry
+                planes[b] ^= carry
+                carry = nxt
+        for j in range(N + 1):
+            eq = valid.copy()
+            for b in range(digits):
+                eq &= planes[b] if (j >> b) & 1 else ~planes[b]
+            hist[j] += int(np.bitwise_count(eq).sum())
+        done += c
+    return hist, shots
+
+
 def wilson(successes, n, z=1.959963984540054):
     p = successes / n
     den = 1 + z * z / n
@@ -125,6 +202,9 @@ def main():
     ap.add_argument("--no-sls", action="store_true")
     ap.add_argument("--all-axis", action="store_true",
                     help="draw each salvo as one (chunk, N, n) array reduced with .all(axis=2)")
+    ap.add_argument("--bit-sliced", action="store_true",
+                    help="draw with Bulwark's bit-sliced method (64 trials per uint64, exact "
+                         "Bernoulli draws from the binary expansion of p); chunk default 1,048,576")
     a = ap.parse_args()
     sls = not a.no_sls
     pinned = None
@@ -132,16 +212,21 @@ def main():
         cpu = min(os.sched_getaffinity(0))
         os.sched_setaffinity(0, {cpu})
         pinned = sorted(os.sched_getaffinity(0))
-    simulate(min(a.trials, 10_000), a.chunk, a.seed + 1, sls, a.all_axis)  # warm-up
+    if a.bit_sliced:
+        chunk = a.chunk if a.chunk != 1 << 15 else 1 << 20
+        run = lambda trials, seed: simulate_bits(trials, chunk, seed, sls)  # noqa: E731
+    else:
+        run = lambda trials, seed: simulate(trials, a.chunk, seed, sls, a.all_axis)  # noqa: E731
+    run(min(a.trials, 10_000), a.seed + 1)  # warm-up
     best = math.inf
     for _ in range(max(1, a.repeat)):
         t0 = time.perf_counter()
-        hist, shots = simulate(a.trials, a.chunk, a.seed, sls, a.all_axis)
+        hist, shots = run(a.trials, a.seed)
         best = min(best, time.perf_counter() - t0)
     exact = closed_form(sls)
     lo, hi = wilson(int(hist[0]), a.trials)
     out = {
-        "tool": "numpy vectorised Monte Carlo" + (" (.all(axis=2) variant)" if a.all_axis else ""), "numpy_version": np.__version__,
+        "tool": "numpy vectorised Monte Carlo" + (" (bit-sliced draws)" if a.bit_sliced else " (.all(axis=2) variant)" if a.all_axis else ""), "numpy_version": np.__version__,
         "python": platform.python_version(), "pinned_cpus": pinned, "threads": 1,
         "trials": a.trials, "warheads": N, "shoot_look_shoot": sls, "chunk": a.chunk,
         "repeat": a.repeat, "best_seconds": round(best, 6),
