@@ -14,8 +14,9 @@ use bulwark::analysis::analytic::{
 use clap::Args;
 use serde::Serialize;
 
-/// The most trials of `--monte-carlo`: 10⁹ take about two minutes on one core (7–10 million per
-/// second, bench/README.md).
+/// The most trials of `--monte-carlo`: 10⁹ take about two minutes on one core when a stock can run
+/// short (the per-trial engine, 7–10 million per second), a few seconds otherwise (the bit-sliced
+/// engine; bench/README.md).
 const MAX_MONTE_CARLO_TRIALS: u64 = 1_000_000_000;
 
 /// Arguments of `bulwark analytic`.

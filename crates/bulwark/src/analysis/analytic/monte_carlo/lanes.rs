@@ -18,10 +18,11 @@
 //! second shot of a salvo is drawn only where the object is still alive), instead of one 64-bit
 //! draw per trial.
 //!
-//! **Generator.** Eight xoshiro256++ generators, one per 64-lane word (Blackman & Vigna,
-//! "Scrambled linear pseudorandom number generators", ACM TOMS 47(4), 2021), seeded from the
-//! keyed stream `random::stream(seed, block, 1)`, so each block's draws depend only on the seed
-//! and the block's index, never on the threads. The eight are stepped together, in two AVX2
+//! **Generator.** Eight SFC64 generators, one per 64-lane word (Doty-Humphrey's "small fast
+//! chaotic" generator of PractRand, one of NumPy's bit generators; ten vector operations per
+//! output), seeded from the keyed stream `random::stream(seed, block, 1)` and warmed up as NumPy
+//! does, so each block's draws depend only on the seed and the block's index, never on the
+//! threads. The eight are stepped together, in two AVX2
 //! registers where the CPU has AVX2 (checked at run time; the same bits either way).
 //!
 //! **Counting.** The leakers of each trial are counted in a bit-sliced binary counter (one mask
@@ -217,54 +218,64 @@ mod avx2 {
     }
 }
 
-/// Eight xoshiro256++ generators stepped together: state word i of all eight in `s[i]`.
+/// Eight SFC64 generators stepped together, one per 64-lane word: state words a, b, c of all
+/// eight, and their common counter (all start at 1 and count together).
 #[derive(Debug, Clone, Copy)]
 struct LaneRng<M> {
-    s: [M; 4],
+    a: M,
+    b: M,
+    c: M,
+    counter: M,
 }
 
-/// The eight generators' seeds for a block, `seeds[i][w]` = state word i of generator w, from the
-/// keyed stream (seed, block, 1). A xoshiro state must not be all zero; a stream would need to
-/// output four zeros in a row.
-fn block_seeds(seed: u64, block: u64) -> [[u64; WORDS]; 4] {
+/// Outputs discarded after seeding, as NumPy's SFC64 does.
+const WARM_UP: usize = 12;
+
+/// The eight generators' seeds for a block, `seeds[i][w]` = state word i (a, b, c) of generator
+/// w, from the keyed stream (seed, block, 1).
+fn block_seeds(seed: u64, block: u64) -> [[u64; WORDS]; 3] {
     let mut key = stream(seed, block, 1);
-    let mut s = [[0; WORDS]; 4];
-    for w in 0..WORDS {
-        loop {
-            for row in s.iter_mut() {
-                row[w] = key.next_u64();
-            }
-            if s.iter().any(|row| row[w] != 0) {
-                break;
-            }
+    let mut s = [[0; WORDS]; 3];
+    for row in s.iter_mut() {
+        for v in row.iter_mut() {
+            *v = key.next_u64();
         }
     }
     s
 }
 
 impl<M: Lanes> LaneRng<M> {
+    /// Generators with state (a, b, c) from `seeds` and counter `counter`, not warmed up.
     #[inline(always)]
-    fn new(seeds: &[[u64; WORDS]; 4]) -> Self {
+    fn with_state(seeds: &[[u64; WORDS]; 3], counter: u64) -> Self {
         Self {
-            s: seeds.map(M::from_words),
+            a: M::from_words(seeds[0]),
+            b: M::from_words(seeds[1]),
+            c: M::from_words(seeds[2]),
+            counter: M::splat(counter),
         }
     }
 
-    /// One output of each generator (xoshiro256++: rotl(s₀ + s₃, 23) + s₀, then the linear step).
+    /// Seeded generators, warmed up.
+    #[inline(always)]
+    fn new(seeds: &[[u64; WORDS]; 3]) -> Self {
+        let mut rng = Self::with_state(seeds, 1);
+        for _ in 0..WARM_UP {
+            rng.next();
+        }
+        rng
+    }
+
+    /// One output of each generator (SFC64: t = a + b + counter; a = b ⊕ (b ≫ 11);
+    /// b = c + (c ≪ 3); c = rotl(c, 24) + t; counter + 1; the output is t).
     #[inline(always)]
     fn next(&mut self) -> M {
-        let [s0, s1, s2, s3] = self.s;
-        let sum = s0.add(s3);
-        let out = sum.shl::<23>().or(sum.shr::<41>()).add(s0);
-        let t = s1.shl::<17>();
-        let s2 = s2.xor(s0);
-        let s3 = s3.xor(s1);
-        let s1 = s1.xor(s2);
-        let s0 = s0.xor(s3);
-        let s2 = s2.xor(t);
-        let s3 = s3.shl::<45>().or(s3.shr::<19>());
-        self.s = [s0, s1, s2, s3];
-        out
+        let t = self.a.add(self.b).add(self.counter);
+        self.counter = self.counter.add(M::splat(1));
+        self.a = self.b.xor(self.b.shr::<11>());
+        self.b = self.c.add(self.c.shl::<3>());
+        self.c = self.c.shl::<24>().or(self.c.shr::<40>()).add(t);
+        t
     }
 }
 
@@ -562,36 +573,38 @@ impl LanePlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
-    use rand_xoshiro::Xoshiro256PlusPlus;
-
     const ALL: Words = Words([u64::MAX; WORDS]);
 
     fn rng(seed: u64, block: u64) -> LaneRng<Words> {
         LaneRng::new(&block_seeds(seed, block))
     }
 
-    /// Each lane word is the xoshiro256++ of the reference implementation (rand_xoshiro) from
-    /// the same state.
+    /// Every lane is SFC64 as NumPy 2.4 implements it: from the state a = 0x0123456789ABCDEF,
+    /// b = 0xFEDCBA9876543210, c = 0x0F1E2D3C4B5A6978, counter 1, NumPy's `SFC64.random_raw(6)`
+    /// gives these six outputs (set with `bit_generator.state`).
     #[test]
-    fn lane_generators_are_xoshiro256_plus_plus() {
-        let seeds = block_seeds(7, 3);
-        let mut lanes = rng(7, 3);
-        let mut reference: Vec<Xoshiro256PlusPlus> = (0..WORDS)
-            .map(|w| {
-                let mut seed = [0u8; 32];
-                for i in 0..4 {
-                    seed[8 * i..8 * i + 8].copy_from_slice(&seeds[i][w].to_le_bytes());
-                }
-                Xoshiro256PlusPlus::from_seed(seed)
-            })
-            .collect();
-        for _ in 0..1000 {
-            let out = lanes.next();
-            for (w, r) in reference.iter_mut().enumerate() {
-                assert_eq!(out.0[w], r.next_u64());
-            }
+    fn lane_generators_are_sfc64() {
+        const NUMPY: [u64; 6] = [
+            0x0,
+            0x86d2_f82d_cb88_add0,
+            0xa6c4_c4a1_7e81_8026,
+            0x9149_3b1c_4d1b_e112,
+            0xfb56_ec33_809b_447c,
+            0x1440_d778_8c82_180a,
+        ];
+        let state = [
+            [0x0123_4567_89AB_CDEF; WORDS],
+            [0xFEDC_BA98_7654_3210; WORDS],
+            [0x0F1E_2D3C_4B5A_6978; WORDS],
+        ];
+        let mut lanes = LaneRng::<Words>::with_state(&state, 1);
+        for want in NUMPY {
+            assert_eq!(lanes.next().0, [want; WORDS]);
         }
+        // Seeded lanes differ from each other and from block to block.
+        let (x, y) = (rng(7, 3).next(), rng(7, 4).next());
+        assert!(x.0.iter().zip(&y.0).all(|(a, b)| a != b));
+        assert!((1..WORDS).all(|w| x.0[w] != x.0[0]));
     }
 
     /// The draw's result and the words it drew (replayed on a copy of the generator).
@@ -600,7 +613,7 @@ mod tests {
         let mut copy = rng;
         let result = Threshold::new(p).draw(&mut rng, lanes);
         let mut words = Vec::new();
-        while copy.s != rng.s {
+        while copy.counter != rng.counter {
             words.push(copy.next());
         }
         (result, words)
