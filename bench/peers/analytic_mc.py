@@ -31,7 +31,8 @@ benchmark machine); `--all-axis` runs that variant for comparison.
 
 Bit-sliced (`--bit-sliced`): 64 trials per uint64 word; each event is a word array of lanes; an
 event of probability p happens where a uniform 53-bit integer m is below t = ceil(p 2^53), m's
-bits drawn most significant first as raw 64-bit words (`PCG64.random_raw`) until every lane is
+bits drawn most significant first as raw 64-bit words (`SFC64.random_raw`, the generator
+Bulwark's engine uses) until every lane is
 decided; the leakers counted in a bit-sliced counter, the histogram by `np.bitwise_count`. Chunks
 of 1,048,576 trials (the array passes per bit round make small chunks slow).
 
@@ -149,7 +150,7 @@ def simulate_bits(trials, chunk, seed, sls):
     (rounded up to whole words). Returns (leaker histogram, total interceptors)."""
     k_t = threshold(RELIABILITY * SSPK)
     d_t = threshold(D)
-    bitgen = np.random.PCG64(seed)
+    bitgen = np.random.SFC64(seed)  # the generator of Bulwark's bit-sliced engine
     hist = np.zeros(N + 1, dtype=np.int64)
     shots = 0
     digits = N.bit_length()
@@ -212,11 +213,11 @@ def main():
         cpu = min(os.sched_getaffinity(0))
         os.sched_setaffinity(0, {cpu})
         pinned = sorted(os.sched_getaffinity(0))
+    chunk = a.chunk if not a.bit_sliced or a.chunk != 1 << 15 else 1 << 20
     if a.bit_sliced:
-        chunk = a.chunk if a.chunk != 1 << 15 else 1 << 20
         run = lambda trials, seed: simulate_bits(trials, chunk, seed, sls)  # noqa: E731
     else:
-        run = lambda trials, seed: simulate(trials, a.chunk, seed, sls, a.all_axis)  # noqa: E731
+        run = lambda trials, seed: simulate(trials, chunk, seed, sls, a.all_axis)  # noqa: E731
     run(min(a.trials, 10_000), a.seed + 1)  # warm-up
     best = math.inf
     for _ in range(max(1, a.repeat)):
@@ -228,7 +229,7 @@ def main():
     out = {
         "tool": "numpy vectorised Monte Carlo" + (" (bit-sliced draws)" if a.bit_sliced else " (.all(axis=2) variant)" if a.all_axis else ""), "numpy_version": np.__version__,
         "python": platform.python_version(), "pinned_cpus": pinned, "threads": 1,
-        "trials": a.trials, "warheads": N, "shoot_look_shoot": sls, "chunk": a.chunk,
+        "trials": a.trials, "warheads": N, "shoot_look_shoot": sls, "chunk": chunk,
         "repeat": a.repeat, "best_seconds": round(best, 6),
         "trials_per_second": round(a.trials / best, 1),
         "p_zero_leakers": round(hist[0] / a.trials, 6),
