@@ -225,7 +225,8 @@ struct LaneRng<M> {
     a: M,
     b: M,
     c: M,
-    counter: M,
+    /// Shared by the eight (a scalar: it frees a register in the draw loop).
+    counter: u64,
 }
 
 /// Outputs discarded after seeding, as NumPy's SFC64 does.
@@ -252,7 +253,7 @@ impl<M: Lanes> LaneRng<M> {
             a: M::from_words(seeds[0]),
             b: M::from_words(seeds[1]),
             c: M::from_words(seeds[2]),
-            counter: M::splat(counter),
+            counter,
         }
     }
 
@@ -270,8 +271,8 @@ impl<M: Lanes> LaneRng<M> {
     /// b = c + (c ≪ 3); c = rotl(c, 24) + t; counter + 1; the output is t).
     #[inline(always)]
     fn next(&mut self) -> M {
-        let t = self.a.add(self.b).add(self.counter);
-        self.counter = self.counter.add(M::splat(1));
+        let t = self.a.add(self.b).add(M::splat(self.counter));
+        self.counter = self.counter.wrapping_add(1);
         self.a = self.b.xor(self.b.shr::<11>());
         self.b = self.c.add(self.c.shl::<3>());
         self.c = self.c.shl::<24>().or(self.c.shr::<40>()).add(t);
