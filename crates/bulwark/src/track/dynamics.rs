@@ -67,7 +67,9 @@
 
 use nalgebra::{Matrix3, SMatrix, SVector, Vector3};
 
-use crate::earth::{EarthModel, Shape};
+use std::sync::OnceLock;
+
+use crate::earth::{EarthKind, EarthModel, Shape};
 
 use super::filter::FilterError;
 
@@ -161,7 +163,25 @@ pub struct BallisticDynamics {
 
 impl BallisticDynamics {
     /// The dynamics on `earth`.
+    ///
+    /// The constants depend on the earth alone, and reading J2 back from its gravity field is a
+    /// chain of divisions, so the dynamics of each kind of earth are made once and copied (only
+    /// when the earth equals the one they were made for).
+    #[inline]
     pub fn new(earth: &EarthModel) -> Self {
+        static MADE: [OnceLock<BallisticDynamics>; 3] = [const { OnceLock::new() }; 3];
+        let slot = &MADE[match earth.kind() {
+            EarthKind::Wgs84 => 0,
+            EarthKind::Spherical => 1,
+            EarthKind::Vacuum => 2,
+        }];
+        let made = slot.get_or_init(|| Self::make(earth));
+        if made.earth == *earth { *made } else { Self::make(earth) }
+    }
+
+    /// [`Self::new`], computed.
+    #[cold]
+    fn make(earth: &EarthModel) -> Self {
         let gm = earth.gm_m3_s2();
         // The gravity model uses J2 only through J2·Rₑ² (the factor k = 1.5 J2 Rₑ²/r²). The earth
         // model does not expose J2, so read the product back from its gravity at a point on the z
@@ -225,7 +245,7 @@ impl BallisticDynamics {
     }
 
     /// Acceleration (m/s²) in the rotating ECEF frame: gravity, Coriolis, centrifugal and drag.
-    #[inline]
+    #[inline(always)]
     pub fn acceleration(&self, r: &Vector3<f64>, v: &Vector3<f64>, inverse_beta_m2_kg: f64) -> Vector3<f64> {
         let w = self.omega_rad_s;
         let mut a = self.earth.gravity(r);
@@ -242,7 +262,7 @@ impl BallisticDynamics {
     }
 
     /// Time derivative of the state, f(x).
-    #[inline]
+    #[inline(always)]
     pub fn derivative(&self, x: &State) -> State {
         let a = self.acceleration(&position(x), &velocity(x), x[INVERSE_BETA]);
         State::from([x[3], x[4], x[5], a.x, a.y, a.z, 0.0])
@@ -254,7 +274,17 @@ impl BallisticDynamics {
     /// ∂g_i/∂r_j = −μ[δ_ij f_i/r³ − 3 r_i r_j f_i/r⁵ + (r_i/r³) ∂f_i/∂r_j] with
     /// ∂f_i/∂r_j = (2k/r²)[r_j(5s − c_i) − 5(z δ_jz − s r_j)]. The matrix is the Hessian of the
     /// potential, hence symmetric: the upper triangle is computed and mirrored.
+    #[inline(always)]
     pub fn gravity_gradient(&self, r: &Vector3<f64>) -> Matrix3<f64> {
+        self.gravity_and_gradient(r).1
+    }
+
+    /// Gravity g(r) (m/s²) and its gradient ([`Self::gravity_gradient`]) from the same
+    /// intermediate terms: g_i = −μ r_i f_i / r³ (the earth model's point-mass + J2 gravity,
+    /// [`EarthModel::gravity`], to rounding: J2·Rₑ² is read back from it, to ~1e-13 relative, so
+    /// the two differ by ~1e-16 of g).
+    #[inline(always)]
+    fn gravity_and_gradient(&self, r: &Vector3<f64>) -> (Vector3<f64>, Matrix3<f64>) {
         let r2 = r.norm_squared();
         let inv_r2 = 1.0 / r2;
         let mu_r3 = self.gm_m3_s2 / (r2 * r2.sqrt());
@@ -263,9 +293,11 @@ impl BallisticDynamics {
         let two_k_r2 = 2.0 * k * inv_r2;
         let c = [1.0, 1.0, 3.0];
         let mut g = Matrix3::zeros();
+        let mut accel = Vector3::zeros();
         for i in 0..3 {
             let e_i = 5.0 * s - c[i];
             let f_i = 1.0 - k * e_i;
+            accel[i] = -mu_r3 * r[i] * f_i;
             for j in i..3 {
                 let dz = if j == 2 { r.z } else { 0.0 };
                 let df = two_k_r2 * (r[j] * e_i - 5.0 * (dz - s * r[j]));
@@ -275,7 +307,7 @@ impl BallisticDynamics {
                 g[(j, i)] = gij;
             }
         }
-        g
+        (accel, g)
     }
 
     /// Gradient of the height along the radius, ∂h/∂r (dimensionless), analytic.
@@ -303,31 +335,44 @@ impl BallisticDynamics {
     /// [`Self::derivative_and_jacobian`]).
     #[inline]
     fn derivative_and_velocity_rows(&self, x: &State) -> (State, VelocityRows) {
-        self.derivative_and_velocity_rows_with::<true>(x)
+        let (k, mut rows) = self.derivative_and_velocity_rows_with::<true>(x);
+        if !rows.drag_formed {
+            rows.dv_dkappa = self.negligible_drag_kappa_column(x);
+        }
+        (k, rows)
+    }
+
+    /// The κ column of F where drag is negligible ([`Self::drag_is_negligible`]): −ρ|v|v/2,
+    /// which does not scale with κ.
+    #[inline(always)]
+    fn negligible_drag_kappa_column(&self, x: &State) -> Vector3<f64> {
+        let v = velocity(x);
+        let rho = self.density_kg_m3(&position(x));
+        if rho > 0.0 {
+            v * (-0.5 * rho * v.norm())
+        } else {
+            Vector3::zeros()
+        }
     }
 
     /// [`Self::derivative_and_velocity_rows`]; with `SKIP_NEGLIGIBLE_DRAG` false, drag's terms
-    /// are always formed (the reference of the tests).
+    /// are always formed (the reference of the tests). Where drag is negligible (and skipped),
+    /// the κ column is left zero and `drag_formed` false: the caller adds it
+    /// ([`Self::negligible_drag_kappa_column`]).
     #[inline(always)]
     fn derivative_and_velocity_rows_with<const SKIP_NEGLIGIBLE_DRAG: bool>(&self, x: &State) -> (State, VelocityRows) {
         let r = position(x);
         let v = velocity(x);
         let kappa = x[INVERSE_BETA];
         let w = self.omega_rad_s;
-        let mut a_r = self.gravity_gradient(&r);
+        let (mut a, mut a_r) = self.gravity_and_gradient(&r);
         a_r[(0, 0)] += w * w;
         a_r[(1, 1)] += w * w;
         let mut a_v = Matrix3::new(0.0, 2.0 * w, 0.0, -2.0 * w, 0.0, 0.0, 0.0, 0.0, 0.0);
         let mut d = Vector3::zeros();
-        let mut a = self.earth.gravity(&r);
         a.x += 2.0 * w * v.y + w * w * r.x;
         a.y += -2.0 * w * v.x + w * w * r.y;
         if SKIP_NEGLIGIBLE_DRAG && self.drag_is_negligible(&r, &v, kappa) {
-            // Only the κ column, −ρ|v|v/2, which does not scale with κ.
-            let rho = self.density_kg_m3(&r);
-            if rho > 0.0 {
-                d = v * (-0.5 * rho * v.norm());
-            }
             return (
                 State::from([x[3], x[4], x[5], a.x, a.y, a.z, 0.0]),
                 VelocityRows {
@@ -436,12 +481,16 @@ impl BallisticDynamics {
     /// Taylor terms (h²/2)d₁ and h d₁ + (h²/2)A_v d₁ when d is constant.
     #[inline(always)]
     fn step_in_place(&self, x: &mut State, h: f64) -> TransitionRows {
-        let (k1, rows) = self.derivative_and_velocity_rows(x);
-        let mut phi = rows.taylor_rows(h);
+        let (k1, mut rows) = self.derivative_and_velocity_rows_with::<true>(x);
         if !rows.drag_formed {
-            *x = self.rk4_step_from(x, &k1, h);
-            return phi;
+            // The κ column's density look-up after the stages (the same values): the stages are
+            // a chain of dependent steps, the look-up and Φ independent work that fills in.
+            let start = *x;
+            *x = self.rk4_step_from(&start, &k1, h);
+            rows.dv_dkappa = self.negligible_drag_kappa_column(&start);
+            return rows.taylor_rows(h);
         }
+        let mut phi = rows.taylor_rows(h);
         let half = 0.5 * h;
         let (k2, d2) = self.derivative_and_drag_sensitivity(&(*x + k1 * half));
         let (k3, d3) = self.derivative_and_drag_sensitivity(&(*x + k2 * half));
@@ -568,7 +617,30 @@ impl BallisticDynamics {
 
     /// [`Self::propagate_covariance`] in place: `x` and `p` become the mean and covariance
     /// `dt_s` seconds later.
+    ///
+    /// On x86-64 processors with AVX2 this runs a copy of the same code compiled for AVX2 (wider
+    /// and three-operand vector instructions; no fused multiply-add, so every operation rounds
+    /// as in the baseline code and the results are the same to the bit).
     pub fn propagate_covariance_in_place(&self, x: &mut State, p: &mut StateMatrix, noise: &ProcessNoise, dt_s: f64) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor supports AVX2 (checked just above).
+            unsafe { self.propagate_covariance_in_place_avx2(x, p, noise, dt_s) };
+            return;
+        }
+        self.propagate_covariance_in_place_body(x, p, noise, dt_s);
+    }
+
+    /// [`Self::propagate_covariance_in_place`] compiled for AVX2 (without FMA).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn propagate_covariance_in_place_avx2(&self, x: &mut State, p: &mut StateMatrix, noise: &ProcessNoise, dt_s: f64) {
+        self.propagate_covariance_in_place_body(x, p, noise, dt_s);
+    }
+
+    /// The body of [`Self::propagate_covariance_in_place`], inlined into each of its versions.
+    #[inline(always)]
+    fn propagate_covariance_in_place_body(&self, x: &mut State, p: &mut StateMatrix, noise: &ProcessNoise, dt_s: f64) {
         for piece in noise_pieces(dt_s) {
             let q_kappa = noise.inverse_beta_variance(self, x, piece);
             let phi = self.propagate_rows_in_place(x, piece);
@@ -645,7 +717,7 @@ fn full_transition(top: &TransitionRows) -> StateMatrix {
 /// The products skip Φ's fixed last row, and only the upper triangle of ΦPΦᵀ is formed and
 /// mirrored (ΦPΦᵀ is symmetric; the mirrored triangle replaces the average of the two, and
 /// differs from it by rounding).
-#[inline]
+#[inline(always)]
 fn transform_covariance(phi: &TransitionRows, p: &mut StateMatrix, q: f64, t: f64, q_kappa: f64) {
     let (phi_c, p_c) = (&phi.data.0, &p.data.0);
     // W = top six rows of ΦP, by columns: W[:, c] = Σ_k Φ[:, k] P[k, c].
@@ -694,8 +766,13 @@ fn transform_covariance(phi: &TransitionRows, p: &mut StateMatrix, q: f64, t: f6
 /// an interval a hair longer than a whole number of substeps is not left with a sliver.
 #[inline]
 fn next_substep(max_h: f64, left: f64) -> f64 {
-    let n = (left.abs() / max_h * 0.99).ceil().max(1.0);
-    left / n
+    // (The same values with fewer long-latency steps: x/1 = x exactly, and ceil(q).max(1) = 1
+    // for q ≤ 1.)
+    let q = if max_h == 1.0 { left.abs() } else { left.abs() / max_h } * 0.99;
+    if q <= 1.0 {
+        return left;
+    }
+    left / q.ceil()
 }
 
 /// Pieces of at most [`MAX_NOISE_INTERVAL_S`] that add up to `dt_s` (with its sign).
@@ -705,12 +782,17 @@ fn next_substep(max_h: f64, left: f64) -> f64 {
 pub fn noise_pieces(dt_s: f64) -> impl Iterator<Item = f64> {
     let n = if dt_s == 0.0 {
         0
-    } else if !dt_s.is_finite() {
+    } else if !dt_s.is_finite() || dt_s.abs() <= MAX_NOISE_INTERVAL_S {
+        // (|Δt|/T ≤ 1 exactly when |Δt| ≤ T: one piece, Δt itself.)
         1
     } else {
         (dt_s.abs() / MAX_NOISE_INTERVAL_S).ceil().max(1.0) as usize
     };
-    let piece = if n > 0 { dt_s / n as f64 } else { 0.0 };
+    let piece = match n {
+        0 => 0.0,
+        1 => dt_s,
+        _ => dt_s / n as f64,
+    };
     std::iter::repeat_n(piece, n)
 }
 
@@ -1177,6 +1259,94 @@ mod tests {
             assert_eq!(noise_pieces(dt).count(), 1);
             let (xc, pc) = d.propagate_covariance(&x, &StateMatrix::identity(), &ProcessNoise::default(), dt);
             assert!(xc[0].is_nan() && pc[(0, 0)].is_nan(), "{dt}");
+        }
+    }
+
+    /// Gravity from the shared terms of its gradient equals the earth model's to rounding
+    /// (1e-15 of g) on the WGS-84 (J2) and spherical earths, from 100 km to 2,000 km up.
+    #[test]
+    fn gravity_from_the_gradient_terms_matches_the_earth_model() {
+        for earth in [EarthModel::wgs84(), EarthModel::spherical()] {
+            let d = BallisticDynamics::new(&earth);
+            for (lat, lon, alt_km) in [(0.0, 0.0, 100.0), (36.0, 128.0, 300.0), (-70.0, -40.0, 2000.0)] {
+                let r = earth
+                    .to_ecef(&Geodetic::from_degrees(lat, lon, alt_km * 1e3).unwrap())
+                    .0;
+                let (g, gradient) = d.gravity_and_gradient(&r);
+                let want = earth.gravity(&r);
+                assert!((g - want).amax() <= 1e-15 * want.norm(), "{g} vs {want}");
+                assert_eq!(gradient, d.gravity_gradient(&r));
+            }
+        }
+    }
+
+    /// The dynamics made once per kind of earth equal freshly made ones.
+    #[test]
+    fn dynamics_made_once_per_earth_equal_fresh_ones() {
+        for earth in [EarthModel::wgs84(), EarthModel::spherical(), EarthModel::vacuum()] {
+            assert_eq!(BallisticDynamics::new(&earth), BallisticDynamics::make(&earth));
+            assert_eq!(BallisticDynamics::new(&earth), BallisticDynamics::new(&earth));
+        }
+    }
+
+    /// The shortcuts of `next_substep` and `noise_pieces` (one piece, one substep) give the
+    /// values of the general formulas to the bit, at and around the boundaries.
+    #[test]
+    fn substep_and_noise_piece_shortcuts_equal_the_formulas() {
+        let substep = |max_h: f64, left: f64| left / (left.abs() / max_h * 0.99).ceil().max(1.0);
+        let mut lefts = vec![0.3, 1.0, 1.0 / 0.99, 1.0101, 1.5, 2.0, 9.99, 10.0, 10.5, 37.0, 1e-9];
+        for x in [1.0 / 0.99, 10.0, 10.0 / 0.99] {
+            lefts.extend([f64::from_bits(f64::to_bits(x) - 1), f64::from_bits(f64::to_bits(x) + 1)]);
+        }
+        for left in lefts {
+            for sign in [1.0, -1.0] {
+                for max_h in [1.0, 0.7, 0.02, 0.35] {
+                    let l = sign * left;
+                    assert_eq!(
+                        next_substep(max_h, l).to_bits(),
+                        substep(max_h, l).to_bits(),
+                        "{max_h} {l}"
+                    );
+                }
+                let dt = sign * left;
+                let n = (dt.abs() / MAX_NOISE_INTERVAL_S).ceil().max(1.0) as usize;
+                let pieces: Vec<f64> = noise_pieces(dt).collect();
+                assert_eq!(pieces.len(), n, "{dt}");
+                assert!(pieces.iter().all(|p| p.to_bits() == (dt / n as f64).to_bits()), "{dt}");
+            }
+        }
+        assert_eq!(noise_pieces(0.0).count(), 0);
+    }
+
+    /// The copy of the covariance propagation compiled for AVX2 gives the baseline code's results
+    /// to the bit (no fused multiply-add), in vacuum and in the air. (Only where the processor
+    /// has AVX2; elsewhere only the baseline code runs.)
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn avx2_covariance_propagation_is_bit_identical() {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            eprintln!("no AVX2 on this processor: only the baseline code runs");
+            return;
+        }
+        let earth = EarthModel::wgs84();
+        let d = BallisticDynamics::new(&earth);
+        let high = {
+            let r = earth.to_ecef(&Geodetic::from_degrees(30.0, 20.0, 600e3).unwrap()).0;
+            state(&r, &Vector3::new(3000.0, -4000.0, 1000.0), 1e-20)
+        };
+        for (x0, noise, dt) in [
+            (reentry_state(&earth), ProcessNoise::new(0.5, 1e-9).unwrap(), 2.5),
+            (high, ProcessNoise::new(0.01, 0.0).unwrap(), 1.0),
+            (high, ProcessNoise::default(), 23.0),
+        ] {
+            let (mut xa, mut pa) = (x0, coupled_covariance());
+            let (mut xb, mut pb) = (xa, pa);
+            d.propagate_covariance_in_place_body(&mut xa, &mut pa, &noise, dt);
+            // SAFETY: AVX2 is present (checked above).
+            unsafe { d.propagate_covariance_in_place_avx2(&mut xb, &mut pb, &noise, dt) };
+            let bits = |m: &[f64]| m.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(xa.as_slice()), bits(xb.as_slice()));
+            assert_eq!(bits(pa.as_slice()), bits(pb.as_slice()));
         }
     }
 }

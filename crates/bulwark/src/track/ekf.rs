@@ -10,9 +10,22 @@
 //! ```
 //!
 //! (in pieces of at most 10 s; see [`crate::track::dynamics`]). Update with the linearised
-//! measurement matrix H = ∂h/∂x at x̄ and the Joseph form ([`crate::track::filter`], evaluated
-//! as M + (KR − MHᵀ)Kᵀ with M = (I − KH)P̄, the same products regrouped). The
-//! impact covariance uses the linearised map ([`crate::track::impact`]).
+//! measurement matrix H = ∂h/∂x at x̄ and the Joseph form ([`crate::track::filter`]), expanded
+//! with U = P̄Hᵀ and S = HP̄Hᵀ + R as
+//!
+//! ```text
+//! (I − KH)P̄(I − KH)ᵀ + KRKᵀ = P̄ + WKᵀ − KUᵀ,   W = KS − U,   K = US⁻¹
+//! ```
+//!
+//! (upper triangle, mirrored): the Joseph polynomial in K for any K, so an error in the gain
+//! enters P only to second order ([`crate::track::kalman`]). S⁻¹ of the 3×3 S is its adjugate
+//! over its determinant. The impact covariance uses the linearised map
+//! ([`crate::track::impact`]).
+//!
+//! On x86-64 processors with AVX2, the prediction and the update run copies of the same code
+//! compiled for AVX2 (selected at run time). AVX2 has no fused multiply-add and Rust never fuses
+//! a product and a sum on its own, so every operation rounds as in the baseline x86-64 code:
+//! the results are the same to the bit on every machine (tested).
 
 use crate::earth::EarthModel;
 use crate::sensor::{Measurement, SensorSite};
@@ -43,6 +56,7 @@ impl Ekf {
     /// The innovation of the first M measured quantities, whose rows of H are zero past column C
     /// (range and angles depend on position only, range rate also on velocity, none on κ); with
     /// `apply`, also the Joseph update of the estimate.
+    #[inline(always)]
     fn update_dim<const M: usize, const C: usize>(
         &mut self,
         site: &SensorSite,
@@ -61,6 +75,35 @@ impl Ekf {
         Ok(Innovation::padded(z.t_s, &nu, &s, nis))
     }
 
+    /// [`Self::innovation_and_update`], on x86-64 processors with AVX2 through a copy of the same
+    /// code compiled for AVX2 (no fused multiply-add: the same roundings, the same results).
+    fn innovation_and_update_dispatched(
+        &mut self,
+        site: &SensorSite,
+        z: &Measurement,
+        apply: bool,
+    ) -> Result<Innovation, FilterError> {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor supports AVX2 (checked just above).
+            return unsafe { self.innovation_and_update_avx2(site, z, apply) };
+        }
+        self.innovation_and_update(site, z, apply)
+    }
+
+    /// [`Self::innovation_and_update`] compiled for AVX2 (without FMA).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn innovation_and_update_avx2(
+        &mut self,
+        site: &SensorSite,
+        z: &Measurement,
+        apply: bool,
+    ) -> Result<Innovation, FilterError> {
+        self.innovation_and_update(site, z, apply)
+    }
+
+    #[inline(always)]
     fn innovation_and_update(
         &mut self,
         site: &SensorSite,
@@ -102,11 +145,11 @@ impl BallisticFilter for Ekf {
     fn innovation(&self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError> {
         // (Only the innovation is computed: the copy is not updated.)
         let mut gate = *self;
-        gate.innovation_and_update(site, z, false)
+        gate.innovation_and_update_dispatched(site, z, false)
     }
 
     fn update(&mut self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError> {
-        self.innovation_and_update(site, z, true)
+        self.innovation_and_update_dispatched(site, z, true)
     }
 
     fn state(&self) -> (f64, &State) {
@@ -137,5 +180,41 @@ mod tests {
     #[test]
     fn predicts_gates_and_updates_across_north() {
         crate::track::filter::test_support::check_predict_and_update::<Ekf>();
+    }
+
+    /// The copy of the update compiled for AVX2 gives the baseline code's estimate, covariance
+    /// and innovation to the bit, without and with range rate. (Only where the processor has
+    /// AVX2; elsewhere only the baseline code runs.)
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn avx2_update_is_bit_identical() {
+        use crate::track::filter::test_support::{measurement_of, northern_target};
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            eprintln!("no AVX2 on this processor: only the baseline code runs");
+            return;
+        }
+        let (earth, site, truth, init) = northern_target();
+        let mut f = Ekf::new(&init, ProcessNoise::new(0.1, 0.0).unwrap());
+        f.predict(&earth, 11.0);
+        let z = measurement_of(&site, &truth, 11.0, 3e-4);
+        let with_rate = Measurement {
+            range_rate_m_s: Some(-1500.0),
+            sigma_range_rate_m_s: Some(2.0),
+            ..z
+        };
+        let bits = |m: &[f64]| m.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        for z in [z, with_rate] {
+            for apply in [true, false] {
+                let (mut a, mut b) = (f, f);
+                let ia = a.innovation_and_update(&site, &z, apply).unwrap();
+                // SAFETY: AVX2 is present (checked above).
+                let ib = unsafe { b.innovation_and_update_avx2(&site, &z, apply) }.unwrap();
+                assert_eq!(bits(a.x.as_slice()), bits(b.x.as_slice()));
+                assert_eq!(bits(a.p.as_slice()), bits(b.p.as_slice()));
+                assert_eq!(bits(ia.residual.as_slice()), bits(ib.residual.as_slice()));
+                assert_eq!(bits(ia.covariance.as_slice()), bits(ib.covariance.as_slice()));
+                assert_eq!(ia.nis.to_bits(), ib.nis.to_bits());
+            }
+        }
     }
 }

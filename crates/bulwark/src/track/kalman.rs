@@ -1,7 +1,7 @@
 //! The linear-algebra core of the Kalman updates shared by the EKF and UKF: the Joseph-form
 //! update (general, and structured for a measurement matrix whose only non-zero columns are the
-//! leading ones), small Cholesky factorisations and solves, the normalised error squared, and a
-//! Cholesky that repairs slightly indefinite covariances.
+//! leading ones), the inverse of the small innovation covariance, the normalised error squared,
+//! and a Cholesky that repairs slightly indefinite covariances.
 
 use nalgebra::{Cholesky, SMatrix, SVector};
 
@@ -45,17 +45,21 @@ pub fn joseph_update<const N: usize, const M: usize>(
     })
 }
 
+/// A column of the 7 state entries padded with a zero to 8, so that the products of the
+/// structured update run in pairs of rows (SSE2 lanes) with no odd row left over.
+type PaddedColumn = [f64; 8];
+
 /// P Hᵀ and S = H P Hᵀ + R (symmetrised) for a measurement matrix whose columns past the first C
-/// are zero (`h_leading` holds the first C), with S's Cholesky factor; None unless S is positive
-/// definite. PHᵀ is returned by columns.
+/// are zero (`h_leading` holds the first C), with S⁻¹ ([`spd_inverse`]; None unless S is positive
+/// definite). PHᵀ is returned by (padded) columns.
 #[inline(always)]
 fn innovation_covariance_leading<const M: usize, const C: usize>(
     p: &StateMatrix,
     h_leading: &SMatrix<f64, M, C>,
     r: &SMatrix<f64, M, M>,
-) -> ([[f64; STATE_DIM]; M], SMatrix<f64, M, M>, Option<SMatrix<f64, M, M>>) {
+) -> ([PaddedColumn; M], SMatrix<f64, M, M>, Option<SMatrix<f64, M, M>>) {
     let pc = &p.data.0;
-    let mut pht = [[0.0; STATE_DIM]; M];
+    let mut pht = [[0.0; 8]; M];
     for (m, col) in pht.iter_mut().enumerate() {
         for c in 0..C {
             let hmc = h_leading[(m, c)];
@@ -75,21 +79,36 @@ fn innovation_covariance_leading<const M: usize, const C: usize>(
         }
     }
     let s = super::dynamics::symmetrised(&s);
-    let l = small_cholesky(&s);
-    (pht, s, l)
+    let s_inv = spd_inverse(&s);
+    (pht, s, s_inv)
+}
+
+/// νᵀ S⁻¹ ν, given S⁻¹.
+#[inline(always)]
+fn quadratic_form<const M: usize>(s_inv: &SMatrix<f64, M, M>, nu: &SVector<f64, M>) -> f64 {
+    let mut q = 0.0;
+    for b in 0..M {
+        let mut v = 0.0;
+        for a in 0..M {
+            v += s_inv[(a, b)] * nu[a];
+        }
+        q += v * nu[b];
+    }
+    q
 }
 
 /// The innovation covariance S and the NIS νᵀS⁻¹ν of [`joseph_update_leading`], without the update
 /// (for gating); None when S is not positive definite.
+#[inline(always)]
 pub(crate) fn innovation_leading<const M: usize, const C: usize>(
     p: &StateMatrix,
     residual: &SVector<f64, M>,
     h_leading: &SMatrix<f64, M, C>,
     r: &SMatrix<f64, M, M>,
 ) -> Option<(SMatrix<f64, M, M>, f64)> {
-    let (_, s, l) = innovation_covariance_leading(p, h_leading, r);
-    let l = l?;
-    Some((s, residual.dot(&cholesky_solve(&l, residual))))
+    let (_, s, s_inv) = innovation_covariance_leading(p, h_leading, r);
+    let s_inv = s_inv?;
+    Some((s, quadratic_form(&s_inv, residual)))
 }
 
 /// [`joseph_update`] for the ballistic state, in place, with a measurement matrix whose columns
@@ -97,6 +116,17 @@ pub(crate) fn innovation_leading<const M: usize, const C: usize>(
 /// depend on position only, 6 with range rate): the same equations, with the products restricted
 /// to H's non-zero columns. Returns S and the NIS; None (and `x`, `p` untouched) when S is not
 /// positive definite.
+///
+/// The Joseph covariance is evaluated expanded: with U = P̄Hᵀ (so HP̄ = Uᵀ, P̄ being symmetric),
+///
+/// ```text
+/// (I − KH)P̄(I − KH)ᵀ + KRKᵀ = P̄ − KUᵀ − UKᵀ + KSKᵀ = P̄ + WKᵀ − KUᵀ,   W = KS − U,
+/// ```
+///
+/// upper triangle only, mirrored. This holds for any gain K (it is the Joseph form, not the short
+/// form P̄ − KUᵀ of the optimal gain): an error δK in the gain enters P⁺ only to second order,
+/// since W = δK·S then.
+#[inline(always)]
 pub(crate) fn joseph_update_leading<const M: usize, const C: usize>(
     x: &mut State,
     p: &mut StateMatrix,
@@ -104,107 +134,120 @@ pub(crate) fn joseph_update_leading<const M: usize, const C: usize>(
     h_leading: &SMatrix<f64, M, C>,
     r: &SMatrix<f64, M, M>,
 ) -> Option<(SMatrix<f64, M, M>, f64)> {
-    const N: usize = STATE_DIM;
-    let h = h_leading;
-    let (pht, s, l) = innovation_covariance_leading(p, h, r);
-    let l = l?;
-    let nis = residual.dot(&cholesky_solve(&l, residual));
-    // K = P Hᵀ S⁻¹, i.e. S Kᵀ = H P: forward then back substitution, all rows of K at once
-    // (k[m] is column m of K).
-    let mut k = pht;
-    for m in 0..M {
-        for j in 0..m {
-            let lmj = l[(m, j)];
-            let kj = k[j];
-            for i in 0..N {
-                k[m][i] -= lmj * kj[i];
-            }
-        }
-        let inv_lmm = 1.0 / l[(m, m)];
-        for v in k[m].iter_mut() {
-            *v *= inv_lmm;
-        }
-    }
-    for m in (0..M).rev() {
-        for j in m + 1..M {
-            let ljm = l[(j, m)];
-            let kj = k[j];
-            for i in 0..N {
-                k[m][i] -= ljm * kj[i];
-            }
-        }
-        let inv_lmm = 1.0 / l[(m, m)];
-        for v in k[m].iter_mut() {
-            *v *= inv_lmm;
-        }
-    }
-    // Joseph form, P⁺ = A P̄ Aᵀ + K R Kᵀ with A = I − K H, evaluated as
-    //   M = A P̄ = P̄ − K (H P̄),   P⁺ = M Aᵀ + K R Kᵀ = M + (K R − M Hᵀ) Kᵀ = M + V Kᵀ,
-    // the same products regrouped (no use of K being the optimal gain: for any K, P⁺ is the
-    // Joseph covariance, and an error δK in K still enters only to second order, V = δK S).
-    // H P̄ = (P̄ Hᵀ)ᵀ since P̄ is symmetric. P⁺ is symmetric: its upper triangle is kept and
-    // mirrored. (Whole columns are formed: with seven rows, cutting them at the diagonal costs
-    // more than it saves.)
-    let pc = &p.data.0;
-    let mut mc = [[0.0; N]; N];
-    for (j, col) in mc.iter_mut().enumerate() {
-        *col = pc[j];
-        for (km, phtm) in k.iter().zip(pht.iter()) {
-            let u = phtm[j];
-            for i in 0..N {
-                col[i] -= km[i] * u;
+    let (u, s, s_inv) = innovation_covariance_leading(p, h_leading, r);
+    let s_inv = s_inv?;
+    let nis = quadratic_form(&s_inv, residual);
+    // K = U S⁻¹ by columns (k[m] is column m of K; the padding row stays zero).
+    let mut k = [[0.0; 8]; M];
+    for (m, km) in k.iter_mut().enumerate() {
+        for (l, ul) in u.iter().enumerate() {
+            let slm = s_inv[(l, m)];
+            for i in 0..8 {
+                km[i] += ul[i] * slm;
             }
         }
     }
-    // V = K R − M Hᵀ, by columns.
-    let mut vc = [[0.0; N]; M];
-    for (m, col) in vc.iter_mut().enumerate() {
+    // W = K S − U, by columns.
+    let mut w = [[0.0; 8]; M];
+    for (m, wm) in w.iter_mut().enumerate() {
         for (l, kl) in k.iter().enumerate() {
-            let rlm = r[(l, m)];
-            for i in 0..N {
-                col[i] += kl[i] * rlm;
+            let slm = s[(l, m)];
+            for i in 0..8 {
+                wm[i] += kl[i] * slm;
             }
         }
-        for (c, mcc) in mc.iter().take(C).enumerate() {
-            let hmc = h[(m, c)];
-            for i in 0..N {
-                col[i] -= mcc[i] * hmc;
-            }
+        for i in 0..8 {
+            wm[i] -= u[m][i];
         }
     }
-    // P⁺ = M + V Kᵀ by columns.
-    for (j, col) in mc.iter_mut().enumerate() {
-        for (vm, km) in vc.iter().zip(k.iter()) {
-            let kjm = km[j];
-            for i in 0..N {
-                col[i] += vm[i] * kjm;
-            }
-        }
-    }
+    // P⁺ = P̄ + W Kᵀ − K Uᵀ, upper triangle by columns: rows 0 to j rounded up to an even count,
+    // which run in pairs (the one entry below the diagonal that this adds in even columns is not
+    // used). Column j is read before anything is written to it (the mirrored entries go to the
+    // earlier columns).
     let pm = &mut p.data.0;
-    for j in 0..N {
-        for i in 0..=j {
-            pm[j][i] = mc[j][i];
-            pm[i][j] = mc[j][i];
-        }
-    }
-    let mut dx = [0.0; N];
+    joseph_column::<M, 2>(pm, 0, &w, &k, &u);
+    joseph_column::<M, 2>(pm, 1, &w, &k, &u);
+    joseph_column::<M, 4>(pm, 2, &w, &k, &u);
+    joseph_column::<M, 4>(pm, 3, &w, &k, &u);
+    joseph_column::<M, 6>(pm, 4, &w, &k, &u);
+    joseph_column::<M, 6>(pm, 5, &w, &k, &u);
+    joseph_column::<M, 8>(pm, 6, &w, &k, &u);
+    let mut dx = [0.0; 8];
     for (m, km) in k.iter().enumerate() {
         let nu = residual[m];
-        for i in 0..N {
+        for i in 0..8 {
             dx[i] += km[i] * nu;
         }
     }
-    for i in 0..N {
+    for i in 0..STATE_DIM {
         x[i] += dx[i];
     }
     Some((s, nis))
 }
 
-/// The lower Cholesky factor of a small symmetric matrix; None unless it is positive definite.
-#[inline]
-fn small_cholesky<const M: usize>(s: &SMatrix<f64, M, M>) -> Option<SMatrix<f64, M, M>> {
+/// Column j of P⁺ = P̄ + W Kᵀ − K Uᵀ over its first `R` rows (R ≥ j + 1, even), written to the
+/// upper triangle of `p` (rows 0 to j of column j) and mirrored into row j.
+#[inline(always)]
+fn joseph_column<const M: usize, const R: usize>(
+    p: &mut [[f64; STATE_DIM]; STATE_DIM],
+    j: usize,
+    w: &[PaddedColumn; M],
+    k: &[PaddedColumn; M],
+    u: &[PaddedColumn; M],
+) {
+    let mut col: PaddedColumn = [0.0; 8];
+    col[..STATE_DIM].copy_from_slice(&p[j]);
+    for m in 0..M {
+        let (kjm, ujm) = (k[m][j], u[m][j]);
+        for i in 0..R {
+            col[i] += w[m][i] * kjm - k[m][i] * ujm;
+        }
+    }
+    for i in 0..=j {
+        p[j][i] = col[i];
+        p[i][j] = col[i];
+    }
+}
+
+/// The inverse of a small symmetric matrix; None unless it is positive definite (and for a NaN
+/// entry).
+///
+/// 3×3: the adjugate over the determinant (Cramer's rule), with positive definiteness checked by
+/// Sylvester's criterion, all three leading principal minors positive (Horn & Johnson, *Matrix
+/// Analysis*, 2nd ed., Cambridge 2013, Thm. 7.2.5). Its operations are few and mostly
+/// independent, where a Cholesky solve is a chain of square roots and divisions. Other sizes: the
+/// Cholesky factor L (whose pivots are positive exactly when the matrix is positive definite),
+/// then S⁻¹ = L⁻ᵀL⁻¹.
+#[inline(always)]
+fn spd_inverse<const M: usize>(s: &SMatrix<f64, M, M>) -> Option<SMatrix<f64, M, M>> {
+    if M == 3 {
+        let (a, b, c) = (s[(0, 0)], s[(0, 1)], s[(0, 2)]);
+        let (d, e, f) = (s[(1, 1)], s[(1, 2)], s[(2, 2)]);
+        // Cofactors of the symmetric matrix [a b c; b d e; c e f].
+        let c00 = d * f - e * e;
+        let c01 = c * e - b * f;
+        let c02 = b * e - c * d;
+        let c11 = a * f - c * c;
+        let c12 = b * c - a * e;
+        let c22 = a * d - b * b;
+        let det = a * c00 + b * c01 + c * c02;
+        // (Also refuses a NaN, and an infinite determinant.)
+        if !(a > 0.0 && c22 > 0.0 && det > 0.0 && det < f64::INFINITY) {
+            return None;
+        }
+        let inv_det = 1.0 / det;
+        let mut m = SMatrix::<f64, M, M>::zeros();
+        let cof = [[c00, c01, c02], [c01, c11, c12], [c02, c12, c22]];
+        for j in 0..3 {
+            for i in 0..3 {
+                m[(i, j)] = cof[i][j] * inv_det;
+            }
+        }
+        return Some(m);
+    }
+    // L, with the reciprocals of its diagonal.
     let mut l = SMatrix::<f64, M, M>::zeros();
+    let mut inv_diag = [0.0; M];
     for j in 0..M {
         let mut d = s[(j, j)];
         for k in 0..j {
@@ -216,36 +259,40 @@ fn small_cholesky<const M: usize>(s: &SMatrix<f64, M, M>) -> Option<SMatrix<f64,
         }
         let ljj = d.sqrt();
         l[(j, j)] = ljj;
+        inv_diag[j] = 1.0 / ljj;
         for i in j + 1..M {
             let mut v = s[(i, j)];
             for k in 0..j {
                 v -= l[(i, k)] * l[(j, k)];
             }
-            l[(i, j)] = v / ljj;
+            l[(i, j)] = v * inv_diag[j];
         }
     }
-    Some(l)
-}
-
-/// x with L Lᵀ x = b (L lower triangular, from [`small_cholesky`]).
-#[inline]
-fn cholesky_solve<const M: usize>(l: &SMatrix<f64, M, M>, b: &SVector<f64, M>) -> SVector<f64, M> {
-    let mut y = *b;
-    for i in 0..M {
-        let mut v = y[i];
-        for k in 0..i {
-            v -= l[(i, k)] * y[k];
+    // L⁻¹ (lower triangular), column by column: L y = e_j.
+    let mut li = SMatrix::<f64, M, M>::zeros();
+    for j in 0..M {
+        li[(j, j)] = inv_diag[j];
+        for i in j + 1..M {
+            let mut v = 0.0;
+            for k in j..i {
+                v -= l[(i, k)] * li[(k, j)];
+            }
+            li[(i, j)] = v * inv_diag[i];
         }
-        y[i] = v / l[(i, i)];
     }
-    for i in (0..M).rev() {
-        let mut v = y[i];
-        for k in i + 1..M {
-            v -= l[(k, i)] * y[k];
+    // S⁻¹ = L⁻ᵀ L⁻¹: (S⁻¹)_ab = Σ_k (L⁻¹)_ka (L⁻¹)_kb over k ≥ max(a, b); symmetric.
+    let mut m = SMatrix::<f64, M, M>::zeros();
+    for b in 0..M {
+        for a in 0..=b {
+            let mut v = 0.0;
+            for k in b..M {
+                v += li[(k, a)] * li[(k, b)];
+            }
+            m[(a, b)] = v;
+            m[(b, a)] = v;
         }
-        y[i] = v / l[(i, i)];
     }
-    y
+    Some(m)
 }
 
 /// Normalised estimation error squared eᵀ P⁻¹ e (chi-square with N degrees of freedom for a
@@ -297,6 +344,53 @@ pub(crate) fn robust_cholesky(p: &StateMatrix) -> StateMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The 3×3 closed form (adjugate over determinant) and the Cholesky route (4×4) both invert
+    /// a badly scaled innovation covariance (range in m², angles in rad², correlated) to 1e-12
+    /// of the identity, and refuse matrices that are not positive definite.
+    #[test]
+    fn small_inverse_inverts_and_refuses_indefinite_matrices() {
+        // Scaled as in a radar update: σ_ρ ~ 12 m, σ_α, σ_ε ~ 0.6 mrad, σ_ρ̇ ~ 2 m/s.
+        let scale = [12.0, 6e-4, 7e-4, 2.0];
+        let corr = [
+            [1.0, 0.3, -0.2, 0.1],
+            [0.3, 1.0, 0.4, -0.3],
+            [-0.2, 0.4, 1.0, 0.2],
+            [0.1, -0.3, 0.2, 1.0],
+        ];
+        let s4 = SMatrix::<f64, 4, 4>::from_fn(|i, j| corr[i][j] * scale[i] * scale[j]);
+        let s3 = s4.fixed_view::<3, 3>(0, 0).into_owned();
+        // (D⁻¹ S S⁻¹ D is the identity whatever the units.)
+        let check = |prod: &[f64], m: usize| {
+            for i in 0..m {
+                for j in 0..m {
+                    let want = if i == j { 1.0 } else { 0.0 };
+                    let got = prod[i + m * j] * scale[j] / scale[i];
+                    assert!((got - want).abs() < 1e-12, "({i}, {j}): {got}");
+                }
+            }
+        };
+        let i3 = spd_inverse(&s3).expect("positive definite");
+        check((s3 * i3).as_slice(), 3);
+        let i4 = spd_inverse(&s4).expect("positive definite");
+        check((s4 * i4).as_slice(), 4);
+        assert_eq!(i3, i3.transpose());
+        assert_eq!(i4, i4.transpose());
+        // Indefinite (eigenvalues 3, −1, 1), singular, and NaN matrices have no inverse here.
+        let indefinite = SMatrix::<f64, 3, 3>::new(1.0, 2.0, 0.0, 2.0, 1.0, 0.0, 0.0, 0.0, 1.0);
+        assert!(spd_inverse(&indefinite).is_none());
+        let mut singular = s3;
+        singular.set_column(2, &s3.column(1).into_owned());
+        singular.set_row(2, &s3.row(1).into_owned());
+        assert!(spd_inverse(&singular).is_none());
+        let mut nan = s3;
+        nan[(1, 1)] = f64::NAN;
+        assert!(spd_inverse(&nan).is_none());
+        let mut nan4 = s4;
+        nan4[(3, 3)] = f64::NAN;
+        assert!(spd_inverse(&nan4).is_none());
+        assert!(spd_inverse(&(-s4)).is_none());
+    }
 
     /// A covariance holding a NaN has no factor: the answer is NaN at once (which the update
     /// reports as a singular innovation at its time), not an eigen iteration that never

@@ -11,7 +11,32 @@ use super::dynamics::{STATE_DIM, State};
 use super::filter::{FilterError, MAX_MEASUREMENT_DIM};
 
 /// Checks that a measurement's values are finite and its standard deviations positive.
+#[inline]
 pub fn validate_measurement(z: &Measurement) -> Result<(), FilterError> {
+    // Every condition at once, without branches (a NaN fails every comparison); the reason is
+    // looked for only when one fails.
+    let finite = |v: f64| v.is_finite();
+    let positive = |v: f64| v > 0.0 && v < f64::INFINITY;
+    let range_rate_ok = match (z.range_rate_m_s, z.sigma_range_rate_m_s) {
+        (None, _) => true,
+        (Some(rr), Some(s)) => finite(rr) & positive(s),
+        (Some(_), None) => false,
+    };
+    let ok = finite(z.t_s)
+        & positive(z.range_m)
+        & finite(z.azimuth_rad)
+        & finite(z.elevation_rad)
+        & positive(z.sigma_range_m)
+        & positive(z.sigma_azimuth_rad)
+        & positive(z.sigma_elevation_rad)
+        & range_rate_ok;
+    if ok { Ok(()) } else { measurement_fault(z) }
+}
+
+/// The reason why [`validate_measurement`] refuses `z` (Ok if it does not).
+#[cold]
+#[inline(never)]
+fn measurement_fault(z: &Measurement) -> Result<(), FilterError> {
     let bad = |reason: String| FilterError::InvalidMeasurement { t_s: z.t_s, reason };
     if !z.t_s.is_finite() {
         return Err(bad("time is not finite".to_string()));
@@ -44,8 +69,26 @@ pub fn validate_measurement(z: &Measurement) -> Result<(), FilterError> {
 #[inline]
 pub fn wrap_angle(angle_rad: f64) -> f64 {
     let two_pi = std::f64::consts::TAU;
-    let a = angle_rad.rem_euclid(two_pi);
+    // Within (−2π, 2π) the remainder is the angle itself, so rem_euclid reduces to one
+    // conditional addition (the same value, without the floating-point remainder).
+    let a = if angle_rad.abs() < two_pi {
+        non_negative_angle(angle_rad)
+    } else {
+        angle_rad.rem_euclid(two_pi)
+    };
     if a > std::f64::consts::PI { a - two_pi } else { a }
+}
+
+/// `angle_rad.rem_euclid(2π)` for |angle_rad| < 2π (the remainder of such an angle is itself):
+/// the angle, plus 2π if negative. The same value as rem_euclid, without the floating-point
+/// remainder.
+#[inline(always)]
+fn non_negative_angle(angle_rad: f64) -> f64 {
+    if angle_rad < 0.0 {
+        angle_rad + std::f64::consts::TAU
+    } else {
+        angle_rad
+    }
 }
 
 /// The position of a measurement and its covariance J R Jᵀ, J = ∂r/∂(ρ, α, ε).
@@ -134,7 +177,7 @@ pub fn measurement_jacobian(site: &SensorSite, x: &State) -> SMatrix<f64, MAX_ME
 /// and angles depend on position only, range rate also on velocity), from one evaluation of the
 /// target's east-north-up offset. M is 3 (range, azimuth, elevation; then C = 3) or 4 (with range
 /// rate; then C = 6).
-#[inline]
+#[inline(always)]
 pub(crate) fn measurement_and_jacobian_leading<const M: usize, const C: usize>(
     site: &SensorSite,
     x: &State,
@@ -143,9 +186,10 @@ pub(crate) fn measurement_and_jacobian_leading<const M: usize, const C: usize>(
     let e = &site.enu_rotation;
     let d = site.enu_of(&Vector3::new(x[0], x[1], x[2]));
     let rho2 = d.norm_squared();
-    // The same expressions as SensorSite::observe_exact.
+    // The same values as SensorSite::observe_exact (atan2 is in [−π, π], where rem_euclid(2π)
+    // is `non_negative_angle`).
     let range = d.norm();
-    let az = d.x.atan2(d.y).rem_euclid(std::f64::consts::TAU);
+    let az = non_negative_angle(d.x.atan2(d.y));
     let el = (d.z / range).clamp(-1.0, 1.0).asin();
     let p2 = d.x * d.x + d.y * d.y;
     let p = p2.sqrt();
@@ -189,6 +233,100 @@ pub(crate) fn measurement_residual<const M: usize>(z: &SVector<f64, M>, z_hat: &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcuts for |angle| < 2π give rem_euclid's value to the bit (wrap_angle with the
+    /// remainder computed, and the non-negative azimuth of atan2), including ±0, ±π and the
+    /// neighbours of ±2π.
+    #[test]
+    fn angle_shortcuts_equal_the_remainder_to_the_bit() {
+        use std::f64::consts::{PI, TAU};
+        let reference = |a: f64| {
+            let r = a.rem_euclid(TAU);
+            if r > PI { r - TAU } else { r }
+        };
+        let mut angles = vec![0.0, -0.0, PI, -PI, TAU, -TAU, 3.0 * PI, -7.5, 1e-300, -1e-300];
+        for a in [PI, TAU] {
+            for s in [1.0, -1.0] {
+                let x: f64 = s * a;
+                angles.extend([f64::from_bits(x.to_bits() - 1), f64::from_bits(x.to_bits() + 1)]);
+            }
+        }
+        angles.extend((-4000..=4000).map(|k| k as f64 * 1.7e-3));
+        for a in angles {
+            assert_eq!(wrap_angle(a).to_bits(), reference(a).to_bits(), "{a:e}");
+            if a.abs() < TAU {
+                assert_eq!(non_negative_angle(a).to_bits(), a.rem_euclid(TAU).to_bits(), "{a:e}");
+            }
+        }
+        assert!(wrap_angle(f64::NAN).is_nan() && wrap_angle(f64::INFINITY).is_nan());
+    }
+
+    /// The branch-free check refuses exactly what the field-by-field one (which names the fault)
+    /// refuses.
+    #[test]
+    fn measurement_checks_refuse_each_bad_field() {
+        let good = Measurement {
+            t_s: 3.0,
+            sensor: 0,
+            range_m: 5e5,
+            azimuth_rad: 1.0,
+            elevation_rad: 0.2,
+            range_rate_m_s: Some(-300.0),
+            sigma_range_m: 10.0,
+            sigma_azimuth_rad: 5e-4,
+            sigma_elevation_rad: 5e-4,
+            sigma_range_rate_m_s: Some(1.0),
+            snr_db: 20.0,
+        };
+        assert!(validate_measurement(&good).is_ok());
+        assert!(
+            validate_measurement(&Measurement {
+                range_rate_m_s: None,
+                ..good
+            })
+            .is_ok()
+        );
+        let mut bad = Vec::new();
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            bad.push(Measurement { t_s: v, ..good });
+            bad.push(Measurement { azimuth_rad: v, ..good });
+            bad.push(Measurement {
+                elevation_rad: v,
+                ..good
+            });
+            bad.push(Measurement {
+                range_rate_m_s: Some(v),
+                ..good
+            });
+        }
+        for v in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            bad.push(Measurement { range_m: v, ..good });
+            bad.push(Measurement {
+                sigma_range_m: v,
+                ..good
+            });
+            bad.push(Measurement {
+                sigma_azimuth_rad: v,
+                ..good
+            });
+            bad.push(Measurement {
+                sigma_elevation_rad: v,
+                ..good
+            });
+            bad.push(Measurement {
+                sigma_range_rate_m_s: Some(v),
+                ..good
+            });
+        }
+        bad.push(Measurement {
+            sigma_range_rate_m_s: None,
+            ..good
+        });
+        for z in &bad {
+            assert!(validate_measurement(z).is_err(), "{z:?}");
+            assert!(measurement_fault(z).is_err(), "{z:?}");
+        }
+    }
 
     /// The fused h(x) and H equal `predicted_measurement` (the same expressions, so exactly) and
     /// `measurement_jacobian` (to rounding), without and with range rate.
