@@ -193,7 +193,7 @@ impl Atmosphere for UsStandard1976 {
             p * M_OVER_R / t
         } else {
             let (i, f) = upper_interval(z);
-            log_lerp(UPPER[i].rho_kg_m3, UPPER[i + 1].rho_kg_m3, f)
+            UPPER[i].rho_kg_m3 * (f * ln_density_ratios()[i]).exp()
         }
     }
 }
@@ -226,8 +226,9 @@ impl UsStandard1976 {
         } else {
             let (i, f) = upper_interval(z);
             let (a, b) = (&UPPER[i], &UPPER[i + 1]);
-            let rho = log_lerp(a.rho_kg_m3, b.rho_kg_m3, f);
-            (rho, rho * (b.rho_kg_m3 / a.rho_kg_m3).ln() / (b.z_m - a.z_m))
+            let ln_ratio = ln_density_ratios()[i];
+            let rho = a.rho_kg_m3 * (f * ln_ratio).exp();
+            (rho, rho * ln_ratio / (b.z_m - a.z_m))
         }
     }
 }
@@ -419,6 +420,16 @@ fn log_lerp(y0: f64, y1: f64, f: f64) -> f64 {
     y0 * (f * (y1 / y0).ln()).exp()
 }
 
+/// ln(ρᵢ₊₁/ρᵢ) of each interval of the table, computed once (the same expression as in
+/// [`log_lerp`], so the densities are the same to the bit): the trackers look the density up at
+/// every Runge–Kutta substep.
+#[inline]
+fn ln_density_ratios() -> &'static [f64; UPPER.len() - 1] {
+    static RATIOS: std::sync::LazyLock<[f64; UPPER.len() - 1]> =
+        std::sync::LazyLock::new(|| std::array::from_fn(|i| (UPPER[i + 1].rho_kg_m3 / UPPER[i].rho_kg_m3).ln()));
+    &RATIOS
+}
+
 /// Kinetic temperature (K), pressure (Pa) and density (kg/m³) for `z_m` ≥ 86 km.
 fn upper_t_p_rho(z_m: f64) -> (f64, f64, f64) {
     let (i, f) = upper_interval(z_m);
@@ -432,6 +443,24 @@ mod tests {
     use super::*;
 
     const ATM: UsStandard1976 = UsStandard1976;
+
+    /// The density from the stored log ratios is the log-linear interpolation of the table to
+    /// the bit, inside every interval and beyond 1,000 km.
+    #[test]
+    fn stored_log_ratios_give_the_interpolated_density_to_the_bit() {
+        for i in 0..UPPER.len() - 1 {
+            for f in [0.0, 0.1, 0.37, 0.5, 0.99, 1.0, 2.5] {
+                let z = UPPER[i].z_m + f * (UPPER[i + 1].z_m - UPPER[i].z_m);
+                if i < UPPER.len() - 2 && f > 1.0 {
+                    continue;
+                }
+                let (j, g) = upper_interval(z);
+                let want = log_lerp(UPPER[j].rho_kg_m3, UPPER[j + 1].rho_kg_m3, g);
+                assert_eq!(ATM.density_kg_m3(z).to_bits(), want.to_bits(), "z = {z}");
+                assert_eq!(ATM.density_and_slope(z).0.to_bits(), want.to_bits(), "z = {z}");
+            }
+        }
+    }
 
     fn rel_err(got: f64, want: f64) -> f64 {
         ((got - want) / want).abs()
