@@ -622,7 +622,7 @@ impl BallisticDynamics {
     /// and three-operand vector instructions; no fused multiply-add, so every operation rounds
     /// as in the baseline code and the results are the same to the bit).
     pub fn propagate_covariance_in_place(&self, x: &mut State, p: &mut StateMatrix, noise: &ProcessNoise, dt_s: f64) {
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor supports AVX2 (checked just above).
             unsafe { self.propagate_covariance_in_place_avx2(x, p, noise, dt_s) };
@@ -632,7 +632,7 @@ impl BallisticDynamics {
     }
 
     /// [`Self::propagate_covariance_in_place`] compiled for AVX2 (without FMA).
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
     #[target_feature(enable = "avx2")]
     fn propagate_covariance_in_place_avx2(&self, x: &mut State, p: &mut StateMatrix, noise: &ProcessNoise, dt_s: f64) {
         self.propagate_covariance_in_place_body(x, p, noise, dt_s);
@@ -1322,7 +1322,7 @@ mod tests {
     /// to the bit (no fused multiply-add), in vacuum and in the air. (Only where the processor
     /// has AVX2; elsewhere only the baseline code runs.)
     #[test]
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
     fn avx2_covariance_propagation_is_bit_identical() {
         if !std::arch::is_x86_feature_detected!("avx2") {
             eprintln!("no AVX2 on this processor: only the baseline code runs");

@@ -83,7 +83,7 @@ impl Ekf {
         z: &Measurement,
         apply: bool,
     ) -> Result<Innovation, FilterError> {
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor supports AVX2 (checked just above).
             return unsafe { self.innovation_and_update_avx2(site, z, apply) };
@@ -92,7 +92,7 @@ impl Ekf {
     }
 
     /// [`Self::innovation_and_update`] compiled for AVX2 (without FMA).
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
     #[target_feature(enable = "avx2")]
     fn innovation_and_update_avx2(
         &mut self,
@@ -186,7 +186,7 @@ mod tests {
     /// and innovation to the bit, without and with range rate. (Only where the processor has
     /// AVX2; elsewhere only the baseline code runs.)
     #[test]
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
     fn avx2_update_is_bit_identical() {
         use crate::track::filter::test_support::{measurement_of, northern_target};
         if !std::arch::is_x86_feature_detected!("avx2") {

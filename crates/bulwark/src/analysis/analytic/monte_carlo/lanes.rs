@@ -130,7 +130,7 @@ impl Lanes for Words {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
 mod avx2 {
     //! The lanes in one AVX2 register. The methods are only ever called from
     //! [`super::LanePlan::block`]'s AVX2 path, after the CPU was checked for AVX2 and POPCNT.
@@ -525,7 +525,7 @@ impl LanePlan {
     /// Runs trials [first, first + n) (n ≤ [`BLOCK_TRIALS`]; `first` a multiple of it) as block
     /// `first / BLOCK_TRIALS` into `tally`, in AVX2 registers where the CPU has them.
     pub(super) fn block(&self, seed: u64, first: u64, n: u64, tally: &mut Tally) {
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
         {
             if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt") {
                 // SAFETY: the CPU has AVX2 and POPCNT (checked above).
@@ -536,7 +536,7 @@ impl LanePlan {
         self.block_in::<Words>(seed, first, n, tally);
     }
 
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
     #[target_feature(enable = "avx2,popcnt")]
     fn block_avx2(&self, seed: u64, first: u64, n: u64, tally: &mut Tally) {
         self.block_in::<avx2::Avx2>(seed, first, n, tally);
@@ -721,7 +721,7 @@ mod tests {
     /// AVX2; elsewhere only the portable path exists).
     #[test]
     fn avx2_and_portable_lanes_agree() {
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt") {
             use super::super::super::Decoys;
             let upper = Tier {
