@@ -464,7 +464,11 @@ impl<M: Lanes> Counter<M> {
             }
         } else {
             let valid = valid.words();
-            let words: Vec<[u64; WORDS]> = planes.iter().map(|p| p.words()).collect();
+            let mut words = [[0u64; WORDS]; COUNT_BITS];
+            for (w, p) in words.iter_mut().zip(planes) {
+                *w = p.words();
+            }
+            let words = &words[..planes.len()];
             for lane in 0..BLOCK_TRIALS as usize {
                 let (w, bit) = (lane / 64, lane % 64);
                 if (valid[w] >> bit) & 1 == 1 {
