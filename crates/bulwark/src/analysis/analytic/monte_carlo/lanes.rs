@@ -53,22 +53,32 @@ const COUNT_BITS: usize = (u32::BITS - MAX_WARHEADS.leading_zeros()) as usize;
 /// runs on eight `u64` words anywhere and in two AVX2 registers where the CPU has them (the same bits
 /// either way: only integer operations).
 trait Lanes: Copy {
+    /// The lanes of eight words (lane 64·w + b is bit b of word w).
     fn from_words(w: [u64; WORDS]) -> Self;
+    /// The eight words.
     fn words(self) -> [u64; WORDS];
+    /// Every word equal to `x`.
     fn splat(x: u64) -> Self;
+    /// `self & o`.
     fn and(self, o: Self) -> Self;
+    /// `self | o`.
     fn or(self, o: Self) -> Self;
+    /// `self ^ o`.
     fn xor(self, o: Self) -> Self;
     /// `self & !o`.
     fn and_not(self, o: Self) -> Self;
-    /// Lane-wise wrapping 64-bit addition.
+    /// Word-wise wrapping 64-bit addition.
     fn add(self, o: Self) -> Self;
-    /// Lane-wise 64-bit shifts and rotation.
+    /// Word-wise 64-bit left shift by N.
     fn shl<const N: i32>(self) -> Self;
+    /// Word-wise 64-bit logical right shift by N.
     fn shr<const N: i32>(self) -> Self;
+    /// No lane set.
     fn is_empty(self) -> bool;
+    /// Lanes set.
     fn count(self) -> u64;
 
+    /// No lane set.
     #[inline(always)]
     fn none() -> Self {
         Self::splat(0)
@@ -132,7 +142,7 @@ impl Lanes for Words {
 
 #[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
 mod avx2 {
-    //! The lanes in one AVX2 register. The methods are only ever called from
+    //! The lanes in two AVX2 registers. The methods are only ever called from
     //! [`super::LanePlan::block`]'s AVX2 path, after the CPU was checked for AVX2 and POPCNT.
     use std::arch::x86_64::*;
 
