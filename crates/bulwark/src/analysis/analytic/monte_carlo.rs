@@ -112,6 +112,19 @@ impl MonteCarloSummary {
     }
 }
 
+/// A tier's doctrine as (first salvo, second salvo or 0 for a single salvo, kill assessment;
+/// perfect for a single salvo, which has no look), for both engines.
+fn salvos_and_look(t: &Tier) -> (u32, u32, super::KillAssessment) {
+    match t.doctrine {
+        Doctrine::Salvo { shots } => (shots, 0, super::KillAssessment::PERFECT),
+        Doctrine::ShootLookShoot {
+            first_shots,
+            second_shots,
+            kill_assessment,
+        } => (first_shots, second_shots, kill_assessment),
+    }
+}
+
 /// One tier, ready for the inner loop.
 #[derive(Debug, Clone, Copy)]
 struct TierPlan {
@@ -131,14 +144,7 @@ struct TierPlan {
 
 impl TierPlan {
     fn new(t: &Tier) -> Self {
-        let (first, second, ka) = match t.doctrine {
-            Doctrine::Salvo { shots } => (shots, 0, super::KillAssessment::PERFECT),
-            Doctrine::ShootLookShoot {
-                first_shots,
-                second_shots,
-                kill_assessment,
-            } => (first_shots, second_shots, kill_assessment),
-        };
+        let (first, second, ka) = salvos_and_look(t);
         Self {
             k: Below::new(t.shot_kill_probability()),
             discrimination: Below::new(t.discrimination),

@@ -35,7 +35,7 @@
 //! of each trial and a random subset of them, which the per-trial engine draws; [`applies`]
 //! says when the stock can never run short.
 
-use super::super::{AnalyticInputs, Doctrine, KillAssessment, MAX_WARHEADS, Tier};
+use super::super::{AnalyticInputs, MAX_WARHEADS, Tier};
 use super::Tally;
 use crate::random::stream;
 use rand::Rng;
@@ -354,14 +354,7 @@ struct LaneTier {
 
 impl LaneTier {
     fn new(t: &Tier) -> Self {
-        let (first, second, ka) = match t.doctrine {
-            Doctrine::Salvo { shots } => (shots, 0, KillAssessment::PERFECT),
-            Doctrine::ShootLookShoot {
-                first_shots,
-                second_shots,
-                kill_assessment,
-            } => (first_shots, second_shots, kill_assessment),
-        };
+        let (first, second, ka) = super::salvos_and_look(t);
         Self {
             kill: Threshold::new(t.shot_kill_probability()),
             discrimination: Threshold::new(t.discrimination),
@@ -737,7 +730,7 @@ mod tests {
     fn avx2_and_portable_lanes_agree() {
         #[cfg(all(target_arch = "x86_64", not(bulwark_portable)))]
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt") {
-            use super::super::super::Decoys;
+            use super::super::super::{Decoys, Doctrine, KillAssessment};
             let upper = Tier {
                 doctrine: Doctrine::ShootLookShoot {
                     first_shots: 2,
