@@ -138,26 +138,12 @@ pub(crate) fn joseph_update_leading<const M: usize, const C: usize>(
     let s_inv = s_inv?;
     let nis = quadratic_form(&s_inv, residual);
     // K = U S⁻¹ by columns (k[m] is column m of K; the padding row stays zero).
-    let mut k = [[0.0; 8]; M];
-    for (m, km) in k.iter_mut().enumerate() {
-        for (l, ul) in u.iter().enumerate() {
-            let slm = s_inv[(l, m)];
-            for i in 0..8 {
-                km[i] += ul[i] * slm;
-            }
-        }
-    }
+    let k = columns_times(&u, &s_inv);
     // W = K S − U, by columns.
-    let mut w = [[0.0; 8]; M];
-    for (m, wm) in w.iter_mut().enumerate() {
-        for (l, kl) in k.iter().enumerate() {
-            let slm = s[(l, m)];
-            for i in 0..8 {
-                wm[i] += kl[i] * slm;
-            }
-        }
+    let mut w = columns_times(&k, &s);
+    for (wm, um) in w.iter_mut().zip(&u) {
         for i in 0..8 {
-            wm[i] -= u[m][i];
+            wm[i] -= um[i];
         }
     }
     // P⁺ = P̄ + W Kᵀ − K Uᵀ, upper triangle by columns: rows 0 to j rounded up to an even count,
@@ -183,6 +169,22 @@ pub(crate) fn joseph_update_leading<const M: usize, const C: usize>(
         x[i] += dx[i];
     }
     Some((s, nis))
+}
+
+/// A × B for A given by M padded columns and B an M×M matrix, by columns: column m is
+/// Σ_l A[:, l]·B[l, m], summed in order of l.
+#[inline(always)]
+fn columns_times<const M: usize>(a: &[PaddedColumn; M], b: &SMatrix<f64, M, M>) -> [PaddedColumn; M] {
+    let mut out = [[0.0; 8]; M];
+    for (m, om) in out.iter_mut().enumerate() {
+        for (l, al) in a.iter().enumerate() {
+            let blm = b[(l, m)];
+            for i in 0..8 {
+                om[i] += al[i] * blm;
+            }
+        }
+    }
+    out
 }
 
 /// Column j of P⁺ = P̄ + W Kᵀ − K Uᵀ over its first `R` rows (R ≥ j + 1, even), written to the

@@ -319,29 +319,35 @@ pub fn simulate(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Result<Monte
     })
 }
 
-/// The bit-sliced engine over rayon: work units of [`CHUNK`] trials, blocks of 512.
-fn simulate_bit_sliced(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Tally {
-    let plan = lanes::LanePlan::new(inputs);
-    let chunks = trials.div_ceil(CHUNK);
-    (0..chunks)
+/// Runs `trials` trials on rayon's thread pool in work units of [`CHUNK`] trials: `run(tally,
+/// first, end)` adds trials [first, end) to a worker's tally, and the tallies are summed (integer
+/// sums, so the result does not depend on the threads).
+fn tally_chunks(warheads: u32, trials: u64, run: impl Fn(&mut Tally, u64, u64) + Sync) -> Tally {
+    (0..trials.div_ceil(CHUNK))
         .into_par_iter()
         .fold(
-            || Tally::new(inputs.warheads),
+            || Tally::new(warheads),
             |mut tally, chunk| {
-                let end = ((chunk + 1) * CHUNK).min(trials);
-                let mut first = chunk * CHUNK;
-                while first < end {
-                    let n = (end - first).min(lanes::BLOCK_TRIALS);
-                    plan.block(seed, first, n, &mut tally);
-                    first += n;
-                }
+                run(&mut tally, chunk * CHUNK, ((chunk + 1) * CHUNK).min(trials));
                 tally
             },
         )
-        .reduce(|| Tally::new(inputs.warheads), Tally::merge)
+        .reduce(|| Tally::new(warheads), Tally::merge)
 }
 
-/// The per-trial engine over rayon: work units of [`CHUNK`] trials.
+/// The bit-sliced engine: blocks of 512 trials.
+fn simulate_bit_sliced(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Tally {
+    let plan = lanes::LanePlan::new(inputs);
+    tally_chunks(inputs.warheads, trials, |tally, mut first, end| {
+        while first < end {
+            let n = (end - first).min(lanes::BLOCK_TRIALS);
+            plan.block(seed, first, n, tally);
+            first += n;
+        }
+    })
+}
+
+/// The per-trial engine: one stream per trial.
 fn simulate_per_trial(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Tally {
     let plan = Plan {
         warheads: inputs.warheads,
@@ -353,19 +359,11 @@ fn simulate_per_trial(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Tally 
         upper: TierPlan::new(&inputs.upper),
         lower: inputs.lower.as_ref().map(TierPlan::new),
     };
-    let chunks = trials.div_ceil(CHUNK);
-    (0..chunks)
-        .into_par_iter()
-        .fold(
-            || Tally::new(plan.warheads),
-            |mut tally, chunk| {
-                for trial in chunk * CHUNK..((chunk + 1) * CHUNK).min(trials) {
-                    tally.trial(&plan, seed, trial);
-                }
-                tally
-            },
-        )
-        .reduce(|| Tally::new(plan.warheads), Tally::merge)
+    tally_chunks(inputs.warheads, trials, |tally, first, end| {
+        for trial in first..end {
+            tally.trial(&plan, seed, trial);
+        }
+    })
 }
 
 #[cfg(test)]
