@@ -349,8 +349,9 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
             pool.current_num_threads()
         );
     }
-    let envelopes = pool
-        .install(|| bulwark::sim::envelopes(&scenario))
+    // Envelopes, radars, aimed and flown threats: made once, shared by every trial.
+    let prepared = pool
+        .install(|| bulwark::sim::PreparedScenario::new(scenario.clone()))
         .map_err(|e| e.to_string())?;
     // Rows stream into trials.csv.partial; it becomes trials.csv when the run ends (done or
     // stopped), so a file named trials.csv is always whole.
@@ -391,7 +392,7 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
         progress: Some(&progress),
     };
     let result = with_progress(args.quiet, trials, first, &progress, || {
-        pool.install(|| run_trials(&scenario, &envelopes, seed, first..end, control, &mut sink))
+        pool.install(|| run_trials(&prepared, seed, first..end, control, &mut sink))
     });
     csv.sync_data().map_err(|e| format!("{}: {e}", csv_path.display()))?;
     drop(csv);

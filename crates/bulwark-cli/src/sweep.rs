@@ -81,8 +81,9 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
             pool.current_num_threads()
         );
     }
-    let envelopes = pool
-        .install(|| bulwark::sim::envelopes(&base))
+    // The base scenario prepared once; each point re-prepares only what its change touches.
+    let prepared = pool
+        .install(|| bulwark::sim::PreparedScenario::new(base.clone()))
         .map_err(|e| e.to_string())?;
     let progress = AtomicU64::new(0);
     let control = Control {
@@ -91,7 +92,7 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
     };
     let total = sweep.len() as u64 * args.trials;
     let rows = with_progress(args.quiet, total, 0, &progress, || {
-        pool.install(|| run_sweep(&base, &envelopes, &sweep, seed, args.trials, control, &mut |_| {}))
+        pool.install(|| run_sweep(&prepared, &sweep, seed, args.trials, control, &mut |_| {}))
     })
     .map_err(|e| e.to_string())?;
     let csv = sweep_csv(&sweep, &rows, &base);

@@ -51,7 +51,11 @@ fn first_difference(actual: &[u8], golden: &[u8]) -> String {
             return format!("line {}:\n  now:    {x}\n  golden: {y}", i + 1);
         }
     }
-    format!("{} lines now, {} in the golden file", a.lines().count(), g.lines().count())
+    format!(
+        "{} lines now, {} in the golden file",
+        a.lines().count(),
+        g.lines().count()
+    )
 }
 
 fn check_case(case: &Case) {
@@ -70,7 +74,11 @@ fn check_case(case: &Case) {
         .args(&args)
         .output()
         .expect("the binary runs");
-    assert!(status.status.success(), "{args:?}: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let golden = root().join("tests/golden").join(case.folder());
     let files: &[&str] = if case.kind == "run" {
         &["events.jsonl", "summary.json"]
@@ -128,7 +136,10 @@ fn golden_cases_cover_every_bundled_scenario() {
             Some(p.file_stem()?.to_string_lossy().into_owned())
         })
         .collect();
-    assert_eq!(listed, bundled, "tests/golden/cases.txt must pin every bundled scenario");
+    assert_eq!(
+        listed, bundled,
+        "tests/golden/cases.txt must pin every bundled scenario"
+    );
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //! closed-form defence model of Wilkening (1999), and sweep grids.
 
 use std::path::Path;
+use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, OnceLock};
 
 use bulwark::campaign::stats::{
     beta_quantile, clopper_pearson, regularized_incomplete_beta, student_t_quantile, wilson,
@@ -12,9 +12,8 @@ use bulwark::campaign::stats::{
 use bulwark::campaign::{
     CampaignSummary, Control, Sweep, SweepError, Tally, TrialRecord, run_campaign, run_sweep, run_trials,
 };
-use bulwark::engage::envelope::Envelope;
 use bulwark::scenario::{Scenario, load_scenario, parse_scenario};
-use bulwark::sim::{EventKind, RunOptions};
+use bulwark::sim::{EventKind, PreparedScenario, RunOptions};
 use statrs::distribution::{Beta, ContinuousCDF, StudentsT};
 
 const Z: f64 = 1.959_963_984_540_054;
@@ -23,31 +22,25 @@ fn scenario_path(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios").join(name)
 }
 
-/// The analytic-check scenario and its envelopes, loaded once.
-fn analytic() -> &'static (Scenario, Vec<Arc<Envelope>>) {
-    static S: OnceLock<(Scenario, Vec<Arc<Envelope>>)> = OnceLock::new();
-    S.get_or_init(|| {
+/// The analytic-check scenario, loaded and prepared once; the scenario and the prepared form.
+fn analytic() -> (&'static Scenario, &'static PreparedScenario) {
+    static S: OnceLock<PreparedScenario> = OnceLock::new();
+    let p = S.get_or_init(|| {
         let s = load_scenario(&scenario_path("analytic-check.toml")).expect("bundled scenario loads");
-        let e = bulwark::sim::envelopes(&s).expect("envelopes");
-        (s, e)
-    })
+        PreparedScenario::new(s).expect("the scenario prepares")
+    });
+    (p.scenario(), p)
 }
 
 fn pool(threads: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap()
 }
 
-fn records(
-    s: &Scenario,
-    e: &[Arc<Envelope>],
-    seed: u64,
-    trials: std::ops::Range<u64>,
-    threads: usize,
-) -> Vec<TrialRecord> {
+fn records(e: &PreparedScenario, seed: u64, trials: std::ops::Range<u64>, threads: usize) -> Vec<TrialRecord> {
     let mut out = Vec::new();
     pool(threads)
         .install(|| {
-            run_trials(s, e, seed, trials, Control::default(), &mut |b| {
+            run_trials(e, seed, trials, Control::default(), &mut |b| {
                 out.extend_from_slice(b);
                 Ok(())
             })
@@ -144,15 +137,15 @@ fn val_student_t_and_beta_match_tables_and_statrs() {
 fn reference() -> &'static Vec<TrialRecord> {
     static R: OnceLock<Vec<TrialRecord>> = OnceLock::new();
     R.get_or_init(|| {
-        let (s, e) = analytic();
-        records(s, e, 7, 0..10, 2)
+        let (_, e) = analytic();
+        records(e, 7, 0..10, 2)
     })
 }
 
 #[test]
 fn summary_is_the_same_with_one_and_two_threads() {
     let (s, e) = analytic();
-    let one = records(s, e, 7, 0..10, 1);
+    let one = records(e, 7, 0..10, 1);
     assert_eq!(&one, reference());
     assert_eq!(summary(s, 7, 10, &one), summary(s, 7, 10, reference()));
     // Records come in trial order.
@@ -163,7 +156,7 @@ fn summary_is_the_same_with_one_and_two_threads() {
 fn resume_from_the_rows_of_a_stopped_campaign_gives_the_same_summary() {
     let (s, e) = analytic();
     // Stop after 4 trials; write the rows as trials.csv holds them; read them back; continue.
-    let first = records(s, e, 7, 0..4, 2);
+    let first = records(e, 7, 0..4, 2);
     let mut csv = TrialRecord::csv_header(s);
     first.iter().for_each(|r| csv.push_str(&r.csv_row()));
     let mut lines = csv.lines();
@@ -172,7 +165,7 @@ fn resume_from_the_rows_of_a_stopped_campaign_gives_the_same_summary() {
         .map(|l| TrialRecord::parse_csv_row(l, s.defended_areas.len(), s.batteries.len()).unwrap())
         .collect();
     assert_eq!(resumed, first);
-    resumed.extend(records(s, e, 7, 4..10, 1));
+    resumed.extend(records(e, 7, 4..10, 1));
     assert_eq!(summary(s, 7, 10, &resumed), summary(s, 7, 10, reference()));
     // The summary of the stopped campaign says it is incomplete.
     let partial = summary(s, 7, 10, &first);
@@ -182,14 +175,14 @@ fn resume_from_the_rows_of_a_stopped_campaign_gives_the_same_summary() {
 
 #[test]
 fn a_stop_request_starts_no_new_trial() {
-    let (s, e) = analytic();
+    let (_, e) = analytic();
     let stop = AtomicBool::new(true);
     let control = Control {
         stop: Some(&stop),
         progress: None,
     };
     let mut seen = 0;
-    let next = run_trials(s, e, 7, 3..10, control, &mut |b| {
+    let next = run_trials(e, 7, 3..10, control, &mut |b| {
         seen += b.len();
         Ok(())
     })
@@ -224,17 +217,14 @@ fn val_campaign_converges_to_wilkening_closed_form() {
     let expected_leakers = f64::from(n) * (1.0 - q);
 
     // The model's "negligible handover loss": every round with a chance had kill probability k.
-    let outcome = bulwark::sim::run_with_envelopes(
-        s,
-        e,
-        RunOptions {
+    let outcome = e
+        .run(RunOptions {
             seed: 99,
             trial: 0,
             record_flights: false,
             log_detections: false,
-        },
-    )
-    .unwrap();
+        })
+        .unwrap();
     let pks: Vec<f64> = outcome
         .events
         .iter()
@@ -249,7 +239,7 @@ fn val_campaign_converges_to_wilkening_closed_form() {
     );
 
     let tally = pool(2)
-        .install(|| run_campaign(s, e, 2024, 160, Control::default()))
+        .install(|| run_campaign(e, 2024, 160, Control::default()))
         .unwrap();
     let st = tally.statistics().unwrap();
     let p = &st.p_zero_leakers;
@@ -415,7 +405,7 @@ fn sweep_of_kill_probability_runs_every_point_with_the_same_trials() {
     let text = std::fs::read_to_string(scenario_path("analytic-check.toml")).unwrap();
     let sweep = Sweep::new(s, Some(&text), &["doctrine.sspk_override=0,1"]).unwrap();
     let rows = pool(2)
-        .install(|| run_sweep(s, e, &sweep, 5, 3, Control::default(), &mut |_| {}))
+        .install(|| run_sweep(e, &sweep, 5, 3, Control::default(), &mut |_| {}))
         .unwrap();
     assert_eq!(rows.len(), 2);
     let n = s.threats.len() as f64;

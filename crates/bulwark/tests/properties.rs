@@ -19,17 +19,16 @@
 //! The numerical guards (errors that name the object and time instead of a hang or NaN) are
 //! checked at the end, through the whole engagement run.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use bulwark::earth::{EarthModel, Geodetic, direct, inverse};
-use bulwark::engage::envelope::Envelope;
 use bulwark::flight::kepler::{KeplerError, kepler_arc};
 use bulwark::flight::{
     AimError, AimRequest, BurnoutState, FlightError, FlightOptions, Shape, aim, fly_burnout, load_preset,
 };
 use bulwark::scenario::{Scenario, parse_scenario};
 use bulwark::sim::battle::ground_range_m;
-use bulwark::sim::{EventKind, RunOptions, SimError, envelopes, run_with_envelopes};
+use bulwark::sim::{EventKind, PreparedScenario, RunOptions, SimError};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, RngSeed};
 
@@ -456,11 +455,12 @@ fn variation() -> impl Strategy<Value = Variation> {
         )
 }
 
-/// The envelopes of the variation's two batteries, computed once for every case (they depend
+/// The base variation prepared once: every case re-prepares from it
+/// ([`PreparedScenario::rebuilt_for`]), reusing the envelopes of its two batteries (they depend
 /// only on the interceptor types and the earth, which no variation changes).
-fn shared_envelopes() -> &'static Vec<Arc<Envelope>> {
-    static ENVELOPES: OnceLock<Vec<Arc<Envelope>>> = OnceLock::new();
-    ENVELOPES.get_or_init(|| {
+fn shared_base() -> &'static PreparedScenario {
+    static BASE: OnceLock<PreparedScenario> = OnceLock::new();
+    BASE.get_or_init(|| {
         let base = Variation {
             seed: 1,
             count: 1,
@@ -474,7 +474,7 @@ fn shared_envelopes() -> &'static Vec<Arc<Envelope>> {
             engagements: 1,
             filter: "ekf",
         };
-        envelopes(&parse_scenario(&base.toml(), "variation.toml").unwrap()).unwrap()
+        PreparedScenario::new(parse_scenario(&base.toml(), "variation.toml").unwrap()).unwrap()
     })
 }
 
@@ -499,9 +499,10 @@ proptest! {
     #[test]
     fn intercepts_stay_inside_envelopes_and_stocks_are_never_exceeded(v in variation()) {
         let scenario = parse_scenario(&v.toml(), "variation.toml").unwrap();
-        let env = shared_envelopes();
         let options = RunOptions { seed: v.seed, trial: 0, record_flights: false, log_detections: false };
-        let outcome = run_with_envelopes(&scenario, env, options).unwrap();
+        let prepared = shared_base().rebuilt_for(scenario.clone()).unwrap();
+        let env = prepared.envelopes();
+        let outcome = prepared.run(options).unwrap();
         let end_s = scenario.end_time_s.unwrap_or(f64::INFINITY);
         let mut fired = vec![0u32; scenario.batteries.len()];
         for e in &outcome.events {
@@ -576,17 +577,17 @@ fn an_absurd_booster_is_an_error_naming_threat_object_and_time() {
         v.toml()
     );
     let scenario: Scenario = parse_scenario(&text, "absurd.toml").unwrap();
-    let err = run_with_envelopes(
-        &scenario,
-        shared_envelopes(),
-        RunOptions {
-            seed: 3,
-            trial: 0,
-            record_flights: false,
-            log_detections: false,
-        },
-    )
-    .unwrap_err();
+    let err = shared_base()
+        .rebuilt_for(scenario)
+        .and_then(|p| {
+            p.run(RunOptions {
+                seed: 3,
+                trial: 0,
+                record_flights: false,
+                log_detections: false,
+            })
+        })
+        .unwrap_err();
     let message = err.to_string();
     assert!(matches!(err, SimError::Flight { .. }), "{message}");
     assert!(message.contains("threat 'nodong"), "{message}");

@@ -1,11 +1,8 @@
 //! Whole engagement runs of the bundled scenarios: the physics checks of the event engine.
 
-use std::sync::Arc;
-
-use bulwark::engage::envelope::Envelope;
 use bulwark::scenario::{Scenario, load_scenario};
 use bulwark::sim::battle::ground_range_m;
-use bulwark::sim::{EventKind, RunOptions, RunOutcome, Summary, envelopes, run_with_envelopes};
+use bulwark::sim::{EventKind, PreparedScenario, RunOptions, RunOutcome, Summary};
 
 fn korea() -> Scenario {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/korea-2017.toml");
@@ -21,8 +18,8 @@ fn options(seed: u64) -> RunOptions {
     }
 }
 
-fn run(scenario: &Scenario, envelopes: &[Arc<Envelope>], seed: u64) -> RunOutcome {
-    run_with_envelopes(scenario, envelopes, options(seed)).expect("the run completes")
+fn run(prepared: &PreparedScenario, seed: u64) -> RunOutcome {
+    prepared.run(options(seed)).expect("the run completes")
 }
 
 /// With the defence switched off every warhead lands where its aimed flight landed: within the
@@ -31,8 +28,8 @@ fn run(scenario: &Scenario, envelopes: &[Arc<Envelope>], seed: u64) -> RunOutcom
 fn with_the_defence_disabled_every_warhead_lands_within_its_aim_miss() {
     let mut scenario = korea();
     scenario.defence_enabled = false;
-    let env = envelopes(&scenario).unwrap();
-    let outcome = run(&scenario, &env, 1);
+    let prepared = PreparedScenario::new(scenario.clone()).unwrap();
+    let outcome = run(&prepared, 1);
     let warheads: Vec<_> = outcome
         .objects
         .iter()
@@ -63,8 +60,8 @@ fn with_the_defence_disabled_every_warhead_lands_within_its_aim_miss() {
 #[test]
 fn every_intercept_lies_inside_its_envelope_after_launch_plus_flyout() {
     let scenario = korea();
-    let env = envelopes(&scenario).unwrap();
-    let outcome = run(&scenario, &env, 7);
+    let prepared = PreparedScenario::new(scenario.clone()).unwrap();
+    let outcome = run(&prepared, 7);
     let mut launches = 0;
     for e in &outcome.events {
         let EventKind::InterceptorLaunch {
@@ -89,7 +86,7 @@ fn every_intercept_lies_inside_its_envelope_after_launch_plus_flyout() {
         let r = scenario.earth.to_ecef(&pip_g).0;
         let range = ground_range_m(&scenario.earth, &scenario.batteries[b].site.up_ecef(), &r);
         assert!(
-            env[b].contains(range, pip.alt_m),
+            prepared.envelopes()[b].contains(range, pip.alt_m),
             "round {round}: PIP at {range} m, {} m outside",
             pip.alt_m
         );
@@ -112,8 +109,8 @@ fn no_battery_fires_beyond_its_stock() {
     for (i, b) in scenario.batteries.iter_mut().enumerate() {
         b.stock = (i % 3) as u32; // 0, 1 or 2 rounds
     }
-    let env = envelopes(&scenario).unwrap();
-    let outcome = run(&scenario, &env, 3);
+    let prepared = PreparedScenario::new(scenario.clone()).unwrap();
+    let outcome = run(&prepared, 3);
     for (i, b) in scenario.batteries.iter().enumerate() {
         let fired = outcome
             .events
@@ -135,9 +132,9 @@ fn with_pk_one_and_enough_interceptors_nothing_leaks() {
     for b in &mut scenario.batteries {
         b.stock = 200;
     }
-    let env = envelopes(&scenario).unwrap();
+    let prepared = PreparedScenario::new(scenario.clone()).unwrap();
     for seed in [1, 2] {
-        let outcome = run(&scenario, &env, seed);
+        let outcome = run(&prepared, seed);
         let summary = Summary::new(&scenario, &outcome, seed, 0);
         assert_eq!(summary.leakers, 0, "seed {seed}: {summary:#?}");
         assert!(summary.warheads_intercepted > 0);
@@ -148,11 +145,11 @@ fn with_pk_one_and_enough_interceptors_nothing_leaks() {
 #[test]
 fn runs_repeat_exactly_for_a_seed() {
     let scenario = korea();
-    let env = envelopes(&scenario).unwrap();
-    let a = run(&scenario, &env, 11);
-    let b = run(&scenario, &env, 11);
+    let prepared = PreparedScenario::new(scenario.clone()).unwrap();
+    let a = run(&prepared, 11);
+    let b = run(&prepared, 11);
     assert_eq!(a.events, b.events);
-    let c = run(&scenario, &env, 12);
+    let c = run(&prepared, 12);
     assert_ne!(a.events, c.events);
 }
 
@@ -180,15 +177,15 @@ fn guam_with_decoys(discrimination_probability: f64) -> Scenario {
 #[test]
 fn discrimination_decides_whether_warheads_or_decoys_draw_the_shots() {
     let perfect = guam_with_decoys(1.0);
-    let env = envelopes(&perfect).unwrap();
-    let outcome = run(&perfect, &env, 5);
+    let prepared = PreparedScenario::new(perfect.clone()).unwrap();
+    let outcome = run(&prepared, 5);
     let summary = Summary::new(&perfect, &outcome, 5, 0);
     assert!(summary.objects > 2 * summary.warheads, "decoys fly: {summary:#?}");
     assert_eq!(summary.rounds_at_non_warheads, 0, "{summary:#?}");
     assert!(summary.warheads_engaged > 0);
 
     let blind = guam_with_decoys(0.0);
-    let outcome = run(&blind, &env, 5);
+    let outcome = run(&prepared.rebuilt_for(blind.clone()).unwrap(), 5);
     let summary = Summary::new(&blind, &outcome, 5, 0);
     assert_eq!(summary.warheads_engaged, 0, "{summary:#?}");
     assert_eq!(summary.warheads_intercepted, 0);

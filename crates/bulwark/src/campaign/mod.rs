@@ -27,8 +27,9 @@
 //! use bulwark::scenario::load_scenario;
 //!
 //! let scenario = load_scenario(std::path::Path::new("scenarios/analytic-check.toml"))?;
-//! let envelopes = bulwark::sim::envelopes(&scenario)?;
-//! let tally = run_campaign(&scenario, &envelopes, scenario.seed, 100, Control::default())?;
+//! let seed = scenario.seed;
+//! let prepared = bulwark::sim::PreparedScenario::new(scenario)?;
+//! let tally = run_campaign(&prepared, seed, 100, Control::default())?;
 //! let stats = tally.statistics().expect("100 trials");
 //! println!("P(no leaker) = {:.3}, 95 % CI {:?}", stats.p_zero_leakers.estimate, stats.p_zero_leakers.wilson_95);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -59,6 +60,10 @@ use crate::sim::SimError;
 /// Why a campaign stopped with an error.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum CampaignError {
+    /// The scenario could not be prepared (a threat cannot be aimed or flown, a radar or an
+    /// envelope cannot be made): no trial can run.
+    #[error("{0}")]
+    Prepare(SimError),
     /// A trial could not be run.
     #[error("trial {trial}: {source}")]
     Trial {

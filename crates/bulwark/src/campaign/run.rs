@@ -8,7 +8,6 @@
 //! precede the first skipped one, so the output always covers trials `0..k` for some `k`.
 
 use std::ops::Range;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
@@ -16,9 +15,7 @@ use rayon::prelude::*;
 use super::CampaignError;
 use super::tally::Tally;
 use super::trial::TrialRecord;
-use crate::engage::envelope::Envelope;
-use crate::scenario::Scenario;
-use crate::sim::{RunOptions, run_with_envelopes};
+use crate::sim::{PreparedScenario, RunOptions};
 
 /// Trials per worker thread in one batch: enough to keep every thread busy while a slow trial
 /// finishes, few enough that a stop request is answered quickly and a batch is small in memory.
@@ -42,16 +39,15 @@ impl Control<'_> {
     }
 }
 
-/// Runs trials `trials` of `scenario` with `seed` on the current rayon pool, batch by batch,
-/// and hands each batch's records to `sink` in trial order. `envelopes` come from
-/// [`crate::sim::envelopes`] and are shared by every trial.
+/// Runs trials `trials` of the prepared scenario with `seed` on the current rayon pool, batch by
+/// batch, and hands each batch's records to `sink` in trial order. Every trial shares the
+/// prepared parts (envelopes, radars, aimed and flown threats).
 ///
 /// Returns the number of the first trial not run: `trials.end` when every trial ran, less when
 /// `control.stop` was set. A failed trial stops the campaign with its error (the lowest-numbered
 /// failure, whatever the thread count).
 pub fn run_trials(
-    scenario: &Scenario,
-    envelopes: &[Arc<Envelope>],
+    prepared: &PreparedScenario,
     seed: u64,
     trials: Range<u64>,
     control: Control<'_>,
@@ -79,8 +75,9 @@ pub fn run_trials(
                     record_flights: false,
                     log_detections: false,
                 };
-                let record = run_with_envelopes(scenario, envelopes, options)
-                    .map(|outcome| TrialRecord::new(scenario, &outcome, trial))
+                let record = prepared
+                    .run(options)
+                    .map(|outcome| TrialRecord::new(prepared.scenario(), &outcome, trial))
                     .map_err(|source| CampaignError::Trial { trial, source });
                 if let Some(p) = control.progress {
                     p.fetch_add(1, Ordering::Relaxed);
@@ -108,17 +105,16 @@ pub fn run_trials(
     Ok(next)
 }
 
-/// Runs trials `0..trials` of `scenario` with `seed` on the current rayon pool and returns their
-/// tally: the whole campaign without files, for sweeps and tests.
+/// Runs trials `0..trials` of the prepared scenario with `seed` on the current rayon pool and
+/// returns their tally: the whole campaign without files, for sweeps and tests.
 pub fn run_campaign(
-    scenario: &Scenario,
-    envelopes: &[Arc<Envelope>],
+    prepared: &PreparedScenario,
     seed: u64,
     trials: u64,
     control: Control<'_>,
 ) -> Result<Tally, CampaignError> {
-    let mut tally = Tally::new(scenario);
-    run_trials(scenario, envelopes, seed, 0..trials, control, &mut |records| {
+    let mut tally = Tally::new(prepared.scenario());
+    run_trials(prepared, seed, 0..trials, control, &mut |records| {
         for r in records {
             tally.add(r)?;
         }

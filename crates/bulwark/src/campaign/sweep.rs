@@ -11,7 +11,6 @@
 //! no sweep path changes, so one set of envelopes serves every point.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use thiserror::Error;
 
@@ -19,8 +18,8 @@ use super::CampaignError;
 use super::run::{Control, run_campaign};
 use super::tally::CampaignStatistics;
 use crate::earth::Geodetic;
-use crate::engage::envelope::Envelope;
 use crate::scenario::{DEFAULT_LAUNCH_INTERVAL_S, MAX_RAID_COUNT, MAX_STOCK, MAX_THREATS, Scenario};
+use crate::sim::PreparedScenario;
 
 /// Most points of one sweep grid.
 pub const MAX_POINTS: usize = 10_000;
@@ -476,10 +475,10 @@ pub struct SweepRow {
 }
 
 /// Runs `trials` trials with `seed` at every point of `sweep` over `base`, on the current rayon
-/// pool, calling `on_point` after each point (for progress); `envelopes` are those of `base`.
+/// pool, calling `on_point` after each point (for progress). Each point re-prepares only the
+/// parts of `base` its change touches ([`PreparedScenario::rebuilt_for`]).
 pub fn run_sweep(
-    base: &Scenario,
-    envelopes: &[Arc<Envelope>],
+    base: &PreparedScenario,
     sweep: &Sweep,
     seed: u64,
     trials: u64,
@@ -489,11 +488,15 @@ pub fn run_sweep(
     let mut rows = Vec::with_capacity(sweep.len());
     for index in 0..sweep.len() {
         let point = sweep.point(index);
-        let scenario = sweep.scenario_at(base, &point)?;
-        let tally = run_campaign(&scenario, envelopes, seed, trials, control).map_err(|e| SweepRunError::Campaign {
+        let scenario = sweep.scenario_at(base.scenario(), &point)?;
+        let campaign_error = |e: CampaignError| SweepRunError::Campaign {
             point: point.labels.join(", "),
             source: e,
-        })?;
+        };
+        let prepared = base
+            .rebuilt_for(scenario)
+            .map_err(|e| campaign_error(CampaignError::Prepare(e)))?;
+        let tally = run_campaign(&prepared, seed, trials, control).map_err(campaign_error)?;
         if tally.trials() < trials {
             break; // stopped
         }

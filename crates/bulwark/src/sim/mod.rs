@@ -17,19 +17,17 @@
 pub mod battle;
 pub mod engine;
 pub mod events;
+pub mod prepared;
 pub mod summary;
 pub mod truth;
 
-use std::sync::Arc;
-
-use rayon::prelude::*;
 use thiserror::Error;
 
 pub use engine::{BatteryTotals, FlightRecord, ObjectOutcome, RunOutcome};
 pub use events::{Event, EventKind, LogPoint, Reason};
+pub use prepared::PreparedScenario;
 pub use summary::Summary;
 
-use crate::engage::envelope::Envelope;
 use crate::scenario::{Scenario, TrackFilter};
 use crate::track::ekf::Ekf;
 use crate::track::ukf::Ukf;
@@ -104,17 +102,10 @@ pub enum SimError {
     },
 }
 
-/// The shortest interval between two periodic events of one kind (battle-manager decisions, a
-/// radar's search or track revisits) that a run accepts (s). Each period adds one event to the
-/// queue for every interval of simulated time: an interval of 10⁻³⁰⁰ s (which the loader's
-/// "above 0" admits) would keep the queue at t ≈ 0 for ever, and one below the spacing of
-/// doubles near t would stop time altogether. 1 ms is far below any revisit or decision interval
-/// of a real system (Patriot's notional track revisit is 0.5 s) and bounds a 1,000 s run to a
-/// million events per period.
 pub const MIN_PERIOD_S: f64 = 1e-3;
 
 /// Refuses a scenario whose periodic events recur faster than [`MIN_PERIOD_S`].
-fn check_periods(scenario: &Scenario) -> Result<(), SimError> {
+pub(crate) fn check_periods(scenario: &Scenario) -> Result<(), SimError> {
     let short = |what: &str, period_s: f64| {
         format!(
             "{what} of {period_s:e} s is shorter than the {MIN_PERIOD_S} s the simulation can step; \
@@ -144,79 +135,21 @@ fn check_periods(scenario: &Scenario) -> Result<(), SimError> {
     Ok(())
 }
 
-/// The envelopes of a scenario's batteries, one per battery, computed once per interceptor type
-/// (in parallel) and shared.
-pub fn envelopes(scenario: &Scenario) -> Result<Vec<Arc<Envelope>>, SimError> {
-    let mut kinds: Vec<usize> = Vec::new(); // index of the first battery of each distinct interceptor
-    let first: Vec<usize> = scenario
-        .batteries
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            match kinds
-                .iter()
-                .copied()
-                .find(|&k| scenario.batteries[k].interceptor == b.interceptor)
-            {
-                Some(k) => k,
-                None => {
-                    kinds.push(i);
-                    i
-                }
-            }
-        })
-        .collect();
-    let computed: Vec<(usize, Result<Arc<Envelope>, SimError>)> = kinds
-        .par_iter()
-        .map(|&k| {
-            let b = &scenario.batteries[k];
-            let env = Envelope::compute(&b.interceptor, &scenario.earth)
-                .map(Arc::new)
-                .map_err(|e| SimError::Envelope {
-                    battery: b.name.clone(),
-                    message: e.to_string(),
-                });
-            (k, env)
-        })
-        .collect();
-    first
-        .iter()
-        .map(|k| {
-            computed
-                .iter()
-                .find(|(i, _)| i == k)
-                .map(|(_, e)| e.clone())
-                .unwrap_or_else(|| {
-                    Err(SimError::Envelope {
-                        battery: scenario.batteries[*k].name.clone(),
-                        message: "no envelope computed".into(),
-                    })
-                })
-        })
-        .collect()
-}
-
-/// Runs `scenario` once with precomputed `envelopes` (see [`envelopes`]; campaigns share them
-/// between trials).
-pub fn run_with_envelopes(
-    scenario: &Scenario,
-    envelopes: &[Arc<Envelope>],
-    options: RunOptions,
-) -> Result<RunOutcome, SimError> {
-    check_periods(scenario)?;
-    let earth = &scenario.earth;
-    let truth = truth::fly_threats(earth, scenario, options.seed, options.trial)?;
-    let manager = scenario.tracking.manager;
-    match scenario.tracking.filter {
-        TrackFilter::Ekf => engine::run_with::<Ekf>(earth, scenario, truth, envelopes, manager, options),
-        TrackFilter::Ukf => engine::run_with::<Ukf>(earth, scenario, truth, envelopes, manager, options),
+impl PreparedScenario {
+    /// Runs the prepared scenario once: trial `options.trial` of seed `options.seed`.
+    pub fn run(&self, options: RunOptions) -> Result<RunOutcome, SimError> {
+        let truth = truth::fly_threats(self, options.seed, options.trial)?;
+        match self.scenario().tracking.filter {
+            TrackFilter::Ekf => engine::run_with::<Ekf>(self, truth, options),
+            TrackFilter::Ukf => engine::run_with::<Ukf>(self, truth, options),
+        }
     }
 }
 
-/// Runs `scenario` once.
+/// Prepares `scenario` and runs it once (a single `bulwark run`; campaigns prepare once and run
+/// [`PreparedScenario::run`] per trial).
 pub fn run(scenario: &Scenario, options: RunOptions) -> Result<RunOutcome, SimError> {
-    let envelopes = envelopes(scenario)?;
-    run_with_envelopes(scenario, &envelopes, options)
+    PreparedScenario::new(scenario.clone())?.run(options)
 }
 
 #[cfg(test)]

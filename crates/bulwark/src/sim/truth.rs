@@ -1,18 +1,21 @@
-//! Truth: every threat of a scenario aimed and flown, with every object it releases, on the
-//! scenario's earth, before any sensor looks.
+//! Truth: every threat of a scenario flown, with every object it releases, on the scenario's
+//! earth, before any sensor looks.
 //!
 //! Threats are independent of one another and of the defence until an intercept removes an
-//! object, so they are flown up front (in parallel; the results are gathered in scenario order,
-//! so the thread count never changes them). Each threat's random draws (decoy release
-//! directions) come from the stream keyed by (seed, trial, [`THREAT_STREAM`] + threat index).
+//! object, so they are flown up front. Aiming, and the flight of every threat that draws no
+//! random number, are done once when the scenario is prepared ([`super::PreparedScenario`]); a
+//! trial flies only the threats that release decoys, whose release directions come from the
+//! stream keyed by (seed, trial, [`THREAT_STREAM`] + threat index). Results are gathered in
+//! scenario order, so the thread count never changes them.
+
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::SimError;
-use crate::earth::EarthModel;
-use crate::flight::{AimRequest, FlightOptions, ObjectKind, ThreatObject, Trajectory, aim, fly_threat_complex};
+use super::prepared::{PreparedScenario, fly_entry};
+use crate::flight::{ObjectKind, ThreatObject};
 use crate::random::stream;
-use crate::scenario::{Scenario, ThreatEntry};
 
 /// Stream key offset of threat flights.
 pub const THREAT_STREAM: u64 = 1_000_000;
@@ -26,8 +29,8 @@ pub struct TruthObject {
     pub threat: usize,
     /// What it is.
     pub kind: ObjectKind,
-    /// Its flight (times after the epoch).
-    pub object: ThreatObject,
+    /// Its flight (times after the epoch), shared by every trial that flies it the same way.
+    pub object: Arc<ThreatObject>,
 }
 
 impl TruthObject {
@@ -54,94 +57,30 @@ pub struct ThreatTruth {
     pub objects: Vec<TruthObject>,
 }
 
-fn shifted(object: ThreatObject, launch_s: f64) -> ThreatObject {
-    let samples = object
-        .trajectory
-        .samples()
-        .iter()
-        .map(|s| {
-            let mut s = *s;
-            s.t_s += launch_s;
-            s
+/// Every threat of `prepared` flown for trial `trial` of seed `seed`: the prepared flights
+/// where they draw no random number, a fresh flight from the prepared controls otherwise.
+pub fn fly_threats(prepared: &PreparedScenario, seed: u64, trial: u64) -> Result<Vec<ThreatTruth>, SimError> {
+    let scenario = prepared.scenario();
+    let earth = &scenario.earth;
+    let shots = prepared.shots();
+    let fly = |i: usize| -> Result<ThreatTruth, SimError> {
+        let shot = &shots[i];
+        let objects = match &shot.objects {
+            Some(objects) => objects.clone(),
+            None => {
+                let mut rng = stream(seed, trial, THREAT_STREAM + i as u64);
+                fly_entry(earth, &scenario.threats[i], i, &shot.controls, &mut rng)?
+            }
+        };
+        Ok(ThreatTruth {
+            aim_miss_km: shot.aim_miss_km,
+            objects,
         })
-        .collect();
-    ThreatObject {
-        separation_s: object.separation_s + launch_s,
-        trajectory: Trajectory::new(samples),
-        ..object
-    }
-}
-
-fn same_shot(a: &ThreatEntry, b: &ThreatEntry) -> bool {
-    a.missile == b.missile && a.launch == b.launch && a.aim == b.aim && a.shape == b.shape
-}
-
-/// Aims and flies every threat of `scenario`; trial `trial` of seed `seed`.
-pub fn fly_threats(
-    earth: &EarthModel,
-    scenario: &Scenario,
-    seed: u64,
-    trial: u64,
-) -> Result<Vec<ThreatTruth>, SimError> {
-    let options = FlightOptions {
-        sample_interval_s: Some(0.5),
-        ..FlightOptions::default()
     };
-    // Identical shots (a raid line with a count) are aimed once.
-    let first_same: Vec<usize> = scenario
-        .threats
-        .iter()
-        .enumerate()
-        .map(|(i, t)| scenario.threats[..i].iter().position(|u| same_shot(t, u)).unwrap_or(i))
-        .collect();
-    let aims: Vec<Option<Result<_, SimError>>> = scenario
-        .threats
-        .par_iter()
-        .enumerate()
-        .map(|(i, t)| {
-            (first_same[i] == i).then(|| {
-                let request = AimRequest {
-                    missile: &t.missile,
-                    launch: t.launch,
-                    aim: t.aim,
-                    shape: t.shape,
-                };
-                aim(earth, &request, &FlightOptions::default()).map_err(|e| SimError::Aim {
-                    threat: t.name.clone(),
-                    message: e.to_string(),
-                })
-            })
-        })
-        .collect();
-    scenario
-        .threats
-        .par_iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let aimed = match &aims[first_same[i]] {
-                Some(Ok(a)) => a,
-                Some(Err(e)) => return Err(e.clone()),
-                None => unreachable!("the first of identical shots is always aimed"),
-            };
-            let mut rng = stream(seed, trial, THREAT_STREAM + i as u64);
-            let objects = fly_threat_complex(earth, &t.missile, &t.launch, &aimed.controls, &options, &mut rng)
-                .map_err(|e| SimError::Flight {
-                    threat: t.name.clone(),
-                    message: format!("{e} (times from its launch at scenario t = {:.3} s)", t.launch_time_s),
-                })?;
-            let objects = objects
-                .into_iter()
-                .map(|o| TruthObject {
-                    name: format!("{}/{}", t.name, o.kind.name()),
-                    threat: i,
-                    kind: o.kind,
-                    object: shifted(o, t.launch_time_s),
-                })
-                .collect();
-            Ok(ThreatTruth {
-                aim_miss_km: aimed.miss_km,
-                objects,
-            })
-        })
-        .collect()
+    if shots.iter().all(|s| s.objects.is_some()) {
+        // Nothing to fly: cloning the prepared objects is cheaper than a parallel dispatch.
+        (0..shots.len()).map(fly).collect()
+    } else {
+        (0..shots.len()).into_par_iter().map(fly).collect()
+    }
 }

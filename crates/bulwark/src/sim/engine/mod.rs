@@ -15,7 +15,7 @@ use rand::RngExt;
 use super::battle::{InterceptPlan, PredictedPath, distance_to_area_m, plan_intercept};
 use super::events::{Event, EventKind, LogPoint, Reason};
 use super::truth::{ThreatTruth, TruthObject};
-use super::{RunOptions, SimError};
+use super::{PreparedScenario, RunOptions, SimError};
 use crate::earth::{EarthModel, Ecef, Geodetic, direct, inverse};
 use crate::engage::endgame::kill_probability;
 use crate::engage::envelope::Envelope;
@@ -189,7 +189,7 @@ impl Queue {
 }
 
 struct SensorState<F> {
-    radar: Radar,
+    radar: Arc<Radar>,
     name: String,
     networked: bool,
     stream: Stream,
@@ -322,13 +322,14 @@ fn label_of(labels: &[Option<usize>], id: u32) -> Option<usize> {
 
 /// Runs the scenario with filters of type `F`.
 pub(super) fn run_with<F: BallisticFilter + Clone>(
-    earth: &EarthModel,
-    scenario: &Scenario,
+    prepared: &PreparedScenario,
     truth: Vec<ThreatTruth>,
-    envelopes: &[Arc<Envelope>],
-    manager: ManagerConfig,
     options: RunOptions,
 ) -> Result<RunOutcome, SimError> {
+    let scenario = prepared.scenario();
+    let earth = &scenario.earth;
+    let envelopes = prepared.envelopes();
+    let manager = scenario.tracking.manager;
     let aim_miss_km = truth.iter().map(|t| t.aim_miss_km).collect();
     let objects: Vec<TruthObject> = truth.into_iter().flat_map(|t| t.objects).collect();
     let n_objects = objects.len();
@@ -344,13 +345,10 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
         .radars
         .iter()
         .enumerate()
-        .map(|(i, r)| {
-            let radar = Radar::new(r.spec.clone(), earth, r.site, r.boresight_az_deg).map_err(|e| SimError::Radar {
-                radar: r.name.clone(),
-                message: e.to_string(),
-            })?;
+        .zip(prepared.radars())
+        .map(|((i, r), radar)| {
             Ok(SensorState::<F> {
-                radar,
+                radar: radar.clone(),
                 name: r.name.clone(),
                 networked: r.networked,
                 stream: stream(options.seed, options.trial, 1 + i as u64),

@@ -1,0 +1,315 @@
+//! A prepared scenario: everything a run needs that depends on neither the seed nor the trial,
+//! made once and shared read-only by `run`, every campaign trial and every sweep point.
+//!
+//! Preparing a scenario checks its periodic events, computes the fly-out envelope of each
+//! interceptor type, builds every radar, aims every threat (identical shots once) and flies every
+//! threat whose flight draws no random number (all but those that release decoys, whose release
+//! directions come from the trial's stream). A trial then starts from the flown objects instead
+//! of aiming and flying the raid again: aiming is most of a trial's cost, and it was the same
+//! work every time.
+//!
+//! A sweep point differs from its base in a few fields; [`PreparedScenario::rebuilt_for`] reuses
+//! every prepared part whose inputs the point did not change (an envelope whose interceptor and
+//! earth are equal, a radar whose entry is equal, a shot whose missile, launch, aim and shape are
+//! equal) and prepares only the rest.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::SimError;
+use super::truth::TruthObject;
+use crate::earth::EarthModel;
+use crate::engage::envelope::Envelope;
+use crate::flight::{AimRequest, BoostControls, FlightOptions, ThreatObject, aim, fly_threat_complex};
+use crate::random::stream;
+use crate::scenario::{Scenario, ThreatEntry};
+use crate::sensor::radar::Radar;
+
+/// Sampling interval of the threat flights a run records (s).
+pub(crate) const TRUTH_SAMPLE_S: f64 = 0.5;
+
+/// One threat's shot, aimed (and, when it draws no random number, flown) once.
+#[derive(Debug, Clone)]
+pub(crate) struct PreparedShot {
+    /// The solved boost controls.
+    pub(crate) controls: BoostControls,
+    /// Distance from the aim point of the aimed flight's impact (km).
+    pub(crate) aim_miss_km: f64,
+    /// The threat's objects flown and shifted to scenario time, when its flight is the same in
+    /// every trial (no decoys); `None`: flown in each trial from [`Self::controls`].
+    pub(crate) objects: Option<Vec<TruthObject>>,
+}
+
+/// A scenario with its seed-independent parts computed: envelopes, radars, aimed and flown
+/// threats. Made by [`PreparedScenario::new`]; a run is [`PreparedScenario::run`].
+#[derive(Debug, Clone)]
+pub struct PreparedScenario {
+    scenario: Scenario,
+    envelopes: Vec<Arc<Envelope>>,
+    radars: Vec<Arc<Radar>>,
+    shots: Vec<Arc<PreparedShot>>,
+}
+
+impl PreparedScenario {
+    /// Prepares `scenario`: checks its periods, computes envelopes, builds radars, aims and flies
+    /// its threats (in parallel on the current rayon pool; results in scenario order).
+    pub fn new(scenario: Scenario) -> Result<Self, SimError> {
+        Self::prepare(scenario, None)
+    }
+
+    /// Prepares `scenario`, a variation of this one (a sweep point), reusing every part whose
+    /// inputs are unchanged.
+    pub fn rebuilt_for(&self, scenario: Scenario) -> Result<Self, SimError> {
+        Self::prepare(scenario, Some(self))
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The fly-out envelope of each battery, in scenario order (batteries of one interceptor type
+    /// share one).
+    pub fn envelopes(&self) -> &[Arc<Envelope>] {
+        &self.envelopes
+    }
+
+    /// The built radars, in scenario order.
+    pub fn radars(&self) -> &[Arc<Radar>] {
+        &self.radars
+    }
+
+    pub(crate) fn shots(&self) -> &[Arc<PreparedShot>] {
+        &self.shots
+    }
+
+    fn prepare(scenario: Scenario, base: Option<&Self>) -> Result<Self, SimError> {
+        super::check_periods(&scenario)?;
+        let envelopes = envelopes_reusing(&scenario, base)?;
+        let radars = radars_reusing(&scenario, base)?;
+        let shots = shots_reusing(&scenario, base)?;
+        Ok(Self {
+            scenario,
+            envelopes,
+            radars,
+            shots,
+        })
+    }
+}
+
+/// The envelopes of `scenario`'s batteries: one per distinct interceptor type, taken from `base`
+/// when a battery there has the same interceptor on the same earth, computed (in parallel)
+/// otherwise.
+fn envelopes_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result<Vec<Arc<Envelope>>, SimError> {
+    let reusable = |i: usize| -> Option<Arc<Envelope>> {
+        let base = base?;
+        if base.scenario.earth != scenario.earth {
+            return None;
+        }
+        let spec = &scenario.batteries[i].interceptor;
+        base.scenario
+            .batteries
+            .iter()
+            .position(|b| &b.interceptor == spec)
+            .map(|k| base.envelopes[k].clone())
+    };
+    // The first battery of each distinct interceptor type computes (or reuses) the envelope.
+    let first: Vec<usize> = (0..scenario.batteries.len())
+        .map(|i| {
+            let spec = &scenario.batteries[i].interceptor;
+            (0..i)
+                .find(|&k| &scenario.batteries[k].interceptor == spec)
+                .unwrap_or(i)
+        })
+        .collect();
+    let kinds: Vec<usize> = (0..first.len()).filter(|&i| first[i] == i).collect();
+    let computed: Vec<Result<Arc<Envelope>, SimError>> = kinds
+        .par_iter()
+        .map(|&k| {
+            if let Some(env) = reusable(k) {
+                return Ok(env);
+            }
+            let b = &scenario.batteries[k];
+            Envelope::compute(&b.interceptor, &scenario.earth)
+                .map(Arc::new)
+                .map_err(|e| SimError::Envelope {
+                    battery: b.name.clone(),
+                    message: e.to_string(),
+                })
+        })
+        .collect();
+    let computed: Vec<Arc<Envelope>> = computed.into_iter().collect::<Result<_, _>>()?;
+    Ok(first
+        .iter()
+        .map(|k| {
+            let slot = kinds
+                .iter()
+                .position(|x| x == k)
+                .expect("every first battery is a kind");
+            computed[slot].clone()
+        })
+        .collect())
+}
+
+/// The radars of `scenario`, reused from `base` where the entry and the earth are equal.
+fn radars_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result<Vec<Arc<Radar>>, SimError> {
+    scenario
+        .radars
+        .iter()
+        .map(|r| {
+            if let Some(base) = base.filter(|b| b.scenario.earth == scenario.earth)
+                && let Some(k) = base.scenario.radars.iter().position(|q| q == r)
+            {
+                return Ok(base.radars[k].clone());
+            }
+            Radar::new(r.spec.clone(), &scenario.earth, r.site, r.boresight_az_deg)
+                .map(Arc::new)
+                .map_err(|e| SimError::Radar {
+                    radar: r.name.clone(),
+                    message: e.to_string(),
+                })
+        })
+        .collect()
+}
+
+/// Whether two raid entries are the same shot (same missile, launch, aim and shape): they are
+/// aimed once and fly the same path, shifted by their launch times.
+pub(crate) fn same_shot(a: &ThreatEntry, b: &ThreatEntry) -> bool {
+    a.missile == b.missile && a.launch == b.launch && a.aim == b.aim && a.shape == b.shape
+}
+
+/// Whether a missile's flight draws random numbers (decoy release directions).
+fn draws_random(entry: &ThreatEntry) -> bool {
+    entry.missile.decoy.is_some_and(|d| d.count > 0)
+}
+
+/// Aims and, where it draws no random number, flies every threat of `scenario`; a threat that
+/// is the same shot as one of `base` (same launch time too, for the flown objects) is reused.
+fn shots_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result<Vec<Arc<PreparedShot>>, SimError> {
+    let earth = &scenario.earth;
+    let from_base = |t: &ThreatEntry| -> Option<Arc<PreparedShot>> {
+        let base = base.filter(|b| b.scenario.earth == scenario.earth)?;
+        base.scenario
+            .threats
+            .iter()
+            .zip(&base.shots)
+            .find(|(u, _)| u.name == t.name && same_shot(t, u) && u.launch_time_s == t.launch_time_s)
+            .map(|(_, s)| s.clone())
+    };
+    // Identical shots (a raid line with a count) are aimed once.
+    let first_same: Vec<usize> = scenario
+        .threats
+        .iter()
+        .enumerate()
+        .map(|(i, t)| scenario.threats[..i].iter().position(|u| same_shot(t, u)).unwrap_or(i))
+        .collect();
+    let aims: Vec<Option<Result<(BoostControls, f64), SimError>>> = scenario
+        .threats
+        .par_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            (first_same[i] == i).then(|| {
+                if let Some(s) = base.and_then(|b| {
+                    b.scenario
+                        .threats
+                        .iter()
+                        .zip(&b.shots)
+                        .find(|(u, _)| same_shot(t, u) && b.scenario.earth == scenario.earth)
+                }) {
+                    return Ok((s.1.controls, s.1.aim_miss_km));
+                }
+                let request = AimRequest {
+                    missile: &t.missile,
+                    launch: t.launch,
+                    aim: t.aim,
+                    shape: t.shape,
+                };
+                aim(earth, &request, &FlightOptions::default())
+                    .map(|a| (a.controls, a.miss_km))
+                    .map_err(|e| SimError::Aim {
+                        threat: t.name.clone(),
+                        message: e.to_string(),
+                    })
+            })
+        })
+        .collect();
+    scenario
+        .threats
+        .par_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if let Some(shot) = from_base(t) {
+                return Ok(shot);
+            }
+            let (controls, aim_miss_km) = match &aims[first_same[i]] {
+                Some(Ok(a)) => *a,
+                Some(Err(e)) => return Err(e.clone()),
+                None => unreachable!("the first of identical shots is always aimed"),
+            };
+            let objects = if draws_random(t) {
+                None
+            } else {
+                // No draw is made: any stream gives the same flight.
+                let mut rng = stream(0, 0, 0);
+                Some(fly_entry(earth, t, i, &controls, &mut rng)?)
+            };
+            Ok(Arc::new(PreparedShot {
+                controls,
+                aim_miss_km,
+                objects,
+            }))
+        })
+        .collect()
+}
+
+/// Flies threat `index` (`entry`) with `controls` and its stream `rng`: every object, named
+/// `threat/kind` and shifted to scenario time.
+pub(crate) fn fly_entry(
+    earth: &EarthModel,
+    entry: &ThreatEntry,
+    index: usize,
+    controls: &BoostControls,
+    rng: &mut crate::random::Stream,
+) -> Result<Vec<TruthObject>, SimError> {
+    let options = FlightOptions {
+        sample_interval_s: Some(TRUTH_SAMPLE_S),
+        ..FlightOptions::default()
+    };
+    let objects = fly_threat_complex(earth, &entry.missile, &entry.launch, controls, &options, rng).map_err(|e| {
+        SimError::Flight {
+            threat: entry.name.clone(),
+            message: format!(
+                "{e} (times from its launch at scenario t = {:.3} s)",
+                entry.launch_time_s
+            ),
+        }
+    })?;
+    Ok(objects
+        .into_iter()
+        .map(|o| TruthObject {
+            name: format!("{}/{}", entry.name, o.kind.name()),
+            threat: index,
+            kind: o.kind,
+            object: Arc::new(shifted(o, entry.launch_time_s)),
+        })
+        .collect())
+}
+
+fn shifted(object: ThreatObject, launch_s: f64) -> ThreatObject {
+    let samples = object
+        .trajectory
+        .samples()
+        .iter()
+        .map(|s| {
+            let mut s = *s;
+            s.t_s += launch_s;
+            s
+        })
+        .collect();
+    ThreatObject {
+        separation_s: object.separation_s + launch_s,
+        trajectory: crate::flight::Trajectory::new(samples),
+        ..object
+    }
+}
