@@ -5,7 +5,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use bulwark::scenario::load_scenario;
-use bulwark::sim::{RunOptions, envelopes, run, run_with_envelopes};
+use bulwark::sim::{PreparedScenario, RunOptions, run};
 
 fn scenarios(c: &mut Criterion) {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -27,10 +27,16 @@ fn scenarios(c: &mut Criterion) {
         group.bench_function(format!("{name} whole run, 1 thread"), |b| {
             b.iter(|| pool.install(|| run(&scenario, options).expect("runs")))
         });
-        // With the envelopes computed once (as a Monte Carlo campaign shares them).
-        let env = pool.install(|| envelopes(&scenario).expect("envelopes"));
-        group.bench_function(format!("{name} run with shared envelopes, 1 thread"), |b| {
-            b.iter(|| pool.install(|| run_with_envelopes(&scenario, &env, options).expect("runs")))
+        // One trial of a prepared scenario (as every Monte Carlo trial runs), without the
+        // recorded flights and detections a campaign does not write.
+        let prepared = pool.install(|| PreparedScenario::new(scenario.clone()).expect("prepares"));
+        let trial = RunOptions {
+            record_flights: false,
+            log_detections: false,
+            ..options
+        };
+        group.bench_function(format!("{name} prepared trial, 1 thread"), |b| {
+            b.iter(|| pool.install(|| prepared.run(trial).expect("runs")))
         });
     }
     group.finish();
