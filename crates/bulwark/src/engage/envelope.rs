@@ -291,6 +291,12 @@ impl Envelope {
         self.time_to_reach_s(ground_range_m, altitude_m).is_some()
     }
 
+    /// Whether `altitude_m` lies within the table's altitude limits: a point outside them has no
+    /// time to reach whatever its range (a cheap test before the range is computed).
+    pub fn altitude_in_band(&self, altitude_m: f64) -> bool {
+        altitude_m >= self.min_alt_m && altitude_m <= self.max_alt_m
+    }
+
     /// Earliest time after launch at which the interceptor can be at this ground range and
     /// altitude (s), interpolated bilinearly between the four nodes around it. `None` outside the
     /// preset's altitude and range limits or where any of those nodes is unreachable.

@@ -211,7 +211,8 @@ pub fn plan_intercept(
     let site_up = site.up_ecef();
     let mut plan: Option<InterceptPlan> = None;
     for p in &path.points {
-        if p.t_s < earliest_launch_s || p.alt_m <= 0.0 {
+        // Outside the envelope's altitudes no range is reachable: skip the range's cost.
+        if p.t_s < earliest_launch_s || p.alt_m <= 0.0 || !envelope.altitude_in_band(p.alt_m) {
             continue;
         }
         let range = ground_range_m(earth, &site_up, &p.r_ecef_m);

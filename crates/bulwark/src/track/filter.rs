@@ -322,6 +322,14 @@ pub trait BallisticFilter {
     /// The innovation the measurement would give, without updating (for gating).
     fn innovation(&self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError>;
 
+    /// A cheap lower bound on the normalised innovation squared that [`Self::innovation`] would
+    /// give for `z`, so that a gate can refuse a far measurement without computing it; 0 (no
+    /// bound, the default) where the filter has none. A filter that gives one must never exceed
+    /// the true value by more than roundoff.
+    fn nis_lower_bound(&self, _site: &SensorSite, _z: &Measurement) -> f64 {
+        0.0
+    }
+
     /// Updates with a measurement taken at the filter's time; returns its innovation.
     fn update(&mut self, site: &SensorSite, z: &Measurement) -> Result<Innovation, FilterError>;
 

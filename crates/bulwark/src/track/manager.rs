@@ -29,6 +29,11 @@ use super::filter::{BallisticFilter, DragPrior, FilterError, InitialEstimate, ca
 use crate::earth::EarthModel;
 use crate::sensor::{Measurement, SensorSite};
 
+/// Factor on the gate above which a filter's NIS lower bound refuses a measurement before its
+/// full innovation is computed ([`BallisticFilter::nis_lower_bound`]): far above the roundoff
+/// between the bound and the full computation.
+const PREGATE_MARGIN: f64 = 1.001;
+
 /// Settings of track management.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ManagerConfig {
@@ -221,6 +226,12 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         let mut costs = CostMatrix::new(live.len(), measurements.len());
         for (row, &i) in live.iter().enumerate() {
             for (col, z) in measurements.iter().enumerate() {
+                // A measurement far outside the gate by the filter's cheap bound is refused
+                // without its full innovation (the margin covers the two computations' roundoff,
+                // so the gate's decisions are the same).
+                if self.tracks[i].filter.nis_lower_bound(site, z) > cfg.gate_nis * PREGATE_MARGIN {
+                    continue;
+                }
                 if let Ok(inn) = self.tracks[i].filter.innovation(site, z)
                     && inn.nis.is_finite()
                     && inn.nis <= cfg.gate_nis

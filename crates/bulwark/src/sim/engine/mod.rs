@@ -22,7 +22,7 @@ use crate::engage::envelope::Envelope;
 use crate::engage::interceptor::{InterceptorSpec, Tier};
 use crate::flight::ObjectKind;
 use crate::random::{Stream, stream};
-use crate::scenario::Scenario;
+use crate::scenario::{AreaShape, Scenario};
 use crate::sensor::Measurement;
 use crate::sensor::radar::{Mode, Radar};
 use crate::track::dynamics::{BallisticDynamics, position, velocity};
@@ -274,6 +274,8 @@ struct Engine<'a, F> {
     flights: Vec<FlightRecord>,
     impacts: Vec<Option<(f64, Geodetic, Option<usize>)>>,
     t_end_s: f64,
+    /// Per defended area, a circle's centre on the surface (ECEF, m) and radius (m).
+    circle_areas: Vec<Option<(Vector3<f64>, f64)>>,
 }
 
 fn log_point(g: &Geodetic) -> LogPoint {
@@ -417,6 +419,16 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
         events: Vec::new(),
         flights: Vec::new(),
         t_end_s,
+        circle_areas: scenario
+            .defended_areas
+            .iter()
+            .map(|a| match &a.shape {
+                AreaShape::Circle { centre, radius_m } => {
+                    centre.with_alt_m(0.0).ok().map(|c| (earth.to_ecef(&c).0, *radius_m))
+                }
+                AreaShape::Polygon { .. } => None,
+            })
+            .collect(),
     };
     engine.schedule_start();
     engine.run()?;
