@@ -78,6 +78,39 @@ pub fn assign(costs: &CostMatrix, no_assignment_cost: f64) -> Result<Assignment,
         assignment.unassigned_measurements = (0..nm).collect();
         return Ok(assignment);
     }
+    // A pair whose cost is at most the no-assignment cost is cheaper than the 2 × that cost of
+    // leaving its track and its measurement both unassigned, so where every allowed pair is that
+    // cheap and no track and no measurement has a second allowed pair (the usual case: objects
+    // far apart) the optimum takes every allowed pair, and the solver is not needed.
+    let mut row_pairs = vec![0u32; nt];
+    let mut col_pairs = vec![0u32; nm];
+    let mut all_cheap = true;
+    for t in 0..nt {
+        for m in 0..nm {
+            if let Some(c) = costs.get(t, m) {
+                if !c.is_finite() {
+                    return Err(AssignmentError::NonFinite {
+                        track: t,
+                        measurement: m,
+                    });
+                }
+                row_pairs[t] += 1;
+                col_pairs[m] += 1;
+                all_cheap &= c <= no_assignment_cost;
+            }
+        }
+    }
+    if all_cheap && no_assignment_cost > 0.0 && row_pairs.iter().chain(&col_pairs).all(|&k| k <= 1) {
+        let mut taken = vec![false; nm];
+        for (t, slot) in assignment.track_to_measurement.iter_mut().enumerate() {
+            if let Some(m) = (0..nm).find(|&m| costs.get(t, m).is_some()) {
+                *slot = Some(m);
+                taken[m] = true;
+            }
+        }
+        assignment.unassigned_measurements = (0..nm).filter(|&m| !taken[m]).collect();
+        return Ok(assignment);
+    }
     // Augmented square matrix of size (nt + nm): [C | D_t ; D_m | 0], where D_t gives each track
     // its own "missed" column and D_m each measurement its own "new track" row.
     let n = nt + nm;
@@ -118,6 +151,23 @@ pub fn assign(costs: &CostMatrix, no_assignment_cost: f64) -> Result<Assignment,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Pairs that share no track and no measurement are all taken (without the solver), and
+    /// the same matrix with one conflicting pair added goes through the solver and still takes
+    /// the optimum.
+    #[test]
+    fn disjoint_pairs_are_taken_as_the_solver_would() {
+        let mut c = CostMatrix::new(3, 4);
+        c.allow(0, 2, 3.0);
+        c.allow(2, 0, 15.0);
+        let a = assign(&c, 16.0).unwrap();
+        assert_eq!(a.track_to_measurement, vec![Some(2), None, Some(0)]);
+        assert_eq!(a.unassigned_measurements, vec![1, 3]);
+        c.allow(1, 2, 1.0);
+        let b = assign(&c, 16.0).unwrap();
+        assert_eq!(b.track_to_measurement, vec![None, Some(2), Some(0)]);
+        assert_eq!(b.unassigned_measurements, vec![1, 3]);
+    }
 
     /// The classic case where greedy nearest neighbour fails: track 0 is nearest to both
     /// measurements, but the joint optimum gives it measurement 1.
