@@ -45,6 +45,7 @@ pub mod engage;
 pub mod finite;
 pub mod flight;
 pub mod names;
+pub mod numerics;
 pub mod preset_file;
 pub mod random;
 pub mod scenario;

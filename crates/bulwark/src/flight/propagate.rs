@@ -11,12 +11,15 @@
 //! Reported speeds and angles are relative to the rotating earth (what a radar on the ground
 //! measures), except `burnout_inertial_speed_m_s`.
 
+use std::convert::Infallible;
+
 use nalgebra::{SVector, Vector3};
 use thiserror::Error;
 
 use super::dop853::{Dop853, IntegrationError, IntegratorConfig};
 use super::vehicle::{DragCurve, Missile};
 use crate::earth::{EarthKind, EarthModel, Geodetic, GeodeticError, inverse};
+use crate::numerics::find_root_illinois;
 
 /// Altitude at which re-entry is reported (m).
 pub const REENTRY_ALTITUDE_M: f64 = 100_000.0;
@@ -315,8 +318,7 @@ fn rot_z(v: &Vector3<f64>, angle: f64) -> Vector3<f64> {
     if angle == 0.0 {
         return *v;
     }
-    let (s, c) = angle.sin_cos();
-    Vector3::new(c * v.x - s * v.y, s * v.x + c * v.y, v.z)
+    crate::numerics::rotate_z(v, angle)
 }
 
 /// Geometry of a state: ECEF position, altitude, up vector (ECI axes), earth-relative velocity
@@ -630,51 +632,12 @@ impl<'e> Runner<'e> {
     }
 }
 
-/// Illinois regula falsi for a sign change g(a) > 0 ≥ g(b): stops when successive estimates
-/// agree to `tol_s` or the bracket is narrower than it.
-fn locate_root(
-    mut g: impl FnMut(f64) -> f64,
-    (mut a, mut ga): (f64, f64),
-    (mut b, mut gb): (f64, f64),
-    tol_s: f64,
-) -> f64 {
-    let mut side = 0i8;
-    let mut previous = f64::NAN;
-    for _ in 0..100 {
-        if (b - a).abs() < tol_s {
-            return b;
-        }
-        let c = (a * gb - b * ga) / (gb - ga);
-        let c = if c.is_finite() && c > a.min(b) && c < a.max(b) {
-            c
-        } else {
-            0.5 * (a + b)
-        };
-        if (c - previous).abs() < tol_s {
-            return c;
-        }
-        previous = c;
-        let gc = g(c);
-        if gc == 0.0 {
-            return c;
-        }
-        if (gc > 0.0) == (ga > 0.0) {
-            a = c;
-            ga = gc;
-            if side == 1 {
-                gb *= 0.5;
-            }
-            side = 1;
-        } else {
-            b = c;
-            gb = gc;
-            if side == -1 {
-                ga *= 0.5;
-            }
-            side = -1;
-        }
-    }
-    b
+/// Illinois regula falsi for a sign change g(a) > 0 ≥ g(b) ([`find_root_illinois`]): stops when
+/// successive estimates agree to `tol_s` or the bracket is narrower than it.
+fn locate_root(g: impl FnMut(f64) -> f64, a: (f64, f64), b: (f64, f64), tol_s: f64) -> f64 {
+    let mut g = g;
+    let Ok(t) = find_root_illinois(|t| Ok::<f64, Infallible>(g(t)), a, b, tol_s, 100);
+    t
 }
 
 fn validate_options(options: &FlightOptions) -> Result<(), FlightError> {
