@@ -20,7 +20,6 @@
 
 use nalgebra::Vector3;
 
-use super::envelope::FlyoutPoint;
 use super::interceptor::InterceptorSpec;
 use crate::earth::{EarthModel, Ecef, Geodetic};
 use crate::flight::FlightError;
@@ -28,6 +27,17 @@ use crate::flight::dop853::{Dop853, IntegratorConfig};
 pub use crate::flight::forces::Steering;
 use crate::flight::forces::{Drive, State, boost_segments, derivative, local, rot_z};
 use crate::flight::propagate::MAX_SAMPLES;
+
+/// A point of an interceptor's flight, in the plane of its fly-out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlyoutPoint {
+    /// Time since launch (s).
+    pub t_s: f64,
+    /// Distance along the surface from the launcher (m).
+    pub ground_range_m: f64,
+    /// Height above the ellipsoid or sphere (m).
+    pub altitude_m: f64,
+}
 
 /// The burnout state of a fly-out.
 #[derive(Debug, Clone, Copy, PartialEq)]
