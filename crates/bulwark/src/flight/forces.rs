@@ -6,14 +6,14 @@
 //!
 //! * gravity, point mass + J2 ([`EarthModel::gravity`]);
 //! * thrust `T(h) = I_sp,vac·g₀·ṁ − p(h)·A_e` (vacuum thrust less the back-pressure on the nozzle
-//!   exit, never negative) over the mass `m(t) = m₀ − ṁ (t − t₀)`, pointed by the [`Attitude`];
+//!   exit, never negative) over the mass `m(t) = m₀ − ṁ (t − t₀)`, pointed by the attitude;
 //! * drag on the velocity relative to the air, which turns with the earth (`v_rel = v − ω⊕ × r`):
 //!   `½ρ v_rel² C_D(M) S / m` while a stage burns (C_D from the stage's Mach table), and
 //!   `ρ v_rel²/(2β)` for a coasting body of ballistic coefficient β.
 //!
 //! (Sutton & Biblarz, *Rocket Propulsion Elements*, 9th ed., eq. 2-14 and 3-35.) A stack of
-//! stages becomes a list of [`BoostSegment`]s cut at staging and at the steering switches
-//! ([`boost_segments`]), each flown by the integrator between its discontinuities.
+//! stages becomes a list of boost segments cut at staging and at the steering switches
+//! (`boost_segments`), each flown by the integrator between its discontinuities.
 //!
 //! The steering is the only choice a vehicle makes: a vertical rise, a linear tilt of the thrust
 //! to the kick angle (the pitch-over), then either a gravity turn (thrust along the air-relative
