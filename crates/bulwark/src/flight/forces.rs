@@ -396,6 +396,62 @@ mod tests {
         ));
     }
 
+    /// The thrust of each attitude, seen in the local east-north-up axes of a vehicle at 38° N on
+    /// a vacuum earth: a held kick of 20° towards azimuth 60° tilts it 20° from the vertical
+    /// with its horizontal part at 60° from north; half-way through a pitch-over to 20° it is
+    /// tilted 10°; a gravity turn points it along the earth-relative velocity.
+    #[test]
+    fn each_attitude_points_the_thrust_where_it_says() {
+        let earth = EarthModel::vacuum();
+        let drag = DragCurve::default_body();
+        let site = crate::earth::Geodetic::from_degrees(38.0, 127.0, 10_000.0).unwrap();
+        let r = earth.to_ecef(&site).0;
+        let (up0, w) = (earth.up_at(&r), earth.rotation_rate_rad_s());
+        let (east0, north0) = east_north(&up0);
+        // Moving east and up relative to the earth at t = 0 (ECI = ECEF then).
+        let v_rel = east0 * 300.0 + up0 * 400.0;
+        let v = v_rel + Vector3::new(-w * r.y, w * r.x, 0.0);
+        let y = State::new(r.x, r.y, r.z, v.x, v.y, v.z);
+        let thrust_dir = |attitude: Attitude, t: f64| {
+            let burn = Burn {
+                mass_at_start_kg: 1_000.0,
+                mass_flow_kg_s: 0.0,
+                thrust_vac_n: 1_000.0,
+                exit_area_m2: 0.0,
+                area_m2: 0.0,
+                drag: &drag,
+                attitude,
+            };
+            let powered = derivative(&earth, &Drive::Powered(burn), 0.0, t, &y);
+            let coast = derivative(&earth, &Drive::Coast { beta_kg_m2: None }, 0.0, t, &y);
+            // Thrust over mass is 1 m/s²: the difference is the unit thrust direction.
+            Vector3::new(powered[3] - coast[3], powered[4] - coast[4], powered[5] - coast[5])
+        };
+        let (kick, az) = (20f64.to_radians(), 60f64.to_radians());
+        let d = thrust_dir(
+            Attitude::Hold {
+                tilt_rad: kick,
+                azimuth_rad: az,
+            },
+            0.0,
+        );
+        assert!((d.norm() - 1.0).abs() < 1e-12);
+        assert!((d.dot(&up0).acos() - kick).abs() < 1e-9);
+        assert!((d.dot(&east0).atan2(d.dot(&north0)) - az).abs() < 1e-9);
+        let pitch_over = Attitude::PitchOver {
+            t0_s: 0.0,
+            t1_s: 2e-9,
+            kick_rad: kick,
+            azimuth_rad: az,
+        };
+        // At t = 1 ns the earth has not turned measurably: the local axes are those of t = 0.
+        let d = thrust_dir(pitch_over, 1e-9);
+        assert!((d.dot(&up0).acos() - 0.5 * kick).abs() < 1e-9);
+        let d = thrust_dir(Attitude::GravityTurn, 0.0);
+        assert!((d - v_rel / v_rel.norm()).norm() < 1e-12);
+        assert!((thrust_dir(Attitude::Vertical, 0.0) - up0).norm() < 1e-12);
+    }
+
     /// A vehicle at rest on the launch pad of a vacuum earth, thrusting vertically: the
     /// acceleration is the vacuum thrust over the mass, up, plus gravity.
     #[test]
