@@ -44,6 +44,7 @@ pub mod earth;
 pub mod engage;
 pub mod finite;
 pub mod flight;
+pub mod limits;
 pub mod names;
 pub mod numerics;
 pub mod preset_file;

@@ -8,6 +8,7 @@ use thiserror::Error;
 use super::detection::{Swerling, required_snr};
 use super::horizon::{Coverage, CoverageError, FieldOfRegard, STANDARD_REFRACTION_K};
 use super::radar_equation::{RangeEquation, db, from_db};
+use crate::limits;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/radars.rs"));
@@ -349,7 +350,7 @@ impl RadarSpec {
     /// equation alone, without horizon or instrumented range.
     pub fn detection_range_m(&self, rcs_m2: f64, mode: Mode) -> Result<f64, RadarError> {
         // Above a million square metres (a large ship broadside is ~1e5) the number is a typo.
-        if !(rcs_m2 > 0.0 && rcs_m2 <= 1e6) {
+        if !(rcs_m2 > 0.0 && rcs_m2 <= limits::MAX_RCS_M2) {
             return Err(RadarError::Rcs(rcs_m2));
         }
         Ok(match mode {
@@ -428,7 +429,7 @@ pub fn parse_radar(text: &str, file: &str) -> Result<RadarSpec, RadarPresetError
                 "",
                 "beamwidth_deg",
                 b,
-                b > 0.0 && b < 90.0,
+                b > 0.0 && b < limits::MAX_BEAMWIDTH_DEG,
                 "a beamwidth between 0° and 90°",
             )?;
             b.to_radians()
@@ -441,14 +442,15 @@ pub fn parse_radar(text: &str, file: &str) -> Result<RadarSpec, RadarPresetError
         "",
         "track_dwell_s",
         raw.track_dwell_s,
-        raw.track_dwell_s > 0.0 && raw.track_dwell_s <= 60.0,
+        raw.track_dwell_s > 0.0 && raw.track_dwell_s <= limits::MAX_TRACK_DWELL_S,
         "a positive time of at most 60 s",
     )?;
     check(
         "",
         "revisit_track_s",
         raw.revisit_track_s,
-        raw.revisit_track_s >= raw.track_dwell_s.max(crate::sim::MIN_PERIOD_S) && raw.revisit_track_s <= 3600.0,
+        raw.revisit_track_s >= raw.track_dwell_s.max(limits::MIN_PERIOD_S)
+            && raw.revisit_track_s <= limits::MAX_RADAR_PERIOD_S,
         "a time in s no shorter than track_dwell_s, at least 0.001 s (sim::MIN_PERIOD_S) and at most 3600 s",
     )?;
     check(
@@ -462,14 +464,15 @@ pub fn parse_radar(text: &str, file: &str) -> Result<RadarSpec, RadarPresetError
         "",
         "search_frame_s",
         raw.search_frame_s,
-        raw.search_frame_s > 0.0 && raw.search_frame_s <= 3600.0,
+        raw.search_frame_s > 0.0 && raw.search_frame_s <= limits::MAX_RADAR_PERIOD_S,
         "a positive time of at most 3600 s",
     )?;
     check(
         "",
         "revisit_search_s",
         raw.revisit_search_s,
-        raw.revisit_search_s >= raw.search_frame_s.max(crate::sim::MIN_PERIOD_S) && raw.revisit_search_s <= 3600.0,
+        raw.revisit_search_s >= raw.search_frame_s.max(limits::MIN_PERIOD_S)
+            && raw.revisit_search_s <= limits::MAX_RADAR_PERIOD_S,
         "a time in s no shorter than search_frame_s, at least 0.001 s (sim::MIN_PERIOD_S) and at most 3600 s",
     )?;
     let field_of_regard = FieldOfRegard::new(
@@ -515,7 +518,7 @@ pub fn parse_radar(text: &str, file: &str) -> Result<RadarSpec, RadarPresetError
         "detection",
         "pfa",
         d.pfa,
-        d.pfa > 0.0 && d.pfa < 0.5,
+        d.pfa > 0.0 && d.pfa < limits::MAX_PFA,
         "a false-alarm probability above 0 and below 0.5",
     )?;
     let swerling = u8::try_from(d.swerling)
@@ -546,7 +549,7 @@ pub fn parse_radar(text: &str, file: &str) -> Result<RadarSpec, RadarPresetError
                 "detection",
                 "snr_threshold_db",
                 t,
-                (-20.0..=60.0).contains(&t),
+                (limits::MIN_SNR_THRESHOLD_DB..=limits::MAX_SNR_THRESHOLD_DB).contains(&t),
                 "a threshold between −20 and 60 dB",
             )?;
             (Threshold::SnrDb(t), from_db(t))

@@ -104,14 +104,7 @@ pub enum SimError {
     },
 }
 
-/// The shortest interval between two periodic events of one kind (battle-manager decisions, a
-/// radar's search or track revisits) that a run accepts (s). Each period adds one event to the
-/// queue for every interval of simulated time: an interval of 10⁻³⁰⁰ s (which the loader's
-/// "above 0" admits) would keep the queue at t ≈ 0 for ever, and one below the spacing of
-/// doubles near t would stop time altogether. 1 ms is far below any revisit or decision interval
-/// of a real system (Patriot's notional track revisit is 0.5 s) and bounds a 1,000 s run to a
-/// million events per period.
-pub const MIN_PERIOD_S: f64 = 1e-3;
+pub use crate::limits::MIN_PERIOD_S;
 
 /// Refuses a scenario whose periodic events recur faster than [`MIN_PERIOD_S`].
 fn check_periods(scenario: &Scenario) -> Result<(), SimError> {
