@@ -12,8 +12,9 @@
 //!    is an edge `x → y` of the graph of `a::b` (the crate root included, whose nodes are the
 //!    stages); every such graph must be acyclic. A module's `mod.rs` (or `a/b.rs` beside `a/b/`)
 //!    is the module itself, not one of its files: it may re-export its children, and children may
-//!    use the items it defines. A name reached through such a re-export is not followed back to the
-//!    file that defines it (a known limit of this check).
+//!    use the items it defines. A name it re-exports (`pub use x::Y`) is followed back to the file
+//!    that defines it, so `use super::Y` in a sibling is an edge to `x`; a glob (`pub use x::*`)
+//!    is not followed.
 //! 3. **Size.** No file holds more than [`MAX_LINES_OF_CODE`] lines of code unless its opening
 //!    comment block (the `//` and `//!` lines before the first line of code) has a line starting
 //!    `Size:` followed by the reason, e.g. `//! Size: one Butcher tableau of 180 published
@@ -146,6 +147,7 @@ fn check_tree(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_path(&f.path)).collect();
+    let aliases = re_exports(files, &modules);
     for m in modules.iter().filter(|m| m.len() == 1) {
         if floor(&m[0]).is_none() {
             problems.push(format!(
@@ -165,9 +167,10 @@ fn check_tree(
             if let Some(problem) = floor_breach(&here, &reference.target) {
                 problems.push(format!("{witness}: {problem}"));
             }
-            let common = here.iter().zip(&reference.target).take_while(|(a, b)| a == b).count();
-            if here.len() > common && reference.target.len() > common {
-                let (from, to) = (&here[common], &reference.target[common]);
+            let target = through_re_exports(&aliases, &reference.target);
+            let common = here.iter().zip(&target).take_while(|(a, b)| a == b).count();
+            if here.len() > common && target.len() > common {
+                let (from, to) = (&here[common], &target[common]);
                 let mut child = here[..common].to_vec();
                 child.push(to.clone());
                 if modules.contains(&child) {
@@ -247,6 +250,72 @@ fn check_tree(
         }
     }
     problems
+}
+
+/// Names that a module re-exports from one of its children: `pub use x::Y;` in the file of `a`
+/// makes `a::Y` stand for `a::x::Y`, so that a sibling's `use super::Y` counts as using `x`.
+/// Globs (`pub use x::*`) name nothing and are not followed.
+fn re_exports(files: &[SourceFile], modules: &BTreeSet<Vec<String>>) -> BTreeMap<Vec<String>, Vec<String>> {
+    let mut aliases = BTreeMap::new();
+    for file in files {
+        let here = module_path(&file.path);
+        let tokens = lex(&file.text);
+        for i in 1..tokens.len() {
+            let public = is_ident(tokens.get(i - 1), "pub")
+                || (i >= 4 && is_punct(tokens.get(i - 1), ')') && is_ident(tokens.get(i - 4), "pub"));
+            if !is_ident(tokens.get(i), "use") || !public {
+                continue;
+            }
+            let mut paths = Vec::new();
+            let end = use_tree(&tokens, i + 1, Vec::new(), &mut paths);
+            let rename = match (paths.len(), tokens.get(end + 1).map(|t| &t.tok)) {
+                (1, Some(Tok::Ident(name))) if is_ident(tokens.get(end), "as") => Some(name.clone()),
+                _ => None,
+            };
+            for path in paths {
+                let mut target = here.clone();
+                match path.first().map(String::as_str) {
+                    Some("crate") => {
+                        target.clear();
+                        target.extend(path[1..].iter().cloned());
+                    }
+                    Some("self") => target.extend(path[1..].iter().cloned()),
+                    Some("super") | None => continue,
+                    Some(_) => target.extend(path.iter().cloned()),
+                }
+                if target.len() < here.len() + 2 || target[..here.len()] != here[..] {
+                    continue;
+                }
+                if !modules.contains(&target[..=here.len()].to_vec()) {
+                    continue;
+                }
+                let mut alias = here.clone();
+                alias.push(rename.clone().unwrap_or_else(|| target.last().unwrap().clone()));
+                aliases.insert(alias, target);
+            }
+        }
+    }
+    aliases
+}
+
+/// `target` with a re-exported name at its front replaced by the path it stands for.
+fn through_re_exports(aliases: &BTreeMap<Vec<String>, Vec<String>>, target: &[String]) -> Vec<String> {
+    let mut t = target.to_vec();
+    for _ in 0..4 {
+        let Some((n, path)) = (1..=t.len())
+            .rev()
+            .find_map(|n| aliases.get(&t[..n]).map(|p| (n, p.clone())))
+        else {
+            break;
+        };
+        let mut next = path;
+        next.extend_from_slice(&t[n..]);
+        if next == t {
+            break;
+        }
+        t = next;
+    }
+    t
 }
 
 /// The floor of a top-level module: 0 for the ground floor, the stage's floor otherwise.
@@ -880,7 +949,7 @@ fn an_import_cycle_between_files_of_a_module_is_reported() {
         p.contains("crates/bulwark/src/track/b.rs:3: `crate::track::c::C`"),
         "{p}"
     );
-    // Without the edge c → a there is no cycle; the parent's re-export and items are not edges.
+    // Without the edge c → a there is no cycle: the parent's own items are not edges.
     let files = tree(&[
         (
             "track/mod.rs",
@@ -888,9 +957,29 @@ fn an_import_cycle_between_files_of_a_module_is_reported() {
         ),
         ("track/a.rs", "use super::b::B;\n"),
         ("track/b.rs", "use crate::track::c::C;\n"),
-        ("track/c.rs", "use super::Other;\nuse super::A;\n"),
+        ("track/c.rs", "use super::Other;\n"),
     ]);
     assert_eq!(check_tree(&files, &[], &[]), Vec::<String>::new());
+    // A name the parent re-exports from a (plainly, renamed or in a group) leads back to a.
+    for (reexport, used) in [
+        ("pub use a::A;", "super::A"),
+        ("pub(crate) use self::a::A as Renamed;", "super::Renamed"),
+        ("pub use a::{A, Z};", "crate::track::Z"),
+    ] {
+        let files = tree(&[
+            ("track/mod.rs", &format!("mod a;\nmod b;\nmod c;\n{reexport}\n")),
+            ("track/a.rs", "use super::b::B;\n"),
+            ("track/b.rs", "use crate::track::c::C;\n"),
+            ("track/c.rs", &format!("fn f() {{ let _ = {used}; }}\n")),
+        ]);
+        let problems = check_tree(&files, &[], &[]);
+        assert_eq!(problems.len(), 1, "{reexport}: {problems:#?}");
+        assert!(
+            problems[0].contains(&format!("track/c.rs:1: `{used}`")),
+            "{}",
+            problems[0]
+        );
+    }
 }
 
 #[test]
