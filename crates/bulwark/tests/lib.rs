@@ -5,6 +5,7 @@
 
 mod aiming;
 mod analytic;
+mod architecture;
 mod campaign;
 mod common;
 mod engage;

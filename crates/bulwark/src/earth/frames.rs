@@ -16,6 +16,8 @@
 use nalgebra::{Matrix3, Vector3};
 use thiserror::Error;
 
+use crate::numerics::rotate_z;
+
 /// A geodetic position: latitude and longitude in radians and height above the surface in metres.
 ///
 /// Constructors validate: a `Geodetic` that exists has a finite latitude in [−90°, 90°], a finite
@@ -172,13 +174,6 @@ impl Enu {
         };
         (az, el, range_m)
     }
-}
-
-/// Rotates a vector by `angle_rad` about the z axis (positive: counter-clockwise seen from +z).
-#[inline]
-pub(crate) fn rotate_z(v: &Vector3<f64>, angle_rad: f64) -> Vector3<f64> {
-    let (s, c) = angle_rad.sin_cos();
-    Vector3::new(c * v.x - s * v.y, s * v.x + c * v.y, v.z)
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@
 
 use thiserror::Error;
 
+pub use super::flyout::FlyoutPoint;
 use super::flyout::{Burnout, FlyoutRequest, Steering, fly_out};
 use super::interceptor::InterceptorSpec;
 use crate::earth::{EarthModel, Geodetic};
@@ -78,17 +79,6 @@ pub enum EngageError {
         /// Longest fly-out (s).
         max_time_s: f64,
     },
-}
-
-/// A point of an interceptor's flight, in the plane of its fly-out.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FlyoutPoint {
-    /// Time since launch (s).
-    pub t_s: f64,
-    /// Distance along the surface from the launcher (m).
-    pub ground_range_m: f64,
-    /// Height above the ellipsoid or sphere (m).
-    pub altitude_m: f64,
 }
 
 /// One member of the fan.

@@ -1,11 +1,11 @@
-//! The fly-out of an interceptor: its stages flown on an [`EarthModel`] with the forces of the
-//! threats' flight model ([`crate::flight::propagate`]), under an interceptor's steering.
+//! The fly-out of an interceptor: its stages flown on an [`EarthModel`] with the vehicle force
+//! model the threats fly on ([`crate::flight::forces`]), under an interceptor's steering.
 //!
 //! The state is the inertial (ECI) position and velocity; forces are gravity (point mass + J2),
 //! thrust `T(h) = I_sp,vac·g₀·ṁ − p(h)·A_e` and drag `½ρv²C_D(M)S` on the velocity relative to
 //! the turning air, then, after burnout, the kill vehicle's drag `ρv²/(2β)` (Sutton & Biblarz,
-//! *Rocket Propulsion Elements*, 9th ed., eq. 2-14 and 3-35; the same equations as
-//! [`crate::flight::fly_boosted`], which a test flies side by side with this one).
+//! *Rocket Propulsion Elements*, 9th ed., eq. 2-14 and 3-35). The equations and the boost
+//! segments are [`crate::flight::forces`]'s, the same code as [`crate::flight::fly_boosted`].
 //!
 //! A threat follows a gravity turn after its pitch-over; an interceptor is steered. Bulwark's
 //! fan steers the simplest way that spans steep to shallow fly-outs: a vertical rise, a linear
@@ -14,26 +14,29 @@
 //! attitude reaches low, distant points that a gravity turn of a fast-accelerating interceptor
 //! cannot (its velocity barely turns); it is not an optimal ascent, so the envelope is slightly
 //! conservative. The kill vehicle coasts after burnout.
+//!
+//! What differs from a threat's flight is only what is recorded: samples at a fixed interval
+//! with the ground range from the site, and the burnout state, with no event search.
 
-use nalgebra::{SVector, Vector3};
+use nalgebra::Vector3;
 
-use super::envelope::FlyoutPoint;
 use super::interceptor::InterceptorSpec;
 use crate::earth::{EarthModel, Ecef, Geodetic};
+use crate::flight::FlightError;
 use crate::flight::dop853::{Dop853, IntegratorConfig};
+pub use crate::flight::forces::Steering;
+use crate::flight::forces::{Drive, State, boost_segments, derivative, local, rot_z};
 use crate::flight::propagate::MAX_SAMPLES;
-use crate::flight::{DragCurve, FlightError};
 
-type State = SVector<f64, 6>;
-
-/// How the thrust is pointed after the pitch-over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Steering {
-    /// Held at the kick angle from the local vertical until burnout (the envelope's fan).
-    HoldKick,
-    /// Along the air-relative velocity, as the threats fly (for comparison with
-    /// [`crate::flight::fly_boosted`]).
-    GravityTurn,
+/// A point of an interceptor's flight, in the plane of its fly-out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlyoutPoint {
+    /// Time since launch (s).
+    pub t_s: f64,
+    /// Distance along the surface from the launcher (m).
+    pub ground_range_m: f64,
+    /// Height above the ellipsoid or sphere (m).
+    pub altitude_m: f64,
 }
 
 /// The burnout state of a fly-out.
@@ -62,56 +65,10 @@ pub struct Flyout {
     pub max_speed_m_s: f64,
 }
 
-#[derive(Clone, Copy)]
-enum Phase {
-    Vertical,
-    PitchOver,
-    Steered,
-}
-
-#[derive(Clone, Copy)]
-enum Drive<'a> {
-    Powered {
-        mass_at_start_kg: f64,
-        mass_flow_kg_s: f64,
-        thrust_vac_n: f64,
-        exit_area_m2: f64,
-        area_m2: f64,
-        drag: &'a DragCurve,
-        phase: Phase,
-    },
-    Coast {
-        beta_kg_m2: f64,
-    },
-}
-
 struct Segment<'a> {
     t_start: f64,
     t_end: f64,
     drive: Drive<'a>,
-}
-
-/// Rotation about z by `angle` (ECEF → ECI at time t with angle = ω t).
-#[inline]
-fn rot_z(v: &Vector3<f64>, angle: f64) -> Vector3<f64> {
-    if angle == 0.0 {
-        return *v;
-    }
-    let (s, c) = angle.sin_cos();
-    Vector3::new(c * v.x - s * v.y, s * v.x + c * v.y, v.z)
-}
-
-/// Local east and north unit vectors for an up unit vector.
-#[inline]
-fn east_north(up: &Vector3<f64>) -> (Vector3<f64>, Vector3<f64>) {
-    let c = (up.x * up.x + up.y * up.y).sqrt();
-    if c < 1e-12 {
-        return (Vector3::new(0.0, 1.0, 0.0), Vector3::new(-up.z.signum(), 0.0, 0.0));
-    }
-    (
-        Vector3::new(-up.y / c, up.x / c, 0.0),
-        Vector3::new(-up.z * up.x / c, -up.z * up.y / c, c),
-    )
 }
 
 /// What a fly-out asks for.
@@ -162,115 +119,36 @@ pub fn fly_out(
             req.rtol
         )));
     }
-    let pitch = spec.pitch_program();
-    let t_rise = pitch.vertical_rise_s;
-    let t_po = pitch.vertical_rise_s + pitch.pitch_over_duration_s;
-    let kick_rad = req.kick_deg.to_radians();
-    let az_rad = req.azimuth_deg.to_radians();
     // Boost segments between staging and the steering switches, then the coast.
-    let stages = spec.stages();
-    let mut above = spec.kill_vehicle_mass_kg();
-    let mut mass_at_ignition = vec![0.0; stages.len()];
-    for (k, s) in stages.iter().enumerate().rev() {
-        above += s.dry_mass_kg + s.propellant_mass_kg;
-        mass_at_ignition[k] = above;
-    }
-    let mut segments: Vec<Segment> = Vec::with_capacity(stages.len() + 3);
-    let mut t = 0.0;
-    for (k, s) in stages.iter().enumerate() {
-        let (start, end) = (t, t + s.burn_time_s);
-        let mut cuts = vec![start];
-        cuts.extend([t_rise, t_po].into_iter().filter(|&c| c > start && c < end));
-        cuts.push(end);
-        for w in cuts.windows(2) {
-            let phase = if w[1] <= t_rise {
-                Phase::Vertical
-            } else if w[1] <= t_po {
-                Phase::PitchOver
-            } else {
-                Phase::Steered
-            };
-            segments.push(Segment {
-                t_start: w[0],
-                t_end: w[1],
-                drive: Drive::Powered {
-                    mass_at_start_kg: mass_at_ignition[k] - s.mass_flow_kg_s() * (w[0] - start),
-                    mass_flow_kg_s: s.mass_flow_kg_s(),
-                    thrust_vac_n: s.thrust_vac_n(),
-                    exit_area_m2: s.exit_area_m2,
-                    area_m2: s.reference_area_m2(),
-                    drag: &s.drag,
-                    phase,
-                },
-            });
-        }
-        t = end;
-    }
-    let t_burnout = t;
+    let mut segments: Vec<Segment> = boost_segments(
+        spec.stages(),
+        spec.kill_vehicle_mass_kg(),
+        &spec.pitch_program(),
+        req.kick_deg.to_radians(),
+        req.azimuth_deg.to_radians(),
+        req.steering,
+        f64::INFINITY,
+    )
+    .into_iter()
+    .map(|b| Segment {
+        t_start: b.t_start_s,
+        t_end: b.t_end_s,
+        drive: Drive::Powered(b.burn),
+    })
+    .collect();
+    let t_burnout = segments.last().map_or(0.0, |s| s.t_end);
     if req.t_max_s > t_burnout {
         segments.push(Segment {
             t_start: t_burnout,
             t_end: req.t_max_s,
             drive: Drive::Coast {
-                beta_kg_m2: spec.kill_vehicle().ballistic_coefficient_kg_m2,
+                beta_kg_m2: Some(spec.kill_vehicle().ballistic_coefficient_kg_m2),
             },
         });
     }
 
     let w = earth.rotation_rate_rad_s();
-    let deriv = |seg: &Segment, t: f64, y: &State| -> State {
-        let r = Vector3::new(y[0], y[1], y[2]);
-        let v = Vector3::new(y[3], y[4], y[5]);
-        let v_rel = Vector3::new(v.x + w * r.y, v.y - w * r.x, v.z);
-        let mut a = earth.gravity(&r);
-        match seg.drive {
-            Drive::Coast { beta_kg_m2 } => {
-                if earth.has_atmosphere() {
-                    let rho = earth.density_kg_m3(earth.height_along_radius_m(&r));
-                    a -= v_rel * (rho * v_rel.norm() / (2.0 * beta_kg_m2));
-                }
-            }
-            Drive::Powered {
-                mass_at_start_kg,
-                mass_flow_kg_s,
-                thrust_vac_n,
-                exit_area_m2,
-                area_m2,
-                drag,
-                phase,
-            } => {
-                let (alt, up_ecef) = earth.altitude_and_up(&rot_z(&r, -w * t));
-                let up = rot_z(&up_ecef, w * t);
-                let atm = earth.atmosphere(alt);
-                let mass = mass_at_start_kg - mass_flow_kg_s * (t - seg.t_start);
-                let thrust = (thrust_vac_n - atm.pressure_pa * exit_area_m2).max(0.0);
-                let speed = v_rel.norm();
-                let tilted = |tilt: f64| {
-                    let (east, north) = east_north(&up);
-                    let (sa, ca) = az_rad.sin_cos();
-                    up * tilt.cos() + (north * ca + east * sa) * tilt.sin()
-                };
-                let dir = match (phase, req.steering) {
-                    (Phase::Vertical, _) => up,
-                    (Phase::PitchOver, _) => tilted(kick_rad * ((t - t_rise) / (t_po - t_rise)).clamp(0.0, 1.0)),
-                    (Phase::Steered, Steering::HoldKick) => tilted(kick_rad),
-                    (Phase::Steered, Steering::GravityTurn) => {
-                        if speed > 1e-6 {
-                            v_rel / speed
-                        } else {
-                            up
-                        }
-                    }
-                };
-                a += dir * (thrust / mass);
-                if atm.density_kg_m3 > 0.0 && speed > 0.0 {
-                    let mach = speed / atm.speed_of_sound_m_s;
-                    a -= v_rel * (0.5 * atm.density_kg_m3 * speed * drag.cd(mach) * area_m2 / mass);
-                }
-            }
-        }
-        State::new(y[3], y[4], y[5], a.x, a.y, a.z)
-    };
+    let deriv = |seg: &Segment, t: f64, y: &State| -> State { derivative(earth, &seg.drive, seg.t_start, t, y) };
 
     // Samples: time, ground range along the surface from the site, altitude.
     let site_ecef = earth.to_ecef(site).0;
@@ -295,18 +173,14 @@ pub fn fly_out(
         ))
     };
     let burnout_of = |t: f64, y: &State| {
-        let r = Vector3::new(y[0], y[1], y[2]);
-        let v = Vector3::new(y[3], y[4], y[5]);
-        let v_rel = Vector3::new(v.x + w * r.y, v.y - w * r.x, v.z);
-        let (alt, up_ecef) = earth.altitude_and_up(&rot_z(&r, -w * t));
-        let up = rot_z(&up_ecef, w * t);
-        let speed = v_rel.norm();
+        let l = local(earth, t, y);
+        let speed = l.v_rel.norm();
         Burnout {
             t_s: t,
             speed_m_s: speed,
-            inertial_speed_m_s: v.norm(),
-            altitude_m: alt,
-            flight_path_angle_deg: (up.dot(&v_rel) / speed.max(1e-9)).clamp(-1.0, 1.0).asin().to_degrees(),
+            inertial_speed_m_s: Vector3::new(y[3], y[4], y[5]).norm(),
+            altitude_m: l.alt_m,
+            flight_path_angle_deg: l.flight_path_angle_deg(speed),
         }
     };
 

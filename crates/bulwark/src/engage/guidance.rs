@@ -14,7 +14,12 @@
 //! whose integral, the velocity the kill vehicle spends, is `Δv = N′·V_M·HE/(N′ − 1)`, for a miss
 //! removed of `V_M·HE·t_F`. [`simulate_linear`] integrates the linearised engagement and
 //! [`simulate_planar`] the full planar kinematics (constant-speed vehicle turning under the
-//! command, stationary aim point); both are tested against these closed forms.
+//! command, stationary aim point); both are tested against these closed forms. Both step with
+//! the classical Runge–Kutta method of [`crate::numerics::rk4_step`].
+
+use nalgebra::Vector3;
+
+use crate::numerics::rk4_step;
 
 /// A planar proportional-navigation engagement against a heading error.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -68,21 +73,18 @@ pub fn simulate_linear(e: &PnEngagement, steps: usize) -> PnOutcome {
         let tgo = tf - t;
         n * vc * (y + yd * tgo) / (vc * tgo * tgo)
     };
-    let deriv = |t: f64, s: [f64; 2]| [s[1], -command(t, s[0], s[1])];
-    let mut s = [0.0, -e.speed_m_s * e.heading_error_rad];
+    // The state (y, ẏ, t): time rides along (ṫ = 1) so that the autonomous RK4 step of
+    // `crate::numerics` integrates this time-dependent system; it is reset to k·h at each step.
+    let deriv = |x: &Vector3<f64>| Vector3::new(x[1], -command(x[2], x[0], x[1]), 1.0);
+    let mut s = Vector3::new(0.0, -e.speed_m_s * e.heading_error_rad, 0.0);
     let initial = command(0.0, s[0], s[1]);
     let mut mid = f64::NAN;
     let mut used = 0.0;
     let mut a_prev = initial.abs();
     for k in 0..steps - 1 {
         let t = k as f64 * h;
-        let k1 = deriv(t, s);
-        let k2 = deriv(t + 0.5 * h, [s[0] + 0.5 * h * k1[0], s[1] + 0.5 * h * k1[1]]);
-        let k3 = deriv(t + 0.5 * h, [s[0] + 0.5 * h * k2[0], s[1] + 0.5 * h * k2[1]]);
-        let k4 = deriv(t + h, [s[0] + h * k3[0], s[1] + h * k3[1]]);
-        for i in 0..2 {
-            s[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
-        }
+        s[2] = t;
+        s = rk4_step(deriv, &s, h);
         let a = command(t + h, s[0], s[1]);
         used += 0.5 * h * (a_prev + a.abs());
         a_prev = a.abs();
@@ -111,7 +113,7 @@ pub fn simulate_planar(e: &PnEngagement, steps: usize) -> PnOutcome {
     let h = e.flight_time_s / steps as f64;
     // State: vehicle x, y, heading ψ; the aim point sits at (V_M·t_F, 0).
     let target = [v * e.flight_time_s, 0.0];
-    let command = |s: &[f64; 3]| {
+    let command = |s: &Vector3<f64>| {
         let (rx, ry) = (target[0] - s[0], target[1] - s[1]);
         let (vx, vy) = (v * s[2].cos(), v * s[2].sin());
         let r2 = rx * rx + ry * ry;
@@ -120,28 +122,19 @@ pub fn simulate_planar(e: &PnEngagement, steps: usize) -> PnOutcome {
         let vc = (rx * vx + ry * vy) / r2.sqrt();
         n * vc * lambda_dot
     };
-    let deriv = |s: &[f64; 3]| {
+    let deriv = |s: &Vector3<f64>| {
         let a = command(s);
-        [v * s[2].cos(), v * s[2].sin(), a / v]
+        Vector3::new(v * s[2].cos(), v * s[2].sin(), a / v)
     };
-    let mut s = [0.0, 0.0, e.heading_error_rad];
+    let mut s = Vector3::new(0.0, 0.0, e.heading_error_rad);
     let initial = command(&s);
     let mut mid = f64::NAN;
     let mut used = 0.0;
     let mut a_prev = initial.abs();
-    let range = |s: &[f64; 3]| (target[0] - s[0]).hypot(target[1] - s[1]);
+    let range = |s: &Vector3<f64>| (target[0] - s[0]).hypot(target[1] - s[1]);
     let mut miss = range(&s);
     for k in 0..(2 * steps) {
-        let k1 = deriv(&s);
-        let add = |s: &[f64; 3], d: &[f64; 3], f: f64| [s[0] + f * d[0], s[1] + f * d[1], s[2] + f * d[2]];
-        let k2 = deriv(&add(&s, &k1, 0.5 * h));
-        let k3 = deriv(&add(&s, &k2, 0.5 * h));
-        let k4 = deriv(&add(&s, &k3, h));
-        let next = [
-            s[0] + h / 6.0 * (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0]),
-            s[1] + h / 6.0 * (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1]),
-            s[2] + h / 6.0 * (k1[2] + 2.0 * k2[2] + 2.0 * k3[2] + k4[2]),
-        ];
+        let next = rk4_step(deriv, &s, h);
         // Closest approach: the range stops falling. Within the last step the relative motion
         // is a straight line; its closest point to the aim point is the miss.
         let (rx, ry) = (target[0] - s[0], target[1] - s[1]);

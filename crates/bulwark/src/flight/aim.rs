@@ -23,6 +23,7 @@ use thiserror::Error;
 use super::propagate::{BoostControls, BurnoutState, Flight, FlightError, FlightOptions, fly_boosted, fly_burnout};
 use super::vehicle::Missile;
 use crate::earth::{EarthModel, Geodetic, inverse};
+use crate::numerics::{IllinoisBracket, golden_section_min};
 
 /// The shape of an aimed trajectory.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -206,7 +207,7 @@ impl Ctx<'_> {
         let (idx, best_shot) = best.expect("the scan has points");
         let a = scan_kick_deg(idx.saturating_sub(1));
         let b = scan_kick_deg((idx + 1).min(KICK_SCAN_STEPS));
-        let (k, _) = golden_section_min(|k| Ok(-self.shot(az, k, cutoff)?.range_km), a, b, 1e-4)?;
+        let (k, _) = golden_section_min::<AimError>(|k| Ok(-self.shot(az, k, cutoff)?.range_km), a, b, 1e-4)?;
         let s = self.shot(az, k, cutoff)?;
         Ok(if s.range_km >= best_shot.range_km {
             (k, s)
@@ -240,75 +241,29 @@ impl Ctx<'_> {
     }
 }
 
-/// Illinois root finding of a monotone `f` on [a, b] with f(a), f(b) of opposite signs.
+/// Illinois root finding of a monotone `f` on [a, b] with f(a), f(b) of opposite signs
+/// ([`IllinoisBracket`]): stops at the first trial point where |f| < `tol_f` or the bracket it
+/// was drawn from is narrower than `tol_x`, or after 80 evaluations.
 fn illinois(
     mut f: impl FnMut(f64) -> Result<f64, AimError>,
-    mut a: f64,
-    mut b: f64,
-    mut fa: f64,
-    mut fb: f64,
+    a: f64,
+    b: f64,
+    fa: f64,
+    fb: f64,
     tol_x: f64,
     tol_f: f64,
 ) -> Result<f64, AimError> {
-    let mut side = 0;
+    let mut bracket = IllinoisBracket::new(a, fa, b, fb);
     let mut c = b;
     for _ in 0..80 {
-        c = (a * fb - b * fa) / (fb - fa);
-        if !c.is_finite() || c <= a.min(b) || c >= a.max(b) {
-            c = 0.5 * (a + b);
-        }
+        c = bracket.secant_point();
         let fc = f(c)?;
-        if fc.abs() < tol_f || (b - a).abs() < tol_x {
+        if fc.abs() < tol_f || bracket.width() < tol_x {
             return Ok(c);
         }
-        if (fc > 0.0) == (fa > 0.0) {
-            a = c;
-            fa = fc;
-            if side == 1 {
-                fb *= 0.5;
-            }
-            side = 1;
-        } else {
-            b = c;
-            fb = fc;
-            if side == -1 {
-                fa *= 0.5;
-            }
-            side = -1;
-        }
+        bracket.update(c, fc);
     }
     Ok(c)
-}
-
-/// Golden-section search for the minimum of a unimodal `f` on [a, b], to a bracket of `tol`;
-/// returns the best argument and its value.
-fn golden_section_min(
-    mut f: impl FnMut(f64) -> Result<f64, AimError>,
-    mut a: f64,
-    mut b: f64,
-    tol: f64,
-) -> Result<(f64, f64), AimError> {
-    let phi = 0.5 * (5f64.sqrt() - 1.0);
-    let mut x1 = b - phi * (b - a);
-    let mut x2 = a + phi * (b - a);
-    let mut f1 = f(x1)?;
-    let mut f2 = f(x2)?;
-    while b - a > tol {
-        if f1 < f2 {
-            b = x2;
-            x2 = x1;
-            f2 = f1;
-            x1 = b - phi * (b - a);
-            f1 = f(x1)?;
-        } else {
-            a = x1;
-            x1 = x2;
-            f1 = f2;
-            x2 = a + phi * (b - a);
-            f2 = f(x2)?;
-        }
-    }
-    Ok(if f1 < f2 { (x1, f1) } else { (x2, f2) })
 }
 
 /// East and north displacement (m) of `p` from `origin` along the surface.

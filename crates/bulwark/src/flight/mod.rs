@@ -3,7 +3,10 @@
 //! * [`dop853`]: the adaptive Runge–Kutta integrator with dense output.
 //! * [`kepler`]: closed-form vacuum trajectories, the reference for validation.
 //! * [`vehicle`]: stages, re-entry vehicle, pitch programme.
+//! * [`forces`]: the vehicle force model (gravity with J2, thrust with back-pressure, Mach drag)
+//!   and its steering choice, shared by threat flight and interceptor fly-out.
 //! * [`propagate`]: 3-DOF flight from lift-off or from a burnout state, with events.
+//! * [`error`]: why a flight could not be computed ([`FlightError`]).
 //! * [`aim`](mod@aim): solving the controls that land a missile on an aim point with a chosen shape.
 //! * [`preset`]: the missile presets in `data/presets/`.
 //! * [`trajectory`]: a flown trajectory evaluable at any time (cubic Hermite).
@@ -13,6 +16,8 @@ pub mod aim;
 pub mod complex;
 pub mod dop853;
 mod dop853_tableau;
+pub mod error;
+pub mod forces;
 pub mod kepler;
 pub mod preset;
 pub mod propagate;
@@ -21,10 +26,12 @@ pub mod vehicle;
 
 pub use aim::{AimError, AimRequest, AimedFlight, Shape, aim, minimum_energy_burnout_for_range, out_of_reach_km};
 pub use complex::{ObjectKind, ThreatObject, fly_threat_complex};
+pub use error::FlightError;
+pub use forces::Steering;
 pub use preset::{PresetError, load_missile_file, load_preset, preset_names};
 pub use propagate::{
-    BoostControls, BurnoutState, EventKind, Flight, FlightError, FlightOptions, FlightSummary, TrajectorySample,
-    fly_boosted, fly_burnout,
+    BoostControls, BurnoutState, EventKind, Flight, FlightOptions, FlightSummary, TrajectorySample, fly_boosted,
+    fly_burnout,
 };
 pub use trajectory::Trajectory;
 pub use vehicle::{Booster, DecoyType, DragCurve, Missile, PitchProgram, ReentryVehicle, Stage};

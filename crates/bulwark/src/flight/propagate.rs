@@ -1,8 +1,9 @@
 //! Three-degree-of-freedom point-mass flight on any [`EarthModel`].
 //!
 //! The state is the inertial position and velocity (ECI, see [`crate::earth::Eci`]); forces are
-//! gravity (point mass + J2), thrust and aerodynamic drag computed from the velocity relative to
-//! the air, which turns with the earth: `v_rel = v − ω⊕ × r`. Flight is integrated by
+//! those of the vehicle force model ([`super::forces`]: gravity with J2, thrust with
+//! back-pressure, Mach-dependent drag on the velocity relative to the turning air), steered by the
+//! threats' pitch programme and gravity turn. Flight is integrated by
 //! [`Dop853`] segment by segment between the discontinuities of the boost (end of vertical rise,
 //! end of pitch-over, staging, burnout or thrust cut-off), and the events of the free flight
 //! (apogee, re-entry at 100 km, impact) are located on the 7th-order dense output by the Illinois
@@ -11,17 +12,19 @@
 //! Reported speeds and angles are relative to the rotating earth (what a radar on the ground
 //! measures), except `burnout_inertial_speed_m_s`.
 
-use nalgebra::{SVector, Vector3};
-use thiserror::Error;
+use std::convert::Infallible;
+
+use nalgebra::Vector3;
 
 use super::dop853::{Dop853, IntegrationError, IntegratorConfig};
-use super::vehicle::{DragCurve, Missile};
-use crate::earth::{EarthKind, EarthModel, Geodetic, GeodeticError, inverse};
+pub use super::error::FlightError;
+use super::forces::{BoostEnd, Drive, Local, State, Steering, boost_segments, derivative, east_north, local, rot_z};
+use super::vehicle::Missile;
+use crate::earth::{EarthKind, EarthModel, Geodetic, inverse};
+use crate::numerics::find_root_illinois;
 
 /// Altitude at which re-entry is reported (m).
 pub const REENTRY_ALTITUDE_M: f64 = 100_000.0;
-
-type State = SVector<f64, 6>;
 
 /// Longest flight a computation may be asked to follow (s): 30 days. Bounds the work of a
 /// flight that never comes down (an orbit), and keeps the sample clock's increments above the
@@ -81,68 +84,6 @@ pub struct BoostControls {
     pub kick_angle_deg: f64,
     /// Thrust termination time after lift-off (s); None burns every stage to depletion.
     pub cutoff_time_s: Option<f64>,
-}
-
-/// Why a flight could not be computed.
-#[derive(Debug, Clone, PartialEq, Error)]
-pub enum FlightError {
-    /// The integrator failed.
-    #[error("integration failed during {phase}: {source}")]
-    Integration {
-        /// The flight phase.
-        phase: &'static str,
-        /// The integrator's error.
-        source: IntegrationError,
-    },
-    /// The object never came down.
-    #[error("the object has not come down after {time_s:.0} s (it is in orbit or escaping)")]
-    NoImpact {
-        /// Time flown (s).
-        time_s: f64,
-    },
-    /// Input out of range.
-    #[error("{0}")]
-    Invalid(String),
-    /// A position could not be expressed geodetically.
-    #[error("position: {0}")]
-    Geodetic(#[from] GeodeticError),
-    /// The flight of one named object (a booster or decoy of a threat complex) failed.
-    #[error("{object}: {source}")]
-    Object {
-        /// The object (`booster`, `decoy-2`).
-        object: String,
-        /// Why its flight failed.
-        source: Box<FlightError>,
-    },
-}
-
-impl FlightError {
-    /// The same error with every time in it moved by `dt_s` seconds: a burnout-state flight
-    /// counts time from burnout, and its errors are reported on the clock of the flight it
-    /// continues.
-    pub fn shifted_by(self, dt_s: f64) -> Self {
-        match self {
-            Self::Integration { phase, source } => Self::Integration {
-                phase,
-                source: match source {
-                    IntegrationError::StepSizeCollapse { t_s, step_s } => IntegrationError::StepSizeCollapse {
-                        t_s: t_s + dt_s,
-                        step_s,
-                    },
-                    IntegrationError::TooManySteps { t_s, steps } => {
-                        IntegrationError::TooManySteps { t_s: t_s + dt_s, steps }
-                    }
-                    IntegrationError::NonFinite { t_s } => IntegrationError::NonFinite { t_s: t_s + dt_s },
-                },
-            },
-            Self::NoImpact { time_s } => Self::NoImpact { time_s: time_s + dt_s },
-            Self::Object { object, source } => Self::Object {
-                object,
-                source: Box::new(source.shifted_by(dt_s)),
-            },
-            other => other,
-        }
-    }
 }
 
 /// The kind of a flight event.
@@ -257,154 +198,14 @@ pub struct Flight {
     pub samples: Vec<TrajectorySample>,
 }
 
-/// What drives the vehicle during a segment.
-#[derive(Clone)]
-enum Propulsion<'a> {
-    /// Free flight with a ballistic coefficient (None: no drag).
-    Ballistic { beta_kg_m2: Option<f64> },
-    /// Thrusting stage.
-    Powered {
-        mass_at_start_kg: f64,
-        mass_flow_kg_s: f64,
-        thrust_vac_n: f64,
-        exit_area_m2: f64,
-        area_m2: f64,
-        drag: &'a DragCurve,
-        steering: Steering,
-    },
-}
-
-#[derive(Clone, Copy)]
-enum Steering {
-    Vertical,
-    PitchOver {
-        t0_s: f64,
-        t1_s: f64,
-        kick_rad: f64,
-        azimuth_rad: f64,
-    },
-    GravityTurn,
-}
-
+/// One segment of a flight: the force model's drive between two discontinuities.
 struct Segment<'a> {
     t_start: f64,
     t_end: f64,
-    propulsion: Propulsion<'a>,
+    drive: Drive<'a>,
     /// Event at the end of the segment (boost phases), if any.
     end_event: Option<EventKind>,
     phase: &'static str,
-}
-
-/// Local east and north unit vectors for an up (surface-normal) unit vector.
-#[inline]
-fn east_north(up: &Vector3<f64>) -> (Vector3<f64>, Vector3<f64>) {
-    let c = (up.x * up.x + up.y * up.y).sqrt();
-    if c < 1e-12 {
-        // At a pole every direction is south (north pole) or north (south pole): take the
-        // meridian of longitude 0 as the reference.
-        return (Vector3::new(0.0, 1.0, 0.0), Vector3::new(-up.z.signum(), 0.0, 0.0));
-    }
-    let east = Vector3::new(-up.y / c, up.x / c, 0.0);
-    let north = Vector3::new(-up.z * up.x / c, -up.z * up.y / c, c);
-    (east, north)
-}
-
-/// Rotation of an ECEF vector into ECI at time t: +ω t about z.
-#[inline]
-fn rot_z(v: &Vector3<f64>, angle: f64) -> Vector3<f64> {
-    if angle == 0.0 {
-        return *v;
-    }
-    let (s, c) = angle.sin_cos();
-    Vector3::new(c * v.x - s * v.y, s * v.x + c * v.y, v.z)
-}
-
-/// Geometry of a state: ECEF position, altitude, up vector (ECI axes), earth-relative velocity
-/// (ECI axes).
-struct Local {
-    r_ecef: Vector3<f64>,
-    alt_m: f64,
-    up_eci: Vector3<f64>,
-    v_rel: Vector3<f64>,
-}
-
-#[inline]
-fn local(earth: &EarthModel, t: f64, y: &State) -> Local {
-    let w = earth.rotation_rate_rad_s();
-    let r = Vector3::new(y[0], y[1], y[2]);
-    let v = Vector3::new(y[3], y[4], y[5]);
-    let r_ecef = rot_z(&r, -w * t);
-    let (alt_m, up_ecef) = earth.altitude_and_up(&r_ecef);
-    let up_eci = rot_z(&up_ecef, w * t);
-    let v_rel = Vector3::new(v.x + w * r.y, v.y - w * r.x, v.z);
-    Local {
-        r_ecef,
-        alt_m,
-        up_eci,
-        v_rel,
-    }
-}
-
-#[inline]
-fn derivative(earth: &EarthModel, seg: &Segment, t: f64, y: &State) -> State {
-    let r = Vector3::new(y[0], y[1], y[2]);
-    let mut a = earth.gravity(&r);
-    match &seg.propulsion {
-        Propulsion::Ballistic { beta_kg_m2 } => {
-            if let (Some(beta), true) = (beta_kg_m2, earth.has_atmosphere()) {
-                let w = earth.rotation_rate_rad_s();
-                let v_rel = Vector3::new(y[3] + w * y[1], y[4] - w * y[0], y[5]);
-                // The radial height is invariant under rotation about z: no ECI→ECEF needed.
-                let alt = earth.height_along_radius_m(&r);
-                let rho = earth.density_kg_m3(alt);
-                a -= v_rel * (rho * v_rel.norm() / (2.0 * beta));
-            }
-        }
-        Propulsion::Powered {
-            mass_at_start_kg,
-            mass_flow_kg_s,
-            thrust_vac_n,
-            exit_area_m2,
-            area_m2,
-            drag,
-            steering,
-        } => {
-            let l = local(earth, t, y);
-            let atm = earth.atmosphere(l.alt_m);
-            let mass = mass_at_start_kg - mass_flow_kg_s * (t - seg.t_start);
-            let thrust = (thrust_vac_n - atm.pressure_pa * exit_area_m2).max(0.0);
-            let speed = l.v_rel.norm();
-            let dir = match *steering {
-                Steering::Vertical => l.up_eci,
-                Steering::PitchOver {
-                    t0_s,
-                    t1_s,
-                    kick_rad,
-                    azimuth_rad,
-                } => {
-                    let f = ((t - t0_s) / (t1_s - t0_s)).clamp(0.0, 1.0);
-                    let tilt = kick_rad * f;
-                    let (east, north) = east_north(&l.up_eci);
-                    let (sa, ca) = azimuth_rad.sin_cos();
-                    l.up_eci * tilt.cos() + (north * ca + east * sa) * tilt.sin()
-                }
-                Steering::GravityTurn => {
-                    if speed > 1e-6 {
-                        l.v_rel / speed
-                    } else {
-                        l.up_eci
-                    }
-                }
-            };
-            a += dir * (thrust / mass);
-            if atm.density_kg_m3 > 0.0 && speed > 0.0 {
-                let mach = speed / atm.speed_of_sound_m_s;
-                let q_s = 0.5 * atm.density_kg_m3 * speed * drag.cd(mach) * area_m2 / mass;
-                a -= l.v_rel * q_s;
-            }
-        }
-    }
-    State::new(y[3], y[4], y[5], a.x, a.y, a.z)
 }
 
 /// Event functions located during free flight and boost.
@@ -509,7 +310,7 @@ impl<'e> Runner<'e> {
             ..Default::default()
         };
         let mut st = Dop853::new(
-            |t, y: &State| derivative(earth, seg, t, y),
+            |t, y: &State| derivative(earth, &seg.drive, seg.t_start, t, y),
             seg.t_start,
             y0,
             seg.t_end,
@@ -630,51 +431,12 @@ impl<'e> Runner<'e> {
     }
 }
 
-/// Illinois regula falsi for a sign change g(a) > 0 ≥ g(b): stops when successive estimates
-/// agree to `tol_s` or the bracket is narrower than it.
-fn locate_root(
-    mut g: impl FnMut(f64) -> f64,
-    (mut a, mut ga): (f64, f64),
-    (mut b, mut gb): (f64, f64),
-    tol_s: f64,
-) -> f64 {
-    let mut side = 0i8;
-    let mut previous = f64::NAN;
-    for _ in 0..100 {
-        if (b - a).abs() < tol_s {
-            return b;
-        }
-        let c = (a * gb - b * ga) / (gb - ga);
-        let c = if c.is_finite() && c > a.min(b) && c < a.max(b) {
-            c
-        } else {
-            0.5 * (a + b)
-        };
-        if (c - previous).abs() < tol_s {
-            return c;
-        }
-        previous = c;
-        let gc = g(c);
-        if gc == 0.0 {
-            return c;
-        }
-        if (gc > 0.0) == (ga > 0.0) {
-            a = c;
-            ga = gc;
-            if side == 1 {
-                gb *= 0.5;
-            }
-            side = 1;
-        } else {
-            b = c;
-            gb = gc;
-            if side == -1 {
-                ga *= 0.5;
-            }
-            side = -1;
-        }
-    }
-    b
+/// Illinois regula falsi for a sign change g(a) > 0 ≥ g(b) ([`find_root_illinois`]): stops when
+/// successive estimates agree to `tol_s` or the bracket is narrower than it.
+fn locate_root(g: impl FnMut(f64) -> f64, a: (f64, f64), b: (f64, f64), tol_s: f64) -> f64 {
+    let mut g = g;
+    let Ok(t) = find_root_illinois(|t| Ok::<f64, Infallible>(g(t)), a, b, tol_s, 100);
+    t
 }
 
 fn validate_options(options: &FlightOptions) -> Result<(), FlightError> {
@@ -771,7 +533,7 @@ pub fn fly_burnout(earth: &EarthModel, b: &BurnoutState, options: &FlightOptions
     let seg = Segment {
         t_start: 0.0,
         t_end: options.max_flight_time_s,
-        propulsion: Propulsion::Ballistic {
+        drive: Drive::Coast {
             beta_kg_m2: b.ballistic_coefficient_kg_m2,
         },
         end_event: None,
@@ -832,10 +594,7 @@ fn finish(runner: Runner, launch: Geodetic, azimuth_deg: f64, burnout: BurnoutIn
             reentry_speed_m_s: runner.reentry.map(|r| r.1),
             reentry_time_s: runner.reentry.map(|r| r.0),
             impact_speed_m_s: speed,
-            impact_angle_deg: (li.up_eci.dot(&li.v_rel) / speed.max(1e-9))
-                .clamp(-1.0, 1.0)
-                .asin()
-                .to_degrees(),
+            impact_angle_deg: li.flight_path_angle_deg(speed),
             evaluations: runner.evaluations,
         },
         samples: runner.samples,
@@ -868,77 +627,30 @@ pub fn fly_boosted(
             "thrust cut-off time {cutoff} s must be positive"
         )));
     }
-    // Build the boost segments.
-    let p = missile.pitch;
-    let t_po0 = p.vertical_rise_s;
-    let t_po1 = p.vertical_rise_s + p.pitch_over_duration_s;
-    let mut segments: Vec<Segment> = Vec::with_capacity(missile.stages.len() + 3);
-    let mut t = 0.0;
-    let mut mass_above: Vec<f64> = Vec::with_capacity(missile.stages.len());
-    {
-        let mut above = missile.rv.mass_kg;
-        for s in missile.stages.iter().rev() {
-            mass_above.push(above);
-            above += s.dry_mass_kg + s.propellant_mass_kg;
-        }
-        mass_above.reverse();
-    }
-    for (k, s) in missile.stages.iter().enumerate() {
-        let stage_start = t;
-        let stage_end = t + s.burn_time_s;
-        let m0 = mass_above[k] + s.dry_mass_kg + s.propellant_mass_kg;
-        let mut cuts = vec![stage_start];
-        for c in [t_po0, t_po1] {
-            if c > stage_start && c < stage_end {
-                cuts.push(c);
-            }
-        }
-        cuts.push(stage_end);
-        for win in cuts.windows(2) {
-            let (a, b) = (win[0], win[1]);
-            if a >= cutoff {
-                break;
-            }
-            let b_cut = b.min(cutoff);
-            let steering = if b <= t_po0 {
-                Steering::Vertical
-            } else if b <= t_po1 {
-                Steering::PitchOver {
-                    t0_s: t_po0,
-                    t1_s: t_po1,
-                    kick_rad: controls.kick_angle_deg.to_radians(),
-                    azimuth_rad: controls.azimuth_deg.to_radians(),
-                }
-            } else {
-                Steering::GravityTurn
-            };
-            let end_event = if b_cut >= cutoff {
-                Some(EventKind::Burnout)
-            } else if b == stage_end {
-                Some(EventKind::Staging)
-            } else if b == t_po0 {
-                Some(EventKind::PitchOverStart)
-            } else {
-                Some(EventKind::PitchOverEnd)
-            };
-            segments.push(Segment {
-                t_start: a,
-                t_end: b_cut,
-                propulsion: Propulsion::Powered {
-                    mass_at_start_kg: m0 - s.mass_flow_kg_s() * (a - stage_start),
-                    mass_flow_kg_s: s.mass_flow_kg_s(),
-                    thrust_vac_n: s.thrust_vac_n(),
-                    exit_area_m2: s.exit_area_m2,
-                    area_m2: s.reference_area_m2(),
-                    drag: &s.drag,
-                    steering,
-                },
-                end_event,
-                phase: "boost",
-            });
-        }
-        t = stage_end;
-    }
+    // The boost segments of the vehicle force model, with the threats' gravity turn.
+    let segments: Vec<Segment> = boost_segments(
+        &missile.stages,
+        missile.rv.mass_kg,
+        &missile.pitch,
+        controls.kick_angle_deg.to_radians(),
+        controls.azimuth_deg.to_radians(),
+        Steering::GravityTurn,
+        cutoff,
+    )
+    .into_iter()
+    .map(|b| Segment {
+        t_start: b.t_start_s,
+        t_end: b.t_end_s,
+        drive: Drive::Powered(b.burn),
+        end_event: Some(match b.end {
+            BoostEnd::PitchOverStart => EventKind::PitchOverStart,
+            BoostEnd::PitchOverEnd => EventKind::PitchOverEnd,
+            BoostEnd::Staging => EventKind::Staging,
+            BoostEnd::Burnout => EventKind::Burnout,
+        }),
+        phase: "boost",
+    })
+    .collect();
     let beta = missile.rv.ballistic_coefficient_kg_m2;
     let r0 = earth.to_ecef(launch).0;
     let y_start = State::new(
@@ -968,10 +680,7 @@ pub fn fly_boosted(
                     speed_m_s: speed,
                     inertial_speed_m_s: Vector3::new(y[3], y[4], y[5]).norm(),
                     alt_m: l.alt_m,
-                    angle_deg: (l.up_eci.dot(&l.v_rel) / speed.max(1e-9))
-                        .clamp(-1.0, 1.0)
-                        .asin()
-                        .to_degrees(),
+                    angle_deg: l.flight_path_angle_deg(speed),
                 });
             }
         }
@@ -981,7 +690,7 @@ pub fn fly_boosted(
         let coast = Segment {
             t_start: t0,
             t_end: t0 + options.max_flight_time_s,
-            propulsion: Propulsion::Ballistic { beta_kg_m2: Some(beta) },
+            drive: Drive::Coast { beta_kg_m2: Some(beta) },
             end_event: None,
             phase: "free flight",
         };

@@ -9,6 +9,7 @@
 use nalgebra::Vector3;
 
 use super::propagate::TrajectorySample;
+use crate::numerics::{hermite_position, hermite_velocity};
 
 /// Samples of one object's flight, in time order, evaluable at any time inside their span.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,18 +55,11 @@ impl Trajectory {
             return Some((a.r_ecef_m, a.v_ecef_m_s));
         }
         let s = (t_s - a.t_s) / h;
-        let (s2, s3) = (s * s, s * s * s);
-        let h00 = 2.0 * s3 - 3.0 * s2 + 1.0;
-        let h10 = s3 - 2.0 * s2 + s;
-        let h01 = -2.0 * s3 + 3.0 * s2;
-        let h11 = s3 - s2;
-        let r = a.r_ecef_m * h00 + a.v_ecef_m_s * (h10 * h) + b.r_ecef_m * h01 + b.v_ecef_m_s * (h11 * h);
-        let d00 = 6.0 * s2 - 6.0 * s;
-        let d10 = 3.0 * s2 - 4.0 * s + 1.0;
-        let d01 = -6.0 * s2 + 6.0 * s;
-        let d11 = 3.0 * s2 - 2.0 * s;
-        let v = (a.r_ecef_m * d00 + b.r_ecef_m * d01) / h + a.v_ecef_m_s * d10 + b.v_ecef_m_s * d11;
-        Some((r, v))
+        let (p0, v0, p1, v1) = (&a.r_ecef_m, &a.v_ecef_m_s, &b.r_ecef_m, &b.v_ecef_m_s);
+        Some((
+            hermite_position(p0, v0, p1, v1, h, s),
+            hermite_velocity(p0, v0, p1, v1, h, s),
+        ))
     }
 }
 

@@ -42,19 +42,25 @@
 //! assert!(e.starts_with("demo.toml:12:11: field 'threat[1].missile': unknown missile preset 'scud-x'; did you mean 'scud-b'?"));
 //! ```
 
+mod builder;
+mod entries;
 mod errors;
 mod load;
 mod model;
 mod overrides;
 mod raw;
 mod reach;
+mod reach_check;
 mod source;
 
-pub use errors::{Located, ScenarioError};
-pub use load::{
-    DEFAULT_LAUNCH_INTERVAL_S, MAX_DECOYS, MAX_LAUNCHERS, MAX_RAID_COUNT, MAX_SITE_ALT_M, MAX_STOCK, MAX_THREATS,
-    MIN_SITE_ALT_M, MIN_THREAT_RANGE_KM, load_scenario, parse_scenario, sha256_hex,
+/// The limits of a scenario, kept in [`crate::limits`] with every other limit.
+pub use crate::limits::{
+    MAX_DECOYS, MAX_LAUNCHERS, MAX_RAID_COUNT, MAX_SITE_ALT_M, MAX_STOCK, MAX_THREATS, MIN_SITE_ALT_M,
+    MIN_THREAT_RANGE_KM,
 };
+pub use entries::DEFAULT_LAUNCH_INTERVAL_S;
+pub use errors::{Located, ScenarioError};
+pub use load::{load_scenario, parse_scenario, sha256_hex};
 pub use model::{
     AreaShape, BatteryEntry, DefendedArea, Doctrine, PlatformKind, RadarEntry, Scenario, ThreatEntry, TrackFilter,
     TrackingOptions,

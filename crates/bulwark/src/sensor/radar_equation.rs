@@ -39,6 +39,8 @@
 
 use thiserror::Error;
 
+use crate::limits;
+
 /// Boltzmann's constant (J/K), exact in the 2019 SI.
 pub const BOLTZMANN_J_K: f64 = 1.380_649e-23;
 
@@ -133,13 +135,13 @@ impl RangeEquation {
         check(
             "average_power_w",
             average_power_w,
-            average_power_w > 0.0 && average_power_w <= 1e9,
+            average_power_w > 0.0 && average_power_w <= limits::MAX_AVERAGE_POWER_W,
             "a positive average power of at most 1e9 W (1 GW: every radar is far below)",
         )?;
         check(
             "aperture_area_m2",
             aperture_area_m2,
-            aperture_area_m2 > 0.0 && aperture_area_m2 <= 1e5,
+            aperture_area_m2 > 0.0 && aperture_area_m2 <= limits::MAX_APERTURE_AREA_M2,
             "a positive area of at most 1e5 m²",
         )?;
         check(
@@ -151,19 +153,19 @@ impl RangeEquation {
         check(
             "frequency_hz",
             frequency_hz,
-            (1e6..=1e12).contains(&frequency_hz),
+            (limits::MIN_FREQUENCY_HZ..=limits::MAX_FREQUENCY_HZ).contains(&frequency_hz),
             "a frequency between 1 MHz and 1 THz",
         )?;
         check(
             "system_noise_temperature_k",
             system_noise_temperature_k,
-            (1.0..=1e6).contains(&system_noise_temperature_k),
+            (limits::MIN_NOISE_TEMPERATURE_K..=limits::MAX_NOISE_TEMPERATURE_K).contains(&system_noise_temperature_k),
             "a temperature from 1 K to 1e6 K",
         )?;
         check(
             "losses_db",
             losses_db,
-            (0.0..=100.0).contains(&losses_db),
+            (0.0..=limits::MAX_LOSSES_DB).contains(&losses_db),
             "a loss from 0 to 100 dB",
         )?;
         let effective_aperture_m2 = aperture_efficiency * aperture_area_m2;

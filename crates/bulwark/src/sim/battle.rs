@@ -114,22 +114,13 @@ impl PredictedPath {
 
 /// One classical Runge–Kutta step of the tracker's dynamics.
 fn rk4(dynamics: &BallisticDynamics, x: &State, h: f64) -> State {
-    let k1 = dynamics.derivative(x);
-    let k2 = dynamics.derivative(&(x + k1 * (0.5 * h)));
-    let k3 = dynamics.derivative(&(x + k2 * (0.5 * h)));
-    let k4 = dynamics.derivative(&(x + k3 * h));
-    x + (k1 + (k2 + k3) * 2.0 + k4) * (h / 6.0)
+    crate::numerics::rk4_step(|y| dynamics.derivative(y), x, h)
 }
 
 /// Position at fraction `s` of a step of length `h` from `a` to `b` (cubic Hermite through both
 /// positions and velocities).
 fn hermite(a: &State, b: &State, h: f64, s: f64) -> Vector3<f64> {
-    let (s2, s3) = (s * s, s * s * s);
-    let h00 = 2.0 * s3 - 3.0 * s2 + 1.0;
-    let h10 = s3 - 2.0 * s2 + s;
-    let h01 = -2.0 * s3 + 3.0 * s2;
-    let h11 = s3 - s2;
-    position(a) * h00 + velocity(a) * (h10 * h) + position(b) * h01 + velocity(b) * (h11 * h)
+    crate::numerics::hermite_position(&position(a), &velocity(a), &position(b), &velocity(b), h, s)
 }
 
 /// A feasible intercept found on a path.

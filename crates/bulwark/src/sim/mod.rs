@@ -102,7 +102,7 @@ pub enum SimError {
     },
 }
 
-pub const MIN_PERIOD_S: f64 = 1e-3;
+pub use crate::limits::MIN_PERIOD_S;
 
 /// Refuses a scenario whose periodic events recur faster than [`MIN_PERIOD_S`].
 pub(crate) fn check_periods(scenario: &Scenario) -> Result<(), SimError> {

@@ -70,6 +70,7 @@ use nalgebra::{Matrix3, SMatrix, SVector, Vector3};
 use std::sync::OnceLock;
 
 use crate::earth::{EarthKind, EarthModel, Shape};
+use crate::numerics;
 
 use super::filter::FilterError;
 
@@ -449,14 +450,11 @@ impl BallisticDynamics {
         (0.2 * SUBSTEP_SCALE_HEIGHT_M / speed).clamp(MIN_SUBSTEP_S, MAX_SUBSTEP_S)
     }
 
-    /// One classical Runge–Kutta step of length `h` (s; may be negative).
+    /// One classical Runge–Kutta step of length `h` (s; may be negative)
+    /// ([`crate::numerics::rk4_step`]).
     #[inline]
     pub fn rk4_step(&self, x: &State, h: f64) -> State {
-        let k1 = self.derivative(x);
-        let k2 = self.derivative(&(x + k1 * (0.5 * h)));
-        let k3 = self.derivative(&(x + k2 * (0.5 * h)));
-        let k4 = self.derivative(&(x + k3 * h));
-        x + (k1 + (k2 + k3) * 2.0 + k4) * (h / 6.0)
+        numerics::rk4_step(|y| self.derivative(y), x, h)
     }
 
     /// One Runge–Kutta step of the state, and the transition matrix `phi` carried across it:
@@ -490,6 +488,9 @@ impl BallisticDynamics {
             rows.dv_dkappa = self.negligible_drag_kappa_column(&start);
             return rows.taylor_rows(h);
         }
+        // The same classical Runge–Kutta scheme as `crate::numerics::rk4_step` (the same
+        // operations in the same order), written out because each stage also returns the drag
+        // sensitivity that the κ column of Φ integrates with the same weights.
         let mut phi = rows.taylor_rows(h);
         let half = 0.5 * h;
         let (k2, d2) = self.derivative_and_drag_sensitivity(&(*x + k1 * half));
@@ -524,14 +525,10 @@ impl BallisticDynamics {
         (State::from([x[3], x[4], x[5], a.x, a.y, a.z, 0.0]), d)
     }
 
-    /// [`Self::rk4_step`] given k1 = f(x).
+    /// [`Self::rk4_step`] given k1 = f(x) ([`crate::numerics::rk4_step_from`]).
     #[inline(always)]
     fn rk4_step_from(&self, x: &State, k1: &State, h: f64) -> State {
-        let half = 0.5 * h;
-        let k2 = self.derivative(&(x + k1 * half));
-        let k3 = self.derivative(&(x + k2 * half));
-        let k4 = self.derivative(&(x + k3 * h));
-        x + (k1 + (k2 + k3) * 2.0 + k4) * (h / 6.0)
+        numerics::rk4_step_from(|y| self.derivative(y), x, k1, h)
     }
 
     /// The state `dt_s` seconds later (or earlier, for a negative `dt_s`).

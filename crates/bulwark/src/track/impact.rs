@@ -30,6 +30,7 @@ use nalgebra::{Matrix2, Matrix3, RowVector3, SMatrix, Vector2, Vector3};
 use thiserror::Error;
 
 use crate::earth::{EarthModel, Ecef, Geodetic, GeodeticError};
+use crate::numerics::IllinoisBracket;
 
 use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix, position, velocity};
 use super::ukf::{SIGMA_POINTS, UnscentedParams, sigma_points};
@@ -187,32 +188,21 @@ pub fn time_to_impact(dynamics: &BallisticDynamics, x: &State, within_s: f64) ->
         let g1 = height(&next);
         if g1 <= 0.0 {
             // Illinois regula falsi on the length of one Runge–Kutta step from x:
-            // g(a) > 0 ≥ g(b) throughout.
-            let (mut a, mut ga) = (0.0, height(&x));
-            let (mut b, mut gb) = (step, g1);
-            let mut best = (b, next);
-            let mut side = 0i8;
+            // g(a) > 0 ≥ g(b) throughout. The raw secant point is used (with g(a) > 0 ≥ g(b)
+            // it lies in the bracket), and the last point found below ground is the answer.
+            let mut bracket = IllinoisBracket::new(0.0, height(&x), step, g1);
+            let mut best = (step, next);
             for _ in 0..100 {
-                if gb == 0.0 || (b - a).abs() < IMPACT_TIME_TOLERANCE_S {
+                if bracket.fb == 0.0 || bracket.width() < IMPACT_TIME_TOLERANCE_S {
                     break;
                 }
-                let c = (a * gb - b * ga) / (gb - ga);
+                let c = bracket.raw_secant_point();
                 let xc = dynamics.rk4_step(&x, c);
                 let gc = height(&xc);
                 if gc <= 0.0 {
-                    (b, gb) = (c, gc);
                     best = (c, xc);
-                    if side == -1 {
-                        ga *= 0.5;
-                    }
-                    side = -1;
-                } else {
-                    (a, ga) = (c, gc);
-                    if side == 1 {
-                        gb *= 0.5;
-                    }
-                    side = 1;
                 }
+                bracket.update(c, gc);
                 if gc.abs() < IMPACT_HEIGHT_TOLERANCE_M {
                     best = (c, xc);
                     break;
