@@ -138,7 +138,7 @@ pub(crate) fn check_periods(scenario: &Scenario) -> Result<(), SimError> {
 impl PreparedScenario {
     /// Runs the prepared scenario once: trial `options.trial` of seed `options.seed`.
     pub fn run(&self, options: RunOptions) -> Result<RunOutcome, SimError> {
-        let truth = truth::fly_threats(self, options.seed, options.trial)?;
+        let truth = self.fly_threats(options.seed, options.trial)?;
         match self.scenario().tracking.filter {
             TrackFilter::Ekf => engine::run_with::<Ekf>(self, truth, options),
             TrackFilter::Ukf => engine::run_with::<Ukf>(self, truth, options),

@@ -18,16 +18,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::SimError;
-use super::truth::TruthObject;
-use crate::earth::EarthModel;
+use super::truth::{THREAT_STREAM, ThreatTruth, TruthObject, fly_entry};
 use crate::engage::envelope::Envelope;
-use crate::flight::{AimRequest, BoostControls, FlightOptions, ThreatObject, aim, fly_threat_complex};
+use crate::flight::{AimRequest, BoostControls, FlightOptions, aim};
 use crate::random::stream;
 use crate::scenario::{Scenario, ThreatEntry};
 use crate::sensor::radar::Radar;
-
-/// Sampling interval of the threat flights a run records (s).
-pub(crate) const TRUTH_SAMPLE_S: f64 = 0.5;
 
 /// One threat's shot, aimed (and, when it draws no random number, flown) once.
 #[derive(Debug, Clone)]
@@ -80,8 +76,32 @@ impl PreparedScenario {
         &self.radars
     }
 
-    pub(crate) fn shots(&self) -> &[Arc<PreparedShot>] {
-        &self.shots
+    /// Every threat flown for trial `trial` of seed `seed`: the prepared flights where they draw
+    /// no random number, a fresh flight from the prepared controls otherwise (its draws from the
+    /// stream keyed by (seed, trial, [`THREAT_STREAM`] + threat index)). Results in scenario
+    /// order, whatever the thread count.
+    pub fn fly_threats(&self, seed: u64, trial: u64) -> Result<Vec<ThreatTruth>, SimError> {
+        let scenario = &self.scenario;
+        let fly = |i: usize| -> Result<ThreatTruth, SimError> {
+            let shot = &self.shots[i];
+            let objects = match &shot.objects {
+                Some(objects) => objects.clone(),
+                None => {
+                    let mut rng = stream(seed, trial, THREAT_STREAM + i as u64);
+                    fly_entry(&scenario.earth, &scenario.threats[i], i, &shot.controls, &mut rng)?
+                }
+            };
+            Ok(ThreatTruth {
+                aim_miss_km: shot.aim_miss_km,
+                objects,
+            })
+        };
+        if self.shots.iter().all(|s| s.objects.is_some()) {
+            // Nothing to fly: cloning the prepared objects is cheaper than a parallel dispatch.
+            (0..self.shots.len()).map(fly).collect()
+        } else {
+            (0..self.shots.len()).into_par_iter().map(fly).collect()
+        }
     }
 
     fn prepare(scenario: Scenario, base: Option<&Self>) -> Result<Self, SimError> {
@@ -261,55 +281,4 @@ fn shots_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result
             }))
         })
         .collect()
-}
-
-/// Flies threat `index` (`entry`) with `controls` and its stream `rng`: every object, named
-/// `threat/kind` and shifted to scenario time.
-pub(crate) fn fly_entry(
-    earth: &EarthModel,
-    entry: &ThreatEntry,
-    index: usize,
-    controls: &BoostControls,
-    rng: &mut crate::random::Stream,
-) -> Result<Vec<TruthObject>, SimError> {
-    let options = FlightOptions {
-        sample_interval_s: Some(TRUTH_SAMPLE_S),
-        ..FlightOptions::default()
-    };
-    let objects = fly_threat_complex(earth, &entry.missile, &entry.launch, controls, &options, rng).map_err(|e| {
-        SimError::Flight {
-            threat: entry.name.clone(),
-            message: format!(
-                "{e} (times from its launch at scenario t = {:.3} s)",
-                entry.launch_time_s
-            ),
-        }
-    })?;
-    Ok(objects
-        .into_iter()
-        .map(|o| TruthObject {
-            name: format!("{}/{}", entry.name, o.kind.name()),
-            threat: index,
-            kind: o.kind,
-            object: Arc::new(shifted(o, entry.launch_time_s)),
-        })
-        .collect())
-}
-
-fn shifted(object: ThreatObject, launch_s: f64) -> ThreatObject {
-    let samples = object
-        .trajectory
-        .samples()
-        .iter()
-        .map(|s| {
-            let mut s = *s;
-            s.t_s += launch_s;
-            s
-        })
-        .collect();
-    ThreatObject {
-        separation_s: object.separation_s + launch_s,
-        trajectory: crate::flight::Trajectory::new(samples),
-        ..object
-    }
 }

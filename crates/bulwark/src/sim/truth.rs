@@ -10,12 +10,11 @@
 
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use super::SimError;
-use super::prepared::{PreparedScenario, fly_entry};
-use crate::flight::{ObjectKind, ThreatObject};
-use crate::random::stream;
+use crate::earth::EarthModel;
+use crate::flight::{BoostControls, FlightOptions, ObjectKind, ThreatObject, Trajectory, fly_threat_complex};
+use crate::random::Stream;
+use crate::scenario::ThreatEntry;
 
 /// Stream key offset of threat flights.
 pub const THREAT_STREAM: u64 = 1_000_000;
@@ -57,30 +56,56 @@ pub struct ThreatTruth {
     pub objects: Vec<TruthObject>,
 }
 
-/// Every threat of `prepared` flown for trial `trial` of seed `seed`: the prepared flights
-/// where they draw no random number, a fresh flight from the prepared controls otherwise.
-pub fn fly_threats(prepared: &PreparedScenario, seed: u64, trial: u64) -> Result<Vec<ThreatTruth>, SimError> {
-    let scenario = prepared.scenario();
-    let earth = &scenario.earth;
-    let shots = prepared.shots();
-    let fly = |i: usize| -> Result<ThreatTruth, SimError> {
-        let shot = &shots[i];
-        let objects = match &shot.objects {
-            Some(objects) => objects.clone(),
-            None => {
-                let mut rng = stream(seed, trial, THREAT_STREAM + i as u64);
-                fly_entry(earth, &scenario.threats[i], i, &shot.controls, &mut rng)?
-            }
-        };
-        Ok(ThreatTruth {
-            aim_miss_km: shot.aim_miss_km,
-            objects,
-        })
+/// Sampling interval of the threat flights a run records (s).
+pub(crate) const TRUTH_SAMPLE_S: f64 = 0.5;
+
+/// Flies threat `index` (`entry`) with `controls` and its stream `rng`: every object, named
+/// `threat/kind` and shifted to scenario time.
+pub(crate) fn fly_entry(
+    earth: &EarthModel,
+    entry: &ThreatEntry,
+    index: usize,
+    controls: &BoostControls,
+    rng: &mut Stream,
+) -> Result<Vec<TruthObject>, SimError> {
+    let options = FlightOptions {
+        sample_interval_s: Some(TRUTH_SAMPLE_S),
+        ..FlightOptions::default()
     };
-    if shots.iter().all(|s| s.objects.is_some()) {
-        // Nothing to fly: cloning the prepared objects is cheaper than a parallel dispatch.
-        (0..shots.len()).map(fly).collect()
-    } else {
-        (0..shots.len()).into_par_iter().map(fly).collect()
+    let objects = fly_threat_complex(earth, &entry.missile, &entry.launch, controls, &options, rng).map_err(|e| {
+        SimError::Flight {
+            threat: entry.name.clone(),
+            message: format!(
+                "{e} (times from its launch at scenario t = {:.3} s)",
+                entry.launch_time_s
+            ),
+        }
+    })?;
+    Ok(objects
+        .into_iter()
+        .map(|o| TruthObject {
+            name: format!("{}/{}", entry.name, o.kind.name()),
+            threat: index,
+            kind: o.kind,
+            object: Arc::new(shifted(o, entry.launch_time_s)),
+        })
+        .collect())
+}
+
+fn shifted(object: ThreatObject, launch_s: f64) -> ThreatObject {
+    let samples = object
+        .trajectory
+        .samples()
+        .iter()
+        .map(|s| {
+            let mut s = *s;
+            s.t_s += launch_s;
+            s
+        })
+        .collect();
+    ThreatObject {
+        separation_s: object.separation_s + launch_s,
+        trajectory: Trajectory::new(samples),
+        ..object
     }
 }

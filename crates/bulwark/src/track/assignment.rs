@@ -85,8 +85,8 @@ pub fn assign(costs: &CostMatrix, no_assignment_cost: f64) -> Result<Assignment,
     let mut row_pairs = vec![0u32; nt];
     let mut col_pairs = vec![0u32; nm];
     let mut all_cheap = true;
-    for t in 0..nt {
-        for m in 0..nm {
+    for (t, row_count) in row_pairs.iter_mut().enumerate() {
+        for (m, col_count) in col_pairs.iter_mut().enumerate() {
             if let Some(c) = costs.get(t, m) {
                 if !c.is_finite() {
                     return Err(AssignmentError::NonFinite {
@@ -94,8 +94,8 @@ pub fn assign(costs: &CostMatrix, no_assignment_cost: f64) -> Result<Assignment,
                         measurement: m,
                     });
                 }
-                row_pairs[t] += 1;
-                col_pairs[m] += 1;
+                *row_count += 1;
+                *col_count += 1;
                 all_cheap &= c <= no_assignment_cost;
             }
         }

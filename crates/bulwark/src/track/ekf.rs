@@ -162,7 +162,7 @@ impl BallisticFilter for Ekf {
     fn nis_lower_bound(&self, site: &SensorSite, z: &Measurement) -> f64 {
         let d = Vector3::new(self.x[0], self.x[1], self.x[2]) - site.ecef.0;
         let range_m = d.norm();
-        if !(range_m > 0.0) {
+        if range_m.is_nan() || range_m <= 0.0 {
             return 0.0;
         }
         let u = d / range_m;
