@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, inverse};
 use bulwark::flight::ThreatObject;
 use bulwark::flight::{AimRequest, FlightOptions, Missile, aim, fly_threat_complex};
-use bulwark::random::stream;
+use bulwark::random::StreamKey;
 use bulwark::sensor::radar::{Radar, RadarSpec};
 use bulwark::track::ekf::Ekf;
 use bulwark::track::manager::ManagerConfig;
@@ -129,7 +129,8 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
         &a.flight.from,
         &shot.controls,
         &FlightOptions::default(),
-        &mut stream(a.seed, 0, 0),
+        // The stream of a run's first threat, so that `see` and `run` release the same decoys.
+        &mut StreamKey::Threat(0).stream(a.seed, 0),
     )
     .map_err(|e| e.to_string())?;
     let config = NetworkConfig {

@@ -5,6 +5,7 @@ mod cli_bad_input;
 mod cli_campaign;
 mod cli_footprint;
 mod cli_reproducible;
+mod cli_sensing;
 mod golden;
 
 use std::process::{Command, Output};

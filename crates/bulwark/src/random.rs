@@ -13,6 +13,38 @@ use rand_pcg::Pcg64Mcg;
 /// The generator behind every stream.
 pub type Stream = Pcg64Mcg;
 
+/// What a stream serves: the typed key of every random draw of a run, mapped to the numbers
+/// that key the streams ([`StreamKey::entity`]; the mapping is fixed, so outputs keep their
+/// bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StreamKey {
+    /// Radar `i`'s detections and measurement noise: entity 1 + i.
+    Radar(usize),
+    /// Threat `i`'s flight (decoy release directions): entity 1,000,000 + i.
+    Threat(usize),
+    /// The battle manager's discrimination draw for object `k`: entity 2,000,000 + k.
+    Discrimination(usize),
+    /// The endgame of interceptor round `serial`: entity 3,000,000 + serial.
+    Endgame(u32),
+}
+
+impl StreamKey {
+    /// The entity number of the key.
+    pub fn entity(self) -> u64 {
+        match self {
+            Self::Radar(i) => 1 + i as u64,
+            Self::Threat(i) => 1_000_000 + i as u64,
+            Self::Discrimination(k) => 2_000_000 + k as u64,
+            Self::Endgame(serial) => 3_000_000 + u64::from(serial),
+        }
+    }
+
+    /// The stream of this key for trial `trial` of seed `seed`.
+    pub fn stream(self, seed: u64, trial: u64) -> Stream {
+        stream(seed, trial, self.entity())
+    }
+}
+
 /// SplitMix64's output function: a bijective avalanche mix of 64 bits.
 #[inline]
 pub fn splitmix64(mut z: u64) -> u64 {

@@ -33,7 +33,7 @@ use thiserror::Error;
 
 use crate::earth::{EarthModel, Geodetic};
 use crate::flight::{AimError, AimRequest, FlightOptions, Missile, ObjectKind, Shape, aim, fly_threat_complex};
-use crate::random::stream;
+use crate::random::StreamKey;
 use crate::scenario::{TrackFilter, TrackingOptions};
 use crate::sensor::horizon::Visibility;
 use crate::sensor::radar::{Mode, Radar};
@@ -239,7 +239,9 @@ pub fn analyse_visibility(req: &VisibilityRequest) -> Result<VisibilityReport, V
         &req.launch,
         &shot.controls,
         &FlightOptions::default(),
-        &mut stream(req.seed, 0, 0),
+        // The stream of a run's first threat, so that `visibility` and `run` release the same
+        // decoys.
+        &mut StreamKey::Threat(0).stream(req.seed, 0),
     )
     .map_err(|e| model(&e))?;
     let warhead_index = objects

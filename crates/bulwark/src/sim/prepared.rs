@@ -18,10 +18,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::SimError;
-use super::truth::{THREAT_STREAM, ThreatTruth, TruthObject, fly_entry};
+use super::truth::{ThreatTruth, TruthObject, fly_entry};
 use crate::engage::envelope::Envelope;
 use crate::flight::{AimRequest, BoostControls, FlightOptions, aim};
-use crate::random::stream;
+use crate::random::{StreamKey, stream};
 use crate::scenario::{Scenario, ThreatEntry};
 use crate::sensor::radar::Radar;
 
@@ -78,7 +78,7 @@ impl PreparedScenario {
 
     /// Every threat flown for trial `trial` of seed `seed`: the prepared flights where they draw
     /// no random number, a fresh flight from the prepared controls otherwise (its draws from the
-    /// stream keyed by (seed, trial, [`THREAT_STREAM`] + threat index)). Results in scenario
+    /// stream keyed by [`StreamKey::Threat`]). Results in scenario
     /// order, whatever the thread count.
     pub fn fly_threats(&self, seed: u64, trial: u64) -> Result<Vec<ThreatTruth>, SimError> {
         let scenario = &self.scenario;
@@ -87,7 +87,7 @@ impl PreparedScenario {
             let objects = match &shot.objects {
                 Some(objects) => objects.clone(),
                 None => {
-                    let mut rng = stream(seed, trial, THREAT_STREAM + i as u64);
+                    let mut rng = StreamKey::Threat(i).stream(seed, trial);
                     fly_entry(&scenario.earth, &scenario.threats[i], i, &shot.controls, &mut rng)?
                 }
             };

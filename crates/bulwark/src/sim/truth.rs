@@ -5,7 +5,7 @@
 //! object, so they are flown up front. Aiming, and the flight of every threat that draws no
 //! random number, are done once when the scenario is prepared ([`super::PreparedScenario`]); a
 //! trial flies only the threats that release decoys, whose release directions come from the
-//! stream keyed by (seed, trial, [`THREAT_STREAM`] + threat index). Results are gathered in
+//! stream keyed by [`crate::random::StreamKey::Threat`]. Results are gathered in
 //! scenario order, so the thread count never changes them.
 
 use std::sync::Arc;
@@ -15,9 +15,6 @@ use crate::earth::EarthModel;
 use crate::flight::{BoostControls, FlightOptions, ObjectKind, ThreatObject, Trajectory, fly_threat_complex};
 use crate::random::Stream;
 use crate::scenario::ThreatEntry;
-
-/// Stream key offset of threat flights.
-pub const THREAT_STREAM: u64 = 1_000_000;
 
 /// One object in the sky, with times after the scenario epoch.
 #[derive(Debug, Clone)]

@@ -1,6 +1,12 @@
 //! The sensor network: several radars watching one threat complex, each with its own tracks,
 //! sharing a fused system track and cueing one another.
 //!
+//! [`SensorNetwork`] is the one implementation of scanning, detecting, tracking and cueing: a
+//! whole engagement run (`bulwark run`, `sim::engine`) steps it from its event queue, and
+//! [`run_network`] (`bulwark see`, `bulwark visibility`) steps it from a queue of its own with the
+//! same ordering rule, so that the same radars, threat and seed give the same detections and
+//! tracks in all three.
+//!
 //! Every radar scans on its own clock: at its search revisit interval while it has nothing to
 //! track, at its track revisit interval once it holds a firm track or has been cued. Each scan
 //! detects every object in view with the Swerling probability of its signal-to-noise ratio and
@@ -17,13 +23,17 @@
 //!   the range equation (a longer dwell on a known direction) and its track revisit rate. This is
 //!   how a forward-based radar in Japan hands a threat to the THAAD radar in Korea.
 
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
 use nalgebra::Vector3;
 
 use super::filter::BallisticFilter;
-use super::manager::{ManagerConfig, TrackError, TrackManager, TrackStatus};
+use super::manager::{ManagerConfig, ScanOutcome, TrackError, TrackManager, TrackStatus};
 use crate::earth::EarthModel;
 use crate::flight::{ObjectKind, ThreatObject};
-use crate::random::stream;
+use crate::random::{Stream, StreamKey, stream};
 use crate::sensor::Measurement;
 use crate::sensor::radar::{Mode, Radar};
 
@@ -102,6 +112,409 @@ pub struct NetworkRun {
     pub updates: Vec<UpdateRecord>,
 }
 
+/// One radar of a [`SensorNetwork`]: the radar, its noise stream, its own tracks and its scan
+/// state.
+#[derive(Debug, Clone)]
+pub struct RadarNode<F> {
+    radar: Arc<Radar>,
+    networked: bool,
+    stream: Stream,
+    local: TrackManager<F>,
+    cued: bool,
+    generation: u32,
+    seen: Vec<bool>,
+}
+
+impl<F: BallisticFilter + Clone> RadarNode<F> {
+    /// The radar.
+    pub fn radar(&self) -> &Radar {
+        &self.radar
+    }
+
+    /// Whether it reports to the network (system tracks, cueing).
+    pub fn networked(&self) -> bool {
+        self.networked
+    }
+
+    /// Its own (local) tracks.
+    pub fn local(&self) -> &TrackManager<F> {
+        &self.local
+    }
+
+    /// Whether it dwells on a track: cued by the system track, or holding a firm local track.
+    pub fn tracking(&self) -> bool {
+        self.cued || self.local.tracks().iter().any(|t| t.status == TrackStatus::Firm)
+    }
+
+    /// Generation of its scan schedule: a cue restarts the schedule, and a scan scheduled under
+    /// an older generation is void.
+    pub fn generation(&self) -> u32 {
+        self.generation
+    }
+}
+
+/// A cue: radar `radar` now dwells on system track `track`; its next scan (of the new schedule
+/// `generation`) is due at `next_scan_s`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cue {
+    /// The cued radar.
+    pub radar: usize,
+    /// The firm system track it dwells on.
+    pub track: u32,
+    /// Time of its next scan (s).
+    pub next_scan_s: f64,
+    /// The schedule generation that scan belongs to.
+    pub generation: u32,
+}
+
+/// What one scan of one radar produced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScanReport {
+    /// (object, measurement, whether it is this radar's first detection of the object), in
+    /// object order.
+    pub detections: Vec<(usize, Measurement, bool)>,
+    /// Whether any live object was in view (line of sight, field of regard, instrumented range).
+    pub any_visible: bool,
+    /// The radar's own tracker's outcome (measurement indices into `detections`).
+    pub local: ScanOutcome,
+    /// The system tracker's outcome, when the radar is networked.
+    pub system: Option<ScanOutcome>,
+    /// Radars the system track cued in this scan, in radar order.
+    pub cues: Vec<Cue>,
+    /// Time of this radar's next scan (s) and its schedule generation.
+    pub next_scan: (f64, u32),
+}
+
+/// A tracker failed during a scan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkError {
+    /// The tracker: `Some(i)` radar i's local tracker, `None` the system tracker.
+    pub tracker: Option<usize>,
+    /// What went wrong.
+    pub source: TrackError,
+}
+
+/// Radars, their local trackers, the fused system tracker and cueing: the sensing half of a run,
+/// stepped one radar scan at a time by its caller's clock.
+///
+/// Every radar scans on its own clock: at its search revisit interval while it tracks nothing,
+/// at its track revisit interval once it holds a firm local track or has been cued. Each scan
+/// detects every live object in view with the Swerling probability of its signal-to-noise ratio
+/// and measures it with noise from the radar's keyed stream ([`StreamKey::Radar`]). Networked
+/// radars feed the system tracker, which drops a firm track after the configured run of misses
+/// per networked radar.
+#[derive(Debug, Clone)]
+pub struct SensorNetwork<F> {
+    nodes: Vec<RadarNode<F>>,
+    system: TrackManager<F>,
+    cueing: bool,
+}
+
+impl<F: BallisticFilter + Clone> SensorNetwork<F> {
+    /// A network of `radars` (each with whether it is networked) watching `objects` objects,
+    /// trial `trial` of seed `seed`.
+    pub fn new(
+        radars: impl IntoIterator<Item = (Arc<Radar>, bool)>,
+        objects: usize,
+        manager: ManagerConfig,
+        cueing: bool,
+        seed: u64,
+        trial: u64,
+    ) -> Self {
+        let nodes: Vec<RadarNode<F>> = radars
+            .into_iter()
+            .enumerate()
+            .map(|(i, (radar, networked))| RadarNode {
+                radar,
+                networked,
+                stream: stream(seed, trial, StreamKey::Radar(i).entity()),
+                local: TrackManager::new(manager),
+                cued: false,
+                generation: 0,
+                seen: vec![false; objects],
+            })
+            .collect();
+        // The system tracker hears from every networked radar: a firm track is dropped after the
+        // configured run of misses per radar, i.e. that many times the number of networked
+        // radars in the fused stream.
+        let networked = nodes.iter().filter(|n| n.networked).count().max(1);
+        let system_manager = ManagerConfig {
+            delete_after_misses: manager.delete_after_misses * networked,
+            ..manager
+        };
+        Self {
+            nodes,
+            system: TrackManager::new(system_manager),
+            cueing,
+        }
+    }
+
+    /// The radars, in input order.
+    pub fn nodes(&self) -> &[RadarNode<F>] {
+        &self.nodes
+    }
+
+    /// The fused system tracker.
+    pub fn system(&self) -> &TrackManager<F> {
+        &self.system
+    }
+
+    /// Radar `i` scans at `t_s`. `truth(k)` gives object k's ECEF position (m), earth-relative
+    /// velocity (m/s) and cross-section (m²) at `t_s`, or `None` when it does not exist then
+    /// (not yet released, landed or killed); objects are `0..objects` as given to [`Self::new`].
+    pub fn scan(
+        &mut self,
+        earth: &EarthModel,
+        t_s: f64,
+        i: usize,
+        truth: impl Fn(usize) -> Option<(Vector3<f64>, Vector3<f64>, f64)>,
+    ) -> Result<ScanReport, NetworkError> {
+        let mut report = ScanReport::default();
+        let node = &mut self.nodes[i];
+        let mode = if node.tracking() { Mode::Track } else { Mode::Search };
+        for k in 0..node.seen.len() {
+            let Some((r, v, rcs_m2)) = truth(k) else {
+                continue;
+            };
+            if !node.radar.visible(earth, &r).is_visible() {
+                continue;
+            }
+            report.any_visible = true;
+            if let Some(z) = node.radar.measure(t_s, i, &r, &v, rcs_m2, mode, &mut node.stream) {
+                let first = !node.seen[k];
+                node.seen[k] = true;
+                report.detections.push((k, z, first));
+            }
+        }
+        let measurements: Vec<Measurement> = report.detections.iter().map(|d| d.1).collect();
+        let radar = &node.radar;
+        let site = *radar.site();
+        let looked_at = |r: &Vector3<f64>| radar.visible(earth, r).is_visible();
+        report.local = node
+            .local
+            .scan(earth, &site, t_s, &measurements, looked_at)
+            .map_err(|source| NetworkError {
+                tracker: Some(i),
+                source,
+            })?;
+        if node.networked {
+            report.system = Some(
+                self.system
+                    .scan(earth, &site, t_s, &measurements, looked_at)
+                    .map_err(|source| NetworkError { tracker: None, source })?,
+            );
+            if self.cueing {
+                self.cue(earth, t_s, i, &mut report.cues);
+            }
+        }
+        let node = &self.nodes[i];
+        let step_s = if node.tracking() {
+            node.radar.spec().revisit_track_s()
+        } else {
+            node.radar.spec().revisit_search_s()
+        };
+        report.next_scan = (t_s + step_s, node.generation);
+        Ok(report)
+    }
+
+    /// Networked radars whose field of regard holds a firm system track dwell on it.
+    fn cue(&mut self, earth: &EarthModel, t_s: f64, from: usize, cues: &mut Vec<Cue>) {
+        for j in 0..self.nodes.len() {
+            let node = &self.nodes[j];
+            if j == from || node.cued || !node.networked {
+                continue;
+            }
+            let cue = self.system.tracks().iter().find(|tr| {
+                tr.status == TrackStatus::Firm && {
+                    let (_, x) = tr.filter.state();
+                    node.radar.visible(earth, &super::dynamics::position(x)).is_visible()
+                }
+            });
+            if let Some(tr) = cue {
+                let track = tr.id;
+                let node = &mut self.nodes[j];
+                node.cued = true;
+                node.generation += 1;
+                cues.push(Cue {
+                    radar: j,
+                    track,
+                    next_scan_s: t_s + node.radar.spec().revisit_track_s(),
+                    generation: node.generation,
+                });
+            }
+        }
+    }
+}
+
+/// A scan due in a network's event queue: ordered by time, then by the order of scheduling.
+#[derive(Debug, Clone, Copy)]
+struct DueScan {
+    t_s: f64,
+    seq: u64,
+    radar: usize,
+    generation: u32,
+}
+
+impl PartialEq for DueScan {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for DueScan {}
+impl PartialOrd for DueScan {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for DueScan {
+    /// Reversed: the heap pops the earliest time, then the earliest scheduled.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.t_s.total_cmp(&self.t_s).then(other.seq.cmp(&self.seq))
+    }
+}
+
+/// Time object `o` exists from (s): launch for the warhead, separation for the others.
+fn appears_s(o: &ThreatObject) -> f64 {
+    match o.kind {
+        ObjectKind::Warhead => o.trajectory.span_s().map_or(0.0, |s| s.0),
+        _ => o.separation_s,
+    }
+}
+
+/// Runs the radars against the threat objects with filters of type `F`, every radar networked:
+/// the [`SensorNetwork`] of a whole run with the defence off, stepped from the first object's
+/// appearance to the last impact.
+pub fn run_network<F: BallisticFilter + Clone>(
+    earth: &EarthModel,
+    radars: &[Radar],
+    objects: &[ThreatObject],
+    config: &NetworkConfig,
+) -> Result<NetworkRun, TrackError> {
+    let n = radars.len();
+    let mut network: SensorNetwork<F> = SensorNetwork::new(
+        radars.iter().map(|r| (Arc::new(r.clone()), true)),
+        objects.len(),
+        config.manager,
+        config.cueing,
+        config.seed,
+        config.trial,
+    );
+    let mut summaries = vec![RadarSummary::default(); n];
+    let mut updates = Vec::new();
+    let spans: Vec<(f64, f64)> = objects
+        .iter()
+        .map(|o| (appears_s(o), o.trajectory.span_s().map_or(0.0, |s| s.1)))
+        .collect();
+    let t_begin = spans.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
+    let t_end = spans.iter().map(|s| s.1).fold(0.0, f64::max);
+    let impacts: Vec<Option<Vector3<f64>>> = objects
+        .iter()
+        .map(|o| o.trajectory.samples().last().map(|s| s.r_ecef_m))
+        .collect();
+    let mut system_firm_s = None;
+    let mut queue = BinaryHeap::new();
+    let mut seq = 0u64;
+    let mut push = |queue: &mut BinaryHeap<DueScan>, t_s: f64, radar: usize, generation: u32| {
+        seq += 1;
+        queue.push(DueScan {
+            t_s,
+            seq,
+            radar,
+            generation,
+        });
+    };
+    if t_begin.is_finite() {
+        for i in 0..n {
+            push(&mut queue, t_begin, i, 0);
+        }
+    }
+    while let Some(due) = queue.pop() {
+        if due.t_s > t_end + 1e-9 {
+            break;
+        }
+        let (t, i) = (due.t_s, due.radar);
+        if due.generation != network.nodes[i].generation {
+            continue;
+        }
+        let truth = |k: usize| {
+            let o = &objects[k];
+            if t < spans[k].0 || t > spans[k].1 {
+                return None;
+            }
+            let (r, v) = o.trajectory.state_at(t)?;
+            Some((r, v, o.rcs_at(t)))
+        };
+        let report = network.scan(earth, t, i, truth).map_err(|e| e.source)?;
+        let summary = &mut summaries[i];
+        summary.scans += 1;
+        push_view(
+            &mut summary.in_view,
+            t,
+            report.any_visible,
+            1.5 * radars[i].spec().revisit_search_s(),
+        );
+        if !report.detections.is_empty() {
+            summary.detections += report.detections.len() as u32;
+            summary.first_detection_s.get_or_insert(t);
+        }
+        if !report.local.confirmed.is_empty() {
+            summary.firm_track_s.get_or_insert(t);
+        }
+        for &(id, col) in &report.local.updated {
+            if let Some(tr) = network.nodes[i].local.track(id) {
+                let (object, z, _) = report.detections[col];
+                updates.push(record(
+                    t,
+                    i,
+                    Some(i),
+                    id,
+                    (object, z),
+                    tr.filter.state().1,
+                    objects,
+                    &impacts,
+                    None,
+                ));
+            }
+        }
+        if let Some(system) = &report.system {
+            if !system.confirmed.is_empty() && system_firm_s.is_none() {
+                system_firm_s = Some(t);
+            }
+            for &(id, col) in &system.updated {
+                if let Some(tr) = network.system.track(id) {
+                    let impact = if config.predict_impacts && tr.status == TrackStatus::Firm {
+                        tr.filter.predict_impact(earth).ok()
+                    } else {
+                        None
+                    };
+                    let (object, z, _) = report.detections[col];
+                    updates.push(record(
+                        t,
+                        i,
+                        None,
+                        id,
+                        (object, z),
+                        tr.filter.state().1,
+                        objects,
+                        &impacts,
+                        impact,
+                    ));
+                }
+            }
+        }
+        for cue in &report.cues {
+            summaries[cue.radar].cued_s.get_or_insert(t);
+            push(&mut queue, cue.next_scan_s, cue.radar, cue.generation);
+        }
+        push(&mut queue, report.next_scan.0, i, report.next_scan.1);
+    }
+    Ok(NetworkRun {
+        radars: summaries,
+        system_firm_s,
+        updates,
+    })
+}
+
 fn push_view(intervals: &mut Vec<(f64, f64)>, t: f64, visible: bool, gap_s: f64) {
     if !visible {
         return;
@@ -112,171 +525,19 @@ fn push_view(intervals: &mut Vec<(f64, f64)>, t: f64, visible: bool, gap_s: f64)
     }
 }
 
-/// Runs the radars against the threat objects with filters of type `F`.
-pub fn run_network<F: BallisticFilter + Clone>(
-    earth: &EarthModel,
-    radars: &[Radar],
-    objects: &[ThreatObject],
-    config: &NetworkConfig,
-) -> Result<NetworkRun, TrackError> {
-    let n = radars.len();
-    let mut local: Vec<TrackManager<F>> = (0..n).map(|_| TrackManager::new(config.manager)).collect();
-    let mut system: TrackManager<F> = TrackManager::new(config.manager);
-    let mut streams: Vec<_> = (0..n)
-        .map(|i| stream(config.seed, config.trial, 1 + i as u64))
-        .collect();
-    let mut summaries = vec![RadarSummary::default(); n];
-    let mut updates = Vec::new();
-    let t_begin = objects
-        .iter()
-        .filter_map(|o| o.trajectory.span_s())
-        .map(|s| s.0)
-        .fold(f64::INFINITY, f64::min);
-    let t_end = objects
-        .iter()
-        .filter_map(|o| o.trajectory.span_s())
-        .map(|s| s.1)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let impacts: Vec<Option<Vector3<f64>>> = objects
-        .iter()
-        .map(|o| o.trajectory.samples().last().map(|s| s.r_ecef_m))
-        .collect();
-    let mut next_scan: Vec<f64> = vec![t_begin; n];
-    let mut system_firm_s = None;
-    // The radar whose scan comes first (ties: the lower index), for a deterministic order.
-    while let Some((i, t)) = next_scan
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|&(_, t)| t <= t_end)
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-    {
-        let radar = &radars[i];
-        let cued = summaries[i].cued_s.is_some();
-        let tracking = cued || summaries[i].firm_track_s.is_some();
-        let mode = if tracking { Mode::Track } else { Mode::Search };
-        summaries[i].scans += 1;
-        let mut zs: Vec<(usize, Measurement)> = Vec::new();
-        let mut any_visible = false;
-        for (k, o) in objects.iter().enumerate() {
-            if t < o.separation_s && o.kind != ObjectKind::Warhead {
-                continue;
-            }
-            let Some((r, v)) = o.trajectory.state_at(t) else {
-                continue;
-            };
-            if !radar.visible(earth, &r).is_visible() {
-                continue;
-            }
-            any_visible = true;
-            if let Some(z) = radar.measure(t, i, &r, &v, o.rcs_at(t), mode, &mut streams[i]) {
-                zs.push((k, z));
-            }
-        }
-        push_view(
-            &mut summaries[i].in_view,
-            t,
-            any_visible,
-            1.5 * radar.spec().revisit_search_s(),
-        );
-        if !zs.is_empty() {
-            summaries[i].detections += zs.len() as u32;
-            summaries[i].first_detection_s.get_or_insert(t);
-        }
-        let measurements: Vec<Measurement> = zs.iter().map(|z| z.1).collect();
-        let looked_at = |r: &Vector3<f64>| radar.visible(earth, r).is_visible();
-        // Local tracker.
-        let out = local[i].scan(earth, radar.site(), t, &measurements, looked_at)?;
-        if !out.confirmed.is_empty() {
-            summaries[i].firm_track_s.get_or_insert(t);
-        }
-        for &(id, col) in &out.updated {
-            if let Some(tr) = local[i].track(id) {
-                updates.push(record(
-                    t,
-                    i,
-                    Some(i),
-                    id,
-                    &zs[col],
-                    tr.filter.state().1,
-                    objects,
-                    &impacts,
-                    None,
-                ));
-            }
-        }
-        // System tracker (measurement-level fusion).
-        let out = system.scan(earth, radar.site(), t, &measurements, looked_at)?;
-        if !out.confirmed.is_empty() && system_firm_s.is_none() {
-            system_firm_s = Some(t);
-        }
-        for &(id, col) in &out.updated {
-            if let Some(tr) = system.track(id) {
-                let impact = if config.predict_impacts && tr.status == TrackStatus::Firm {
-                    tr.filter.predict_impact(earth).ok()
-                } else {
-                    None
-                };
-                updates.push(record(
-                    t,
-                    i,
-                    None,
-                    id,
-                    &zs[col],
-                    tr.filter.state().1,
-                    objects,
-                    &impacts,
-                    impact,
-                ));
-            }
-        }
-        // Cueing: radars whose field of regard holds a firm system track dwell on it.
-        if config.cueing {
-            for j in 0..n {
-                if summaries[j].cued_s.is_some() || j == i {
-                    continue;
-                }
-                let cue = system
-                    .tracks()
-                    .iter()
-                    .filter(|tr| tr.status == TrackStatus::Firm)
-                    .any(|tr| {
-                        let (_, x) = tr.filter.state();
-                        radars[j].visible(earth, &Vector3::new(x[0], x[1], x[2])).is_visible()
-                    });
-                if cue {
-                    summaries[j].cued_s = Some(t);
-                    next_scan[j] = next_scan[j].min(t + radars[j].spec().revisit_track_s());
-                }
-            }
-        }
-        let step = if tracking || summaries[i].firm_track_s.is_some() {
-            radar.spec().revisit_track_s()
-        } else {
-            radar.spec().revisit_search_s()
-        };
-        next_scan[i] = t + step;
-    }
-    Ok(NetworkRun {
-        radars: summaries,
-        system_firm_s,
-        updates,
-    })
-}
-
 #[allow(clippy::too_many_arguments)]
 fn record(
     t: f64,
     radar: usize,
     tracker: Option<usize>,
     track_id: u32,
-    z: &(usize, Measurement),
+    z: (usize, Measurement),
     x: &super::dynamics::State,
     objects: &[ThreatObject],
     impacts: &[Option<Vector3<f64>>],
     impact: Option<super::impact::ImpactPrediction>,
 ) -> UpdateRecord {
-    let (object, measurement) = *z;
+    let (object, measurement) = z;
     let (truth_r_m, truth_v_m_s) = objects[object].trajectory.state_at(t).unwrap_or_default();
     let impact_error_m = impact
         .as_ref()

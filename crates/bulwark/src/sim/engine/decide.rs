@@ -63,7 +63,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let is_warhead = o.kind == ObjectKind::Warhead;
         let (seed, trial) = (self.options.seed, self.options.trial);
         *self.discrimination[object].get_or_insert_with(|| {
-            let mut rng = stream(seed, trial, DISCRIMINATION_STREAM + object as u64);
+            let mut rng = StreamKey::Discrimination(object).stream(seed, trial);
             let correct = rng.random::<f64>() < d;
             if is_warhead { correct } else { !correct }
         })
@@ -86,7 +86,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
 
     pub(super) fn decide(&mut self, t_s: f64) {
         let firm: Vec<u32> = self
-            .system
+            .network
+            .system()
             .tracks()
             .iter()
             .filter(|tr| tr.status == TrackStatus::Firm)
@@ -105,7 +106,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             let urgent = info.threatening_area.is_some() && info.in_flight.is_none();
             let launch_due = info.held_launch_s.is_some_and(|l| l - t_s <= LAUNCH_DUE_S);
             if age_s >= REPLAN_S || (urgent && (age_s >= URGENT_REPLAN_S || launch_due)) {
-                let Some(track) = self.system.track(id) else {
+                let Some(track) = self.network.system().track(id) else {
                     continue;
                 };
                 let (tf, x) = track.filter.state();
@@ -242,7 +243,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     /// of their two times) that is engaged or assessed killed: two tracks of one object, which
     /// the battle manager must not engage twice. Returns that track and why it counts.
     pub(super) fn correlated_engaged_track(&self, id: u32) -> Option<(u32, &'static str)> {
-        let this = self.system.track(id)?;
+        let this = self.network.system().track(id)?;
         let (t1, x1) = this.filter.state();
         // Rounds in flight whose own track was dropped: they will take this track at handover if
         // its predicted path passes their intercept point.
@@ -250,7 +251,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let orphan = self.engagements.iter().find(|e| {
             !e.assessed
                 && self
-                    .system
+                    .network
+                    .system()
                     .track(e.track)
                     .is_none_or(|t| t.status == TrackStatus::Deleted)
                 && path
@@ -264,7 +266,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         if let Some(e) = orphan {
             return Some((e.track, "engaged by rounds in flight that lost it"));
         }
-        self.system.tracks().iter().find_map(|other| {
+        self.network.system().tracks().iter().find_map(|other| {
             if other.id == id || other.status == TrackStatus::Deleted {
                 return None;
             }
@@ -326,7 +328,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         }
         if !battery.engage_on_remote && !self.own_radar_holds(b, id) {
             let detail = match battery.radar {
-                Some(r) => format!("its radar {} holds no firm track of it", self.sensors[r].name),
+                Some(r) => format!("its radar {} holds no firm track of it", self.radar_names[r]),
                 None => "it has no radar and may not fire on remote tracks".to_string(),
             };
             return Err((Reason::NoFireControlTrack, detail));
@@ -356,11 +358,11 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let Some(r) = self.batteries[b].radar else {
             return false;
         };
-        let Some(sys) = self.system.track(id) else {
+        let Some(sys) = self.network.system().track(id) else {
             return false;
         };
         let (ts, xs) = sys.filter.state();
-        self.sensors[r].local.tracks().iter().any(|tr| {
+        self.network.nodes()[r].local().tracks().iter().any(|tr| {
             if tr.status != TrackStatus::Firm {
                 return false;
             }

@@ -21,20 +21,16 @@ use crate::engage::endgame::kill_probability;
 use crate::engage::envelope::Envelope;
 use crate::engage::interceptor::{InterceptorSpec, Tier};
 use crate::flight::ObjectKind;
-use crate::random::{Stream, stream};
+use crate::random::StreamKey;
 use crate::scenario::{AreaShape, Scenario};
-use crate::sensor::Measurement;
-use crate::sensor::radar::{Mode, Radar};
+
 use crate::track::dynamics::{BallisticDynamics, position, velocity};
 use crate::track::filter::BallisticFilter;
-use crate::track::manager::{ManagerConfig, TrackManager, TrackStatus};
+use crate::track::manager::TrackStatus;
+use crate::track::network::SensorNetwork;
 
 mod decide;
 mod shoot;
-
-/// Stream key offsets (the radars use 1 + radar index, as in the sensor network).
-const DISCRIMINATION_STREAM: u64 = 2_000_000;
-const ENDGAME_STREAM: u64 = 3_000_000;
 
 /// Interval between two predictions of the path of a track that needs no decision now (s).
 const REPLAN_S: f64 = 4.0;
@@ -188,19 +184,6 @@ impl Queue {
     }
 }
 
-struct SensorState<F> {
-    radar: Arc<Radar>,
-    name: String,
-    networked: bool,
-    stream: Stream,
-    local: TrackManager<F>,
-    /// Truth label (object index) of each local track, by track id.
-    labels: Vec<Option<usize>>,
-    cued: bool,
-    generation: u32,
-    seen: Vec<bool>,
-}
-
 struct BatteryState {
     name: String,
     spec: InterceptorSpec,
@@ -261,8 +244,12 @@ struct Engine<'a, F> {
     killed_s: Vec<Option<f64>>,
     shots: Vec<u32>,
     discrimination: Vec<Option<bool>>,
-    sensors: Vec<SensorState<F>>,
-    system: TrackManager<F>,
+    /// The radars, their trackers and cueing: the sensing half of the run.
+    network: SensorNetwork<F>,
+    /// Radar names, in scenario order.
+    radar_names: Vec<String>,
+    /// Per radar, the truth label (object index) of each local track, by track id.
+    local_labels: Vec<Vec<Option<usize>>>,
     /// Per system track, how many of its updates came from each object (truth, for labelling).
     system_labels: Vec<Vec<(usize, u32)>>,
     tracks: Vec<TrackInfo>,
@@ -335,33 +322,18 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
     let aim_miss_km = truth.iter().map(|t| t.aim_miss_km).collect();
     let objects: Vec<TruthObject> = truth.into_iter().flat_map(|t| t.objects).collect();
     let n_objects = objects.len();
-    // The system tracker hears from every networked radar: a firm track is dropped after the
-    // configured run of misses per radar, i.e. that many times the number of networked radars
-    // in the fused stream.
-    let networked = scenario.radars.iter().filter(|r| r.networked).count().max(1);
-    let system_manager = ManagerConfig {
-        delete_after_misses: manager.delete_after_misses * networked,
-        ..manager
-    };
-    let sensors = scenario
-        .radars
-        .iter()
-        .enumerate()
-        .zip(prepared.radars())
-        .map(|((i, r), radar)| {
-            Ok(SensorState::<F> {
-                radar: radar.clone(),
-                name: r.name.clone(),
-                networked: r.networked,
-                stream: stream(options.seed, options.trial, 1 + i as u64),
-                local: TrackManager::new(manager),
-                labels: Vec::new(),
-                cued: false,
-                generation: 0,
-                seen: vec![false; n_objects],
-            })
-        })
-        .collect::<Result<Vec<_>, SimError>>()?;
+    let network = SensorNetwork::<F>::new(
+        prepared
+            .radars()
+            .iter()
+            .zip(&scenario.radars)
+            .map(|(radar, entry)| (radar.clone(), entry.networked)),
+        n_objects,
+        manager,
+        scenario.tracking.cueing,
+        options.seed,
+        options.trial,
+    );
     let batteries = scenario
         .batteries
         .iter()
@@ -405,8 +377,9 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
         discrimination: vec![None; n_objects],
         impacts: vec![None; n_objects],
         objects,
-        sensors,
-        system: TrackManager::new(system_manager),
+        network,
+        radar_names: scenario.radars.iter().map(|r| r.name.clone()).collect(),
+        local_labels: vec![Vec::new(); scenario.radars.len()],
         system_labels: Vec::new(),
         tracks: Vec::new(),
         batteries,
@@ -452,7 +425,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         if !t0.is_finite() {
             return;
         }
-        for i in 0..self.sensors.len() {
+        for i in 0..self.network.nodes().len() {
             self.queue.push(
                 t0,
                 Pending::Scan {
@@ -480,7 +453,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             match q.what {
                 Pending::ThreatLaunch(i) => self.threat_launch(q.t_s, i),
                 Pending::Scan { radar, generation } => {
-                    if generation == self.sensors[radar].generation {
+                    if generation == self.network.nodes()[radar].generation() {
                         self.scan(q.t_s, radar)?;
                     }
                 }
@@ -520,37 +493,33 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
 
     // ---- Sense and track -------------------------------------------------------------------
 
+    /// Radar `i` scans (through the sensor network); the engine logs what it saw and schedules
+    /// the scans it asks for.
     fn scan(&mut self, t_s: f64, i: usize) -> Result<(), SimError> {
-        let earth = self.earth;
-        let mut zs: Vec<(usize, Measurement)> = Vec::new();
-        {
-            let s = &mut self.sensors[i];
-            let tracking = s.cued || s.local.tracks().iter().any(|t| t.status == TrackStatus::Firm);
-            let mode = if tracking { Mode::Track } else { Mode::Search };
-            for k in 0..self.objects.len() {
-                let o = &self.objects[k];
-                let alive = t_s >= o.appears_s() && t_s <= o.impact_s() && self.killed_s[k].is_none_or(|tk| t_s < tk);
-                if !alive {
-                    continue;
-                }
-                let Some((r, v)) = o.object.trajectory.state_at(t_s) else {
-                    continue;
-                };
-                if !s.radar.visible(earth, &r).is_visible() {
-                    continue;
-                }
-                if let Some(z) = s
-                    .radar
-                    .measure(t_s, i, &r, &v, o.object.rcs_at(t_s), mode, &mut s.stream)
-                {
-                    zs.push((k, z));
-                }
+        let (objects, killed_s) = (&self.objects, &self.killed_s);
+        let truth = |k: usize| {
+            let o = &objects[k];
+            let alive = t_s >= o.appears_s() && t_s <= o.impact_s() && killed_s[k].is_none_or(|tk| t_s < tk);
+            if !alive {
+                return None;
             }
-        }
-        for &(k, z) in &zs {
+            let (r, v) = o.object.trajectory.state_at(t_s)?;
+            Some((r, v, o.object.rcs_at(t_s)))
+        };
+        let report = self
+            .network
+            .scan(self.earth, t_s, i, truth)
+            .map_err(|e| SimError::Track {
+                tracker: e
+                    .tracker
+                    .map_or_else(|| "system".to_string(), |r| self.radar_names[r].clone()),
+                t_s,
+                message: e.source.to_string(),
+            })?;
+        for &(k, z, first) in &report.detections {
             if self.options.log_detections {
                 let kind = EventKind::Detection {
-                    radar: self.sensors[i].name.clone(),
+                    radar: self.radar_names[i].clone(),
                     object: self.objects[k].name.clone(),
                     range_m: z.range_m,
                     azimuth_deg: z.azimuth_rad.to_degrees(),
@@ -559,135 +528,92 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 };
                 self.log(t_s, kind);
             }
-            if !self.sensors[i].seen[k] {
-                self.sensors[i].seen[k] = true;
+            if first {
                 let kind = EventKind::FirstDetection {
-                    radar: self.sensors[i].name.clone(),
+                    radar: self.radar_names[i].clone(),
                     object: self.objects[k].name.clone(),
                     snr_db: z.snr_db,
                 };
                 self.log(t_s, kind);
             }
         }
-        let measurements: Vec<Measurement> = zs.iter().map(|z| z.1).collect();
         // Local tracker.
-        let site = *self.sensors[i].radar.site();
-        let out = {
-            let s = &mut self.sensors[i];
-            let radar = &s.radar;
-            let looked_at = |r: &Vector3<f64>| radar.visible(earth, r).is_visible();
-            s.local
-                .scan(earth, &site, t_s, &measurements, looked_at)
-                .map_err(|e| SimError::Track {
-                    tracker: s.name.clone(),
-                    t_s,
-                    message: e.to_string(),
-                })?
-        };
-        for &(id, col) in &out.updated {
-            set_label(&mut self.sensors[i].labels, id, zs[col].0);
+        for &(id, col) in &report.local.updated {
+            set_label(&mut self.local_labels[i], id, report.detections[col].0);
         }
-        for &id in &out.confirmed {
-            let object = self.label_name(label_of(&self.sensors[i].labels, id));
-            let tracker = self.sensors[i].name.clone();
-            self.log(
-                t_s,
+        for (&id, firm) in report
+            .local
+            .confirmed
+            .iter()
+            .map(|id| (id, true))
+            .chain(report.local.deleted.iter().map(|id| (id, false)))
+        {
+            let object = self.label_name(label_of(&self.local_labels[i], id));
+            let tracker = self.radar_names[i].clone();
+            let kind = if firm {
                 EventKind::TrackFirm {
                     tracker,
                     track: id,
                     object,
-                },
-            );
-        }
-        for &id in &out.deleted {
-            let object = self.label_name(label_of(&self.sensors[i].labels, id));
-            let tracker = self.sensors[i].name.clone();
-            self.log(
-                t_s,
+                }
+            } else {
                 EventKind::TrackDropped {
                     tracker,
                     track: id,
                     object,
+                }
+            };
+            self.log(t_s, kind);
+        }
+        // System tracker: measurement-level fusion of the networked radars.
+        if let Some(system) = &report.system {
+            for &(id, col) in &system.updated {
+                count_label(&mut self.system_labels, id, report.detections[col].0);
+            }
+            for (&id, firm) in system
+                .confirmed
+                .iter()
+                .map(|id| (id, true))
+                .chain(system.deleted.iter().map(|id| (id, false)))
+            {
+                let object = self.label_name(majority_label(&self.system_labels, id));
+                let tracker = "system".to_string();
+                let kind = if firm {
+                    EventKind::TrackFirm {
+                        tracker,
+                        track: id,
+                        object,
+                    }
+                } else {
+                    EventKind::TrackDropped {
+                        tracker,
+                        track: id,
+                        object,
+                    }
+                };
+                self.log(t_s, kind);
+            }
+        }
+        for cue in &report.cues {
+            self.queue.push(
+                cue.next_scan_s,
+                Pending::Scan {
+                    radar: cue.radar,
+                    generation: cue.generation,
+                },
+            );
+            let radar = self.radar_names[cue.radar].clone();
+            self.log(
+                t_s,
+                EventKind::Cue {
+                    radar,
+                    track: cue.track,
                 },
             );
         }
-        // System tracker: measurement-level fusion of the networked radars.
-        if self.sensors[i].networked {
-            let radar = &self.sensors[i].radar;
-            let looked_at = |r: &Vector3<f64>| radar.visible(earth, r).is_visible();
-            let out = self
-                .system
-                .scan(earth, &site, t_s, &measurements, looked_at)
-                .map_err(|e| SimError::Track {
-                    tracker: "system".into(),
-                    t_s,
-                    message: e.to_string(),
-                })?;
-            for &(id, col) in &out.updated {
-                count_label(&mut self.system_labels, id, zs[col].0);
-            }
-            for &id in &out.confirmed {
-                let object = self.label_name(majority_label(&self.system_labels, id));
-                self.log(
-                    t_s,
-                    EventKind::TrackFirm {
-                        tracker: "system".into(),
-                        track: id,
-                        object,
-                    },
-                );
-            }
-            for &id in &out.deleted {
-                let object = self.label_name(majority_label(&self.system_labels, id));
-                self.log(
-                    t_s,
-                    EventKind::TrackDropped {
-                        tracker: "system".into(),
-                        track: id,
-                        object,
-                    },
-                );
-            }
-            if self.scenario.tracking.cueing {
-                self.cue(t_s, i);
-            }
-        }
-        let s = &self.sensors[i];
-        let tracking = s.cued || s.local.tracks().iter().any(|t| t.status == TrackStatus::Firm);
-        let step = if tracking {
-            s.radar.spec().revisit_track_s()
-        } else {
-            s.radar.spec().revisit_search_s()
-        };
-        let generation = s.generation;
-        self.queue.push(t_s + step, Pending::Scan { radar: i, generation });
+        let (next_s, generation) = report.next_scan;
+        self.queue.push(next_s, Pending::Scan { radar: i, generation });
         Ok(())
-    }
-
-    /// Networked radars whose field of regard holds a firm system track dwell on it.
-    fn cue(&mut self, t_s: f64, from: usize) {
-        for j in 0..self.sensors.len() {
-            if j == from || self.sensors[j].cued || !self.sensors[j].networked {
-                continue;
-            }
-            let cue = self.system.tracks().iter().find(|tr| {
-                tr.status == TrackStatus::Firm && {
-                    let (_, x) = tr.filter.state();
-                    self.sensors[j].radar.visible(self.earth, &position(x)).is_visible()
-                }
-            });
-            if let Some(tr) = cue {
-                let track = tr.id;
-                let s = &mut self.sensors[j];
-                s.cued = true;
-                s.generation += 1;
-                let next = t_s + s.radar.spec().revisit_track_s();
-                let generation = s.generation;
-                let radar = s.name.clone();
-                self.queue.push(next, Pending::Scan { radar: j, generation });
-                self.log(t_s, EventKind::Cue { radar, track });
-            }
-        }
     }
 
     fn label_name(&self, label: Option<usize>) -> String {

@@ -72,11 +72,12 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         // passes closest to the planned intercept point (within HANDOVER_GATE_M): the kill
         // vehicle is handed whatever track the network holds on its target.
         let live = |t: &&crate::track::manager::Track<F>| t.status != TrackStatus::Deleted;
-        let own = self.system.track(e.track).filter(live);
+        let own = self.network.system().track(e.track).filter(live);
         let predicted = match own {
             Some(track) => Some(track.filter.predicted_state_at(self.earth, plan.intercept_s)),
             None => self
-                .system
+                .network
+                .system()
                 .tracks()
                 .iter()
                 .filter(|t| t.status == TrackStatus::Firm)
@@ -112,7 +113,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             (true, None) => (0.0, Some("track lost before handover".to_string())),
             (true, Some(s)) => (kill_probability_with(&b.spec, b.sspk, s), None),
         };
-        let mut rng = stream(self.options.seed, self.options.trial, ENDGAME_STREAM + serial as u64);
+        let mut rng = StreamKey::Endgame(serial).stream(self.options.seed, self.options.trial);
         let hit = rng.random::<f64>() < pk;
         let point = if target_alive {
             self.objects[object]
