@@ -106,9 +106,14 @@ impl PreparedScenario {
 
     fn prepare(scenario: Scenario, base: Option<&Self>) -> Result<Self, SimError> {
         super::check_periods(&scenario)?;
-        let envelopes = envelopes_reusing(&scenario, base)?;
         let radars = radars_reusing(&scenario, base)?;
-        let shots = shots_reusing(&scenario, base)?;
+        // Envelopes and aims side by side: each is a few large parallel tasks (one per interceptor
+        // type, one per distinct shot) that alone would leave cores idle.
+        let (envelopes, shots) = rayon::join(
+            || envelopes_reusing(&scenario, base),
+            || shots_reusing(&scenario, base),
+        );
+        let (envelopes, shots) = (envelopes?, shots?);
         Ok(Self {
             scenario,
             envelopes,
