@@ -23,7 +23,7 @@ pub fn covers(
     let detection_range_m = radar.detection_range_m(rcs_m2, mode)?;
     let g = Geodetic::from_degrees(lat_deg, lon_deg, target_alt_m)?;
     let r = earth.to_ecef(&g).0;
-    if !radar.visible(earth, &r).is_visible() {
+    if !radar.sees(earth, &r) {
         return Ok(false);
     }
     Ok((r - radar.site().ecef.0).norm() <= detection_range_m)

@@ -383,6 +383,19 @@ impl Coverage {
         }
     }
 
+    /// Whether the radar at `site` can see a target at ECEF position `r_ecef_m` over `earth`:
+    /// the same answer as [`Self::visibility`]`.is_visible()`, but a target farther than the
+    /// instrumented range in a straight line (by more than a metre, for the two computations'
+    /// roundoff) is refused without the line of sight's trigonometry.
+    #[inline]
+    pub fn is_visible(&self, earth: &EarthModel, site: &SensorSite, r_ecef_m: &Vector3<f64>) -> bool {
+        let far_m = self.max_instrumented_range_m + 1.0;
+        if (r_ecef_m - site.ecef.0).norm_squared() > far_m * far_m {
+            return false;
+        }
+        self.visibility(earth, site, r_ecef_m).is_visible()
+    }
+
     /// Whether the radar at `site` can see a target at ECEF position `r_ecef_m` over `earth`.
     #[inline]
     pub fn visibility(&self, earth: &EarthModel, site: &SensorSite, r_ecef_m: &Vector3<f64>) -> Visibility {

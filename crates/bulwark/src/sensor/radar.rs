@@ -161,6 +161,12 @@ impl Radar {
         self.coverage.visibility(earth, &self.site, r_ecef_m)
     }
 
+    /// Whether the radar sees a target at ECEF position `r_ecef_m`: the same answer as
+    /// [`Self::visible`]`.is_visible()`, cheaper for targets beyond the instrumented range.
+    pub fn sees(&self, earth: &EarthModel, r_ecef_m: &Vector3<f64>) -> bool {
+        self.coverage.is_visible(earth, &self.site, r_ecef_m)
+    }
+
     /// One look at a target at ECEF position `r_ecef_m` with earth-relative velocity `v_ecef_m_s`
     /// and mean cross-section `rcs_m2`, at time `t_s`, by the radar with index `sensor_index` in
     /// its network. Detection is drawn with the Swerling P_d of the look's mean SNR; a detected

@@ -109,10 +109,7 @@ impl PreparedScenario {
         let radars = radars_reusing(&scenario, base)?;
         // Envelopes and aims side by side: each is a few large parallel tasks (one per interceptor
         // type, one per distinct shot) that alone would leave cores idle.
-        let (envelopes, shots) = rayon::join(
-            || envelopes_reusing(&scenario, base),
-            || shots_reusing(&scenario, base),
-        );
+        let (envelopes, shots) = rayon::join(|| envelopes_reusing(&scenario, base), || shots_reusing(&scenario, base));
         let (envelopes, shots) = (envelopes?, shots?);
         Ok(Self {
             scenario,

@@ -276,7 +276,7 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
             let Some((r, v, rcs_m2)) = truth(k) else {
                 continue;
             };
-            if !node.radar.visible(earth, &r).is_visible() {
+            if !node.radar.sees(earth, &r) {
                 continue;
             }
             report.any_visible = true;
@@ -289,7 +289,7 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         let measurements: Vec<Measurement> = report.detections.iter().map(|d| d.1).collect();
         let radar = &node.radar;
         let site = *radar.site();
-        let looked_at = |r: &Vector3<f64>| radar.visible(earth, r).is_visible();
+        let looked_at = |r: &Vector3<f64>| radar.sees(earth, r);
         report.local = node
             .local
             .scan(earth, &site, t_s, &measurements, looked_at)
@@ -327,7 +327,7 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
             let cue = self.system.tracks().iter().find(|tr| {
                 tr.status == TrackStatus::Firm && {
                     let (_, x) = tr.filter.state();
-                    node.radar.visible(earth, &super::dynamics::position(x)).is_visible()
+                    node.radar.sees(earth, &super::dynamics::position(x))
                 }
             });
             if let Some(tr) = cue {
