@@ -61,10 +61,7 @@ fn coverage(scenario: &Scenario) -> Result<Vec<ReportCoverage>, RunModelError> {
     let mut out = Vec::new();
     for r in &scenario.radars {
         let radar = Radar::new(r.spec.clone(), earth, r.site, r.boresight_az_deg)?;
-        let reach_m = radar
-            .detection_range_m(COVERAGE_RCS_M2, Mode::Search)?
-            .min(radar.horizon_range_m(COVERAGE_ALT_M))
-            .min(r.spec.max_instrumented_range_m());
+        let reach_m = radar.reach_m(COVERAGE_RCS_M2, COVERAGE_ALT_M, Mode::Search)?;
         let pad_lat = reach_m / 111e3 + 0.5;
         let pad_lon = pad_lat / r.site.lat_rad().cos().max(0.2);
         let bbox = LatLonBox::new(
