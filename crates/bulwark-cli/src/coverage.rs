@@ -122,9 +122,8 @@ pub fn run(a: &CoverageArgs) -> Result<(), CliError> {
     let mut reach_km: f64 = 0.0;
     for r in &radars {
         let det = r.detection_range_m(a.rcs_m2, mode).map_err(|e| e.to_string())?;
-        let hor = r.horizon_range_m(alt_m);
-        ranges_km.push([det / 1e3, hor / 1e3]);
-        reach_km = reach_km.max(det.min(hor).min(r.spec().max_instrumented_range_m()) / 1e3);
+        ranges_km.push([det / 1e3, r.horizon_range_m(alt_m) / 1e3]);
+        reach_km = reach_km.max(r.reach_m(a.rcs_m2, alt_m, mode).map_err(|e| e.to_string())? / 1e3);
     }
     let bbox = match &a.bbox {
         Some(b) => parse_bbox(b)?,

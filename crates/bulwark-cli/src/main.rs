@@ -12,7 +12,6 @@ mod parquet_out;
 mod presets;
 mod radar;
 mod run;
-mod run_report;
 mod see;
 mod sweep;
 mod visibility;

@@ -103,7 +103,8 @@ fn output_files(
         events.push('\n');
     }
     let summary_json = json_pretty(summary, "summary.json")?;
-    let report = crate::run_report::report_html(scenario, outcome, summary)?;
+    let model = bulwark_report::run_report(scenario, outcome, summary).map_err(|e| e.to_string())?;
+    let report = bulwark_report::render_report_html(&model).map_err(|e| format!("cannot draw report.html: {e}"))?;
     Ok(vec![
         ("events.jsonl", events.into_bytes()),
         ("summary.json", summary_json.into_bytes()),

@@ -4,8 +4,10 @@
 //! and fall — written as self-contained SVG pictures and as GeoJSON for GIS tools, over
 //! Natural Earth 1:50m coastlines that are embedded in the library (no files, no network).
 //!
-//! This crate draws; it does not compute. It takes plain latitudes and longitudes in degrees
-//! from whoever did the physics (the `bulwark` crate) and has no dependency on it.
+//! This crate draws; it does not compute physics. Its maps and pages take plain latitudes and
+//! longitudes in degrees from whoever did the physics (the `bulwark` crate); one module,
+//! [`run_model`], reads a `bulwark run`'s scenario and outcome and builds the page model of
+//! [`render_report_html`] from them, so that front ends only parse arguments and write files.
 //!
 //! ## A primer
 //!
@@ -61,6 +63,7 @@ mod latlon;
 mod layer;
 mod map;
 pub mod projection;
+pub mod run_model;
 pub mod sphere;
 pub mod svg;
 
@@ -77,3 +80,4 @@ pub use latlon::{LatLon, LatLonBox};
 pub use layer::{Color, Content, Ellipse, Layer, Marker, Place, Polygon, Style};
 pub use map::{Corner, Frame, MAX_AZIMUTHAL_REACH_KM, Map, MapSpec};
 pub use projection::Projection;
+pub use run_model::{RunModelError, run_report};

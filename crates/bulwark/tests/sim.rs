@@ -1,8 +1,9 @@
 //! Whole engagement runs of the bundled scenarios: the physics checks of the event engine.
 
+use bulwark::campaign::trial::TrialRecord;
 use bulwark::scenario::{Scenario, load_scenario};
 use bulwark::sim::battle::ground_range_m;
-use bulwark::sim::{EventKind, PreparedScenario, RunOptions, RunOutcome, Summary};
+use bulwark::sim::{EventKind, PreparedScenario, RunCounts, RunOptions, RunOutcome, Summary};
 
 fn korea() -> Scenario {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/korea-2017.toml");
@@ -190,4 +191,56 @@ fn discrimination_decides_whether_warheads_or_decoys_draw_the_shots() {
     assert_eq!(summary.warheads_engaged, 0, "{summary:#?}");
     assert_eq!(summary.warheads_intercepted, 0);
     assert!(summary.rounds_at_non_warheads > 0, "decoys draw shots: {summary:#?}");
+}
+
+/// The counts of a run add up: leakers by area sum to the leakers, every warhead kill is one
+/// intercepted warhead, a warhead is intercepted, leaks or lands outside the areas at most once,
+/// the rounds fired are those of every battery, and `summary.json` and a campaign row report the
+/// same numbers (both read [`RunCounts`]).
+#[test]
+fn run_counts_add_up_and_feed_the_summary_and_the_campaign_row_alike() {
+    let scenario = guam_with_decoys(0.5);
+    let prepared = PreparedScenario::new(scenario.clone()).unwrap();
+    let outcome = run(&prepared, 5);
+    let counts = RunCounts::new(&scenario, &outcome);
+    // The run exercises every count: warheads engaged and killed, leakers, rounds at decoys.
+    assert!(
+        counts.intercepted > 0 && counts.leakers > 0 && counts.rounds_at_non_warheads > 0,
+        "{counts:#?}"
+    );
+    assert_eq!(
+        counts.leakers_by_area.iter().sum::<u32>(),
+        counts.leakers,
+        "{counts:#?}"
+    );
+    assert_eq!(counts.kills.len() as u32, counts.intercepted, "{counts:#?}");
+    assert!(counts.intercepted <= counts.engaged && counts.engaged <= counts.warheads);
+    assert!(counts.intercepted + counts.leakers + counts.outside_areas <= counts.warheads);
+    assert_eq!(
+        counts.rounds_fired(),
+        outcome.batteries.iter().map(|b| b.fired).sum::<u32>()
+    );
+    assert!(counts.rounds_fired() >= counts.rounds_at_non_warheads);
+
+    let summary = Summary::new(&scenario, &outcome, 5, 0);
+    let row = TrialRecord::new(&scenario, &outcome, 0);
+    for (s, r, c) in [
+        (summary.warheads, row.warheads, counts.warheads),
+        (summary.warheads_engaged, row.engaged, counts.engaged),
+        (summary.warheads_intercepted, row.intercepted, counts.intercepted),
+        (summary.leakers, row.leakers, counts.leakers),
+        (
+            summary.rounds_at_non_warheads,
+            row.rounds_at_non_warheads,
+            counts.rounds_at_non_warheads,
+        ),
+    ] {
+        assert_eq!((s, r), (c, c));
+    }
+    let by_area: Vec<u32> = summary.leakers_by_area.iter().map(|a| a.leakers).collect();
+    assert_eq!(by_area, row.leakers_by_area);
+    let fired: Vec<u32> = summary.batteries.iter().map(|b| b.fired).collect();
+    assert_eq!(fired, row.fired_by_battery);
+    assert_eq!(summary.interceptors_fired, row.fired_by_battery.iter().sum::<u32>());
+    assert_eq!(row.kills.len(), counts.kills.len());
 }

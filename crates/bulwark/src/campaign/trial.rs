@@ -8,9 +8,8 @@
 
 use std::fmt::Write as _;
 
-use crate::flight::ObjectKind;
 use crate::scenario::Scenario;
-use crate::sim::{EventKind, RunOutcome};
+use crate::sim::{RunCounts, RunOutcome};
 
 /// A warhead kill: where and when a kill vehicle destroyed a warhead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,39 +53,30 @@ fn milli(x: f64) -> i64 {
 impl TrialRecord {
     /// The record of `outcome`, trial `trial` of `scenario`.
     pub fn new(scenario: &Scenario, outcome: &RunOutcome, trial: u64) -> Self {
-        let warheads = || outcome.objects.iter().filter(|o| o.kind == ObjectKind::Warhead);
-        let warhead_names: std::collections::HashSet<&str> = warheads().map(|o| o.name.as_str()).collect();
-        let kills = outcome
-            .events
-            .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::Intercept { object, point, hit, .. } if *hit && warhead_names.contains(object.as_str()) => {
-                    Some(Kill {
-                        altitude_mm: milli(point.alt_m),
-                        time_ms: milli(e.t_s),
-                    })
-                }
-                _ => None,
-            })
-            .collect();
+        Self::from_counts(RunCounts::new(scenario, outcome), trial)
+    }
+
+    /// The record of a run counted as `counts`, trial `trial`: kill altitudes and times quantised
+    /// to the millimetre and the millisecond.
+    pub fn from_counts(counts: RunCounts, trial: u64) -> Self {
         Self {
             trial,
-            warheads: warheads().count() as u32,
-            engaged: warheads().filter(|o| o.shots > 0).count() as u32,
-            intercepted: warheads().filter(|o| o.killed_s.is_some()).count() as u32,
-            leakers: warheads().filter(|o| o.area.is_some()).count() as u32,
-            leakers_by_area: (0..scenario.defended_areas.len())
-                .map(|i| warheads().filter(|o| o.area == Some(i)).count() as u32)
-                .collect(),
-            fired_by_battery: outcome.batteries.iter().map(|b| b.fired).collect(),
-            hits_by_battery: outcome.batteries.iter().map(|b| b.hits).collect(),
-            rounds_at_non_warheads: outcome
-                .objects
+            warheads: counts.warheads,
+            engaged: counts.engaged,
+            intercepted: counts.intercepted,
+            leakers: counts.leakers,
+            leakers_by_area: counts.leakers_by_area,
+            fired_by_battery: counts.fired_by_battery,
+            hits_by_battery: counts.hits_by_battery,
+            rounds_at_non_warheads: counts.rounds_at_non_warheads,
+            kills: counts
+                .kills
                 .iter()
-                .filter(|o| o.kind != ObjectKind::Warhead)
-                .map(|o| o.shots)
-                .sum(),
-            kills,
+                .map(|k| Kill {
+                    altitude_mm: milli(k.altitude_m),
+                    time_ms: milli(k.t_s),
+                })
+                .collect(),
         }
     }
 

@@ -148,6 +148,16 @@ impl Radar {
         )
     }
 
+    /// Farthest slant range (m) at which a target of `rcs_m2` at `target_alt_m` can be detected
+    /// in `mode`: the smallest of the detection range, the refracted horizon range and the
+    /// instrumented range (the radius of a coverage map's search around the radar).
+    pub fn reach_m(&self, rcs_m2: f64, target_alt_m: f64, mode: Mode) -> Result<f64, RadarError> {
+        Ok(self
+            .detection_range_m(rcs_m2, mode)?
+            .min(self.horizon_range_m(target_alt_m))
+            .min(self.spec.max_instrumented_range_m()))
+    }
+
     /// Geometry of a target at ECEF position `r_ecef_m` seen from the antenna.
     #[inline]
     pub fn line_of_sight(&self, earth: &EarthModel, r_ecef_m: &Vector3<f64>) -> LineOfSight {
@@ -261,6 +271,24 @@ mod tests {
         }
         assert_eq!(spec.detection_range_m(-1.0, Mode::Search), Err(RadarError::Rcs(-1.0)));
         assert!(spec.detection_range_m(f64::NAN, Mode::Track).is_err());
+    }
+
+    /// The reach is the smallest of the detection, horizon and instrumented ranges, for a small
+    /// high target, a low one and a huge one; a cross-section that is not allowed is refused.
+    #[test]
+    fn reach_is_the_smallest_of_detection_horizon_and_instrumented_range() {
+        let earth = EarthModel::wgs84();
+        let site = Geodetic::from_degrees(35.95, 128.45, 400.0).unwrap();
+        let radar = Radar::new(tbr(), &earth, site, 300.0).unwrap();
+        for (rcs_m2, alt_m) in [(0.1, 100e3), (0.1, 1e3), (1e6, 1000e3)] {
+            let want = radar
+                .detection_range_m(rcs_m2, Mode::Search)
+                .unwrap()
+                .min(radar.horizon_range_m(alt_m))
+                .min(radar.spec().max_instrumented_range_m());
+            assert_eq!(radar.reach_m(rcs_m2, alt_m, Mode::Search), Ok(want));
+        }
+        assert_eq!(radar.reach_m(0.0, 100e3, Mode::Search), Err(RadarError::Rcs(0.0)));
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! bytes whatever the thread count.
 
 pub mod battle;
+pub mod counts;
 pub mod engine;
 pub mod events;
 pub mod prepared;
@@ -23,6 +24,7 @@ pub mod truth;
 
 use thiserror::Error;
 
+pub use counts::{RunCounts, WarheadKill};
 pub use engine::{BatteryTotals, FlightRecord, ObjectOutcome, RunOutcome};
 pub use events::{Event, EventKind, LogPoint, Reason};
 pub use prepared::PreparedScenario;

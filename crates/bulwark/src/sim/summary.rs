@@ -1,10 +1,11 @@
-//! The summary of one run: what was fired, what was killed, what leaked and where.
+//! The summary of one run: what was fired, what was killed, what leaked and where (counted once,
+//! in [`super::counts`]), with the scenario and seed that made it.
 
 use serde::Serialize;
 
+use super::counts::RunCounts;
 use super::engine::RunOutcome;
 use super::events::EventKind;
-use crate::flight::ObjectKind;
 use crate::scenario::Scenario;
 
 /// Leakers into one defended area.
@@ -89,19 +90,15 @@ pub struct Summary {
 impl Summary {
     /// The summary of `outcome`, a run of `scenario` with `seed` and `trial`.
     pub fn new(scenario: &Scenario, outcome: &RunOutcome, seed: u64, trial: u64) -> Self {
-        let warheads = outcome.objects.iter().filter(|o| o.kind == ObjectKind::Warhead);
+        let counts = RunCounts::new(scenario, outcome);
         let leakers_by_area = scenario
             .defended_areas
             .iter()
-            .enumerate()
-            .map(|(i, a)| AreaLeakers {
+            .zip(&counts.leakers_by_area)
+            .map(|(a, &leakers)| AreaLeakers {
                 area: a.name.clone(),
                 value: a.value,
-                leakers: outcome
-                    .objects
-                    .iter()
-                    .filter(|o| o.kind == ObjectKind::Warhead && o.area == Some(i))
-                    .count() as u32,
+                leakers,
             })
             .collect();
         Self {
@@ -113,34 +110,27 @@ impl Summary {
             trial,
             defence_enabled: scenario.defence_enabled,
             threats: scenario.threats.len() as u32,
-            warheads: warheads.clone().count() as u32,
+            warheads: counts.warheads,
             objects: outcome.objects.len() as u32,
-            warheads_engaged: warheads.clone().filter(|o| o.shots > 0).count() as u32,
-            warheads_intercepted: warheads.clone().filter(|o| o.killed_s.is_some()).count() as u32,
-            leakers: warheads.clone().filter(|o| o.area.is_some()).count() as u32,
-            warheads_outside_areas: warheads
-                .clone()
-                .filter(|o| o.impact.is_some() && o.area.is_none())
-                .count() as u32,
+            warheads_engaged: counts.engaged,
+            warheads_intercepted: counts.intercepted,
+            leakers: counts.leakers,
+            warheads_outside_areas: counts.outside_areas,
             leakers_by_area,
-            rounds_at_non_warheads: outcome
-                .objects
-                .iter()
-                .filter(|o| o.kind != ObjectKind::Warhead)
-                .map(|o| o.shots)
-                .sum(),
-            interceptors_fired: outcome.batteries.iter().map(|b| b.fired).sum(),
-            interceptor_hits: outcome.batteries.iter().map(|b| b.hits).sum(),
+            rounds_at_non_warheads: counts.rounds_at_non_warheads,
+            interceptors_fired: counts.rounds_fired(),
+            interceptor_hits: counts.hits(),
             batteries: outcome
                 .batteries
                 .iter()
-                .map(|b| BatterySummary {
+                .zip(counts.fired_by_battery.iter().zip(&counts.hits_by_battery))
+                .map(|(b, (&fired, &hits))| BatterySummary {
                     battery: b.name.clone(),
                     interceptor: b.interceptor.clone(),
                     stock_start: b.stock_start,
-                    fired: b.fired,
-                    stock_left: b.stock_start - b.fired,
-                    hits: b.hits,
+                    fired,
+                    stock_left: b.stock_start - fired,
+                    hits,
                     engagements: b.engagements,
                 })
                 .collect(),

@@ -72,7 +72,7 @@ use std::sync::OnceLock;
 use crate::earth::{EarthKind, EarthModel, Shape};
 use crate::numerics;
 
-use super::filter::FilterError;
+use super::error::FilterError;
 
 /// Dimension of the ballistic state [r, v, κ].
 pub const STATE_DIM: usize = 7;

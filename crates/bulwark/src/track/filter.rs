@@ -44,7 +44,6 @@
 //! measurement and a velocity prior ([`InitialEstimate::from_measurement_and_velocity`]).
 
 use nalgebra::{Cholesky, SMatrix, SVector, Vector3};
-use thiserror::Error;
 
 use crate::earth::EarthModel;
 use crate::sensor::{Measurement, SensorSite};
@@ -52,47 +51,8 @@ use crate::sensor::{Measurement, SensorSite};
 use super::dynamics::{BallisticDynamics, INVERSE_BETA, ProcessNoise, State, StateMatrix, state};
 use super::impact::{ImpactError, ImpactPrediction};
 
-/// Largest number of measured quantities: range, azimuth, elevation, range rate.
-pub const MAX_MEASUREMENT_DIM: usize = 4;
-
 /// Tolerance on the agreement between the filter's time and a measurement's (s).
 pub const TIME_TOLERANCE_S: f64 = 1e-6;
-
-/// Why a filter could not be made or updated.
-#[derive(Debug, Clone, PartialEq, Error)]
-pub enum FilterError {
-    /// A setting (noise density, prior, unscented-transform parameter) is out of its range.
-    #[error("invalid filter setting: {0}")]
-    InvalidSetting(String),
-    /// A measurement with a non-finite value or a standard deviation that is not positive.
-    #[error("invalid measurement at t = {t_s} s: {reason}")]
-    InvalidMeasurement {
-        /// Time of the measurement (s).
-        t_s: f64,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// The measurement is not at the filter's time.
-    #[error(
-        "measurement at t = {measurement_t_s} s but the filter is at t = {filter_t_s} s: predict to the measurement time first"
-    )]
-    TimeMismatch {
-        /// The filter's time (s).
-        filter_t_s: f64,
-        /// The measurement's time (s).
-        measurement_t_s: f64,
-    },
-    /// The innovation covariance S could not be inverted (the state covariance has collapsed or
-    /// lost positive definiteness).
-    #[error("innovation covariance at t = {t_s} s is not positive definite")]
-    SingularInnovation {
-        /// Time of the update (s).
-        t_s: f64,
-    },
-    /// The first measurements cannot start a track.
-    #[error("cannot start a track: {0}")]
-    Initialisation(String),
-}
 
 /// The innovation of one update: residual, its covariance and the normalised innovation squared,
 /// used for gating. Components in the order range (m), azimuth (rad, wrapped to (−π, π]),
@@ -349,6 +309,7 @@ pub trait BallisticFilter {
 /// The covariance of a state (an alias that reads better in signatures).
 pub type StateCovariance = StateMatrix;
 
+pub use super::error::FilterError;
 pub use super::kalman::*;
 pub use super::measurement_model::*;
 

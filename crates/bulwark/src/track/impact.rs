@@ -33,7 +33,7 @@ use crate::earth::{EarthModel, Ecef, Geodetic, GeodeticError};
 use crate::numerics::IllinoisBracket;
 
 use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix, position, velocity};
-use super::ukf::{SIGMA_POINTS, UnscentedParams, sigma_points};
+use super::sigma_points::{SIGMA_POINTS, UnscentedParams, sigma_points};
 
 /// k such that the k-σ ellipse of a 2-D Gaussian holds 95 % of it: √(χ²₂(0.95)) = √(−2 ln 0.05).
 pub const ELLIPSE_95_SCALE: f64 = 2.447_746_830_680_816;

@@ -8,7 +8,10 @@ use nalgebra::{Matrix3, SMatrix, SVector, Vector3};
 use crate::sensor::{Measurement, SensorSite};
 
 use super::dynamics::{STATE_DIM, State};
-use super::filter::{FilterError, MAX_MEASUREMENT_DIM};
+use super::error::FilterError;
+
+/// Largest number of measured quantities: range, azimuth, elevation, range rate.
+pub const MAX_MEASUREMENT_DIM: usize = 4;
 
 /// Checks that a measurement's values are finite and its standard deviations positive.
 #[inline]
@@ -332,7 +335,13 @@ mod tests {
     /// `measurement_jacobian` (to rounding), without and with range rate.
     #[test]
     fn fused_measurement_and_jacobian_match_the_separate_ones() {
-        let (_, site, truth, _) = crate::track::filter::test_support::northern_target();
+        // The target of the filters' tests (`filter::test_support::northern_target`).
+        let site = SensorSite::new(
+            &crate::earth::EarthModel::wgs84(),
+            crate::earth::Geodetic::from_degrees(35.0, 128.0, 100.0).unwrap(),
+        );
+        let r = site.position_of(300e3, 0.0, 0.4);
+        let truth = crate::track::dynamics::state(&r, &Vector3::new(-1200.0, -1500.0, -900.0), 2e-4);
         let x = truth + State::from([300.0, -200.0, 100.0, 10.0, 20.0, -10.0, 0.0]);
         let z_all = predicted_measurement(&site, &x);
         let h_all = measurement_jacobian(&site, &x);

@@ -3,7 +3,9 @@
 //!
 //! * [`dynamics`]: ballistic motion in the rotating ECEF frame (gravity with J2, Coriolis and
 //!   centrifugal terms, drag with an estimated ballistic coefficient) and its Jacobian.
-//! * [`filter`]: the [`filter::BallisticFilter`] interface, [`ekf`] and [`ukf`].
+//! * [`filter`]: the [`filter::BallisticFilter`] interface, [`ekf`] and [`ukf`]; [`error`]: why
+//!   a filter could not be made or updated; [`sigma_points`]: the unscented transform's points,
+//!   shared by the UKF and the impact predictor.
 //! * [`measurement_model`] and [`kalman`]: h(x), H and R; the Joseph update and small solves.
 //! * [`impact`]: predicted impact point with its covariance ellipse, and the predicted state at
 //!   any future time.
@@ -14,10 +16,12 @@
 pub mod assignment;
 pub mod dynamics;
 pub mod ekf;
+pub mod error;
 pub mod filter;
 pub mod impact;
 pub mod kalman;
 pub mod manager;
 pub mod measurement_model;
 pub mod network;
+pub mod sigma_points;
 pub mod ukf;

@@ -1,32 +1,53 @@
-//! The `report.html` of a run: the run's outcome turned into the report crate's plain page model.
+//! The page model of one run: a `bulwark run`'s scenario and outcome turned into the plain
+//! [`RunReport`] that [`crate::render_report_html`] draws. This is the one part of the crate that
+//! reads the simulation's types; the rest takes plain latitudes, longitudes and text.
+//!
+//! Radar coverage on the map is where each radar detects, in search, a target of
+//! [`COVERAGE_RCS_M2`] at [`COVERAGE_ALT_M`] ([`bulwark::sensor::coverage::covers`] per cell of a
+//! latitude/longitude grid about the radar).
 
 use bulwark::earth::Geodetic;
 use bulwark::scenario::{AreaShape, PlatformKind, Scenario};
 use bulwark::sensor::coverage::covers;
 use bulwark::sensor::radar::{Mode, Radar};
+use bulwark::sensor::radar_spec::RadarError;
 use bulwark::sim::{EventKind, LogPoint, Reason, RunOutcome, Summary};
-use bulwark_report::{
+use thiserror::Error;
+
+use crate::error::MapError;
+use crate::{
     CoverageGrid, ImpactKind, LatLon, LatLonBox, ReportArea, ReportCoverage, ReportImpact, ReportIntercept, ReportSite,
     ReportTable, ReportTrack, RunReport, SiteKind, TimelineEvent, TimelineRow, TrackKind, TrackPoint,
 };
 
+/// Why a run's page model could not be built.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum RunModelError {
+    /// A position, bounding box or coverage grid the map cannot hold.
+    #[error(transparent)]
+    Map(#[from] MapError),
+    /// A radar of the scenario that cannot be built, or whose reach cannot be computed.
+    #[error(transparent)]
+    Radar(#[from] RadarError),
+}
+
 /// Target of the coverage drawn on the map: a 0.1 m² object at 100 km, the search form of the
 /// range equation (the cross-section of a re-entry vehicle head-on, the altitude of midcourse
 /// and of the upper tier's engagements).
-const COVERAGE_RCS_M2: f64 = 0.1;
-const COVERAGE_ALT_M: f64 = 100e3;
+pub const COVERAGE_RCS_M2: f64 = 0.1;
+pub const COVERAGE_ALT_M: f64 = 100e3;
 /// Cells across a radar's reach in the coverage grid.
 const COVERAGE_CELLS: f64 = 70.0;
 
-fn latlon(lat_deg: f64, lon_deg: f64) -> Result<LatLon, String> {
-    LatLon::new(lat_deg, lon_deg).map_err(|e| e.to_string())
+fn latlon(lat_deg: f64, lon_deg: f64) -> Result<LatLon, MapError> {
+    LatLon::new(lat_deg, lon_deg)
 }
 
-fn at(g: &Geodetic) -> Result<LatLon, String> {
+fn at(g: &Geodetic) -> Result<LatLon, MapError> {
     latlon(g.lat_deg(), g.lon_deg())
 }
 
-fn at_log(p: &LogPoint) -> Result<LatLon, String> {
+fn at_log(p: &LogPoint) -> Result<LatLon, MapError> {
     latlon(p.lat_deg, p.lon_deg)
 }
 
@@ -35,16 +56,12 @@ fn threat_of(object: &str) -> &str {
     object.split('/').next().unwrap_or(object)
 }
 
-fn coverage(scenario: &Scenario) -> Result<Vec<ReportCoverage>, String> {
+fn coverage(scenario: &Scenario) -> Result<Vec<ReportCoverage>, RunModelError> {
     let earth = &scenario.earth;
     let mut out = Vec::new();
     for r in &scenario.radars {
-        let radar = Radar::new(r.spec.clone(), earth, r.site, r.boresight_az_deg).map_err(|e| e.to_string())?;
-        let reach_m = radar
-            .detection_range_m(COVERAGE_RCS_M2, Mode::Search)
-            .map_err(|e| e.to_string())?
-            .min(radar.horizon_range_m(COVERAGE_ALT_M))
-            .min(r.spec.max_instrumented_range_m());
+        let radar = Radar::new(r.spec.clone(), earth, r.site, r.boresight_az_deg)?;
+        let reach_m = radar.reach_m(COVERAGE_RCS_M2, COVERAGE_ALT_M, Mode::Search)?;
         let pad_lat = reach_m / 111e3 + 0.5;
         let pad_lon = pad_lat / r.site.lat_rad().cos().max(0.2);
         let bbox = LatLonBox::new(
@@ -52,8 +69,7 @@ fn coverage(scenario: &Scenario) -> Result<Vec<ReportCoverage>, String> {
             (r.site.lat_deg() + pad_lat).min(89.0),
             (r.site.lon_deg() - pad_lon).max(-180.0),
             (r.site.lon_deg() + pad_lon).min(180.0),
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
         let cell_deg = (2.0 * pad_lat / COVERAGE_CELLS).max(0.02);
         let n_lat = ((bbox.height_deg() / cell_deg).ceil() as usize).max(1);
         let n_lon = ((bbox.width_deg() / cell_deg).ceil() as usize).max(1);
@@ -68,8 +84,7 @@ fn coverage(scenario: &Scenario) -> Result<Vec<ReportCoverage>, String> {
                 Mode::Search,
             )
             .unwrap_or(false)
-        })
-        .map_err(|e| e.to_string())?;
+        })?;
         out.push(ReportCoverage {
             radar: r.name.clone(),
             polygons: grid.to_polygons(),
@@ -78,8 +93,11 @@ fn coverage(scenario: &Scenario) -> Result<Vec<ReportCoverage>, String> {
     Ok(out)
 }
 
-/// Builds and renders the page.
-pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) -> Result<String, String> {
+/// The page model of `outcome`, a run of `scenario` summarised as `summary`
+/// ([`Summary::new`] of the same outcome): sites, defended areas, radar coverage, flights,
+/// intercepts, impacts, the timeline of each threat and the summary's numbers and tables. Render
+/// it with [`crate::render_report_html`].
+pub fn run_report(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) -> Result<RunReport, RunModelError> {
     let mut sites = Vec::new();
     for r in &scenario.radars {
         sites.push(ReportSite {
@@ -119,17 +137,17 @@ pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &S
                 name: a.name.clone(),
                 value: a.value,
                 shape: match &a.shape {
-                    AreaShape::Circle { centre, radius_m } => bulwark_report::AreaShape::Circle {
+                    AreaShape::Circle { centre, radius_m } => crate::AreaShape::Circle {
                         centre: at(centre)?,
                         radius_m: *radius_m,
                     },
                     AreaShape::Polygon { vertices } => {
-                        bulwark_report::AreaShape::Polygon(vertices.iter().map(at).collect::<Result<_, String>>()?)
+                        crate::AreaShape::Polygon(vertices.iter().map(at).collect::<Result<_, MapError>>()?)
                     }
                 },
             })
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, RunModelError>>()?;
     let tracks = outcome
         .flights
         .iter()
@@ -180,7 +198,7 @@ pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &S
                 threat,
                 TimelineEvent {
                     t_s,
-                    kind: bulwark_report::EventKind::Launch,
+                    kind: crate::EventKind::Launch,
                     label: format!("{threat} ({missile}) launched"),
                 },
             ),
@@ -192,7 +210,7 @@ pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &S
                         &threat,
                         TimelineEvent {
                             t_s,
-                            kind: bulwark_report::EventKind::Detect,
+                            kind: crate::EventKind::Detect,
                             label: format!("{object} first detected by {radar}"),
                         },
                     );
@@ -207,7 +225,7 @@ pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &S
                         &threat,
                         TimelineEvent {
                             t_s,
-                            kind: bulwark_report::EventKind::FirmTrack,
+                            kind: crate::EventKind::FirmTrack,
                             label: format!("firm system track {track} on {object}"),
                         },
                     );
@@ -230,7 +248,7 @@ pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &S
                     threat_of(object),
                     TimelineEvent {
                         t_s,
-                        kind: bulwark_report::EventKind::Decision,
+                        kind: crate::EventKind::Decision,
                         label: format!(
                             "{}: {} ({detail})",
                             battery.as_deref().unwrap_or("battle manager"),
@@ -253,7 +271,7 @@ pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &S
                 threat_of(object),
                 TimelineEvent {
                     t_s,
-                    kind: bulwark_report::EventKind::InterceptorLaunch {
+                    kind: crate::EventKind::InterceptorLaunch {
                         interceptor: format!("{battery}/round-{round}"),
                     },
                     label: format!("{battery} launches {interceptor} round {round} at {object}"),
@@ -285,7 +303,7 @@ pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &S
                     threat_of(object),
                     TimelineEvent {
                         t_s,
-                        kind: bulwark_report::EventKind::Intercept {
+                        kind: crate::EventKind::Intercept {
                             interceptor: format!("{battery}/round-{round}"),
                             hit: *hit,
                         },
@@ -303,7 +321,7 @@ pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &S
                 threat_of(object),
                 TimelineEvent {
                     t_s,
-                    kind: bulwark_report::EventKind::KillAssessment { killed: *killed },
+                    kind: crate::EventKind::KillAssessment { killed: *killed },
                     label: format!(
                         "{battery} assesses {object}: {}",
                         if *killed { "killed" } else { "not killed" }
@@ -340,7 +358,7 @@ pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &S
                         threat,
                         TimelineEvent {
                             t_s,
-                            kind: bulwark_report::EventKind::Impact { leaker: *leaker },
+                            kind: crate::EventKind::Impact { leaker: *leaker },
                             label,
                         },
                     );
@@ -400,7 +418,7 @@ pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &S
             ]],
         },
     ];
-    let report = RunReport {
+    Ok(RunReport {
         title: format!("Bulwark run: {}", scenario.name),
         scenario_name: scenario.name.clone(),
         seed: summary.seed,
@@ -415,6 +433,5 @@ pub(crate) fn report_html(scenario: &Scenario, outcome: &RunOutcome, summary: &S
         intercepts,
         impacts,
         timeline,
-    };
-    bulwark_report::render_report_html(&report).map_err(|e| format!("cannot draw report.html: {e}"))
+    })
 }
