@@ -32,9 +32,10 @@
 //!   footprints of a battery, and what one radar sees of one flight.
 //!
 //! The ground floor, which every stage may use and which uses none: [`limits`] (the bounds the
-//! loaders enforce), [`numerics`] (root finding, golden-section search, RK4, Hermite), [`random`] (streams keyed
-//! by seed, trial and entity), [`preset_file`] (embedded TOML presets), [`names`] ("did you
-//! mean" hints) and [`finite`] (finding NaN and infinities in any serialisable value).
+//! loaders enforce), [`event_queue`] (the discrete-event queue), [`numerics`] (root finding,
+//! golden-section search, RK4, Hermite), [`random`] (streams keyed by seed, trial and entity),
+//! [`preset_file`] (embedded TOML presets), [`names`] ("did you mean" hints) and [`finite`]
+//! (finding NaN and infinities in any serialisable value).
 //!
 //! ```
 //! use bulwark::earth::{EarthModel, Geodetic};
@@ -57,6 +58,7 @@ pub mod analysis;
 pub mod campaign;
 pub mod earth;
 pub mod engage;
+pub mod event_queue;
 pub mod finite;
 pub mod flight;
 pub mod limits;

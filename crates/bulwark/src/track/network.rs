@@ -23,8 +23,6 @@
 //!   the range equation (a longer dwell on a known direction) and its track revisit rate. This is
 //!   how a forward-based radar in Japan hands a threat to the THAAD radar in Korea.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use nalgebra::Vector3;
@@ -32,6 +30,7 @@ use nalgebra::Vector3;
 use super::filter::BallisticFilter;
 use super::manager::{ManagerConfig, ScanOutcome, TrackError, TrackManager, TrackStatus};
 use crate::earth::EarthModel;
+use crate::event_queue::EventQueue;
 use crate::flight::{ObjectKind, ThreatObject};
 use crate::random::{Stream, StreamKey, stream};
 use crate::sensor::Measurement;
@@ -346,33 +345,6 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
     }
 }
 
-/// A scan due in a network's event queue: ordered by time, then by the order of scheduling.
-#[derive(Debug, Clone, Copy)]
-struct DueScan {
-    t_s: f64,
-    seq: u64,
-    radar: usize,
-    generation: u32,
-}
-
-impl PartialEq for DueScan {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for DueScan {}
-impl PartialOrd for DueScan {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for DueScan {
-    /// Reversed: the heap pops the earliest time, then the earliest scheduled.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.t_s.total_cmp(&self.t_s).then(other.seq.cmp(&self.seq))
-    }
-}
-
 /// Time object `o` exists from (s): launch for the warhead, separation for the others.
 fn appears_s(o: &ThreatObject) -> f64 {
     match o.kind {
@@ -412,28 +384,18 @@ pub fn run_network<F: BallisticFilter + Clone>(
         .map(|o| o.trajectory.samples().last().map(|s| s.r_ecef_m))
         .collect();
     let mut system_firm_s = None;
-    let mut queue = BinaryHeap::new();
-    let mut seq = 0u64;
-    let mut push = |queue: &mut BinaryHeap<DueScan>, t_s: f64, radar: usize, generation: u32| {
-        seq += 1;
-        queue.push(DueScan {
-            t_s,
-            seq,
-            radar,
-            generation,
-        });
-    };
+    // Scans due: (radar, schedule generation), in the engine's order (time, then scheduling).
+    let mut queue: EventQueue<(usize, u32)> = EventQueue::new();
     if t_begin.is_finite() {
         for i in 0..n {
-            push(&mut queue, t_begin, i, 0);
+            queue.push(t_begin, (i, 0));
         }
     }
-    while let Some(due) = queue.pop() {
-        if due.t_s > t_end + 1e-9 {
+    while let Some((t, (i, generation))) = queue.pop() {
+        if t > t_end + 1e-9 {
             break;
         }
-        let (t, i) = (due.t_s, due.radar);
-        if due.generation != network.nodes[i].generation {
+        if generation != network.nodes[i].generation {
             continue;
         }
         let truth = |k: usize| {
@@ -504,9 +466,9 @@ pub fn run_network<F: BallisticFilter + Clone>(
         }
         for cue in &report.cues {
             summaries[cue.radar].cued_s.get_or_insert(t);
-            push(&mut queue, cue.next_scan_s, cue.radar, cue.generation);
+            queue.push(cue.next_scan_s, (cue.radar, cue.generation));
         }
-        push(&mut queue, report.next_scan.0, i, report.next_scan.1);
+        queue.push(report.next_scan.0, (i, report.next_scan.1));
     }
     Ok(NetworkRun {
         radars: summaries,

@@ -5,8 +5,6 @@
 //! kill assessments and impacts. Killed objects stop producing measurements at the moment of
 //! intercept and never impact.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use nalgebra::{Matrix3, Vector3};
@@ -20,6 +18,7 @@ use crate::earth::{EarthModel, Ecef, Geodetic, direct, inverse};
 use crate::engage::endgame::kill_probability;
 use crate::engage::envelope::Envelope;
 use crate::engage::interceptor::{InterceptorSpec, Tier};
+use crate::event_queue::EventQueue;
 use crate::flight::ObjectKind;
 use crate::random::StreamKey;
 use crate::scenario::{AreaShape, Scenario};
@@ -143,47 +142,6 @@ enum Pending {
     Impact(usize),
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Queued {
-    t_s: f64,
-    seq: u64,
-    what: Pending,
-}
-
-impl PartialEq for Queued {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Queued {}
-impl PartialOrd for Queued {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Queued {
-    /// Reversed: the heap pops the earliest time, then the earliest scheduled.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.t_s.total_cmp(&self.t_s).then(other.seq.cmp(&self.seq))
-    }
-}
-
-struct Queue {
-    heap: BinaryHeap<Queued>,
-    seq: u64,
-}
-
-impl Queue {
-    fn push(&mut self, t_s: f64, what: Pending) {
-        self.seq += 1;
-        self.heap.push(Queued {
-            t_s,
-            seq: self.seq,
-            what,
-        });
-    }
-}
-
 struct BatteryState {
     name: String,
     spec: InterceptorSpec,
@@ -256,7 +214,7 @@ struct Engine<'a, F> {
     batteries: Vec<BatteryState>,
     engagements: Vec<Engagement>,
     rounds: Vec<Round>,
-    queue: Queue,
+    queue: EventQueue<Pending>,
     events: Vec<Event>,
     flights: Vec<FlightRecord>,
     impacts: Vec<Option<(f64, Geodetic, Option<usize>)>>,
@@ -385,10 +343,7 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
         batteries,
         engagements: Vec::new(),
         rounds: Vec::new(),
-        queue: Queue {
-            heap: BinaryHeap::new(),
-            seq: 0,
-        },
+        queue: EventQueue::new(),
         events: Vec::new(),
         flights: Vec::new(),
         t_end_s,
@@ -446,27 +401,27 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     fn run(&mut self) -> Result<(), SimError> {
-        while let Some(q) = self.queue.heap.pop() {
-            if q.t_s > self.t_end_s + 1e-9 {
+        while let Some((t_s, what)) = self.queue.pop() {
+            if t_s > self.t_end_s + 1e-9 {
                 break;
             }
-            match q.what {
-                Pending::ThreatLaunch(i) => self.threat_launch(q.t_s, i),
+            match what {
+                Pending::ThreatLaunch(i) => self.threat_launch(t_s, i),
                 Pending::Scan { radar, generation } => {
                     if generation == self.network.nodes()[radar].generation() {
-                        self.scan(q.t_s, radar)?;
+                        self.scan(t_s, radar)?;
                     }
                 }
                 Pending::Decide => {
-                    self.decide(q.t_s);
+                    self.decide(t_s);
                     self.queue
-                        .push(q.t_s + self.scenario.doctrine.decision_interval_s, Pending::Decide);
+                        .push(t_s + self.scenario.doctrine.decision_interval_s, Pending::Decide);
                 }
-                Pending::Launch(r) => self.launch(q.t_s, r),
-                Pending::Handover(r) => self.handover(q.t_s, r),
-                Pending::Intercept(r) => self.intercept(q.t_s, r),
-                Pending::Assess(e) => self.assess(q.t_s, e),
-                Pending::Impact(k) => self.impact(q.t_s, k),
+                Pending::Launch(r) => self.launch(t_s, r),
+                Pending::Handover(r) => self.handover(t_s, r),
+                Pending::Intercept(r) => self.intercept(t_s, r),
+                Pending::Assess(e) => self.assess(t_s, e),
+                Pending::Impact(k) => self.impact(t_s, k),
             }
         }
         Ok(())
