@@ -51,8 +51,9 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     /// engaged; a decoy mistaken draws shots); otherwise the warhead is recognised and the spent
     /// stage is recognised as debris.
     pub(super) fn classified_as_warhead(&mut self, object: usize) -> bool {
-        let o = &self.objects[object];
+        let o = &self.world.objects[object];
         let has_decoys = self
+            .world
             .objects
             .iter()
             .any(|p| p.threat == o.threat && matches!(p.kind, ObjectKind::Decoy(_)));
@@ -443,8 +444,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             pip_ecef_m: plan.pip_ecef_m,
             assessed: false,
         });
-        if object < self.shots.len() {
-            self.shots[object] += n;
+        if object < self.world.shots.len() {
+            self.world.shots[object] += n;
         }
         let info = self.track_info(id);
         info.engagements += 1;

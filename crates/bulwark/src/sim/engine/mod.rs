@@ -30,6 +30,9 @@ use crate::track::network::SensorNetwork;
 
 mod decide;
 mod shoot;
+mod world;
+
+use world::World;
 
 /// Interval between two predictions of the path of a track that needs no decision now (s).
 const REPLAN_S: f64 = 4.0;
@@ -198,9 +201,8 @@ struct Engine<'a, F> {
     scenario: &'a Scenario,
     options: RunOptions,
     dynamics: BallisticDynamics,
-    objects: Vec<TruthObject>,
-    killed_s: Vec<Option<f64>>,
-    shots: Vec<u32>,
+    /// Truth: the objects, their kills, impacts and the rounds fired at them.
+    world: World,
     discrimination: Vec<Option<bool>>,
     /// The radars, their trackers and cueing: the sensing half of the run.
     network: SensorNetwork<F>,
@@ -217,7 +219,6 @@ struct Engine<'a, F> {
     queue: EventQueue<Pending>,
     events: Vec<Event>,
     flights: Vec<FlightRecord>,
-    impacts: Vec<Option<(f64, Geodetic, Option<usize>)>>,
     t_end_s: f64,
     /// Per defended area, a circle's centre on the surface (ECEF, m) and radius (m).
     circle_areas: Vec<Option<(Vector3<f64>, f64)>>,
@@ -330,11 +331,8 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
         scenario,
         options,
         dynamics: BallisticDynamics::new(earth),
-        killed_s: vec![None; n_objects],
-        shots: vec![0; n_objects],
         discrimination: vec![None; n_objects],
-        impacts: vec![None; n_objects],
-        objects,
+        world: World::new(objects),
         network,
         radar_names: scenario.radars.iter().map(|r| r.name.clone()).collect(),
         local_labels: vec![Vec::new(); scenario.radars.len()],
@@ -373,6 +371,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             self.queue.push(t.launch_time_s, Pending::ThreatLaunch(i));
         }
         let t0 = self
+            .world
             .objects
             .iter()
             .map(TruthObject::appears_s)
@@ -392,8 +391,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         if self.scenario.defence_enabled && !self.batteries.is_empty() {
             self.queue.push(t0, Pending::Decide);
         }
-        for k in 0..self.objects.len() {
-            let t = self.objects[k].impact_s();
+        for k in 0..self.world.len() {
+            let t = self.world.objects[k].impact_s();
             if t <= self.t_end_s {
                 self.queue.push(t, Pending::Impact(k));
             }
@@ -427,14 +426,9 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         Ok(())
     }
 
-    fn alive(&self, k: usize, t_s: f64) -> bool {
-        let o = &self.objects[k];
-        t_s >= o.appears_s() && t_s <= o.impact_s() && self.killed_s[k].is_none_or(|tk| t_s < tk)
-    }
-
     fn threat_launch(&mut self, t_s: f64, i: usize) {
         let t = &self.scenario.threats[i];
-        let objects = self.objects.iter().filter(|o| o.threat == i).count() as u32;
+        let objects = self.world.objects.iter().filter(|o| o.threat == i).count() as u32;
         let kind = EventKind::ThreatLaunch {
             threat: t.name.clone(),
             missile: t.missile.name.clone(),
@@ -451,19 +445,10 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     /// Radar `i` scans (through the sensor network); the engine logs what it saw and schedules
     /// the scans it asks for.
     fn scan(&mut self, t_s: f64, i: usize) -> Result<(), SimError> {
-        let (objects, killed_s) = (&self.objects, &self.killed_s);
-        let truth = |k: usize| {
-            let o = &objects[k];
-            let alive = t_s >= o.appears_s() && t_s <= o.impact_s() && killed_s[k].is_none_or(|tk| t_s < tk);
-            if !alive {
-                return None;
-            }
-            let (r, v) = o.object.trajectory.state_at(t_s)?;
-            Some((r, v, o.object.rcs_at(t_s)))
-        };
+        let world = &self.world;
         let report = self
             .network
-            .scan(self.earth, t_s, i, truth)
+            .scan(self.earth, t_s, i, |k| world.seen_at(k, t_s))
             .map_err(|e| SimError::Track {
                 tracker: e
                     .tracker
@@ -475,7 +460,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             if self.options.log_detections {
                 let kind = EventKind::Detection {
                     radar: self.radar_names[i].clone(),
-                    object: self.objects[k].name.clone(),
+                    object: self.world.objects[k].name.clone(),
                     range_m: z.range_m,
                     azimuth_deg: z.azimuth_rad.to_degrees(),
                     elevation_deg: z.elevation_rad.to_degrees(),
@@ -486,7 +471,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             if first {
                 let kind = EventKind::FirstDetection {
                     radar: self.radar_names[i].clone(),
-                    object: self.objects[k].name.clone(),
+                    object: self.world.objects[k].name.clone(),
                     snr_db: z.snr_db,
                 };
                 self.log(t_s, kind);
@@ -572,14 +557,14 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     fn label_name(&self, label: Option<usize>) -> String {
-        label.map_or_else(|| "unknown".to_string(), |k| self.objects[k].name.clone())
+        label.map_or_else(|| "unknown".to_string(), |k| self.world.objects[k].name.clone())
     }
 
     fn finish(mut self, aim_miss_km: Vec<f64>) -> RunOutcome {
         if self.options.record_flights {
             let mut threat_flights = Vec::new();
-            for (k, o) in self.objects.iter().enumerate() {
-                let end_s = self.killed_s[k].unwrap_or(o.impact_s()).min(self.t_end_s);
+            for (k, o) in self.world.objects.iter().enumerate() {
+                let end_s = self.world.killed_s[k].unwrap_or(o.impact_s()).min(self.t_end_s);
                 let mut points = Vec::new();
                 let mut t = o.appears_s();
                 loop {
@@ -599,7 +584,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                     kind: kind_name(o.kind).into(),
                     owner: self.scenario.threats[o.threat].name.clone(),
                     points,
-                    end: if self.killed_s[k].is_some() {
+                    end: if self.world.killed_s[k].is_some() {
                         "killed".into()
                     } else if o.impact_s() <= self.t_end_s {
                         "impact".into()
@@ -612,6 +597,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             self.flights = threat_flights;
         }
         let objects = self
+            .world
             .objects
             .iter()
             .enumerate()
@@ -619,11 +605,11 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 name: o.name.clone(),
                 threat: o.threat,
                 kind: o.kind,
-                shots: self.shots[k],
-                killed_s: self.killed_s[k],
-                impact: self.impacts[k].map(|(t, g, _)| (t, g)),
-                area: self.impacts[k].and_then(|(_, _, a)| a),
-                miss_from_aim_km: match (o.kind, self.impacts[k]) {
+                shots: self.world.shots[k],
+                killed_s: self.world.killed_s[k],
+                impact: self.world.impacts[k].map(|(t, g, _)| (t, g)),
+                area: self.world.impacts[k].and_then(|(_, _, a)| a),
+                miss_from_aim_km: match (o.kind, self.world.impacts[k]) {
                     (ObjectKind::Warhead, Some((_, g, _))) => {
                         Some(inverse(self.earth, &self.scenario.threats[o.threat].aim, &g).distance_m / 1e3)
                     }

@@ -107,7 +107,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let object = e.object;
         let (serial, engagement) = (round.serial, round.engagement);
         let sigma = round.handover_sigma_m;
-        let target_alive = object != usize::MAX && self.alive(object, t_s);
+        let target_alive = object != usize::MAX && self.world.alive(object, t_s);
         let (pk, note) = match (target_alive, sigma) {
             (false, _) => (0.0, Some("target already destroyed or on the ground".to_string())),
             (true, None) => (0.0, Some("track lost before handover".to_string())),
@@ -116,7 +116,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let mut rng = StreamKey::Endgame(serial).stream(self.options.seed, self.options.trial);
         let hit = rng.random::<f64>() < pk;
         let point = if target_alive {
-            self.objects[object]
+            self.world.objects[object]
                 .object
                 .trajectory
                 .state_at(t_s)
@@ -129,7 +129,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let battery = b.name.clone();
         let eb = e.battery;
         if hit {
-            self.killed_s[object] = Some(t_s);
+            self.world.killed_s[object] = Some(t_s);
             self.batteries[eb].totals.hits += 1;
         }
         if let Some(f) = self
@@ -156,7 +156,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     pub(super) fn assess(&mut self, t_s: f64, e: usize) {
         self.engagements[e].assessed = true;
         let eng = &self.engagements[e];
-        let killed = eng.object != usize::MAX && self.killed_s[eng.object].is_some();
+        let killed = eng.object != usize::MAX && self.world.killed_s[eng.object].is_some();
         let (track, battery) = (eng.track, self.batteries[eng.battery].name.clone());
         let object = self.label_name((eng.object != usize::MAX).then_some(eng.object));
         let info = self.track_info(track);
@@ -175,10 +175,10 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     pub(super) fn impact(&mut self, t_s: f64, k: usize) {
-        if self.killed_s[k].is_some() {
+        if self.world.killed_s[k].is_some() {
             return;
         }
-        let o = &self.objects[k];
+        let o = &self.world.objects[k];
         let Some((r, _)) = o.object.trajectory.state_at(t_s) else {
             return;
         };
@@ -190,7 +190,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let warhead = o.kind == ObjectKind::Warhead;
         let threat = &self.scenario.threats[o.threat];
         let miss = warhead.then(|| inverse(self.earth, &threat.aim, &ground).distance_m / 1e3);
-        self.impacts[k] = Some((t_s, ground, area));
+        self.world.impacts[k] = Some((t_s, ground, area));
         let kind = EventKind::Impact {
             object: o.name.clone(),
             threat: threat.name.clone(),

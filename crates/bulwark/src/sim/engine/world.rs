@@ -1,0 +1,56 @@
+//! The world of one run: the truth the sensors look at and the shooters act on — every object in
+//! the sky, when it was killed, where it landed, and how many rounds were fired at it. The battle
+//! manager never reads it (it sees tracks only); sensing reads positions from it, the endgame
+//! writes kills into it.
+
+use nalgebra::Vector3;
+
+use crate::earth::Geodetic;
+use crate::sim::truth::TruthObject;
+
+/// Truth, object by object (indices as in the flown raid: each threat's warhead first).
+pub(in crate::sim) struct World {
+    /// The objects, with their flights.
+    pub(in crate::sim) objects: Vec<TruthObject>,
+    /// When each object was killed (s).
+    pub(in crate::sim) killed_s: Vec<Option<f64>>,
+    /// Where and when each object landed, and the defended area it landed in.
+    pub(in crate::sim) impacts: Vec<Option<(f64, Geodetic, Option<usize>)>>,
+    /// Interceptor rounds fired at each object.
+    pub(in crate::sim) shots: Vec<u32>,
+}
+
+impl World {
+    /// The world of `objects`, nothing killed, landed or shot at yet.
+    pub(in crate::sim) fn new(objects: Vec<TruthObject>) -> Self {
+        let n = objects.len();
+        Self {
+            objects,
+            killed_s: vec![None; n],
+            impacts: vec![None; n],
+            shots: vec![0; n],
+        }
+    }
+
+    /// Number of objects.
+    pub(in crate::sim) fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Whether object `k` is in the sky at `t_s`: released, not yet landed, not killed.
+    pub(in crate::sim) fn alive(&self, k: usize, t_s: f64) -> bool {
+        let o = &self.objects[k];
+        t_s >= o.appears_s() && t_s <= o.impact_s() && self.killed_s[k].is_none_or(|tk| t_s < tk)
+    }
+
+    /// Object `k`'s ECEF position (m), earth-relative velocity (m/s) and cross-section (m²) at
+    /// `t_s`, when it is alive then: what a radar looks at.
+    pub(in crate::sim) fn seen_at(&self, k: usize, t_s: f64) -> Option<(Vector3<f64>, Vector3<f64>, f64)> {
+        if !self.alive(k, t_s) {
+            return None;
+        }
+        let o = &self.objects[k];
+        let (r, v) = o.object.trajectory.state_at(t_s)?;
+        Some((r, v, o.object.rcs_at(t_s)))
+    }
+}
