@@ -174,19 +174,18 @@ fn read_checkpoint(dir: &Path) -> Result<Checkpoint, String> {
 
 /// The scenario of a checkpoint: the file given, or the one it was started with; it must be the
 /// same bytes (SHA-256) as then.
-fn resume_scenario(arg: Option<&Path>, c: &Checkpoint) -> Result<Scenario, String> {
+fn resume_scenario(arg: Option<&Path>, c: &Checkpoint) -> Result<Scenario, CliError> {
     let mut s = match arg {
-        Some(p) => load_scenario(p).map_err(|e| e.to_string())?,
-        None if Path::new(&c.scenario_file).exists() => {
-            load_scenario(Path::new(&c.scenario_file)).map_err(|e| e.to_string())?
-        }
+        Some(p) => load_scenario(p)?,
+        None if Path::new(&c.scenario_file).exists() => load_scenario(Path::new(&c.scenario_file))?,
         None => scenario_of(None)?,
     };
     if s.source_hash != c.scenario_hash {
         return Err(format!(
             "scenario {} (SHA-256 {}) is not the one the campaign was started with ({}, SHA-256 {}); a resumed campaign must run the same scenario",
             s.source_file, s.source_hash, c.scenario_file, c.scenario_hash
-        ));
+        )
+        .into());
     }
     // Name the file as the checkpoint does, so that summary.json is the same bytes as an
     // uninterrupted run's.
@@ -350,9 +349,7 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
         );
     }
     // Envelopes, radars, aimed and flown threats: made once, shared by every trial.
-    let prepared = pool
-        .install(|| bulwark::sim::PreparedScenario::new(scenario.clone()))
-        .map_err(|e| e.to_string())?;
+    let prepared = pool.install(|| bulwark::sim::PreparedScenario::new(scenario.clone()))?;
     // Rows stream into trials.csv.partial; it becomes trials.csv when the run ends (done or
     // stopped), so a file named trials.csv is always whole.
     let csv_path = out.join("trials.csv.partial");
@@ -399,7 +396,7 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
     std::fs::rename(&csv_path, &done_csv_path)
         .map_err(|e| format!("{}: cannot write: {e}", done_csv_path.display()))?;
     write_checkpoint(&checkpoint_path, &checkpoint)?;
-    let next = result.map_err(|e| e.to_string())?;
+    let next = result?;
     let summary = CampaignSummary::new(&scenario, seed, trials, &tally);
     // The summary, the report and the Parquet copy are built and checked before any is written.
     let mut files = Vec::new();

@@ -241,7 +241,8 @@ mod tests {
             ..ok
         };
         let e = json_pretty(&vec![bad], "summary.json").unwrap_err();
-        let CliError::Failure(m) = e else { panic!("{e:?}") };
+        assert_eq!(e.blame(), crate::diag::Blame::Failure, "{e:?}");
+        let m = e.message();
         assert!(
             m.contains("summary.json") && m.contains("field '[0].altitude_km[1]'"),
             "{m}"
@@ -276,7 +277,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("bulwark-output-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let bad = [("a.json", b"{\"x\": 1}\n".to_vec()), ("b.csv", b"x\nNaN\n".to_vec())];
-        assert!(matches!(write_all(&dir, &bad), Err(CliError::Failure(_))));
+        assert!(matches!(write_all(&dir, &bad), Err(e) if e.blame() == crate::diag::Blame::Failure));
         assert!(!dir.exists(), "a refused set must not even create the folder");
         let good = [("a.json", b"{\"x\": 1}\n".to_vec()), ("b.csv", b"x\n2\n".to_vec())];
         write_all(&dir, &good).unwrap();

@@ -62,10 +62,10 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
         None => DEFAULT_SCENARIO.to_string(),
     };
     let specs: Vec<&str> = args.vary.iter().map(String::as_str).collect();
-    let sweep = Sweep::new(&base, Some(&text), &specs).map_err(|e| e.to_string())?;
+    let sweep = Sweep::new(&base, Some(&text), &specs)?;
     // Check every point before the first trial: a bad combination fails now, not hours later.
     for i in 0..sweep.len() {
-        sweep.scenario_at(&base, &sweep.point(i)).map_err(|e| e.to_string())?;
+        sweep.scenario_at(&base, &sweep.point(i))?;
     }
     let seed = args.seed.unwrap_or(base.seed);
     let pool = pool(args.threads)?;
@@ -82,9 +82,7 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
         );
     }
     // The base scenario prepared once; each point re-prepares only what its change touches.
-    let prepared = pool
-        .install(|| bulwark::sim::PreparedScenario::new(base.clone()))
-        .map_err(|e| e.to_string())?;
+    let prepared = pool.install(|| bulwark::sim::PreparedScenario::new(base.clone()))?;
     let progress = AtomicU64::new(0);
     let control = Control {
         stop: Some(&STOP),
@@ -93,8 +91,7 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
     let total = sweep.len() as u64 * args.trials;
     let rows = with_progress(args.quiet, total, 0, &progress, || {
         pool.install(|| run_sweep(&prepared, &sweep, seed, args.trials, control, &mut |_| {}))
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     let csv = sweep_csv(&sweep, &rows, &base);
     // Every file is built (and checked) before any is written, so a failure leaves no partial
     // output.
