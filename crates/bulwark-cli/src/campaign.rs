@@ -20,7 +20,7 @@ use bulwark::scenario::{Scenario, load_scenario};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::CliError;
+use crate::diag::{Blame, CliError};
 use crate::output::write_atomic;
 use crate::run::scenario_of;
 
@@ -91,7 +91,7 @@ pub(crate) static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Installs the Ctrl-C handler: the first press asks the campaign to stop after the trials in
 /// progress, a second one ends the process at once.
-pub(crate) fn install_ctrl_c(quiet: bool) -> Result<(), String> {
+pub(crate) fn install_ctrl_c(quiet: bool) -> Result<(), CliError> {
     ctrlc::set_handler(move || {
         if STOP.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
@@ -100,22 +100,23 @@ pub(crate) fn install_ctrl_c(quiet: bool) -> Result<(), String> {
             eprintln!("\nstopping after the trials in progress (Ctrl-C again to abort)");
         }
     })
-    .map_err(|e| format!("cannot install the Ctrl-C handler: {e}"))
+    .map_err(|e| CliError::caused_by(Blame::Failure, e).context("cannot install the Ctrl-C handler"))
 }
 
 /// A worker pool of `threads` threads (0 or none: all cores).
-pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> {
+pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
     if let Some(n) = threads
         && !(1..=MAX_THREADS).contains(&n)
     {
         return Err(format!(
             "--threads {n}: expected 1 to {MAX_THREADS} worker threads (leave it out to use every core)"
-        ));
+        )
+        .into());
     }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))
+        .map_err(|e| CliError::caused_by(Blame::Failure, e).context("cannot start worker threads"))
 }
 
 /// Runs `work` while a progress bar on stderr follows `counter` up to `total`.
@@ -310,12 +311,16 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
             ] {
                 let p = args.out.join(stale);
                 if p.exists() {
-                    std::fs::remove_file(&p).map_err(|e| format!("{}: cannot remove: {e}", p.display()))?;
+                    std::fs::remove_file(&p).map_err(|e| {
+                        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot remove", p.display()))
+                    })?;
                 }
             }
             let header = TrialRecord::csv_header(&scenario);
             let csv_path = args.out.join("trials.csv.partial");
-            std::fs::write(&csv_path, &header).map_err(|e| format!("{}: cannot write: {e}", csv_path.display()))?;
+            std::fs::write(&csv_path, &header).map_err(|e| {
+                CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot write", csv_path.display()))
+            })?;
             let c = Checkpoint {
                 format: CHECKPOINT_FORMAT.into(),
                 bulwark_version: env!("CARGO_PKG_VERSION").into(),
@@ -355,13 +360,13 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
     let csv_path = out.join("trials.csv.partial");
     let done_csv_path = out.join("trials.csv");
     if !csv_path.exists() {
-        std::fs::rename(&done_csv_path, &csv_path)
-            .map_err(|e| format!("{}: cannot reopen: {e}", done_csv_path.display()))?;
+        std::fs::rename(&done_csv_path, &csv_path).map_err(|e| {
+            CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot reopen", done_csv_path.display()))
+        })?;
     }
-    let mut csv = OpenOptions::new()
-        .append(true)
-        .open(&csv_path)
-        .map_err(|e| format!("{}: cannot open: {e}", csv_path.display()))?;
+    let mut csv = OpenOptions::new().append(true).open(&csv_path).map_err(|e| {
+        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot open", csv_path.display()))
+    })?;
     let progress = AtomicU64::new(0);
     let mut last_checkpoint = Instant::now();
     let mut sink = |records: &[TrialRecord]| -> Result<(), CampaignError> {
@@ -391,10 +396,12 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
     let result = with_progress(args.quiet, trials, first, &progress, || {
         pool.install(|| run_trials(&prepared, seed, first..end, control, &mut sink))
     });
-    csv.sync_data().map_err(|e| format!("{}: {e}", csv_path.display()))?;
+    csv.sync_data()
+        .map_err(|e| CliError::caused_by(Blame::Failure, e).context(csv_path.display()))?;
     drop(csv);
-    std::fs::rename(&csv_path, &done_csv_path)
-        .map_err(|e| format!("{}: cannot write: {e}", done_csv_path.display()))?;
+    std::fs::rename(&csv_path, &done_csv_path).map_err(|e| {
+        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot write", done_csv_path.display()))
+    })?;
     write_checkpoint(&checkpoint_path, &checkpoint)?;
     let next = result?;
     let summary = CampaignSummary::new(&scenario, seed, trials, &tally);
@@ -411,7 +418,8 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
         ));
     }
     if args.parquet {
-        let csv = std::fs::read_to_string(&done_csv_path).map_err(|e| format!("{}: {e}", done_csv_path.display()))?;
+        let csv = std::fs::read_to_string(&done_csv_path)
+            .map_err(|e| CliError::caused_by(Blame::Failure, e).context(done_csv_path.display()))?;
         files.push((
             "trials.parquet",
             crate::parquet_out::csv_to_parquet(&csv, "trials.csv")?,

@@ -13,7 +13,7 @@ use clap::Args;
 
 use crate::campaign::campaign_html::{Heatmap, heatmap_svg};
 use crate::campaign::{STOP, check_trials, install_ctrl_c, pool, with_progress};
-use crate::diag::CliError;
+use crate::diag::{Blame, CliError};
 use crate::run::scenario_of;
 
 /// The bundled default scenario's text (for the launch intervals of its raid lines).
@@ -58,7 +58,9 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
     check_trials(args.trials)?;
     let base = scenario_of(args.scenario.as_deref())?;
     let text = match &args.scenario {
-        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?,
+        Some(p) => std::fs::read_to_string(p)
+            // The scenario the user named: bad input.
+            .map_err(|e| CliError::caused_by(Blame::Input, e).context(format_args!("{}: cannot read", p.display())))?,
         None => DEFAULT_SCENARIO.to_string(),
     };
     let specs: Vec<&str> = args.vary.iter().map(String::as_str).collect();
