@@ -153,22 +153,26 @@ pub(crate) fn with_progress<T>(
     result
 }
 
-fn read_checkpoint(dir: &Path) -> Result<Checkpoint, String> {
+/// Every error is bad input: the folder given to `--resume` is not a campaign's.
+fn read_checkpoint(dir: &Path) -> Result<Checkpoint, CliError> {
     let path = dir.join("campaign.json");
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
+        let message = format!(
             "{}: cannot read the checkpoint: {e}; --resume takes the --out folder of a campaign",
             path.display()
-        )
+        );
+        CliError::caused_by(Blame::Input, e).reworded(message)
     })?;
-    let c: Checkpoint =
-        serde_json::from_str(&text).map_err(|e| format!("{}: not a campaign checkpoint: {e}", path.display()))?;
+    let c: Checkpoint = serde_json::from_str(&text).map_err(|e| {
+        CliError::caused_by(Blame::Input, e).context(format_args!("{}: not a campaign checkpoint", path.display()))
+    })?;
     if c.format != CHECKPOINT_FORMAT {
         return Err(format!(
             "{}: checkpoint format '{}', expected '{CHECKPOINT_FORMAT}'",
             path.display(),
             c.format
-        ));
+        )
+        .into());
     }
     Ok(c)
 }
@@ -207,28 +211,36 @@ fn rows_in_progress(dir: &Path) -> PathBuf {
 
 /// Reads the complete rows of `trials.csv` counted by the checkpoint into a tally, and cuts off
 /// anything written after them (a batch whose checkpoint was never written).
-fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally, String> {
-    let file = File::open(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let len = file.metadata().map_err(|e| format!("{}: {e}", path.display()))?.len();
+///
+/// What is read is the `--resume` folder's (bad input); cutting the file is a failure.
+fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally, CliError> {
+    let file = File::open(path)
+        .map_err(|e| CliError::caused_by(Blame::Input, e).context(format_args!("{}: cannot read", path.display())))?;
+    let len = file
+        .metadata()
+        .map_err(|e| CliError::caused_by(Blame::Input, e).context(path.display()))?
+        .len();
     if len < c.trials_csv_bytes {
         return Err(format!(
             "{}: {len} bytes, but the checkpoint counts {}; the file was cut short",
             path.display(),
             c.trials_csv_bytes
-        ));
+        )
+        .into());
     }
     let mut reader = BufReader::new(file);
     let mut header = String::new();
     reader
         .read_line(&mut header)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| CliError::caused_by(Blame::Input, e).context(path.display()))?;
     let want = TrialRecord::csv_header(scenario);
     if header != want {
         return Err(format!(
             "{}: the header does not match the scenario's areas and batteries (expected {})",
             path.display(),
             want.trim_end()
-        ));
+        )
+        .into());
     }
     let mut tally = Tally::new(scenario);
     let (areas, batteries) = (scenario.defended_areas.len(), scenario.batteries.len());
@@ -237,7 +249,7 @@ fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally
         line.clear();
         reader
             .read_line(&mut line)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| CliError::caused_by(Blame::Input, e).context(path.display()))?;
         let row_no = trial + 2;
         let r = TrialRecord::parse_csv_row(&line, areas, batteries)
             .map_err(|e| format!("{}:{row_no}: {e}", path.display()))?;
@@ -246,16 +258,19 @@ fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally
                 "{}:{row_no}: trial {} where trial {trial} was expected",
                 path.display(),
                 r.trial
-            ));
+            )
+            .into());
         }
-        tally.add(&r).map_err(|e| e.to_string())?;
+        // The rows were parsed with the scenario's shape; a misfit would be the folder's.
+        tally.add(&r).map_err(|e| CliError::caused_by(Blame::Input, e))?;
     }
-    let f = OpenOptions::new()
-        .write(true)
-        .open(path)
-        .map_err(|e| format!("{}: cannot open for writing: {e}", path.display()))?;
-    f.set_len(c.trials_csv_bytes)
-        .map_err(|e| format!("{}: cannot cut off the unfinished rows: {e}", path.display()))?;
+    let f = OpenOptions::new().write(true).open(path).map_err(|e| {
+        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot open for writing", path.display()))
+    })?;
+    f.set_len(c.trials_csv_bytes).map_err(|e| {
+        CliError::caused_by(Blame::Failure, e)
+            .context(format_args!("{}: cannot cut off the unfinished rows", path.display()))
+    })?;
     Ok(tally)
 }
 
@@ -263,7 +278,7 @@ fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally
 pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
     let (scenario, seed, trials, out, mut tally, mut checkpoint) = match &args.resume {
         Some(dir) => {
-            let resume_flag = |e: String| format!("--resume '{}': {e}", dir.display());
+            let resume_flag = |e: CliError| e.context(format_args!("--resume '{}'", dir.display()));
             let c = read_checkpoint(dir).map_err(resume_flag)?;
             if c.bulwark_version != env!("CARGO_PKG_VERSION") {
                 return Err(format!(
