@@ -160,7 +160,7 @@ pub fn run(a: &CoverageArgs) -> Result<(), CliError> {
             |r| match covers(&earth, r, c.lat_deg(), c.lon_deg(), alt_m, a.rcs_m2, mode) {
                 Ok(v) => v,
                 Err(e) => {
-                    failure.get_or_insert(e.to_string());
+                    failure.get_or_insert(e);
                     false
                 }
             },

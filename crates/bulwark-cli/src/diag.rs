@@ -40,6 +40,7 @@ use bulwark::engage::EngageError;
 use bulwark::flight::{AimError, FlightError};
 use bulwark::preset_file::PresetError;
 use bulwark::scenario::ScenarioError;
+use bulwark::sensor::coverage::CoverageError;
 use bulwark::sensor::radar_spec::RadarError;
 use bulwark::sim::SimError;
 use bulwark::track::error::FilterError;
@@ -198,6 +199,7 @@ macro_rules! blamed_by {
 blamed_by! {
     GeodeticError => always_input;
     RadarError => always_input;
+    CoverageError => always_input;
     PresetError => always_input;
     ScenarioError => always_input;
     SweepError => always_input;
@@ -976,6 +978,11 @@ mod tests {
         assert_eq!(code(GeodeticError::Longitude(f64::NAN)), EXIT_BAD_INPUT);
         assert_eq!(code(RadarError::Rcs(-1.0)), EXIT_BAD_INPUT);
         assert_eq!(code(RadarError::BelowGround(-5.0)), EXIT_BAD_INPUT);
+        assert_eq!(code(CoverageError::Radar(RadarError::Rcs(0.0))), EXIT_BAD_INPUT);
+        assert_eq!(
+            code(CoverageError::Position(GeodeticError::Latitude(95.0))),
+            EXIT_BAD_INPUT
+        );
         let file = || "x.toml".to_owned();
         // A file the user named that cannot be read is bad input, not an I/O failure of ours.
         assert_eq!(
