@@ -14,19 +14,22 @@
 //! chosen by the error's variant, never by its message:
 //!
 //! - **Bad input, exit 2**: whatever the user's arguments, scenario or preset files decide — a
-//!   malformed, unknown or out-of-range field; a file named on the command line that cannot be read;
+//!   malformed, unknown or out-of-range field; a file or folder named on the command line (a
+//!   scenario, a preset, the `--resume` folder) that cannot be read or is not what it should be;
 //!   an aim point out of reach or too close, an apogee the shape cannot reach, a burnout state that
 //!   never comes down; a radar, an interceptor envelope or a period the scenario makes impossible;
 //!   too many trials; a `--vary` that is not understood or a sweep point that breaks a limit.
 //! - **Failure, exit 1**: what goes wrong although the input is allowed — an I/O error while
-//!   writing outputs, the flight integrator failing (step size collapse, non-finite state), a
+//!   writing outputs (or the campaign folder), a worker pool or Ctrl-C handler that cannot start,
+//!   the flight integrator failing (step size collapse, non-finite state), a
 //!   tracker's numerical failure mid-run, a trial record that does not fit its own scenario, a map
 //!   or report that cannot draw what was computed, an output guard refusing a non-finite number.
 //!
 //! Where a library error only wraps another (`CampaignError::Trial`, `SweepRunError::Campaign`,
 //! `AimError::Flight`, `EngageError::Flyout`), the wrapped error decides. `SimError`'s `Aim`,
 //! `Flight`, `Radar` and `Envelope` variants carry only a message; they are bad input, since they
-//! stop a scenario before its first trial.
+//! stop a scenario before its first trial. A `MapError` is a failure (drawing what was computed)
+//! except for `--bbox`, where the box is the user's.
 
 use std::fmt::Write as _;
 
