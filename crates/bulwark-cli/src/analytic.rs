@@ -183,7 +183,7 @@ fn tier(f: &TierFlags) -> Result<Tier, String> {
 }
 
 /// Turns the flags into validated inputs, naming the flag at fault.
-fn inputs(a: &AnalyticArgs) -> Result<AnalyticInputs, String> {
+fn inputs(a: &AnalyticArgs) -> Result<AnalyticInputs, CliError> {
     let warheads = count("--warheads", a.warheads, "warhead")?;
     let upper = tier(&TierFlags {
         prefix: "",
@@ -245,7 +245,7 @@ fn inputs(a: &AnalyticArgs) -> Result<AnalyticInputs, String> {
         lower,
     };
     // The library checks the rest (size limits) and names the field.
-    inputs.validate().map_err(|e| e.to_string())?;
+    inputs.validate()?;
     Ok(inputs)
 }
 
@@ -295,12 +295,8 @@ pub fn run(a: &AnalyticArgs) -> Result<(), CliError> {
         )
         .into());
     }
-    let result = evaluate(&inputs).map_err(|e| e.to_string())?;
-    let target = a
-        .target_p_zero
-        .map(|x| shots_for_target(&inputs, x))
-        .transpose()
-        .map_err(|e| e.to_string())?;
+    let result = evaluate(&inputs)?;
+    let target = a.target_p_zero.map(|x| shots_for_target(&inputs, x)).transpose()?;
     let single_salvo = inputs.lower.is_none() && matches!(inputs.upper.doctrine, Doctrine::Salvo { .. });
     let shots_formula = a.target_p_zero.filter(|_| single_salvo).and_then(|x| {
         salvo_shots_formula(
@@ -314,8 +310,7 @@ pub fn run(a: &AnalyticArgs) -> Result<(), CliError> {
     let monte_carlo = a
         .monte_carlo
         .map(|trials| simulate(&inputs, trials, a.seed))
-        .transpose()
-        .map_err(|e| e.to_string())?
+        .transpose()?
         .map(|s: MonteCarloSummary| MonteCarloReport {
             trials: s.trials,
             seed: s.seed,

@@ -8,6 +8,8 @@ use bulwark::flight::{AimError, Missile, Shape, load_missile_file, load_preset};
 use bulwark::sensor::radar::{Radar, RadarSpec, load_radar_preset};
 use clap::Args;
 
+use crate::diag::CliError;
+
 /// `LAT,LON` in degrees.
 pub fn parse_lat_lon(text: &str) -> Result<Geodetic, String> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
@@ -28,19 +30,17 @@ pub fn parse_lat_lon(text: &str) -> Result<Geodetic, String> {
 
 /// A missile preset name, or a path to a missile TOML file (a name ending in `.toml` or holding
 /// a `/`), with the payload optionally overridden.
-pub fn resolve_missile(name: &str, payload_kg: Option<f64>) -> Result<Missile, String> {
+pub fn resolve_missile(name: &str, payload_kg: Option<f64>) -> Result<Missile, CliError> {
     let looks_like_path = name.ends_with(".toml") || name.contains('/');
     let missile = if looks_like_path {
-        load_missile_file(Path::new(name)).map_err(|e| format!("--missile '{name}': {e}"))?
+        load_missile_file(Path::new(name)).map_err(|e| CliError::from(e).context(format_args!("--missile '{name}'")))?
     } else {
-        load_preset(name).map_err(|e| format!("--missile '{name}': {e}"))?
+        load_preset(name).map_err(|e| CliError::from(e).context(format_args!("--missile '{name}'")))?
     };
     match payload_kg {
         None => Ok(missile),
         Some(p) if p.is_finite() && p > 0.0 => Ok(missile.with_payload_kg(p)),
-        Some(p) => Err(format!(
-            "--payload-kg {p} is not allowed: expected a positive mass in kg"
-        )),
+        Some(p) => Err(format!("--payload-kg {p} is not allowed: expected a positive mass in kg").into()),
     }
 }
 
@@ -50,37 +50,39 @@ pub fn parse_radar(
     earth: &EarthModel,
     text: &str,
     default_boresight: impl FnOnce(&Geodetic, &RadarSpec) -> Result<f64, String>,
-) -> Result<Radar, String> {
+) -> Result<Radar, CliError> {
     let usage = || format!("--radar '{text}': expected PRESET@LAT,LON[,BORESIGHT_AZ_DEG]");
     let (name, place) = text.split_once('@').ok_or_else(usage)?;
     let parts: Vec<&str> = place.split(',').map(str::trim).collect();
     if !(2..=3).contains(&parts.len()) {
-        return Err(usage());
+        return Err(usage().into());
     }
     let site = parse_lat_lon(&format!("{},{}", parts[0], parts[1])).map_err(|e| format!("--radar '{text}': {e}"))?;
     if site.lat_deg().abs() >= 90.0 - 1e-9 {
         return Err(format!(
             "--radar '{text}': a radar exactly at a pole has no north, so its azimuths (boresight, field of regard) \
              mean nothing; place it off the pole (latitude strictly between -90° and 90°)"
-        ));
+        )
+        .into());
     }
-    let spec = load_radar_preset(name).map_err(|e| format!("--radar '{text}': {e}"))?;
+    let spec = load_radar_preset(name).map_err(|e| CliError::from(e).context(format_args!("--radar '{text}'")))?;
     let boresight = match parts.get(2) {
         Some(b) => b
             .parse::<f64>()
             .map_err(|_| format!("--radar '{text}': boresight '{b}' is not a number"))?,
         None => default_boresight(&site, &spec).map_err(|e| format!("--radar '{text}': {e}"))?,
     };
-    Radar::new(spec, earth, site, boresight).map_err(|e| format!("--radar '{text}': {e}"))
+    Radar::new(spec, earth, site, boresight).map_err(|e| CliError::from(e).context(format_args!("--radar '{text}'")))
 }
 
 /// The flag an aiming error belongs to: `--apogee-km` for an apogee the shape cannot reach, else
 /// the flag that gave the aim point.
-pub fn aim_error(e: &AimError, point_flag: &str) -> String {
-    match e {
-        AimError::Apogee(_) => format!("--apogee-km: {e}"),
-        _ => format!("{point_flag}: {e}"),
-    }
+pub fn aim_error(e: AimError, point_flag: &str) -> CliError {
+    let flag = match e {
+        AimError::Apogee(_) => "--apogee-km",
+        _ => point_flag,
+    };
+    CliError::from(e).context(flag)
 }
 
 /// One threat flight on the command line (`bulwark see`, `bulwark visibility`): the missile, its
@@ -109,7 +111,7 @@ pub struct FlightArgs {
 
 impl FlightArgs {
     /// The missile, with the payload applied.
-    pub fn missile(&self) -> Result<Missile, String> {
+    pub fn missile(&self) -> Result<Missile, CliError> {
         resolve_missile(&self.missile, self.payload_kg)
     }
 

@@ -20,7 +20,7 @@ use bulwark::scenario::{Scenario, load_scenario};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::CliError;
+use crate::diag::{Blame, CliError};
 use crate::output::write_atomic;
 use crate::run::scenario_of;
 
@@ -91,7 +91,7 @@ pub(crate) static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Installs the Ctrl-C handler: the first press asks the campaign to stop after the trials in
 /// progress, a second one ends the process at once.
-pub(crate) fn install_ctrl_c(quiet: bool) -> Result<(), String> {
+pub(crate) fn install_ctrl_c(quiet: bool) -> Result<(), CliError> {
     ctrlc::set_handler(move || {
         if STOP.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
@@ -100,22 +100,23 @@ pub(crate) fn install_ctrl_c(quiet: bool) -> Result<(), String> {
             eprintln!("\nstopping after the trials in progress (Ctrl-C again to abort)");
         }
     })
-    .map_err(|e| format!("cannot install the Ctrl-C handler: {e}"))
+    .map_err(|e| CliError::caused_by(Blame::Failure, e).context("cannot install the Ctrl-C handler"))
 }
 
 /// A worker pool of `threads` threads (0 or none: all cores).
-pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> {
+pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
     if let Some(n) = threads
         && !(1..=MAX_THREADS).contains(&n)
     {
         return Err(format!(
             "--threads {n}: expected 1 to {MAX_THREADS} worker threads (leave it out to use every core)"
-        ));
+        )
+        .into());
     }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))
+        .map_err(|e| CliError::caused_by(Blame::Failure, e).context("cannot start worker threads"))
 }
 
 /// Runs `work` while a progress bar on stderr follows `counter` up to `total`.
@@ -152,41 +153,44 @@ pub(crate) fn with_progress<T>(
     result
 }
 
-fn read_checkpoint(dir: &Path) -> Result<Checkpoint, String> {
+/// Every error is bad input: the folder given to `--resume` is not a campaign's.
+fn read_checkpoint(dir: &Path) -> Result<Checkpoint, CliError> {
     let path = dir.join("campaign.json");
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
+        let message = format!(
             "{}: cannot read the checkpoint: {e}; --resume takes the --out folder of a campaign",
             path.display()
-        )
+        );
+        CliError::caused_by(Blame::Input, e).reworded(message)
     })?;
-    let c: Checkpoint =
-        serde_json::from_str(&text).map_err(|e| format!("{}: not a campaign checkpoint: {e}", path.display()))?;
+    let c: Checkpoint = serde_json::from_str(&text).map_err(|e| {
+        CliError::caused_by(Blame::Input, e).context(format_args!("{}: not a campaign checkpoint", path.display()))
+    })?;
     if c.format != CHECKPOINT_FORMAT {
         return Err(format!(
             "{}: checkpoint format '{}', expected '{CHECKPOINT_FORMAT}'",
             path.display(),
             c.format
-        ));
+        )
+        .into());
     }
     Ok(c)
 }
 
 /// The scenario of a checkpoint: the file given, or the one it was started with; it must be the
 /// same bytes (SHA-256) as then.
-fn resume_scenario(arg: Option<&Path>, c: &Checkpoint) -> Result<Scenario, String> {
+fn resume_scenario(arg: Option<&Path>, c: &Checkpoint) -> Result<Scenario, CliError> {
     let mut s = match arg {
-        Some(p) => load_scenario(p).map_err(|e| e.to_string())?,
-        None if Path::new(&c.scenario_file).exists() => {
-            load_scenario(Path::new(&c.scenario_file)).map_err(|e| e.to_string())?
-        }
+        Some(p) => load_scenario(p)?,
+        None if Path::new(&c.scenario_file).exists() => load_scenario(Path::new(&c.scenario_file))?,
         None => scenario_of(None)?,
     };
     if s.source_hash != c.scenario_hash {
         return Err(format!(
             "scenario {} (SHA-256 {}) is not the one the campaign was started with ({}, SHA-256 {}); a resumed campaign must run the same scenario",
             s.source_file, s.source_hash, c.scenario_file, c.scenario_hash
-        ));
+        )
+        .into());
     }
     // Name the file as the checkpoint does, so that summary.json is the same bytes as an
     // uninterrupted run's.
@@ -207,28 +211,36 @@ fn rows_in_progress(dir: &Path) -> PathBuf {
 
 /// Reads the complete rows of `trials.csv` counted by the checkpoint into a tally, and cuts off
 /// anything written after them (a batch whose checkpoint was never written).
-fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally, String> {
-    let file = File::open(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let len = file.metadata().map_err(|e| format!("{}: {e}", path.display()))?.len();
+///
+/// What is read is the `--resume` folder's (bad input); cutting the file is a failure.
+fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally, CliError> {
+    let file = File::open(path)
+        .map_err(|e| CliError::caused_by(Blame::Input, e).context(format_args!("{}: cannot read", path.display())))?;
+    let len = file
+        .metadata()
+        .map_err(|e| CliError::caused_by(Blame::Input, e).context(path.display()))?
+        .len();
     if len < c.trials_csv_bytes {
         return Err(format!(
             "{}: {len} bytes, but the checkpoint counts {}; the file was cut short",
             path.display(),
             c.trials_csv_bytes
-        ));
+        )
+        .into());
     }
     let mut reader = BufReader::new(file);
     let mut header = String::new();
     reader
         .read_line(&mut header)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| CliError::caused_by(Blame::Input, e).context(path.display()))?;
     let want = TrialRecord::csv_header(scenario);
     if header != want {
         return Err(format!(
             "{}: the header does not match the scenario's areas and batteries (expected {})",
             path.display(),
             want.trim_end()
-        ));
+        )
+        .into());
     }
     let mut tally = Tally::new(scenario);
     let (areas, batteries) = (scenario.defended_areas.len(), scenario.batteries.len());
@@ -237,7 +249,7 @@ fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally
         line.clear();
         reader
             .read_line(&mut line)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| CliError::caused_by(Blame::Input, e).context(path.display()))?;
         let row_no = trial + 2;
         let r = TrialRecord::parse_csv_row(&line, areas, batteries)
             .map_err(|e| format!("{}:{row_no}: {e}", path.display()))?;
@@ -246,16 +258,19 @@ fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally
                 "{}:{row_no}: trial {} where trial {trial} was expected",
                 path.display(),
                 r.trial
-            ));
+            )
+            .into());
         }
-        tally.add(&r).map_err(|e| e.to_string())?;
+        // The rows were parsed with the scenario's shape; a misfit would be the folder's.
+        tally.add(&r).map_err(|e| CliError::caused_by(Blame::Input, e))?;
     }
-    let f = OpenOptions::new()
-        .write(true)
-        .open(path)
-        .map_err(|e| format!("{}: cannot open for writing: {e}", path.display()))?;
-    f.set_len(c.trials_csv_bytes)
-        .map_err(|e| format!("{}: cannot cut off the unfinished rows: {e}", path.display()))?;
+    let f = OpenOptions::new().write(true).open(path).map_err(|e| {
+        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot open for writing", path.display()))
+    })?;
+    f.set_len(c.trials_csv_bytes).map_err(|e| {
+        CliError::caused_by(Blame::Failure, e)
+            .context(format_args!("{}: cannot cut off the unfinished rows", path.display()))
+    })?;
     Ok(tally)
 }
 
@@ -263,7 +278,7 @@ fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally
 pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
     let (scenario, seed, trials, out, mut tally, mut checkpoint) = match &args.resume {
         Some(dir) => {
-            let resume_flag = |e: String| format!("--resume '{}': {e}", dir.display());
+            let resume_flag = |e: CliError| e.context(format_args!("--resume '{}'", dir.display()));
             let c = read_checkpoint(dir).map_err(resume_flag)?;
             if c.bulwark_version != env!("CARGO_PKG_VERSION") {
                 return Err(format!(
@@ -311,12 +326,16 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
             ] {
                 let p = args.out.join(stale);
                 if p.exists() {
-                    std::fs::remove_file(&p).map_err(|e| format!("{}: cannot remove: {e}", p.display()))?;
+                    std::fs::remove_file(&p).map_err(|e| {
+                        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot remove", p.display()))
+                    })?;
                 }
             }
             let header = TrialRecord::csv_header(&scenario);
             let csv_path = args.out.join("trials.csv.partial");
-            std::fs::write(&csv_path, &header).map_err(|e| format!("{}: cannot write: {e}", csv_path.display()))?;
+            std::fs::write(&csv_path, &header).map_err(|e| {
+                CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot write", csv_path.display()))
+            })?;
             let c = Checkpoint {
                 format: CHECKPOINT_FORMAT.into(),
                 bulwark_version: env!("CARGO_PKG_VERSION").into(),
@@ -350,21 +369,19 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
         );
     }
     // Envelopes, radars, aimed and flown threats: made once, shared by every trial.
-    let prepared = pool
-        .install(|| bulwark::sim::PreparedScenario::new(scenario.clone()))
-        .map_err(|e| e.to_string())?;
+    let prepared = pool.install(|| bulwark::sim::PreparedScenario::new(scenario.clone()))?;
     // Rows stream into trials.csv.partial; it becomes trials.csv when the run ends (done or
     // stopped), so a file named trials.csv is always whole.
     let csv_path = out.join("trials.csv.partial");
     let done_csv_path = out.join("trials.csv");
     if !csv_path.exists() {
-        std::fs::rename(&done_csv_path, &csv_path)
-            .map_err(|e| format!("{}: cannot reopen: {e}", done_csv_path.display()))?;
+        std::fs::rename(&done_csv_path, &csv_path).map_err(|e| {
+            CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot reopen", done_csv_path.display()))
+        })?;
     }
-    let mut csv = OpenOptions::new()
-        .append(true)
-        .open(&csv_path)
-        .map_err(|e| format!("{}: cannot open: {e}", csv_path.display()))?;
+    let mut csv = OpenOptions::new().append(true).open(&csv_path).map_err(|e| {
+        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot open", csv_path.display()))
+    })?;
     let progress = AtomicU64::new(0);
     let mut last_checkpoint = Instant::now();
     let mut sink = |records: &[TrialRecord]| -> Result<(), CampaignError> {
@@ -394,12 +411,14 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
     let result = with_progress(args.quiet, trials, first, &progress, || {
         pool.install(|| run_trials(&prepared, seed, first..end, control, &mut sink))
     });
-    csv.sync_data().map_err(|e| format!("{}: {e}", csv_path.display()))?;
+    csv.sync_data()
+        .map_err(|e| CliError::caused_by(Blame::Failure, e).context(csv_path.display()))?;
     drop(csv);
-    std::fs::rename(&csv_path, &done_csv_path)
-        .map_err(|e| format!("{}: cannot write: {e}", done_csv_path.display()))?;
+    std::fs::rename(&csv_path, &done_csv_path).map_err(|e| {
+        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot write", done_csv_path.display()))
+    })?;
     write_checkpoint(&checkpoint_path, &checkpoint)?;
-    let next = result.map_err(|e| e.to_string())?;
+    let next = result?;
     let summary = CampaignSummary::new(&scenario, seed, trials, &tally);
     // The summary, the report and the Parquet copy are built and checked before any is written.
     let mut files = Vec::new();
@@ -414,7 +433,8 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
         ));
     }
     if args.parquet {
-        let csv = std::fs::read_to_string(&done_csv_path).map_err(|e| format!("{}: {e}", done_csv_path.display()))?;
+        let csv = std::fs::read_to_string(&done_csv_path)
+            .map_err(|e| CliError::caused_by(Blame::Failure, e).context(done_csv_path.display()))?;
         files.push((
             "trials.parquet",
             crate::parquet_out::csv_to_parquet(&csv, "trials.csv")?,

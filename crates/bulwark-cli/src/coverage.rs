@@ -13,7 +13,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::args::parse_radar;
-use crate::diag::CliError;
+use crate::diag::{Blame, CliError};
 
 /// Arguments of `bulwark coverage`.
 #[derive(Args, Debug)]
@@ -75,7 +75,7 @@ fn sector_needs_boresight(_: &Geodetic, spec: &RadarSpec) -> Result<f64, String>
     }
 }
 
-fn parse_bbox(text: &str) -> Result<LatLonBox, String> {
+fn parse_bbox(text: &str) -> Result<LatLonBox, CliError> {
     let v: Vec<f64> = text
         .split(',')
         .map(|x| {
@@ -85,9 +85,11 @@ fn parse_bbox(text: &str) -> Result<LatLonBox, String> {
         })
         .collect::<Result<_, _>>()?;
     if v.len() != 4 {
-        return Err(format!("--bbox '{text}': expected SOUTH,NORTH,WEST,EAST"));
+        return Err(format!("--bbox '{text}': expected SOUTH,NORTH,WEST,EAST").into());
     }
-    LatLonBox::new(v[0], v[1], v[2], v[3]).map_err(|e| format!("--bbox '{text}': {e}"))
+    // The box is the user's: a map error here is bad input, not a drawing that failed.
+    LatLonBox::new(v[0], v[1], v[2], v[3])
+        .map_err(|e| CliError::caused_by(Blame::Input, e).context(format_args!("--bbox '{text}'")))
 }
 
 /// Runs `bulwark coverage`.
@@ -121,9 +123,9 @@ pub fn run(a: &CoverageArgs) -> Result<(), CliError> {
     let mut ranges_km = Vec::new();
     let mut reach_km: f64 = 0.0;
     for r in &radars {
-        let det = r.detection_range_m(a.rcs_m2, mode).map_err(|e| e.to_string())?;
+        let det = r.detection_range_m(a.rcs_m2, mode)?;
         ranges_km.push([det / 1e3, r.horizon_range_m(alt_m) / 1e3]);
-        reach_km = reach_km.max(r.reach_m(a.rcs_m2, alt_m, mode).map_err(|e| e.to_string())? / 1e3);
+        reach_km = reach_km.max(r.reach_m(a.rcs_m2, alt_m, mode)? / 1e3);
     }
     let bbox = match &a.bbox {
         Some(b) => parse_bbox(b)?,
@@ -139,7 +141,7 @@ pub fn run(a: &CoverageArgs) -> Result<(), CliError> {
                 w = w.min(g.lon_deg() - pad_lon);
                 e = e.max(g.lon_deg() + pad_lon);
             }
-            LatLonBox::new(s.max(-89.0), n.min(89.0), w.max(-180.0), e.min(180.0)).map_err(|e| e.to_string())?
+            LatLonBox::new(s.max(-89.0), n.min(89.0), w.max(-180.0), e.min(180.0))?
         }
     };
     let n_lat = ((bbox.height_deg() / a.cell_deg).ceil() as usize).max(1);
@@ -158,13 +160,12 @@ pub fn run(a: &CoverageArgs) -> Result<(), CliError> {
             |r| match covers(&earth, r, c.lat_deg(), c.lon_deg(), alt_m, a.rcs_m2, mode) {
                 Ok(v) => v,
                 Err(e) => {
-                    failure.get_or_insert(e.to_string());
+                    failure.get_or_insert(e);
                     false
                 }
             },
         )
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     if let Some(e) = failure {
         return Err(e.into());
     }
@@ -178,15 +179,14 @@ pub fn run(a: &CoverageArgs) -> Result<(), CliError> {
             let label = text.split('@').next().unwrap_or(text).to_string();
             LatLon::new(g.lat_deg(), g.lon_deg()).map(|p| Place::new(p, &label))
         })
-        .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())?;
+        .collect::<Result<_, _>>()?;
     let title = format!(
         "Detection coverage: {} m² target at {} km ({} mode)",
         a.rcs_m2,
         a.target_alt_km,
         mode.name()
     );
-    let spec = MapSpec::fitted(bbox, 1100, Projection::Equirectangular).map_err(|e| e.to_string())?;
+    let spec = MapSpec::fitted(bbox, 1100, Projection::Equirectangular)?;
     let map = Map::new(spec)
         .with_title(&title)
         .with_layer(Layer::areas(polygons, Style::area(Color::BLUE)).with_legend("detectable"))

@@ -1,48 +1,151 @@
 //! Errors of the command line and how they are shown.
 //!
-//! Every error is one message. Bad input exits with code 2; a failure that is not the user's input
-//! (a file that cannot be written, a number that came out non-finite) exits with code 1. An error
-//! about a command-line value is shown the way a scenario error is: the place (`command line`,
-//! column, the argument), the command line itself, and a caret under the offending text. The
-//! convention that makes this work: a message about a flag's value starts with the flag
-//! (`--rcs-m2 -1: …`, `--radar 'x@1,2': …`), and the flag is found among the arguments given.
+//! Every error is one message, and keeps the library error it came from as its
+//! [`source`](std::error::Error::source). Bad input exits with code 2; a failure that is not the
+//! user's input exits with code 1. An error about a command-line value is shown the way a scenario
+//! error is: the place (`command line`, column, the argument), the command line itself, and a caret
+//! under the offending text. The convention that makes this work: a message about a flag's value
+//! starts with the flag (`--rcs-m2 -1: …`, `--radar 'x@1,2': …`), and the flag is found among the
+//! arguments given.
+//!
+//! # Which errors are the input's fault
+//!
+//! Library errors reach the command line typed (`From<XError> for CliError`), and the exit code is
+//! chosen by the error's variant, never by its message:
+//!
+//! - **Bad input, exit 2**: whatever the user's arguments, scenario or preset files decide — a
+//!   malformed, unknown or out-of-range field; a file or folder named on the command line (a
+//!   scenario, a preset, the `--resume` folder) that cannot be read or is not what it should be;
+//!   an aim point out of reach or too close, an apogee the shape cannot reach, a burnout state that
+//!   never comes down; a radar, an interceptor envelope or a period the scenario makes impossible;
+//!   too many trials; a `--vary` that is not understood or a sweep point that breaks a limit.
+//! - **Failure, exit 1**: what goes wrong although the input is allowed — an I/O error while
+//!   writing outputs (or the campaign folder), a worker pool or Ctrl-C handler that cannot start,
+//!   the flight integrator failing (step size collapse, non-finite state), a
+//!   tracker's numerical failure mid-run, a trial record that does not fit its own scenario, a map
+//!   or report that cannot draw what was computed, an output guard refusing a non-finite number.
+//!
+//! Where a library error only wraps another (`CampaignError::Trial`, `SweepRunError::Campaign`,
+//! `AimError::Flight`, `EngageError::Flyout`), the wrapped error decides. `SimError`'s `Aim`,
+//! `Flight`, `Radar` and `Envelope` variants carry only a message; they are bad input, since they
+//! stop a scenario before its first trial. A `MapError` is a failure (drawing what was computed)
+//! except for `--bbox`, where the box is the user's.
 
 use std::fmt::Write as _;
+
+use bulwark::analysis::analytic::AnalyticError;
+use bulwark::analysis::footprint::FootprintError;
+use bulwark::analysis::visibility::VisibilityError;
+use bulwark::campaign::tally::ShapeMismatch;
+use bulwark::campaign::{CampaignError, SweepError, SweepRunError};
+use bulwark::earth::GeodeticError;
+use bulwark::engage::EngageError;
+use bulwark::flight::{AimError, FlightError};
+use bulwark::preset_file::PresetError;
+use bulwark::scenario::ScenarioError;
+use bulwark::sensor::coverage::CoverageError;
+use bulwark::sensor::radar_spec::RadarError;
+use bulwark::sim::SimError;
+use bulwark::track::error::FilterError;
+use bulwark::track::manager::TrackError;
+use bulwark_report::{MapError, ReportError, RunModelError};
 
 /// Exit code for bad input (scenario, arguments).
 pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code for a failure that is not the input's fault.
 pub const EXIT_FAILURE: u8 = 1;
 
-/// An error of a command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CliError {
-    /// Bad input. The message either is complete (a scenario error with its own caret) or starts
-    /// with the flag whose value is wrong.
-    Input(String),
-    /// A failure not caused by the input: I/O, or an output guard that refused a non-finite number.
-    Failure(String),
+/// Whose fault an error is, which decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blame {
+    /// Bad input (exit code 2). The message either is complete (a scenario error with its own
+    /// caret) or starts with the flag whose value is wrong.
+    Input,
+    /// A failure not caused by the input (exit code 1): I/O, a numerical failure, or an output
+    /// guard that refused a non-finite number.
+    Failure,
+}
+
+/// The error a [`CliError`] came from.
+pub type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An error of a command: whose fault it is, the message shown, and the error it came from.
+#[derive(Debug)]
+pub struct CliError {
+    blame: Blame,
+    message: String,
+    source: Option<Source>,
 }
 
 impl CliError {
-    /// A failure that is not the input's fault (exit code 1).
+    /// Bad input (exit code 2), with no error behind it.
+    pub fn input(message: impl Into<String>) -> Self {
+        Self {
+            blame: Blame::Input,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A failure that is not the input's fault (exit code 1), with no error behind it.
     pub fn failure(message: impl Into<String>) -> Self {
-        Self::Failure(message.into())
+        Self {
+            blame: Blame::Failure,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// `error` as a message blamed on `blame`, kept as the source.
+    pub fn caused_by<E>(blame: Blame, error: E) -> Self
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        Self {
+            blame,
+            message: error.to_string(),
+            source: Some(Box::new(error)),
+        }
+    }
+
+    /// The same error with `prefix: ` before its message (a flag and its value, a file name).
+    #[must_use]
+    pub fn context(mut self, prefix: impl std::fmt::Display) -> Self {
+        self.message = format!("{prefix}: {}", self.message);
+        self
+    }
+
+    /// The same error with another message (the place said the way the command line says it).
+    #[must_use]
+    pub fn reworded(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Whose fault the error is.
+    pub fn blame(&self) -> Blame {
+        self.blame
+    }
+
+    /// The message shown to the user (without `error: ` or a caret).
+    pub fn message(&self) -> &str {
+        &self.message
     }
 
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
-        match self {
-            Self::Input(_) => EXIT_BAD_INPUT,
-            Self::Failure(_) => EXIT_FAILURE,
+        match self.blame() {
+            Blame::Input => EXIT_BAD_INPUT,
+            Blame::Failure => EXIT_FAILURE,
         }
     }
 
     /// The error as shown to the user, given the program's arguments (without the program name).
     pub fn render(&self, args: &[String]) -> String {
-        match self {
-            Self::Failure(m) => format!("error: {m}\n"),
-            Self::Input(m) => match flag_of_message(m) {
+        let m = self.message();
+        match self.blame {
+            Blame::Failure => format!("error: {m}\n"),
+            Blame::Input => match flag_of_message(m) {
                 Some((flag, rest)) => {
                     // A flag that was not given at all: point past the end, where it is missing.
                     let span = locate_flag(args, flag, rest).unwrap_or_else(|| ArgSpan {
@@ -63,21 +166,160 @@ impl CliError {
 
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Input(m) | Self::Failure(m) => f.write_str(m),
-        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
 impl From<String> for CliError {
     fn from(message: String) -> Self {
-        Self::Input(message)
+        Self::input(message)
     }
 }
 
 impl From<&str> for CliError {
     fn from(message: &str) -> Self {
-        Self::Input(message.to_owned())
+        Self::input(message)
+    }
+}
+
+/// `From<$error> for CliError`, blamed by `$blame(&error)`.
+macro_rules! blamed_by {
+    ($($error:ty => $blame:path;)*) => {$(
+        impl From<$error> for CliError {
+            fn from(e: $error) -> Self {
+                Self::caused_by($blame(&e), e)
+            }
+        }
+    )*};
+}
+
+blamed_by! {
+    GeodeticError => always_input;
+    RadarError => always_input;
+    CoverageError => always_input;
+    PresetError => always_input;
+    ScenarioError => always_input;
+    SweepError => always_input;
+    AnalyticError => always_input;
+    FlightError => blame_flight;
+    AimError => blame_aim;
+    EngageError => blame_engage;
+    SimError => blame_sim;
+    CampaignError => blame_campaign;
+    SweepRunError => blame_sweep_run;
+    FootprintError => blame_footprint;
+    VisibilityError => blame_visibility;
+    TrackError => blame_track;
+    ShapeMismatch => always_failure;
+    MapError => always_failure;
+    RunModelError => always_failure;
+    ReportError => always_failure;
+}
+
+/// Errors that only the input can cause: a position, radar, preset, scenario, sweep or analytic
+/// value out of range or unknown, or a file named by the user that cannot be read.
+fn always_input<E>(_: &E) -> Blame {
+    Blame::Input
+}
+
+/// Errors the input cannot cause: a trial record that does not fit its scenario, a map or report
+/// that cannot draw what was computed.
+fn always_failure<E>(_: &E) -> Blame {
+    Blame::Failure
+}
+
+/// A flight that never comes down, or asked with values out of range, is the input's; the
+/// integrator failing is not.
+fn blame_flight(e: &FlightError) -> Blame {
+    match e {
+        FlightError::Integration { .. } => Blame::Failure,
+        FlightError::NoImpact { .. } | FlightError::Invalid(_) | FlightError::Geodetic(_) => Blame::Input,
+        FlightError::Object { source, .. } => blame_flight(source),
+    }
+}
+
+/// An aim point out of reach, too close, at an unreachable apogee or not converging is the
+/// input's; a flight failing on the way, as [`blame_flight`].
+fn blame_aim(e: &AimError) -> Blame {
+    match e {
+        AimError::OutOfReach { .. }
+        | AimError::TooClose { .. }
+        | AimError::Apogee(_)
+        | AimError::NoConvergence { .. }
+        | AimError::Invalid(_) => Blame::Input,
+        AimError::Flight(f) => blame_flight(f),
+    }
+}
+
+/// An interceptor too weak for its published limits is the input's (its preset); a fly-out
+/// failing, as [`blame_flight`].
+fn blame_engage(e: &EngageError) -> Blame {
+    match e {
+        EngageError::Flyout { source, .. } => blame_flight(source),
+        EngageError::NoReach { .. } => Blame::Input,
+    }
+}
+
+/// What stops a scenario before its first trial is the input's; a tracker failing mid-run is
+/// not.
+fn blame_sim(e: &SimError) -> Blame {
+    match e {
+        SimError::Aim { .. }
+        | SimError::Flight { .. }
+        | SimError::Radar { .. }
+        | SimError::Envelope { .. }
+        | SimError::Period { .. } => Blame::Input,
+        SimError::Track { .. } => Blame::Failure,
+    }
+}
+
+/// A filter setting out of range is the input's; a tracker failing on its measurements
+/// (singular innovation, a track that cannot start, an assignment that cannot be solved) is not.
+fn blame_track(e: &TrackError) -> Blame {
+    match e {
+        TrackError::Filter(FilterError::InvalidSetting(_)) => Blame::Input,
+        TrackError::Filter(_) | TrackError::Assignment(_) | TrackError::OutOfOrder { .. } => Blame::Failure,
+    }
+}
+
+/// A campaign's scenario or trial error, as [`blame_sim`]; too many trials is the input's; a
+/// record that does not fit or a sink (writing files) that failed is not.
+fn blame_campaign(e: &CampaignError) -> Blame {
+    match e {
+        CampaignError::Prepare(s) | CampaignError::Trial { source: s, .. } => blame_sim(s),
+        CampaignError::TooManyTrials { .. } => Blame::Input,
+        CampaignError::Shape(_) | CampaignError::Output(_) => Blame::Failure,
+    }
+}
+
+/// A sweep that cannot be set up is the input's; a campaign at a point, as [`blame_campaign`].
+fn blame_sweep_run(e: &SweepRunError) -> Blame {
+    match e {
+        SweepRunError::Sweep(_) => Blame::Input,
+        SweepRunError::Campaign { source, .. } => blame_campaign(source),
+    }
+}
+
+/// A request out of range is the input's; the reference threat's aiming, as [`blame_aim`].
+fn blame_footprint(e: &FootprintError) -> Blame {
+    match e {
+        FootprintError::Invalid(_) => Blame::Input,
+        FootprintError::Aim { source, .. } => blame_aim(source),
+    }
+}
+
+/// The aiming as [`blame_aim`]; the flight, radar or tracker failing during the analysis is not
+/// the input's.
+fn blame_visibility(e: &VisibilityError) -> Blame {
+    match e {
+        VisibilityError::Aim { source, .. } => blame_aim(source),
+        VisibilityError::Model(_) => Blame::Failure,
     }
 }
 
@@ -374,7 +616,7 @@ mod tests {
     #[test]
     fn caret_under_a_flags_value() {
         let a = args("radar --radar an-tpy-2-tbr --rcs-m2 -1");
-        let e = CliError::Input("--rcs-m2 -1: not allowed; expected a positive area".into());
+        let e = CliError::input("--rcs-m2 -1: not allowed; expected a positive area");
         let text = e.render(&a);
         let lines: Vec<&str> = text.lines().collect();
         assert!(
@@ -392,7 +634,7 @@ mod tests {
     #[test]
     fn quoted_value_picks_the_repeated_flag() {
         let a = args("see --radar a@1,2 --radar b@3,4 --missile nodong");
-        let text = CliError::Input("--radar 'b@3,4': unknown".into()).render(&a);
+        let text = CliError::input("--radar 'b@3,4': unknown").render(&a);
         let lines: Vec<&str> = text.lines().collect();
         let col = lines[3].find('^').unwrap();
         assert_eq!(&lines[2][col..col + 5], "b@3,4");
@@ -401,7 +643,7 @@ mod tests {
     #[test]
     fn equals_form_and_quoted_words() {
         let a = vec!["fly".to_owned(), "--missile=scud z".to_owned()];
-        let text = CliError::Input("--missile 'scud z': unknown".into()).render(&a);
+        let text = CliError::input("--missile 'scud z': unknown").render(&a);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[2], "1 | bulwark fly '--missile=scud z'");
         let col = lines[3].find('^').unwrap();
@@ -415,7 +657,7 @@ mod tests {
             .chain(["--trials".to_owned(), "-3".to_owned()])
             .chain((0..10).map(|i| format!("--x{i}")))
             .collect();
-        let text = CliError::Input("--trials -3: not allowed".into()).render(&long);
+        let text = CliError::input("--trials -3: not allowed").render(&long);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[2].chars().count() <= 4 + SHOWN_CHARS + 2, "{text}");
         assert!(lines[2].starts_with("1 | …") && lines[2].ends_with('…'), "{text}");
@@ -435,7 +677,7 @@ mod tests {
     fn a_structured_value_is_underlined_where_the_message_points() {
         let caret_under = |arg: &str, message: &str| {
             let a = vec!["sweep".to_owned(), "--vary".to_owned(), arg.to_owned()];
-            let text = CliError::Input(format!("--vary '{arg}': {message}")).render(&a);
+            let text = CliError::input(format!("--vary '{arg}': {message}")).render(&a);
             let lines: Vec<&str> = text.lines().collect();
             let start = lines[3].find('^').unwrap();
             let len = lines[3].matches('^').count();
@@ -458,7 +700,7 @@ mod tests {
     #[test]
     fn positional_arguments_by_their_quoted_value() {
         let a = args("run --seed 3 nosuch.toml");
-        let text = CliError::Input("<SCENARIO> 'nosuch.toml': cannot read: no such file".into()).render(&a);
+        let text = CliError::input("<SCENARIO> 'nosuch.toml': cannot read: no such file").render(&a);
         let lines: Vec<&str> = text.lines().collect();
         assert!(
             lines[0].ends_with("argument '<SCENARIO>': cannot read: no such file"),
@@ -471,7 +713,7 @@ mod tests {
     #[test]
     fn missing_flags_point_past_the_end_and_plain_messages_have_no_caret() {
         let a = args("run x.toml");
-        let missing = CliError::Input("--seed: needed here".into()).render(&a);
+        let missing = CliError::input("--seed: needed here").render(&a);
         assert!(missing.contains("argument '--seed': needed here"), "{missing}");
         // A flag not given at all: the caret points past the end, where it is missing.
         let caret_line = missing.lines().nth(3).unwrap();
@@ -480,8 +722,347 @@ mod tests {
             format!("  | {}^", " ".repeat("bulwark run x.toml ".len())),
             "{missing}"
         );
-        assert_eq!(CliError::Input("plain".into()).render(&a), "error: plain\n");
+        assert_eq!(CliError::input("plain").render(&a), "error: plain\n");
         assert_eq!(CliError::failure("disk full").exit_code(), EXIT_FAILURE);
-        assert_eq!(CliError::Input("x".into()).exit_code(), EXIT_BAD_INPUT);
+        assert_eq!(CliError::input("x").exit_code(), EXIT_BAD_INPUT);
+    }
+
+    /// The exit code of a library error once it reaches the command line.
+    fn code(e: impl Into<CliError>) -> u8 {
+        e.into().exit_code()
+    }
+
+    fn integration() -> FlightError {
+        FlightError::Integration {
+            phase: "boost",
+            source: bulwark::flight::dop853::IntegrationError::NonFinite { t_s: 12.0 },
+        }
+    }
+
+    fn track_failure() -> SimError {
+        SimError::Track {
+            tracker: "system".into(),
+            t_s: 301.5,
+            message: "innovation covariance at t = 301.5 s is not positive definite".into(),
+        }
+    }
+
+    #[test]
+    fn a_library_error_keeps_its_message_and_its_source() {
+        use std::error::Error as _;
+        let e = CliError::from(track_failure());
+        assert_eq!(e.to_string(), track_failure().to_string());
+        let source = e.source().expect("the library error is kept");
+        assert_eq!(source.downcast_ref::<SimError>(), Some(&track_failure()));
+        // A flag before the message changes neither the blame nor the source.
+        let flagged = CliError::from(AimError::Apogee("no such apogee".into())).context("--apogee-km");
+        assert_eq!(flagged.message(), "--apogee-km: no such apogee");
+        assert_eq!(flagged.exit_code(), EXIT_BAD_INPUT);
+        assert!(flagged.source().and_then(|s| s.downcast_ref::<AimError>()).is_some());
+        assert!(CliError::input("plain").source().is_none());
+    }
+
+    #[test]
+    fn flight_errors_blame_the_integrator_not_the_input() {
+        assert_eq!(code(integration()), EXIT_FAILURE);
+        assert_eq!(code(FlightError::NoImpact { time_s: 9e4 }), EXIT_BAD_INPUT);
+        assert_eq!(
+            code(FlightError::Invalid("burnout speed -1 m/s".into())),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(FlightError::Geodetic(GeodeticError::Latitude(91.0))),
+            EXIT_BAD_INPUT
+        );
+        let object = |source| FlightError::Object {
+            object: "booster".into(),
+            source: Box::new(source),
+        };
+        assert_eq!(code(object(integration())), EXIT_FAILURE);
+        assert_eq!(code(object(FlightError::NoImpact { time_s: 9e4 })), EXIT_BAD_INPUT);
+    }
+
+    #[test]
+    fn aim_errors_are_the_aim_points_unless_the_flight_failed() {
+        let missile = || "Hwasong-12".to_owned();
+        assert_eq!(
+            code(AimError::OutOfReach {
+                missile: missile(),
+                range_km: 9000.0,
+                max_range_km: 4500.0
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(AimError::TooClose {
+                missile: missile(),
+                shape: "lofted",
+                range_km: 100.0,
+                min_range_km: 800.0
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(code(AimError::Apogee("x".into())), EXIT_BAD_INPUT);
+        assert_eq!(code(AimError::NoConvergence { miss_km: 3.0 }), EXIT_BAD_INPUT);
+        assert_eq!(code(AimError::Invalid("x".into())), EXIT_BAD_INPUT);
+        assert_eq!(code(AimError::Flight(integration())), EXIT_FAILURE);
+        assert_eq!(
+            code(AimError::Flight(FlightError::NoImpact { time_s: 1.0 })),
+            EXIT_BAD_INPUT
+        );
+        // The flag of an aiming error follows the variant; the blame stays the variant's.
+        let flagged = crate::args::aim_error(AimError::Flight(integration()), "--to");
+        assert_eq!(
+            (flagged.exit_code(), flagged.message().starts_with("--to: ")),
+            (EXIT_FAILURE, true)
+        );
+    }
+
+    #[test]
+    fn envelope_errors_blame_a_weak_interceptor_on_its_preset() {
+        let no_reach = EngageError::NoReach {
+            interceptor: "thaad".into(),
+            min_alt_km: 40.0,
+            max_alt_km: 150.0,
+            min_range_km: 0.0,
+            max_range_km: 200.0,
+            max_time_s: 100.0,
+        };
+        assert_eq!(code(no_reach), EXIT_BAD_INPUT);
+        let flyout = |source| EngageError::Flyout {
+            interceptor: "thaad".into(),
+            kick_deg: 10.0,
+            source,
+        };
+        assert_eq!(code(flyout(integration())), EXIT_FAILURE);
+        assert_eq!(code(flyout(FlightError::Invalid("x".into()))), EXIT_BAD_INPUT);
+    }
+
+    #[test]
+    fn run_errors_blame_the_scenario_before_the_first_trial_and_the_tracker_after() {
+        let msg = || "x".to_owned();
+        assert_eq!(
+            code(SimError::Aim {
+                threat: msg(),
+                message: msg()
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(SimError::Flight {
+                threat: msg(),
+                message: msg()
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(SimError::Radar {
+                radar: msg(),
+                message: msg()
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(SimError::Envelope {
+                battery: msg(),
+                message: msg()
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(SimError::Period {
+                who: msg(),
+                message: msg()
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(code(track_failure()), EXIT_FAILURE);
+    }
+
+    #[test]
+    fn campaign_and_sweep_errors_follow_the_error_inside() {
+        let aim = || SimError::Aim {
+            threat: "NK-1".into(),
+            message: "out of reach".into(),
+        };
+        assert_eq!(code(CampaignError::Prepare(aim())), EXIT_BAD_INPUT);
+        assert_eq!(code(CampaignError::Prepare(track_failure())), EXIT_FAILURE);
+        assert_eq!(
+            code(CampaignError::Trial {
+                trial: 7,
+                source: track_failure()
+            }),
+            EXIT_FAILURE
+        );
+        assert_eq!(
+            code(CampaignError::Trial {
+                trial: 7,
+                source: aim()
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(code(CampaignError::TooManyTrials { trials: u64::MAX }), EXIT_BAD_INPUT);
+        assert_eq!(code(CampaignError::Output("disk full".into())), EXIT_FAILURE);
+        let shape = ShapeMismatch {
+            trial: 3,
+            areas: 1,
+            batteries: 1,
+            want_areas: 2,
+            want_batteries: 1,
+        };
+        assert_eq!(code(CampaignError::Shape(shape.clone())), EXIT_FAILURE);
+        assert_eq!(code(shape), EXIT_FAILURE);
+        let spec = || SweepError::Spec {
+            spec: "doctrine.salvo=0".into(),
+            message: "'0' is not allowed".into(),
+        };
+        assert_eq!(code(spec()), EXIT_BAD_INPUT);
+        let point = SweepError::Point {
+            point: "a=1".into(),
+            message: "x".into(),
+        };
+        assert_eq!(code(point), EXIT_BAD_INPUT);
+        assert_eq!(code(SweepRunError::Sweep(spec())), EXIT_BAD_INPUT);
+        let at_point = |source| SweepRunError::Campaign {
+            point: "a=1".into(),
+            source,
+        };
+        assert_eq!(code(at_point(CampaignError::Output("x".into()))), EXIT_FAILURE);
+        assert_eq!(
+            code(at_point(CampaignError::TooManyTrials { trials: 1 << 40 })),
+            EXIT_BAD_INPUT
+        );
+    }
+
+    #[test]
+    fn tracker_errors_blame_settings_on_the_input_and_numerics_on_the_run() {
+        use bulwark::track::assignment::AssignmentError;
+        assert_eq!(
+            code(TrackError::Filter(FilterError::InvalidSetting("q".into()))),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(TrackError::Filter(FilterError::SingularInnovation { t_s: 3.0 })),
+            EXIT_FAILURE
+        );
+        assert_eq!(
+            code(TrackError::Filter(FilterError::Initialisation("x".into()))),
+            EXIT_FAILURE
+        );
+        assert_eq!(
+            code(TrackError::Filter(FilterError::InvalidMeasurement {
+                t_s: 1.0,
+                reason: "NaN".into()
+            })),
+            EXIT_FAILURE
+        );
+        assert_eq!(
+            code(TrackError::Filter(FilterError::TimeMismatch {
+                filter_t_s: 1.0,
+                measurement_t_s: 2.0
+            })),
+            EXIT_FAILURE
+        );
+        assert_eq!(
+            code(TrackError::Assignment(AssignmentError::Solver("x".into()))),
+            EXIT_FAILURE
+        );
+        assert_eq!(
+            code(TrackError::OutOfOrder {
+                t_s: 1.0,
+                previous_s: 2.0
+            }),
+            EXIT_FAILURE
+        );
+    }
+
+    #[test]
+    fn input_files_and_values_are_always_the_inputs() {
+        assert_eq!(code(GeodeticError::Longitude(f64::NAN)), EXIT_BAD_INPUT);
+        assert_eq!(code(RadarError::Rcs(-1.0)), EXIT_BAD_INPUT);
+        assert_eq!(code(RadarError::BelowGround(-5.0)), EXIT_BAD_INPUT);
+        assert_eq!(code(CoverageError::Radar(RadarError::Rcs(0.0))), EXIT_BAD_INPUT);
+        assert_eq!(
+            code(CoverageError::Position(GeodeticError::Latitude(95.0))),
+            EXIT_BAD_INPUT
+        );
+        let file = || "x.toml".to_owned();
+        // A file the user named that cannot be read is bad input, not an I/O failure of ours.
+        assert_eq!(
+            code(ScenarioError::Io {
+                file: file(),
+                message: "no such file".into()
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(PresetError::Io {
+                file: file(),
+                message: "no such file".into()
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(PresetError::Unknown {
+                kind: "missile",
+                name: "nodon".into(),
+                suggestion: String::new(),
+                known: "nodong".into()
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(PresetError::Invalid {
+                file: file(),
+                line: 3,
+                field: "stage[1].dry_mass_kg".into(),
+                message: "x".into()
+            }),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(AnalyticError::NotAProbability {
+                field: "upper.sspk".into(),
+                value: 1.5
+            }),
+            EXIT_BAD_INPUT
+        );
+    }
+
+    #[test]
+    fn analyses_blame_their_aiming_and_not_their_models() {
+        let aim = || AimError::OutOfReach {
+            missile: "Scud-B".into(),
+            range_km: 900.0,
+            max_range_km: 300.0,
+        };
+        assert_eq!(code(FootprintError::Invalid("x".into())), EXIT_BAD_INPUT);
+        let footprint_aim = |source| FootprintError::Aim {
+            missile: "Scud-B".into(),
+            from: "0, 0".into(),
+            to: "1, 1".into(),
+            source: Box::new(source),
+        };
+        assert_eq!(code(footprint_aim(aim())), EXIT_BAD_INPUT);
+        assert_eq!(code(footprint_aim(AimError::Flight(integration()))), EXIT_FAILURE);
+        let visibility_aim = |source| VisibilityError::Aim {
+            missile: "Scud-B".into(),
+            source,
+        };
+        assert_eq!(code(visibility_aim(aim())), EXIT_BAD_INPUT);
+        assert_eq!(code(visibility_aim(AimError::Flight(integration()))), EXIT_FAILURE);
+        assert_eq!(code(VisibilityError::Model("tracker failed".into())), EXIT_FAILURE);
+    }
+
+    #[test]
+    fn drawing_what_was_computed_is_not_the_inputs_fault() {
+        assert_eq!(code(MapError::Latitude(91.0)), EXIT_FAILURE);
+        assert_eq!(code(RunModelError::Map(MapError::Polygon("x".into()))), EXIT_FAILURE);
+        assert_eq!(code(RunModelError::Radar(RadarError::Rcs(0.0))), EXIT_FAILURE);
+        let report = ReportError::Invalid {
+            item: "track \"NK-1\"".into(),
+            problem: "x".into(),
+        };
+        assert_eq!(code(report), EXIT_FAILURE);
     }
 }

@@ -188,7 +188,7 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
     let azimuth = a.azimuth_deg.or(azimuth_to_aim).unwrap_or(90.0);
     let aim_point = match (a.to, a.range_km) {
         (Some(to), _) => Some(to),
-        (None, Some(r)) => Some(direct(&earth, &a.from, azimuth, r * 1e3).map_err(|e| e.to_string())?.0),
+        (None, Some(r)) => Some(direct(&earth, &a.from, azimuth, r * 1e3)?.0),
         (None, None) => None,
     };
     let burnout_mode = missile.is_none() || a.burnout_speed_m_s.is_some();
@@ -196,7 +196,7 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
     let mut cutoff = None;
     let (mode, flight): (&'static str, Flight) = if burnout_mode {
         let alt_m = a.burnout_alt_km.unwrap_or(0.0) * 1e3;
-        let site = a.from.with_alt_m(alt_m).map_err(|e| e.to_string())?;
+        let site = a.from.with_alt_m(alt_m)?;
         let beta = a
             .beta_kg_m2
             .or(missile.as_ref().map(|m| m.rv.ballistic_coefficient_kg_m2));
@@ -212,7 +212,7 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
                     azimuth_deg: azimuth,
                     ballistic_coefficient_kg_m2: beta,
                 };
-                ("burnout", fly_burnout(&earth, &b, &options).map_err(|e| e.to_string())?)
+                ("burnout", fly_burnout(&earth, &b, &options)?)
             }
             (Some(_), None) => return Err("--burnout-speed-m-s needs --burnout-angle-deg".into()),
             (None, Some(_)) => {
@@ -229,8 +229,7 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
                     return Err("--missile: give --missile, or a burnout state (--burnout-speed-m-s and --burnout-angle-deg), or --to/--range-km to solve the minimum-energy burnout".into());
                 };
                 let range_km = inverse(&earth, &a.from, &aim_pt).distance_m / 1e3;
-                let (_, _, f) = minimum_energy_burnout_for_range(&earth, &site, azimuth, range_km, beta, &options)
-                    .map_err(|e| e.to_string())?;
+                let (_, _, f) = minimum_energy_burnout_for_range(&earth, &site, azimuth, range_km, beta, &options)?;
                 ("burnout-min-energy", f)
             }
         }
@@ -253,7 +252,7 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
                     shape,
                 };
                 let aim_flag = if a.to.is_some() { "--to" } else { "--range-km" };
-                let r = aim(&earth, &req, &options).map_err(|e| crate::args::aim_error(&e, aim_flag))?;
+                let r = aim(&earth, &req, &options).map_err(|e| crate::args::aim_error(e, aim_flag))?;
                 kick = Some(r.controls.kick_angle_deg);
                 cutoff = r.controls.cutoff_time_s;
                 ("aimed", r.flight)
@@ -263,7 +262,7 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
                     return Err(format!("--shape {} needs an aim point: --to or --range-km", shape.name()).into());
                 }
                 // No aim point: the maximum range along the azimuth.
-                let far = direct(&earth, &a.from, azimuth, 19_000e3).map_err(|e| e.to_string())?.0;
+                let far = direct(&earth, &a.from, azimuth, 19_000e3)?.0;
                 let req = AimRequest {
                     missile: m,
                     launch: a.from,
@@ -272,17 +271,15 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
                 };
                 match aim(&earth, &req, &options) {
                     Err(bulwark::flight::AimError::OutOfReach { max_range_km, .. }) => {
-                        let pt = direct(&earth, &a.from, azimuth, max_range_km * 1e3)
-                            .map_err(|e| e.to_string())?
-                            .0;
+                        let pt = direct(&earth, &a.from, azimuth, max_range_km * 1e3)?.0;
                         let req = AimRequest { aim: pt, ..req };
-                        let r = aim(&earth, &req, &options).map_err(|e| e.to_string())?;
+                        let r = aim(&earth, &req, &options)?;
                         kick = Some(r.controls.kick_angle_deg);
                         cutoff = r.controls.cutoff_time_s;
                         ("max-range", r.flight)
                     }
                     Ok(r) => ("max-range", r.flight),
-                    Err(e) => return Err(e.to_string().into()),
+                    Err(e) => return Err(e.into()),
                 }
             }
         }

@@ -128,11 +128,12 @@ struct FootprintJson {
     counts: Vec<(&'static str, usize)>,
 }
 
-fn resolve_interceptor(name: &str) -> Result<InterceptorSpec, String> {
+fn resolve_interceptor(name: &str) -> Result<InterceptorSpec, CliError> {
     if name.ends_with(".toml") || name.contains('/') {
-        load_interceptor_file(Path::new(name)).map_err(|e| format!("--interceptor '{name}': {e}"))
+        load_interceptor_file(Path::new(name))
+            .map_err(|e| CliError::from(e).context(format_args!("--interceptor '{name}'")))
     } else {
-        load_interceptor_preset(name).map_err(|e| format!("--interceptor '{name}': {e}"))
+        load_interceptor_preset(name).map_err(|e| CliError::from(e).context(format_args!("--interceptor '{name}'")))
     }
 }
 
@@ -203,7 +204,7 @@ pub fn run(a: &FootprintArgs) -> Result<(), CliError> {
     };
     let commit = match &a.radar {
         Some(name) => {
-            let radar = load_radar_preset(name).map_err(|e| e.to_string())?;
+            let radar = load_radar_preset(name)?;
             let track_delay_s = a.track_delay_s.unwrap_or(3.0 * radar.revisit_search_s());
             if !(track_delay_s.is_finite() && track_delay_s >= 0.0) {
                 return Err(format!("--track-delay-s {track_delay_s} is not allowed: expected seconds ≥ 0").into());
@@ -229,7 +230,7 @@ pub fn run(a: &FootprintArgs) -> Result<(), CliError> {
             format!("--grid-km {grid_km} is not allowed: expected 0.1 km up to the extent ({extent_km} km)").into(),
         );
     }
-    let envelope = Envelope::compute(&spec, &earth).map_err(|e| e.to_string())?;
+    let envelope = Envelope::compute(&spec, &earth)?;
     let request = FootprintRequest {
         earth: &earth,
         interceptor: &spec,
@@ -243,7 +244,7 @@ pub fn run(a: &FootprintArgs) -> Result<(), CliError> {
         cell_m: grid_km * 1e3,
         method: if a.exact { Method::AimEach } else { Method::Profiles },
     };
-    let fp = footprint(&request).map_err(|e| e.to_string())?;
+    let fp = footprint(&request)?;
     let grid = coverage_grid(&fp)?;
     let launch_text = match launch {
         LaunchGeometry::Site(g) => format!("from {:.3}, {:.3}", g.lat_deg(), g.lon_deg()),
@@ -358,7 +359,7 @@ fn human(r: &FootprintJson, spec: &InterceptorSpec, missile: &str) -> String {
 }
 
 /// The footprint as a coverage raster for the map writers.
-fn coverage_grid(fp: &Footprint) -> Result<CoverageGrid, String> {
+fn coverage_grid(fp: &Footprint) -> Result<CoverageGrid, CliError> {
     let west = wrap(fp.west_deg);
     let east = wrap(fp.west_deg + fp.n_lon as f64 * fp.cell_lon_deg);
     let bbox = LatLonBox::new(
@@ -366,10 +367,9 @@ fn coverage_grid(fp: &Footprint) -> Result<CoverageGrid, String> {
         fp.south_deg + fp.n_lat as f64 * fp.cell_lat_deg,
         west,
         east,
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     let cells = fp.cells.iter().map(|c| c.status == CellStatus::Defended).collect();
-    CoverageGrid::new(bbox, fp.n_lat, fp.n_lon, cells).map_err(|e| e.to_string())
+    CoverageGrid::new(bbox, fp.n_lat, fp.n_lon, cells).map_err(CliError::from)
 }
 
 fn wrap(lon: f64) -> f64 {
@@ -384,8 +384,8 @@ fn footprint_map(
     spec: &InterceptorSpec,
     report: &FootprintJson,
     site: Geodetic,
-) -> Result<Map, String> {
-    let ll = |lat: f64, lon: f64| LatLon::wrapped(lat, lon).map_err(|e| e.to_string());
+) -> Result<Map, CliError> {
+    let ll = |lat: f64, lon: f64| LatLon::wrapped(lat, lon).map_err(CliError::from);
     let site_ll = ll(site.lat_deg(), site.lon_deg())?;
     let launch_ll = ll(fp.reference_launch.lat_deg(), fp.reference_launch.lon_deg())?;
     // The map shows the grid, and the launch point when it is not too far to keep the footprint
@@ -400,15 +400,14 @@ fn footprint_map(
             bbox.north_deg().max(launch_ll.lat_deg() + pad).min(89.0),
             wrap(grid.bbox().west_deg().min(launch_ll.lon_deg() - pad).max(-180.0)),
             wrap(grid.bbox().east_deg().max(launch_ll.lon_deg() + pad).min(180.0)),
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
     }
     let track: Vec<LatLon> = fp
         .reference_track_deg
         .iter()
         .map(|&(lat, lon)| ll(lat, lon))
         .collect::<Result<_, _>>()?;
-    let reach = Polygon::circle(site_ll, spec.max_ground_range_m() / 1e3).map_err(|e| e.to_string())?;
+    let reach = Polygon::circle(site_ll, spec.max_ground_range_m() / 1e3)?;
     let title = format!(
         "{} footprint against the {} ({}, commit {})",
         spec.display_name(),
@@ -416,7 +415,7 @@ fn footprint_map(
         report.launch,
         report.commit
     );
-    let map_spec = MapSpec::fitted(bbox, 1100, Projection::Equirectangular).map_err(|e| e.to_string())?;
+    let map_spec = MapSpec::fitted(bbox, 1100, Projection::Equirectangular)?;
     Ok(Map::new(map_spec)
         .with_title(&title)
         .with_layer(Layer::areas(grid.to_polygons(), Style::area(Color::BLUE)).with_legend("defended aim points"))

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::diag::CliError;
+use crate::diag::{Blame, CliError};
 
 /// Pretty JSON of `value` (with a final newline), refusing non-finite numbers; `what` names the
 /// output in the error.
@@ -21,7 +21,7 @@ pub fn json_pretty<T: Serialize>(value: &T, what: &str) -> Result<String, CliErr
     bulwark::finite::check(value).map_err(|path| non_finite(what, &path))?;
     serde_json::to_string_pretty(value)
         .map(|s| s + "\n")
-        .map_err(|e| CliError::failure(format!("{what}: cannot serialise: {e}")))
+        .map_err(|e| CliError::caused_by(Blame::Failure, e).context(format_args!("{what}: cannot serialise")))
 }
 
 /// Checks that every number in `value` is finite; `what` names the output in the error.
@@ -32,7 +32,8 @@ pub fn ensure_finite<T: Serialize>(value: &T, what: &str) -> Result<(), CliError
 /// Compact one-line JSON of `value` (no newline), refusing non-finite numbers.
 pub fn json_line<T: Serialize>(value: &T, what: &str) -> Result<String, CliError> {
     bulwark::finite::check(value).map_err(|path| non_finite(what, &path))?;
-    serde_json::to_string(value).map_err(|e| CliError::failure(format!("{what}: cannot serialise: {e}")))
+    serde_json::to_string(value)
+        .map_err(|e| CliError::caused_by(Blame::Failure, e).context(format_args!("{what}: cannot serialise")))
 }
 
 fn non_finite(what: &str, place: &str) -> CliError {
@@ -75,7 +76,9 @@ fn write_atomic_unchecked(path: &Path, contents: &[u8]) -> Result<(), CliError> 
     let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
     tmp_name.push(".partial");
     let tmp = path.with_file_name(tmp_name);
-    let cannot = |p: &Path, e: std::io::Error| CliError::failure(format!("{}: cannot write: {e}", p.display()));
+    let cannot = |p: &Path, e: std::io::Error| {
+        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot write", p.display()))
+    };
     let mut file = std::fs::File::create(&tmp).map_err(|e| cannot(&tmp, e))?;
     file.write_all(contents).map_err(|e| cannot(&tmp, e))?;
     file.sync_all().map_err(|e| cannot(&tmp, e))?;
@@ -107,7 +110,9 @@ pub fn write_files(files: &[(PathBuf, impl AsRef<[u8]>)], dirs: &[&Path]) -> Res
 
 /// Makes a folder and its parents.
 pub fn create_dir(dir: &Path) -> Result<(), CliError> {
-    std::fs::create_dir_all(dir).map_err(|e| CliError::failure(format!("{}: cannot create folder: {e}", dir.display())))
+    std::fs::create_dir_all(dir).map_err(|e| {
+        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot create folder", dir.display()))
+    })
 }
 
 /// Writes text to standard output after the same check as a file of that kind (`ext`).
@@ -116,7 +121,7 @@ pub fn print(ext: &str, text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| CliError::failure(format!("standard output: {e}")))
+        .map_err(|e| CliError::caused_by(Blame::Failure, e).context("standard output"))
 }
 
 fn line_col(text: &str, byte: usize) -> (usize, usize) {
@@ -241,7 +246,8 @@ mod tests {
             ..ok
         };
         let e = json_pretty(&vec![bad], "summary.json").unwrap_err();
-        let CliError::Failure(m) = e else { panic!("{e:?}") };
+        assert_eq!(e.blame(), crate::diag::Blame::Failure, "{e:?}");
+        let m = e.message();
         assert!(
             m.contains("summary.json") && m.contains("field '[0].altitude_km[1]'"),
             "{m}"
@@ -276,7 +282,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("bulwark-output-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let bad = [("a.json", b"{\"x\": 1}\n".to_vec()), ("b.csv", b"x\nNaN\n".to_vec())];
-        assert!(matches!(write_all(&dir, &bad), Err(CliError::Failure(_))));
+        assert!(matches!(write_all(&dir, &bad), Err(e) if e.blame() == crate::diag::Blame::Failure));
         assert!(!dir.exists(), "a refused set must not even create the folder");
         let good = [("a.json", b"{\"x\": 1}\n".to_vec()), ("b.csv", b"x\n2\n".to_vec())];
         write_all(&dir, &good).unwrap();

@@ -13,6 +13,8 @@ use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 
+use crate::diag::{Blame, CliError};
+
 /// Splits one CSV line into its cells (double-quoted cells may hold commas; `""` is a quote).
 fn cells(line: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -35,17 +37,24 @@ fn cells(line: &str) -> Vec<String> {
 }
 
 /// The Parquet bytes of a CSV table with a header line.
-pub(crate) fn csv_to_parquet(csv: &str, name: &str) -> Result<Vec<u8>, String> {
+/// Every error is a failure (exit code 1): the table is one Bulwark wrote.
+pub(crate) fn csv_to_parquet(csv: &str, name: &str) -> Result<Vec<u8>, CliError> {
+    let fail = |e: parquet::errors::ParquetError| CliError::caused_by(Blame::Failure, e).context(name);
+    let arrow_fail = |e: arrow_schema::ArrowError| CliError::caused_by(Blame::Failure, e).context(name);
     let mut lines = csv.lines().filter(|l| !l.is_empty());
-    let header = cells(lines.next().ok_or_else(|| format!("{name}: empty table"))?);
+    let header = cells(
+        lines
+            .next()
+            .ok_or_else(|| CliError::failure(format!("{name}: empty table")))?,
+    );
     let rows: Vec<Vec<String>> = lines.map(cells).collect();
     if let Some((i, row)) = rows.iter().enumerate().find(|(_, r)| r.len() != header.len()) {
-        return Err(format!(
+        return Err(CliError::failure(format!(
             "{name}: row {} has {} cells, the header {}",
             i + 1,
             row.len(),
             header.len()
-        ));
+        )));
     }
     let mut fields = Vec::with_capacity(header.len());
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(header.len());
@@ -62,11 +71,11 @@ pub(crate) fn csv_to_parquet(csv: &str, name: &str) -> Result<Vec<u8>, String> {
         columns.push(array);
     }
     let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| format!("{name}: {e}"))?;
+    let batch = RecordBatch::try_new(schema.clone(), columns).map_err(arrow_fail)?;
     let mut bytes = Vec::new();
-    let mut writer = ArrowWriter::try_new(&mut bytes, schema, None).map_err(|e| format!("{name}: {e}"))?;
-    writer.write(&batch).map_err(|e| format!("{name}: {e}"))?;
-    writer.close().map_err(|e| format!("{name}: {e}"))?;
+    let mut writer = ArrowWriter::try_new(&mut bytes, schema, None).map_err(fail)?;
+    writer.write(&batch).map_err(fail)?;
+    writer.close().map_err(fail)?;
     Ok(bytes)
 }
 
@@ -118,7 +127,8 @@ mod tests {
     #[test]
     fn ragged_tables_are_refused() {
         let err = csv_to_parquet("a,b\n1,2\n3\n", "x.csv").unwrap_err();
-        assert!(err.contains("row 2 has 1 cells"), "{err}");
-        assert!(csv_to_parquet("", "x.csv").unwrap_err().contains("empty"));
+        assert!(err.message().contains("row 2 has 1 cells"), "{err}");
+        assert_eq!(err.exit_code(), crate::diag::EXIT_FAILURE);
+        assert!(csv_to_parquet("", "x.csv").unwrap_err().message().contains("empty"));
     }
 }

@@ -37,7 +37,7 @@ struct InterceptorRow {
 fn interceptors(json: bool) -> Result<String, CliError> {
     let mut rows = Vec::new();
     for name in interceptor_preset_names() {
-        let i = load_interceptor_preset(name).map_err(|e| e.to_string())?;
+        let i = load_interceptor_preset(name)?;
         rows.push(InterceptorRow {
             name: i.name().to_string(),
             display_name: i.display_name().to_string(),
@@ -100,7 +100,7 @@ pub fn run(a: &PresetsArgs) -> Result<(), CliError> {
     }
     let mut rows = Vec::new();
     for name in preset_names() {
-        let m = load_preset(name).map_err(|e| e.to_string())?;
+        let m = load_preset(name)?;
         rows.push(Row {
             name: m.name.clone(),
             display_name: m.display_name.clone(),

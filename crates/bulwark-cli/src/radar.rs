@@ -66,7 +66,8 @@ struct Report {
 
 /// Runs `bulwark radar`.
 pub fn run(a: &RadarArgs) -> Result<(), CliError> {
-    let spec = load_radar_preset(&a.radar).map_err(|e| format!("--radar '{}': {e}", a.radar))?;
+    let spec =
+        load_radar_preset(&a.radar).map_err(|e| CliError::from(e).context(format_args!("--radar '{}'", a.radar)))?;
     let mode = Mode::from_name(&a.mode).ok_or_else(|| format!("--mode '{}' is not one of search, track", a.mode))?;
     if !(a.target_alt_km.is_finite() && a.target_alt_km >= 0.0) {
         return Err(format!(
@@ -84,7 +85,7 @@ pub fn run(a: &RadarArgs) -> Result<(), CliError> {
     }
     let detection_m = spec
         .detection_range_m(a.rcs_m2, mode)
-        .map_err(|e| format!("--rcs-m2: {e}"))?;
+        .map_err(|e| CliError::from(e).context("--rcs-m2"))?;
     // No latitude here: the WGS-84 mean radius R₁ = (2a + b)/3 (docs/models.md).
     let earth_radius_m = EarthModel::wgs84().mean_radius_m();
     let rk = STANDARD_REFRACTION_K * earth_radius_m;

@@ -37,14 +37,17 @@ pub struct RunArgs {
 }
 
 /// Loads the scenario named on the command line, or the bundled default.
-pub(crate) fn scenario_of(path: Option<&Path>) -> Result<Scenario, String> {
+pub(crate) fn scenario_of(path: Option<&Path>) -> Result<Scenario, CliError> {
     match path {
         Some(p) => load_scenario(p).map_err(|e| match e {
             // A file that cannot be read is the argument's fault: point at it on the command line.
-            ScenarioError::Io { file, message } => format!("<SCENARIO> '{file}': cannot read: {message}"),
-            located => located.to_string(),
+            ScenarioError::Io { ref file, ref message } => {
+                let shown = format!("<SCENARIO> '{file}': cannot read: {message}");
+                CliError::from(e).reworded(shown)
+            }
+            located => CliError::from(located),
         }),
-        None => parse_scenario(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE).map_err(|e| e.to_string()),
+        None => parse_scenario(DEFAULT_SCENARIO, DEFAULT_SCENARIO_FILE).map_err(CliError::from),
     }
 }
 
@@ -71,9 +74,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         record_flights: true,
         log_detections: true,
     };
-    let outcome = pool
-        .install(|| bulwark::sim::run(&scenario, options))
-        .map_err(|e| e.to_string())?;
+    let outcome = pool.install(|| bulwark::sim::run(&scenario, options))?;
     let summary = Summary::new(&scenario, &outcome, seed, 0);
     let files = output_files(&scenario, &outcome, &summary)?;
     crate::output::write_all(&args.out, &files)?;
@@ -103,8 +104,9 @@ fn output_files(
         events.push('\n');
     }
     let summary_json = json_pretty(summary, "summary.json")?;
-    let model = bulwark_report::run_report(scenario, outcome, summary).map_err(|e| e.to_string())?;
-    let report = bulwark_report::render_report_html(&model).map_err(|e| format!("cannot draw report.html: {e}"))?;
+    let model = bulwark_report::run_report(scenario, outcome, summary)?;
+    let report =
+        bulwark_report::render_report_html(&model).map_err(|e| CliError::from(e).context("cannot draw report.html"))?;
     Ok(vec![
         ("events.jsonl", events.into_bytes()),
         ("summary.json", summary_json.into_bytes()),

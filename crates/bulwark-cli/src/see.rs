@@ -122,7 +122,7 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
         },
         &FlightOptions::default(),
     )
-    .map_err(|e| crate::args::aim_error(&e, "--to"))?;
+    .map_err(|e| crate::args::aim_error(e, "--to"))?;
     let objects = fly_threat_complex(
         &earth,
         &missile,
@@ -131,8 +131,7 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
         &FlightOptions::default(),
         // The stream of a run's first threat, so that `see` and `run` release the same decoys.
         &mut StreamKey::Threat(0).stream(a.seed, 0),
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     let config = NetworkConfig {
         seed: a.seed,
         trial: 0,
@@ -145,8 +144,7 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
         "ekf" => run_network::<Ekf>(&earth, &only_radars, &objects, &config),
         "ukf" => run_network::<Ukf>(&earth, &only_radars, &objects, &config),
         other => return Err(format!("--filter '{other}' is not known; allowed: ekf, ukf").into()),
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     let warhead_track: Vec<[f64; 4]> = result
         .updates
         .iter()
@@ -354,8 +352,8 @@ fn see_map(
     objects: &[ThreatObject],
     run: &NetworkRun,
     missile: &Missile,
-) -> Result<String, String> {
-    let ll = |lat: f64, lon: f64| LatLon::new(lat, lon).map_err(|e| e.to_string());
+) -> Result<String, CliError> {
+    let ll = |lat: f64, lon: f64| LatLon::new(lat, lon).map_err(CliError::from);
     let mut tracks = Vec::new();
     let mut impacts = Vec::new();
     let mut all = Vec::new();
@@ -395,15 +393,12 @@ fn see_map(
     {
         let e = pred.ellipse_95();
         let centre = ll(pred.point.lat_deg(), pred.point.lon_deg())?;
-        ellipses.push(
-            Ellipse::new(
-                centre,
-                (e.semi_major_m / 1e3).max(0.5),
-                (e.semi_minor_m / 1e3).max(0.5),
-                e.orientation_deg,
-            )
-            .map_err(|x| x.to_string())?,
-        );
+        ellipses.push(Ellipse::new(
+            centre,
+            (e.semi_major_m / 1e3).max(0.5),
+            (e.semi_minor_m / 1e3).max(0.5),
+            e.orientation_deg,
+        )?);
     }
     let (mut s, mut n, mut w, mut east) = (90.0f64, -90.0f64, 180.0f64, -180.0f64);
     for p in &all {
@@ -418,9 +413,8 @@ fn see_map(
         (n + pad).min(89.0),
         (w - pad).max(-180.0),
         (east + pad).min(180.0),
-    )
-    .map_err(|e| e.to_string())?;
-    let spec = MapSpec::fitted(bbox, 1100, Projection::Equirectangular).map_err(|e| e.to_string())?;
+    )?;
+    let spec = MapSpec::fitted(bbox, 1100, Projection::Equirectangular)?;
     let map = Map::new(spec)
         .with_title(&format!("{}: what the radars saw", missile.display_name))
         .with_layer(Layer::lines(tracks, Style::line(Color::VERMILLION)).with_legend("ground tracks after separation"))

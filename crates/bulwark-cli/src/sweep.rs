@@ -13,7 +13,7 @@ use clap::Args;
 
 use crate::campaign::campaign_html::{Heatmap, heatmap_svg};
 use crate::campaign::{STOP, check_trials, install_ctrl_c, pool, with_progress};
-use crate::diag::CliError;
+use crate::diag::{Blame, CliError};
 use crate::run::scenario_of;
 
 /// The bundled default scenario's text (for the launch intervals of its raid lines).
@@ -58,14 +58,16 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
     check_trials(args.trials)?;
     let base = scenario_of(args.scenario.as_deref())?;
     let text = match &args.scenario {
-        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?,
+        Some(p) => std::fs::read_to_string(p)
+            // The scenario the user named: bad input.
+            .map_err(|e| CliError::caused_by(Blame::Input, e).context(format_args!("{}: cannot read", p.display())))?,
         None => DEFAULT_SCENARIO.to_string(),
     };
     let specs: Vec<&str> = args.vary.iter().map(String::as_str).collect();
-    let sweep = Sweep::new(&base, Some(&text), &specs).map_err(|e| e.to_string())?;
+    let sweep = Sweep::new(&base, Some(&text), &specs)?;
     // Check every point before the first trial: a bad combination fails now, not hours later.
     for i in 0..sweep.len() {
-        sweep.scenario_at(&base, &sweep.point(i)).map_err(|e| e.to_string())?;
+        sweep.scenario_at(&base, &sweep.point(i))?;
     }
     let seed = args.seed.unwrap_or(base.seed);
     let pool = pool(args.threads)?;
@@ -82,9 +84,7 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
         );
     }
     // The base scenario prepared once; each point re-prepares only what its change touches.
-    let prepared = pool
-        .install(|| bulwark::sim::PreparedScenario::new(base.clone()))
-        .map_err(|e| e.to_string())?;
+    let prepared = pool.install(|| bulwark::sim::PreparedScenario::new(base.clone()))?;
     let progress = AtomicU64::new(0);
     let control = Control {
         stop: Some(&STOP),
@@ -93,8 +93,7 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
     let total = sweep.len() as u64 * args.trials;
     let rows = with_progress(args.quiet, total, 0, &progress, || {
         pool.install(|| run_sweep(&prepared, &sweep, seed, args.trials, control, &mut |_| {}))
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     let csv = sweep_csv(&sweep, &rows, &base);
     // Every file is built (and checked) before any is written, so a failure leaves no partial
     // output.

@@ -120,8 +120,8 @@ pub fn run(a: &VisibilityArgs) -> Result<(), CliError> {
         filter,
     })
     .map_err(|e| match e {
-        VisibilityError::Aim { source, .. } => CliError::from(crate::args::aim_error(&source, "--to")),
-        VisibilityError::Model(m) => CliError::failure(m),
+        VisibilityError::Aim { source, .. } => crate::args::aim_error(source, "--to"),
+        model => CliError::from(model),
     })?;
     let interval = |i: &bulwark::analysis::visibility::Interval| IntervalJson {
         start_s: i.start_s,
@@ -287,8 +287,8 @@ fn visibility_map(
     r: &VisibilityReport,
     report: &VisibilityJson,
     missile: &str,
-) -> Result<String, String> {
-    let ll = |lat: f64, lon: f64| LatLon::wrapped(lat, lon).map_err(|e| e.to_string());
+) -> Result<String, CliError> {
+    let ll = |lat: f64, lon: f64| LatLon::wrapped(lat, lon).map_err(CliError::from);
     let site = radar.site().geodetic;
     let reach_m = radar
         .spec()
@@ -308,10 +308,10 @@ fn visibility_map(
     };
     for k in 0..=n {
         let az = a0 + (a1 - a0) * k as f64 / n as f64;
-        let (p, _) = direct(earth, &site, az, reach_m).map_err(|e| e.to_string())?;
+        let (p, _) = direct(earth, &site, az, reach_m)?;
         fan.push(ll(p.lat_deg(), p.lon_deg())?);
     }
-    let fan = Polygon::new(&fan, &[]).map_err(|e| e.to_string())?;
+    let fan = Polygon::new(&fan, &[])?;
     let mut whole = Vec::new();
     let mut seen: Vec<Vec<LatLon>> = Vec::new();
     let mut current: Vec<LatLon> = Vec::new();
@@ -360,9 +360,8 @@ fn visibility_map(
             wrap(w - pad),
             wrap(e + pad),
         )
-    }
-    .map_err(|e| e.to_string())?;
-    let spec = MapSpec::fitted(bbox, 1200, Projection::Equirectangular).map_err(|e| e.to_string())?;
+    }?;
+    let spec = MapSpec::fitted(bbox, 1200, Projection::Equirectangular)?;
     let title = format!(
         "{}: {missile}, {:.0} s of {:.0} s in view",
         report.radar, report.time_in_view_s, report.flight_time_s

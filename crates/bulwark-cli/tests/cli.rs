@@ -133,6 +133,31 @@ fn fly_writes_csv_and_out_folder() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A flight the integrator cannot carry (a feather-light re-entry vehicle makes the drag equation
+/// too stiff) is a failure of the model, not bad input: exit code 1 (it was 2 before the errors
+/// were typed), one line naming the phase, no caret.
+#[test]
+fn an_integrator_failure_exits_1_not_2() {
+    let out = bulwark(&[
+        "fly",
+        "--from",
+        "39,125",
+        "--burnout-speed-m-s",
+        "3000",
+        "--burnout-angle-deg",
+        "45",
+        "--beta-kg-m2",
+        "1e-9",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: integration failed during free flight: the step size collapsed"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
 #[test]
 fn bad_input_gets_a_one_line_error_and_exit_code_2() {
     fails_with(

@@ -122,6 +122,22 @@ fn campaign_refuses_bad_requests() {
     let _ = std::fs::remove_dir_all(out);
 }
 
+/// A campaign folder Bulwark cannot write to is a failure, not bad input: exit code 1 (it was 2
+/// before the errors were typed), with the same message.
+#[test]
+fn a_campaign_that_cannot_clear_its_folder_exits_1_not_2() {
+    let out = scratch("campaign-io");
+    // A folder where a stale trials.csv would be: it cannot be removed as a file.
+    std::fs::create_dir_all(out.join("trials.csv")).unwrap();
+    let (sc, dir) = (scenario(), out.display().to_string());
+    let o = bulwark(&["campaign", &sc, "--out", &dir, "--trials", "1", "--quiet"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let expected = format!("error: {}: cannot remove: ", out.join("trials.csv").display());
+    assert!(err.starts_with(&expected), "{err}");
+    let _ = std::fs::remove_dir_all(out);
+}
+
 #[test]
 fn sweep_writes_one_row_per_grid_point_and_a_heat_map() {
     let out = scratch("sweep");
