@@ -266,15 +266,15 @@ fn blame_engage(e: &EngageError) -> Blame {
     }
 }
 
-/// What stops a scenario before its first trial is the input's; a tracker failing mid-run is
-/// not.
+/// What stops a scenario before its first trial follows the error inside it (an unreachable aim
+/// point, a radar below ground, a too-fast period are the input's; an integrator failing while a
+/// threat or an interceptor is flown is not); a tracker failing mid-run is not the input's.
 fn blame_sim(e: &SimError) -> Blame {
     match e {
-        SimError::Aim { .. }
-        | SimError::Flight { .. }
-        | SimError::Radar { .. }
-        | SimError::Envelope { .. }
-        | SimError::Period { .. } => Blame::Input,
+        SimError::Aim { source, .. } => blame_aim(source),
+        SimError::Flight { source, .. } => blame_flight(source),
+        SimError::Envelope { source, .. } => blame_engage(source),
+        SimError::Radar { .. } | SimError::Period { .. } => Blame::Input,
         SimError::Track { .. } => Blame::Failure,
     }
 }
@@ -841,33 +841,58 @@ mod tests {
     #[test]
     fn run_errors_blame_the_scenario_before_the_first_trial_and_the_tracker_after() {
         let msg = || "x".to_owned();
+        let out_of_reach = || AimError::OutOfReach {
+            missile: "nodong".into(),
+            range_km: 9_000.0,
+            max_range_km: 1_000.0,
+        };
         assert_eq!(
             code(SimError::Aim {
                 threat: msg(),
-                message: msg()
+                source: Box::new(out_of_reach())
             }),
             EXIT_BAD_INPUT
         );
         assert_eq!(
+            code(SimError::Aim {
+                threat: msg(),
+                source: Box::new(AimError::Flight(integration()))
+            }),
+            EXIT_FAILURE
+        );
+        assert_eq!(
             code(SimError::Flight {
                 threat: msg(),
-                message: msg()
+                launch_time_s: 0.0,
+                source: Box::new(integration())
+            }),
+            EXIT_FAILURE
+        );
+        assert_eq!(
+            code(SimError::Flight {
+                threat: msg(),
+                launch_time_s: 0.0,
+                source: Box::new(FlightError::Invalid(msg()))
             }),
             EXIT_BAD_INPUT
         );
         assert_eq!(
             code(SimError::Radar {
                 radar: msg(),
-                message: msg()
+                source: RadarError::BelowGround(-1.0)
             }),
             EXIT_BAD_INPUT
         );
         assert_eq!(
             code(SimError::Envelope {
                 battery: msg(),
-                message: msg()
+                source: Box::new(EngageError::Flyout {
+                    interceptor: "thaad".into(),
+                    kick_deg: 1.0,
+                    source: integration()
+                })
             }),
-            EXIT_BAD_INPUT
+            EXIT_FAILURE
         );
         assert_eq!(
             code(SimError::Period {
@@ -883,7 +908,11 @@ mod tests {
     fn campaign_and_sweep_errors_follow_the_error_inside() {
         let aim = || SimError::Aim {
             threat: "NK-1".into(),
-            message: "out of reach".into(),
+            source: Box::new(AimError::OutOfReach {
+                missile: "nodong".into(),
+                range_km: 9_000.0,
+                max_range_km: 1_000.0,
+            }),
         };
         assert_eq!(code(CampaignError::Prepare(aim())), EXIT_BAD_INPUT);
         assert_eq!(code(CampaignError::Prepare(track_failure())), EXIT_FAILURE);

@@ -30,7 +30,10 @@ pub use events::{Event, EventKind, LogPoint, Reason};
 pub use prepared::PreparedScenario;
 pub use summary::Summary;
 
+use crate::engage::envelope::EngageError;
+use crate::flight::{AimError, FlightError};
 use crate::scenario::{Scenario, TrackFilter};
+use crate::sensor::radar::RadarError;
 use crate::track::ekf::Ekf;
 use crate::track::ukf::Ukf;
 
@@ -52,36 +55,38 @@ pub struct RunOptions {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum SimError {
     /// A threat cannot be aimed at its aim point.
-    #[error("threat '{threat}': cannot aim: {message}")]
+    #[error("threat '{threat}': cannot aim: {source}")]
     Aim {
         /// Threat name.
         threat: String,
-        /// The aim solver's message.
-        message: String,
+        /// The aim solver's error.
+        source: Box<AimError>,
     },
     /// A threat's flight failed.
-    #[error("threat '{threat}': flight failed: {message}")]
+    #[error("threat '{threat}': flight failed: {source} (times from its launch at scenario t = {launch_time_s:.3} s)")]
     Flight {
         /// Threat name.
         threat: String,
-        /// The flight model's message.
-        message: String,
+        /// Its launch time (s after the epoch); the error's times count from it.
+        launch_time_s: f64,
+        /// The flight model's error.
+        source: Box<FlightError>,
     },
     /// A radar could not be set up.
-    #[error("radar '{radar}': {message}")]
+    #[error("radar '{radar}': {source}")]
     Radar {
         /// Radar name.
         radar: String,
         /// What is wrong.
-        message: String,
+        source: RadarError,
     },
     /// An interceptor envelope could not be computed.
-    #[error("battery '{battery}': interceptor envelope: {message}")]
+    #[error("battery '{battery}': interceptor envelope: {source}")]
     Envelope {
         /// Battery name.
         battery: String,
         /// What went wrong.
-        message: String,
+        source: Box<EngageError>,
     },
     /// A periodic event (battle-manager decisions, a radar's revisits) recurs faster than the
     /// engine can advance time ([`MIN_PERIOD_S`]).

@@ -155,9 +155,9 @@ fn envelopes_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Re
             let b = &scenario.batteries[k];
             Envelope::compute(&b.interceptor, &scenario.earth)
                 .map(Arc::new)
-                .map_err(|e| SimError::Envelope {
+                .map_err(|source| SimError::Envelope {
                     battery: b.name.clone(),
-                    message: e.to_string(),
+                    source: Box::new(source),
                 })
         })
         .collect();
@@ -187,9 +187,9 @@ fn radars_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Resul
             }
             Radar::new(r.spec.clone(), &scenario.earth, r.site, r.boresight_az_deg)
                 .map(Arc::new)
-                .map_err(|e| SimError::Radar {
+                .map_err(|source| SimError::Radar {
                     radar: r.name.clone(),
-                    message: e.to_string(),
+                    source,
                 })
         })
         .collect()
@@ -249,9 +249,9 @@ fn shots_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result
                 };
                 aim(earth, &request, &FlightOptions::default())
                     .map(|a| (a.controls, a.miss_km))
-                    .map_err(|e| SimError::Aim {
+                    .map_err(|source| SimError::Aim {
                         threat: t.name.clone(),
-                        message: e.to_string(),
+                        source: Box::new(source),
                     })
             })
         })

@@ -69,15 +69,14 @@ pub(crate) fn fly_entry(
         sample_interval_s: Some(TRUTH_SAMPLE_S),
         ..FlightOptions::default()
     };
-    let objects = fly_threat_complex(earth, &entry.missile, &entry.launch, controls, &options, rng).map_err(|e| {
-        SimError::Flight {
-            threat: entry.name.clone(),
-            message: format!(
-                "{e} (times from its launch at scenario t = {:.3} s)",
-                entry.launch_time_s
-            ),
-        }
-    })?;
+    let objects =
+        fly_threat_complex(earth, &entry.missile, &entry.launch, controls, &options, rng).map_err(|source| {
+            SimError::Flight {
+                threat: entry.name.clone(),
+                launch_time_s: entry.launch_time_s,
+                source: Box::new(source),
+            }
+        })?;
     Ok(objects
         .into_iter()
         .map(|o| TruthObject {
