@@ -6,12 +6,14 @@
 //! [`COVERAGE_RCS_M2`] at [`COVERAGE_ALT_M`] ([`bulwark::sensor::coverage::covers`] per cell of a
 //! latitude/longitude grid about the radar).
 
+use std::collections::HashMap;
+
 use bulwark::earth::Geodetic;
 use bulwark::scenario::{AreaShape, PlatformKind, Scenario};
 use bulwark::sensor::coverage::covers;
 use bulwark::sensor::radar::{Mode, Radar};
 use bulwark::sensor::radar_spec::RadarError;
-use bulwark::sim::{EventKind, LogPoint, Reason, RunOutcome, Summary};
+use bulwark::sim::{EventKind, LogPoint, Reason, RunOutcome, Summary, Tracker};
 use thiserror::Error;
 
 use crate::error::MapError;
@@ -51,9 +53,19 @@ fn at_log(p: &LogPoint) -> Result<LatLon, MapError> {
     latlon(p.lat_deg, p.lon_deg)
 }
 
-/// The threat an object belongs to: the part of its name before the first '/'.
-fn threat_of(object: &str) -> &str {
-    object.split('/').next().unwrap_or(object)
+/// The threat object `object` belongs to, from the run's own record of its objects (not from the
+/// text of the name: a threat's name may hold a '/').
+fn threat_of<'a>(names: &HashMap<&'a str, &'a str>, object: &'a str) -> &'a str {
+    names.get(object).copied().unwrap_or(object)
+}
+
+/// The threat each object of a run belongs to, keyed by object name.
+fn threats_of_objects<'a>(scenario: &'a Scenario, outcome: &'a RunOutcome) -> HashMap<&'a str, &'a str> {
+    outcome
+        .objects
+        .iter()
+        .filter_map(|o| Some((o.name.as_str(), scenario.threats.get(o.threat)?.name.as_str())))
+        .collect()
 }
 
 fn coverage(scenario: &Scenario) -> Result<Vec<ReportCoverage>, RunModelError> {
@@ -188,6 +200,7 @@ pub fn run_report(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) 
             r.events.push(event);
         }
     };
+    let threat_names = threats_of_objects(scenario, outcome);
     let mut detected: Vec<String> = Vec::new();
     let mut firm: Vec<String> = Vec::new();
     for e in &outcome.events {
@@ -203,7 +216,7 @@ pub fn run_report(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) 
                 },
             ),
             EventKind::FirstDetection { radar, object, .. } => {
-                let threat = threat_of(object).to_string();
+                let threat = threat_of(&threat_names, object).to_string();
                 if !detected.contains(&threat) {
                     row(
                         &mut timeline,
@@ -217,8 +230,12 @@ pub fn run_report(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) 
                     detected.push(threat);
                 }
             }
-            EventKind::TrackFirm { tracker, object, track } if tracker == "system" => {
-                let threat = threat_of(object).to_string();
+            EventKind::TrackFirm {
+                tracker: Tracker::System,
+                object,
+                track,
+            } => {
+                let threat = threat_of(&threat_names, object).to_string();
                 if !firm.contains(&threat) {
                     row(
                         &mut timeline,
@@ -245,7 +262,7 @@ pub fn run_report(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) 
             {
                 row(
                     &mut timeline,
-                    threat_of(object),
+                    threat_of(&threat_names, object),
                     TimelineEvent {
                         t_s,
                         kind: crate::EventKind::Decision,
@@ -268,7 +285,7 @@ pub fn run_report(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) 
                 ..
             } => row(
                 &mut timeline,
-                threat_of(object),
+                threat_of(&threat_names, object),
                 TimelineEvent {
                     t_s,
                     kind: crate::EventKind::InterceptorLaunch {
@@ -300,7 +317,7 @@ pub fn run_report(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) 
                 });
                 row(
                     &mut timeline,
-                    threat_of(object),
+                    threat_of(&threat_names, object),
                     TimelineEvent {
                         t_s,
                         kind: crate::EventKind::Intercept {
@@ -318,7 +335,7 @@ pub fn run_report(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) 
                 ..
             } => row(
                 &mut timeline,
-                threat_of(object),
+                threat_of(&threat_names, object),
                 TimelineEvent {
                     t_s,
                     kind: crate::EventKind::KillAssessment { killed: *killed },

@@ -16,6 +16,7 @@ use crate::limits::{
 };
 use crate::sensor::radar::Radar;
 use crate::sensor::radar_spec::parse_radar;
+use crate::track::network::SYSTEM_TRACKER_NAME;
 
 /// Default interval between the missiles of one raid line (s), notional.
 pub const DEFAULT_LAUNCH_INTERVAL_S: f64 = 5.0;
@@ -91,6 +92,15 @@ impl Builder<'_, '_> {
     ) -> Res<RadarEntry> {
         let names: Vec<&str> = seen.iter().map(|x| x.name.as_str()).collect();
         self.name(&p.key("name"), &r.name, &names, "radar")?;
+        if r.name == SYSTEM_TRACKER_NAME {
+            return Err(self.err(
+                &p.key("name"),
+                format!(
+                    "radar name '{}' is reserved: outputs name the fused network tracker so; choose another name",
+                    r.name
+                ),
+            ));
+        }
         let spec = load_with_overrides(
             self.doc,
             &RADARS,

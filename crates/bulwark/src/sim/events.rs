@@ -68,6 +68,38 @@ pub enum Reason {
 }
 
 /// The kinds of event.
+/// Which tracker holds a track: the fused network picture or one radar's own tracks. Written in
+/// the event log as `"system"` or the radar's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tracker {
+    /// The system tracker, fed by every networked radar.
+    System,
+    /// The local tracker of the radar with this name.
+    Radar(String),
+}
+
+impl Tracker {
+    /// The name written in outputs: `system` or the radar's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::System => crate::track::network::SYSTEM_TRACKER_NAME,
+            Self::Radar(name) => name,
+        }
+    }
+}
+
+impl std::fmt::Display for Tracker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Tracker {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
@@ -112,8 +144,8 @@ pub enum EventKind {
     },
     /// A track became firm (M of N).
     TrackFirm {
-        /// "system" for the fused network track, otherwise the radar name.
-        tracker: String,
+        /// The system tracker or a radar's (written as "system" or the radar's name).
+        tracker: Tracker,
         /// Track id within its tracker.
         track: u32,
         /// Object it follows (truth label).
@@ -122,7 +154,7 @@ pub enum EventKind {
     /// A track was dropped.
     TrackDropped {
         /// Tracker.
-        tracker: String,
+        tracker: Tracker,
         /// Track id.
         track: u32,
         /// Object it followed (truth label).

@@ -26,7 +26,7 @@ use thiserror::Error;
 
 pub use counts::{RunCounts, WarheadKill};
 pub use engine::{BatteryTotals, FlightRecord, ObjectOutcome, RunOutcome};
-pub use events::{Event, EventKind, LogPoint, Reason};
+pub use events::{Event, EventKind, LogPoint, Reason, Tracker};
 pub use prepared::PreparedScenario;
 pub use summary::Summary;
 

@@ -36,6 +36,10 @@ use crate::random::{Stream, StreamKey, stream};
 use crate::sensor::Measurement;
 use crate::sensor::radar::{Mode, Radar};
 
+/// The name outputs give the fused system tracker (beside the radars' names for their local
+/// trackers); no radar may take it.
+pub const SYSTEM_TRACKER_NAME: &str = "system";
+
 /// Settings of a network run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NetworkConfig {

@@ -11,7 +11,7 @@ use nalgebra::{Matrix3, Vector3};
 use rand::RngExt;
 
 use super::battle::{InterceptPlan, PredictedPath, distance_to_area_m, plan_intercept};
-use super::events::{Event, EventKind, LogPoint, Reason};
+use super::events::{Event, EventKind, LogPoint, Reason, Tracker};
 use super::truth::{ThreatTruth, TruthObject};
 use super::{PreparedScenario, RunOptions, SimError};
 use crate::earth::{EarthModel, Ecef, Geodetic, direct, inverse};
@@ -489,7 +489,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             .chain(report.local.deleted.iter().map(|id| (id, false)))
         {
             let object = self.label_name(label_of(&self.local_labels[i], id));
-            let tracker = self.radar_names[i].clone();
+            let tracker = Tracker::Radar(self.radar_names[i].clone());
             let kind = if firm {
                 EventKind::TrackFirm {
                     tracker,
@@ -517,7 +517,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 .chain(system.deleted.iter().map(|id| (id, false)))
             {
                 let object = self.label_name(majority_label(&self.system_labels, id));
-                let tracker = "system".to_string();
+                let tracker = Tracker::System;
                 let kind = if firm {
                     EventKind::TrackFirm {
                         tracker,
