@@ -6,7 +6,7 @@
 # commands and requires the same bytes.
 #
 # Usage: scripts/golden.sh [BULWARK_BINARY]
-#   Without an argument, builds and uses target/release/bulwark.
+#   Without an argument, builds the release binary and uses it (from CARGO_TARGET_DIR if set).
 # Before committing regenerated files, summarise what moved:
 #   scripts/golden_diff.py OLD_DIR tests/golden     (events added/removed/changed by kind, summary fields)
 set -euo pipefail
@@ -14,7 +14,10 @@ cd "$(dirname "$0")/.."
 bin="${1:-}"
 if [[ -z "$bin" ]]; then
   cargo build --release --locked -p bulwark-cli
-  bin=target/release/bulwark
+  # The build's own target folder (CARGO_TARGET_DIR or the workspace's), not a stale one.
+  target_dir=$(cargo metadata --format-version 1 --no-deps --locked \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+  bin="$target_dir/release/bulwark"
 fi
 golden=tests/golden
 work="$(mktemp -d)"
