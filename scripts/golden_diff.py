@@ -121,11 +121,9 @@ def compare_case(name, old_dir, new_dir, roundoff, out):
                     )
                     if added or removed or worst > roundoff:
                         ok = False
-    for table in ("summary.json",):
-        old_s = load_json(os.path.join(old_dir, table)) if old_dir else None
-        new_s = load_json(os.path.join(new_dir, table)) if new_dir else None
-        if old_s is None and new_s is None:
-            continue
+    old_s = load_json(os.path.join(old_dir, "summary.json")) if old_dir else None
+    new_s = load_json(os.path.join(new_dir, "summary.json")) if new_dir else None
+    if old_s is not None or new_s is not None:
         a = dict(flatten(old_s)) if old_s is not None else {}
         b = dict(flatten(new_s)) if new_s is not None else {}
         moved = []
@@ -137,7 +135,7 @@ def compare_case(name, old_dir, new_dir, roundoff, out):
                 moved.append(f"    {k}: {x} -> {y}")
                 if worst > roundoff:
                     ok = False
-        lines.append(f"  {table}: " + ("identical" if not moved else f"{len(moved)} fields moved"))
+        lines.append("  summary.json: " + ("identical" if not moved else f"{len(moved)} fields moved"))
         lines.extend(moved)
     old_csv = os.path.join(old_dir, "trials.csv") if old_dir else None
     new_csv = os.path.join(new_dir, "trials.csv") if new_dir else None

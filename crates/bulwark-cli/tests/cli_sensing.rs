@@ -110,6 +110,29 @@ fn radar_arg(r: &(&str, &str, f64, f64, f64)) -> String {
     format!("{}@{},{},{}", r.1, r.2, r.3, r.4)
 }
 
+/// `bulwark COMMAND --radar … --missile nodong --from LAUNCH --to AIM --seed SEED --json`.
+fn flight_command(command: &str, radars: &[(&str, &str, f64, f64, f64)], seed: &str) -> Vec<String> {
+    let mut args = vec![command.to_string()];
+    for r in radars {
+        args.extend(["--radar".into(), radar_arg(r)]);
+    }
+    args.extend(
+        [
+            "--missile",
+            "nodong",
+            "--from",
+            LAUNCH,
+            "--to",
+            AIM,
+            "--seed",
+            seed,
+            "--json",
+        ]
+        .map(String::from),
+    );
+    args
+}
+
 fn json(args: &[String]) -> serde_json::Value {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     super::json(&args)
@@ -120,25 +143,7 @@ fn run_see_and_visibility_see_the_same_detections_and_tracks() {
     for seed in ["5", "2017"] {
         // Two networked radars: run against see, radar by radar, cues and the system track.
         let ran = run_events(&RADARS, seed);
-        let mut args: Vec<String> = vec!["see".into()];
-        for r in &RADARS {
-            args.extend(["--radar".into(), radar_arg(r)]);
-        }
-        args.extend(
-            [
-                "--missile",
-                "nodong",
-                "--from",
-                LAUNCH,
-                "--to",
-                AIM,
-                "--seed",
-                seed,
-                "--json",
-            ]
-            .map(String::from),
-        );
-        let saw = json(&args);
+        let saw = json(&flight_command("see", &RADARS, seed));
         for (i, r) in RADARS.iter().enumerate() {
             let s = &saw["radars"][i];
             let got = (
@@ -168,22 +173,8 @@ fn run_see_and_visibility_see_the_same_detections_and_tracks() {
         // One radar: run, see and visibility.
         let one = &RADARS[..1];
         let ran = run_events(one, seed);
-        let common = [
-            "--missile",
-            "nodong",
-            "--from",
-            LAUNCH,
-            "--to",
-            AIM,
-            "--seed",
-            seed,
-            "--json",
-        ]
-        .map(String::from);
-        let mut see_args: Vec<String> = vec!["see".into(), "--radar".into(), radar_arg(&one[0])];
-        see_args.extend(common.clone());
-        let mut vis_args: Vec<String> = vec!["visibility".into(), "--radar".into(), radar_arg(&one[0])];
-        vis_args.extend(common);
+        let see_args = flight_command("see", one, seed);
+        let vis_args = flight_command("visibility", one, seed);
         let saw = json(&see_args);
         let vis = json(&vis_args);
         let (first_s, firm_s, _) = ran.radars[0];

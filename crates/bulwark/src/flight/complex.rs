@@ -55,6 +55,30 @@ pub struct ThreatObject {
 }
 
 impl ThreatObject {
+    /// Time it exists from (s): lift-off for the warhead (it rides the missile until then),
+    /// separation for the others.
+    pub fn appears_s(&self) -> f64 {
+        match self.kind {
+            ObjectKind::Warhead => self.trajectory.span_s().map_or(0.0, |s| s.0),
+            _ => self.separation_s,
+        }
+    }
+
+    /// Time it reaches the ground (s).
+    pub fn impact_s(&self) -> f64 {
+        self.trajectory.span_s().map_or(0.0, |s| s.1)
+    }
+
+    /// What a radar looks at at `t_s`: ECEF position (m), earth-relative velocity (m/s) and
+    /// cross-section (m²), when the object is in the sky then (appeared, not yet landed).
+    pub fn seen_at(&self, t_s: f64) -> Option<(Vector3<f64>, Vector3<f64>, f64)> {
+        if t_s < self.appears_s() || t_s > self.impact_s() {
+            return None;
+        }
+        let (r, v) = self.trajectory.state_at(t_s)?;
+        Some((r, v, self.rcs_at(t_s)))
+    }
+
     /// Cross-section at time `t_s` (m²).
     pub fn rcs_at(&self, t_s: f64) -> f64 {
         if t_s < self.separation_s {

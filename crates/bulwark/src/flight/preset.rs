@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 
+use crate::limits;
 use crate::preset_file::{Embedded, locate};
 
 use super::vehicle::{Booster, DecoyType, DragCurve, FlightTest, Missile, PitchProgram, ReentryVehicle, Stage};
@@ -43,9 +44,10 @@ struct RawMissile {
     flight_test: Vec<FlightTest>,
 }
 
+/// One `[[stage]]` table of a missile or interceptor preset, as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawStage {
+pub(crate) struct RawStage {
     name: String,
     propellant_mass_kg: f64,
     dry_mass_kg: f64,
@@ -92,54 +94,68 @@ pub fn load_missile_file(path: &std::path::Path) -> Result<Missile, PresetError>
     parse_missile(&text, &file)
 }
 
-/// Parses and validates a missile description. `file` names the source in error messages.
-pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
-    let raw: RawMissile = crate::preset_file::parse(text, file)?;
-    let invalid = |table: &str, index: usize, key: &str, field: String, message: String| PresetError::Invalid {
-        file: file.to_string(),
-        line: locate(text, table, index, key),
-        field,
-        message,
-    };
+/// A `[[stage]]` table (or their absence) that breaks a rule.
+pub(crate) struct StageProblem {
+    /// Table the key is in (`"stage"`, or `""` when there is no stage at all).
+    pub(crate) table: &'static str,
+    /// Index of the stage (0-based).
+    pub(crate) index: usize,
+    /// The key, for locating its line.
+    pub(crate) key: &'static str,
+    /// The field path for people (`stage[2].burn_time_s`).
+    pub(crate) field: String,
+    /// What is wrong and what is allowed.
+    pub(crate) message: String,
+}
+
+/// The stages of a preset (missile or interceptor) from their tables: each gives its vacuum
+/// specific impulse or its vacuum thrust (the other follows from the constant mass flow
+/// m_p / t_b), positive masses, burn time and diameter within bounds, and optionally a drag curve.
+pub(crate) fn stages_from_raw(raw: &[RawStage]) -> Result<Vec<Stage>, StageProblem> {
+    if raw.is_empty() {
+        return Err(StageProblem {
+            table: "",
+            index: 0,
+            key: "name",
+            field: "stage".into(),
+            message: "at least one [[stage]] table is needed".into(),
+        });
+    }
     let positive = |v: f64| v.is_finite() && v > 0.0;
     let non_negative = |v: f64| v.is_finite() && v >= 0.0;
-    if raw.stage.is_empty() {
-        return Err(invalid(
-            "",
-            0,
-            "name",
-            "stage".into(),
-            "at least one [[stage]] table is needed".into(),
-        ));
-    }
-    let mut stages = Vec::with_capacity(raw.stage.len());
-    for (i, s) in raw.stage.iter().enumerate() {
-        let g0 = crate::earth::wgs84::STANDARD_GRAVITY_M_S2;
-        // A stage gives its vacuum specific impulse or its vacuum thrust; the other follows from
-        // the constant mass flow m_p / t_b.
-        let (isp_vac_s, isp_key) = match (s.isp_vac_s, s.thrust_vac_n) {
-            (Some(isp), None) => (isp, "isp_vac_s"),
-            (None, Some(thrust)) => (thrust * s.burn_time_s / (g0 * s.propellant_mass_kg), "thrust_vac_n"),
+    let g0 = crate::earth::wgs84::STANDARD_GRAVITY_M_S2;
+    let mut stages = Vec::with_capacity(raw.len());
+    for (i, s) in raw.iter().enumerate() {
+        let problem = |key: &'static str, field: String, message: String| StageProblem {
+            table: "stage",
+            index: i,
+            key,
+            field,
+            message,
+        };
+        let (isp_vac_s, isp_key, isp_given) = match (s.isp_vac_s, s.thrust_vac_n) {
+            (Some(isp), None) => (isp, "isp_vac_s", isp),
+            (None, Some(thrust)) => (
+                thrust * s.burn_time_s / (g0 * s.propellant_mass_kg),
+                "thrust_vac_n",
+                thrust,
+            ),
             (Some(_), Some(_)) => {
-                return Err(invalid(
-                    "stage",
-                    i,
+                return Err(problem(
                     "thrust_vac_n",
                     format!("stage[{}].thrust_vac_n", i + 1),
                     "give either isp_vac_s or thrust_vac_n, not both".into(),
                 ));
             }
             (None, None) => {
-                return Err(invalid(
-                    "stage",
-                    i,
+                return Err(problem(
                     "burn_time_s",
                     format!("stage[{}]", i + 1),
                     "missing isp_vac_s (vacuum specific impulse, s) or thrust_vac_n (vacuum thrust, N)".into(),
                 ));
             }
         };
-        let checks: [(&str, f64, bool, &str); 6] = [
+        let checks: [(&'static str, f64, bool, &str); 6] = [
             (
                 "propellant_mass_kg",
                 s.propellant_mass_kg,
@@ -160,12 +176,8 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             ),
             (
                 isp_key,
-                if isp_key == "isp_vac_s" {
-                    isp_vac_s
-                } else {
-                    s.thrust_vac_n.unwrap_or(f64::NAN)
-                },
-                positive(isp_vac_s) && isp_vac_s < 500.0,
+                isp_given,
+                isp_given.is_finite() && positive(isp_vac_s) && isp_vac_s < limits::MAX_ISP_VAC_S,
                 "a value giving a vacuum specific impulse between 0 and 500 s",
             ),
             (
@@ -177,15 +189,13 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             (
                 "diameter_m",
                 s.diameter_m,
-                positive(s.diameter_m) && s.diameter_m < 10.0,
+                positive(s.diameter_m) && s.diameter_m < limits::MAX_STAGE_DIAMETER_M,
                 "a diameter between 0 and 10 m",
             ),
         ];
         for (key, value, ok, allowed) in checks {
             if !ok {
-                return Err(invalid(
-                    "stage",
-                    i,
+                return Err(problem(
                     key,
                     format!("stage[{}].{key}", i + 1),
                     format!("{value} is not allowed; expected {allowed}"),
@@ -195,7 +205,7 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
         let drag = match &s.cd_mach {
             None => DragCurve::default_body(),
             Some(points) => DragCurve::from_points(points)
-                .map_err(|m| invalid("stage", i, "cd_mach", format!("stage[{}].cd_mach", i + 1), m))?,
+                .map_err(|m| problem("cd_mach", format!("stage[{}].cd_mach", i + 1), m))?,
         };
         stages.push(Stage {
             name: s.name.clone(),
@@ -208,6 +218,21 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             drag,
         });
     }
+    Ok(stages)
+}
+
+/// Parses and validates a missile description. `file` names the source in error messages.
+pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
+    let raw: RawMissile = crate::preset_file::parse(text, file)?;
+    let invalid = |table: &str, index: usize, key: &str, field: String, message: String| PresetError::Invalid {
+        file: file.to_string(),
+        line: locate(text, table, index, key),
+        field,
+        message,
+    };
+    let positive = |v: f64| v.is_finite() && v > 0.0;
+    let non_negative = |v: f64| v.is_finite() && v >= 0.0;
+    let stages = stages_from_raw(&raw.stage).map_err(|p| invalid(p.table, p.index, p.key, p.field, p.message))?;
     let rv = &raw.reentry_vehicle;
     for (key, value, ok, allowed) in [
         ("mass_kg", rv.mass_kg, positive(rv.mass_kg), "a positive mass in kg"),

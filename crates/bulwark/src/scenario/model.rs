@@ -104,7 +104,18 @@ impl DefendedArea {
     /// longitude for a polygon.
     pub fn contains(&self, earth: &EarthModel, point: &Geodetic) -> bool {
         match &self.shape {
-            AreaShape::Circle { centre, radius_m } => inverse(earth, centre, point).distance_m <= *radius_m,
+            AreaShape::Circle { centre, radius_m } => {
+                // The chord between two surface points is never longer than the geodesic between
+                // them: a point farther than the radius (and a metre, for roundoff) from the
+                // centre in a straight line is outside, without the geodesic's cost.
+                let on_surface = |g: &Geodetic| g.with_alt_m(0.0).map(|s| earth.to_ecef(&s).0);
+                if let (Ok(c), Ok(p)) = (on_surface(centre), on_surface(point))
+                    && (p - c).norm() > radius_m + 1.0
+                {
+                    return false;
+                }
+                inverse(earth, centre, point).distance_m <= *radius_m
+            }
             AreaShape::Polygon { vertices } => {
                 let (x, y) = (point.lon_deg(), point.lat_deg());
                 let mut inside = false;

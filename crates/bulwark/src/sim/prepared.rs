@@ -106,6 +106,8 @@ impl PreparedScenario {
 
     fn prepare(scenario: Scenario, base: Option<&Self>) -> Result<Self, SimError> {
         super::check_periods(&scenario)?;
+        // Every prepared part depends on the earth: another earth reuses nothing.
+        let base = base.filter(|b| b.scenario.earth == scenario.earth);
         let radars = radars_reusing(&scenario, base)?;
         // Envelopes and aims side by side: each is a few large parallel tasks (one per interceptor
         // type, one per distinct shot) that alone would leave cores idle.
@@ -121,14 +123,11 @@ impl PreparedScenario {
 }
 
 /// The envelopes of `scenario`'s batteries: one per distinct interceptor type, taken from `base`
-/// when a battery there has the same interceptor on the same earth, computed (in parallel)
-/// otherwise.
+/// (prepared on the same earth) when a battery there has the same interceptor, computed (in
+/// parallel) otherwise.
 fn envelopes_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result<Vec<Arc<Envelope>>, SimError> {
     let reusable = |i: usize| -> Option<Arc<Envelope>> {
         let base = base?;
-        if base.scenario.earth != scenario.earth {
-            return None;
-        }
         let spec = &scenario.batteries[i].interceptor;
         base.scenario
             .batteries
@@ -174,13 +173,14 @@ fn envelopes_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Re
         .collect())
 }
 
-/// The radars of `scenario`, reused from `base` where the entry and the earth are equal.
+/// The radars of `scenario`, reused from `base` (prepared on the same earth) where the entry is
+/// equal.
 fn radars_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result<Vec<Arc<Radar>>, SimError> {
     scenario
         .radars
         .iter()
         .map(|r| {
-            if let Some(base) = base.filter(|b| b.scenario.earth == scenario.earth)
+            if let Some(base) = base
                 && let Some(k) = base.scenario.radars.iter().position(|q| q == r)
             {
                 return Ok(base.radars[k].clone());
@@ -207,11 +207,12 @@ fn draws_random(entry: &ThreatEntry) -> bool {
 }
 
 /// Aims and, where it draws no random number, flies every threat of `scenario`; a threat that
-/// is the same shot as one of `base` (same launch time too, for the flown objects) is reused.
+/// is the same shot as one of `base` (prepared on the same earth; same launch time too, for the
+/// flown objects) is reused.
 fn shots_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result<Vec<Arc<PreparedShot>>, SimError> {
     let earth = &scenario.earth;
     let from_base = |t: &ThreatEntry| -> Option<Arc<PreparedShot>> {
-        let base = base.filter(|b| b.scenario.earth == scenario.earth)?;
+        let base = base?;
         base.scenario
             .threats
             .iter()
@@ -232,13 +233,9 @@ fn shots_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result
         .enumerate()
         .map(|(i, t)| {
             (first_same[i] == i).then(|| {
-                if let Some(s) = base.and_then(|b| {
-                    b.scenario
-                        .threats
-                        .iter()
-                        .zip(&b.shots)
-                        .find(|(u, _)| same_shot(t, u) && b.scenario.earth == scenario.earth)
-                }) {
+                if let Some(s) =
+                    base.and_then(|b| b.scenario.threats.iter().zip(&b.shots).find(|(u, _)| same_shot(t, u)))
+                {
                     return Ok((s.1.controls, s.1.aim_miss_km));
                 }
                 let request = AimRequest {

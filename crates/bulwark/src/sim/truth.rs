@@ -32,15 +32,12 @@ pub struct TruthObject {
 impl TruthObject {
     /// Time it exists from (s): launch for the warhead, separation for the others.
     pub fn appears_s(&self) -> f64 {
-        match self.kind {
-            ObjectKind::Warhead => self.object.trajectory.span_s().map_or(0.0, |s| s.0),
-            _ => self.object.separation_s,
-        }
+        self.object.appears_s()
     }
 
     /// Time it reaches the ground (s).
     pub fn impact_s(&self) -> f64 {
-        self.object.trajectory.span_s().map_or(0.0, |s| s.1)
+        self.object.impact_s()
     }
 }
 

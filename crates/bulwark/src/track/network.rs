@@ -31,7 +31,7 @@ use super::filter::BallisticFilter;
 use super::manager::{ManagerConfig, ScanOutcome, TrackError, TrackManager, TrackStatus};
 use crate::earth::EarthModel;
 use crate::event_queue::EventQueue;
-use crate::flight::{ObjectKind, ThreatObject};
+use crate::flight::ThreatObject;
 use crate::random::{Stream, StreamKey, stream};
 use crate::sensor::Measurement;
 use crate::sensor::radar::{Mode, Radar};
@@ -349,14 +349,6 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
     }
 }
 
-/// Time object `o` exists from (s): launch for the warhead, separation for the others.
-fn appears_s(o: &ThreatObject) -> f64 {
-    match o.kind {
-        ObjectKind::Warhead => o.trajectory.span_s().map_or(0.0, |s| s.0),
-        _ => o.separation_s,
-    }
-}
-
 /// Runs the radars against the threat objects with filters of type `F`, every radar networked:
 /// the [`SensorNetwork`] of a whole run with the defence off, stepped from the first object's
 /// appearance to the last impact.
@@ -377,10 +369,7 @@ pub fn run_network<F: BallisticFilter + Clone>(
     );
     let mut summaries = vec![RadarSummary::default(); n];
     let mut updates = Vec::new();
-    let spans: Vec<(f64, f64)> = objects
-        .iter()
-        .map(|o| (appears_s(o), o.trajectory.span_s().map_or(0.0, |s| s.1)))
-        .collect();
+    let spans: Vec<(f64, f64)> = objects.iter().map(|o| (o.appears_s(), o.impact_s())).collect();
     let t_begin = spans.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
     let t_end = spans.iter().map(|s| s.1).fold(0.0, f64::max);
     let impacts: Vec<Option<Vector3<f64>>> = objects
@@ -402,15 +391,9 @@ pub fn run_network<F: BallisticFilter + Clone>(
         if generation != network.nodes[i].generation {
             continue;
         }
-        let truth = |k: usize| {
-            let o = &objects[k];
-            if t < spans[k].0 || t > spans[k].1 {
-                return None;
-            }
-            let (r, v) = o.trajectory.state_at(t)?;
-            Some((r, v, o.rcs_at(t)))
-        };
-        let report = network.scan(earth, t, i, truth).map_err(|e| e.source)?;
+        let report = network
+            .scan(earth, t, i, |k| objects[k].seen_at(t))
+            .map_err(|e| e.source)?;
         let summary = &mut summaries[i];
         summary.scans += 1;
         push_view(

@@ -5,7 +5,8 @@
 use serde::Deserialize;
 
 use super::{InterceptorSpec, KillVehicle, Tier};
-use crate::flight::{DragCurve, PitchProgram, Stage};
+use crate::flight::PitchProgram;
+use crate::flight::preset::{RawStage, stages_from_raw};
 use crate::limits;
 
 #[derive(Debug, Deserialize)]
@@ -41,21 +42,6 @@ pub(super) struct RawKillVehicle {
     divert_m_s: f64,
     homing_time_s: f64,
     navigation_ratio: f64,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawStage {
-    name: String,
-    propellant_mass_kg: f64,
-    dry_mass_kg: f64,
-    burn_time_s: f64,
-    isp_vac_s: Option<f64>,
-    thrust_vac_n: Option<f64>,
-    #[serde(default)]
-    exit_area_m2: f64,
-    diameter_m: f64,
-    cd_mach: Option<Vec<[f64; 2]>>,
 }
 
 /// A value out of range: where it is and what is allowed.
@@ -242,97 +228,16 @@ pub(super) fn validate(raw: RawInterceptor, table: toml::Table) -> Result<Interc
         p.pitch_over_duration_s > 0.0,
         "a positive time in s",
     )?;
-    if raw.stage.is_empty() {
-        return Err(bad(
-            "",
-            0,
-            "name",
-            "stage".into(),
-            "at least one [[stage]] table is needed".into(),
-        ));
-    }
-    let g0 = crate::earth::wgs84::STANDARD_GRAVITY_M_S2;
-    let mut stages = Vec::with_capacity(raw.stage.len());
-    for (i, s) in raw.stage.iter().enumerate() {
-        let stage_bad = |key: &str, message: String| bad("stage", i, key, format!("stage[{}].{key}", i + 1), message);
-        let (isp_vac_s, isp_key, isp_given) = match (s.isp_vac_s, s.thrust_vac_n) {
-            (Some(isp), None) => (isp, "isp_vac_s", isp),
-            (None, Some(thrust)) => (
-                thrust * s.burn_time_s / (g0 * s.propellant_mass_kg),
-                "thrust_vac_n",
-                thrust,
-            ),
-            (Some(_), Some(_)) => {
-                return Err(stage_bad(
-                    "thrust_vac_n",
-                    "give either isp_vac_s or thrust_vac_n, not both".into(),
-                ));
-            }
-            (None, None) => {
-                return Err(stage_bad(
-                    "burn_time_s",
-                    "missing isp_vac_s (vacuum specific impulse, s) or thrust_vac_n (vacuum thrust, N)".into(),
-                ));
-            }
+    // The stage rules are the missiles' (`flight::preset`); an interceptor preset's messages name
+    // the key they locate (`stage[1].burn_time_s` where a missile's say `stage[1]`).
+    let stages = stages_from_raw(&raw.stage).map_err(|p| {
+        let field = if p.table.is_empty() {
+            p.field
+        } else {
+            format!("{}[{}].{}", p.table, p.index + 1, p.key)
         };
-        let checks: [(&str, f64, bool, &str); 6] = [
-            (
-                "propellant_mass_kg",
-                s.propellant_mass_kg,
-                s.propellant_mass_kg > 0.0,
-                "a positive mass in kg",
-            ),
-            (
-                "dry_mass_kg",
-                s.dry_mass_kg,
-                s.dry_mass_kg > 0.0,
-                "a positive mass in kg",
-            ),
-            (
-                "burn_time_s",
-                s.burn_time_s,
-                s.burn_time_s > 0.0,
-                "a positive time in s",
-            ),
-            (
-                isp_key,
-                isp_given,
-                isp_vac_s.is_finite() && isp_vac_s > 0.0 && isp_vac_s < limits::MAX_ISP_VAC_S,
-                "a value giving a vacuum specific impulse between 0 and 500 s",
-            ),
-            (
-                "exit_area_m2",
-                s.exit_area_m2,
-                s.exit_area_m2 >= 0.0,
-                "an area of at least 0 m²",
-            ),
-            (
-                "diameter_m",
-                s.diameter_m,
-                s.diameter_m > 0.0 && s.diameter_m < limits::MAX_STAGE_DIAMETER_M,
-                "a diameter between 0 and 10 m",
-            ),
-        ];
-        for (key, value, ok, allowed) in checks {
-            if !(ok && value.is_finite()) {
-                return Err(stage_bad(key, format!("{value} is not allowed; expected {allowed}")));
-            }
-        }
-        let drag = match &s.cd_mach {
-            None => DragCurve::default_body(),
-            Some(points) => DragCurve::from_points(points).map_err(|m| stage_bad("cd_mach", m))?,
-        };
-        stages.push(Stage {
-            name: s.name.clone(),
-            propellant_mass_kg: s.propellant_mass_kg,
-            dry_mass_kg: s.dry_mass_kg,
-            burn_time_s: s.burn_time_s,
-            isp_vac_s,
-            exit_area_m2: s.exit_area_m2,
-            diameter_m: s.diameter_m,
-            drag,
-        });
-    }
+        bad(p.table, p.index, p.key, field, p.message)
+    })?;
     if p.vertical_rise_s + p.pitch_over_duration_s >= stages[0].burn_time_s {
         return Err(bad(
             pt,

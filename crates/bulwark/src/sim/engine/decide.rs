@@ -71,18 +71,10 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     pub(super) fn area_of(&self, g: &Geodetic) -> Option<usize> {
-        // The chord between two surface points is never longer than the geodesic between them:
-        // a point farther than a circle's radius (and a metre, for roundoff) from its centre in
-        // a straight line is outside it, without the geodesic's cost.
-        let surface = g.with_alt_m(0.0).map(|s| self.earth.to_ecef(&s).0).ok();
-        self.scenario.defended_areas.iter().enumerate().position(|(i, a)| {
-            if let (Some(p), Some((centre, radius_m))) = (surface, self.circle_areas[i])
-                && (p - centre).norm() > radius_m + 1.0
-            {
-                return false;
-            }
-            a.contains(self.earth, g)
-        })
+        self.scenario
+            .defended_areas
+            .iter()
+            .position(|a| a.contains(self.earth, g))
     }
 
     pub(super) fn decide(&mut self, t_s: f64) {

@@ -21,7 +21,7 @@ use crate::engage::interceptor::{InterceptorSpec, Tier};
 use crate::event_queue::EventQueue;
 use crate::flight::ObjectKind;
 use crate::random::StreamKey;
-use crate::scenario::{AreaShape, Scenario};
+use crate::scenario::Scenario;
 
 use crate::track::dynamics::{BallisticDynamics, position, velocity};
 use crate::track::filter::BallisticFilter;
@@ -220,8 +220,6 @@ struct Engine<'a, F> {
     events: Vec<Event>,
     flights: Vec<FlightRecord>,
     t_end_s: f64,
-    /// Per defended area, a circle's centre on the surface (ECEF, m) and radius (m).
-    circle_areas: Vec<Option<(Vector3<f64>, f64)>>,
 }
 
 fn log_point(g: &Geodetic) -> LogPoint {
@@ -345,16 +343,6 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
         events: Vec::new(),
         flights: Vec::new(),
         t_end_s,
-        circle_areas: scenario
-            .defended_areas
-            .iter()
-            .map(|a| match &a.shape {
-                AreaShape::Circle { centre, radius_m } => {
-                    centre.with_alt_m(0.0).ok().map(|c| (earth.to_ecef(&c).0, *radius_m))
-                }
-                AreaShape::Polygon { .. } => None,
-            })
-            .collect(),
     };
     engine.schedule_start();
     engine.run()?;

@@ -40,17 +40,20 @@ impl World {
     /// Whether object `k` is in the sky at `t_s`: released, not yet landed, not killed.
     pub(in crate::sim) fn alive(&self, k: usize, t_s: f64) -> bool {
         let o = &self.objects[k];
-        t_s >= o.appears_s() && t_s <= o.impact_s() && self.killed_s[k].is_none_or(|tk| t_s < tk)
+        t_s >= o.appears_s() && t_s <= o.impact_s() && !self.killed_by(k, t_s)
     }
 
     /// Object `k`'s ECEF position (m), earth-relative velocity (m/s) and cross-section (m²) at
     /// `t_s`, when it is alive then: what a radar looks at.
     pub(in crate::sim) fn seen_at(&self, k: usize, t_s: f64) -> Option<(Vector3<f64>, Vector3<f64>, f64)> {
-        if !self.alive(k, t_s) {
+        if self.killed_by(k, t_s) {
             return None;
         }
-        let o = &self.objects[k];
-        let (r, v) = o.object.trajectory.state_at(t_s)?;
-        Some((r, v, o.object.rcs_at(t_s)))
+        self.objects[k].object.seen_at(t_s)
+    }
+
+    /// Whether object `k` was killed at or before `t_s`.
+    fn killed_by(&self, k: usize, t_s: f64) -> bool {
+        self.killed_s[k].is_some_and(|tk| t_s >= tk)
     }
 }
