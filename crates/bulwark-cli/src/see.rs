@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, inverse};
 use bulwark::flight::ThreatObject;
 use bulwark::flight::{AimRequest, FlightOptions, Missile, aim, fly_threat_complex};
+use bulwark::ids::{ObjectId, RadarId, ThreatId};
 use bulwark::random::StreamKey;
 use bulwark::sensor::radar::{Radar, RadarSpec};
 use bulwark::track::ekf::Ekf;
@@ -21,6 +22,9 @@ use crate::args::{FlightArgs, parse_radar};
 use crate::diag::CliError;
 
 /// Arguments of `bulwark see`.
+/// The warhead among the objects of one flown threat complex (`fly_threat_complex` puts it first).
+const WARHEAD: ObjectId = ObjectId::new(0);
+
 #[derive(Args, Debug)]
 #[command(allow_negative_numbers = true)]
 pub struct SeeArgs {
@@ -130,7 +134,7 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
         &shot.controls,
         &FlightOptions::default(),
         // The stream of a run's first threat, so that `see` and `run` release the same decoys.
-        &mut StreamKey::Threat(0).stream(a.seed, 0),
+        &mut StreamKey::Threat(ThreatId::new(0)).stream(a.seed, 0),
     )?;
     let config = NetworkConfig {
         seed: a.seed,
@@ -148,7 +152,7 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
     let warhead_track: Vec<[f64; 4]> = result
         .updates
         .iter()
-        .filter(|u| u.tracker.is_none() && u.object == 0)
+        .filter(|u| u.tracker.is_none() && u.object == WARHEAD)
         .map(|u| {
             [
                 u.t_s,
@@ -172,8 +176,8 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
         system_firm_track_s: result.system_firm_s,
         tracked: objects
             .iter()
-            .enumerate()
-            .map(|(k, o)| {
+            .zip(ObjectId::all(objects.len()))
+            .map(|(o, k)| {
                 let ups: Vec<_> = result
                     .updates
                     .iter()
@@ -205,7 +209,7 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
                     .updates
                     .iter()
                     .rev()
-                    .find(|u| u.tracker == Some(i) && u.object == 0)
+                    .find(|u| u.tracker == Some(RadarId::new(i)) && u.object == WARHEAD)
                     .map(|u| (u.estimate_r_m - u.truth_r_m).norm()),
             })
             .collect(),
@@ -388,7 +392,7 @@ fn see_map(
         .updates
         .iter()
         .rev()
-        .find(|u| u.tracker.is_none() && u.object == 0)
+        .find(|u| u.tracker.is_none() && u.object == WARHEAD)
         .and_then(|u| u.impact_prediction)
     {
         let e = pred.ellipse_95();

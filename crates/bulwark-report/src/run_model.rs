@@ -64,7 +64,7 @@ fn threats_of_objects<'a>(scenario: &'a Scenario, outcome: &'a RunOutcome) -> Ha
     outcome
         .objects
         .iter()
-        .filter_map(|o| Some((o.name.as_str(), scenario.threats.get(o.threat)?.name.as_str())))
+        .filter_map(|o| Some((o.name.as_str(), scenario.threats.get(o.threat.index())?.name.as_str())))
         .collect()
 }
 

@@ -31,7 +31,8 @@
 //!   kill assessment, decoys, finite stocks and layers) and a Monte Carlo of it, defended
 //!   footprints of a battery, and what one radar sees of one flight.
 //!
-//! The ground floor, which every stage may use and which uses none: [`limits`] (the bounds the
+//! The ground floor, which every stage may use and which uses none: [`ids`] (typed identities of
+//! radars, batteries, threats, raid lines, areas, objects and tracks), [`limits`] (the bounds the
 //! loaders enforce), [`event_queue`] (the discrete-event queue), [`numerics`] (root finding,
 //! golden-section search, RK4, Hermite), [`random`] (streams keyed by seed, trial and entity),
 //! [`preset_file`] (embedded TOML presets), [`names`] ("did you mean" hints) and [`finite`]
@@ -61,6 +62,7 @@ pub mod engage;
 pub mod event_queue;
 pub mod finite;
 pub mod flight;
+pub mod ids;
 pub mod limits;
 pub mod names;
 pub mod numerics;

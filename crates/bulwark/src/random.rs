@@ -10,6 +10,8 @@
 
 use rand_pcg::Pcg64Mcg;
 
+use crate::ids::{ObjectId, RadarId, ThreatId};
+
 /// The generator behind every stream.
 pub type Stream = Pcg64Mcg;
 
@@ -19,11 +21,11 @@ pub type Stream = Pcg64Mcg;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StreamKey {
     /// Radar `i`'s detections and measurement noise: entity 1 + i.
-    Radar(usize),
+    Radar(RadarId),
     /// Threat `i`'s flight (decoy release directions): entity 1,000,000 + i.
-    Threat(usize),
+    Threat(ThreatId),
     /// The battle manager's discrimination draw for object `k`: entity 2,000,000 + k.
-    Discrimination(usize),
+    Discrimination(ObjectId),
     /// The endgame of interceptor round `serial`: entity 3,000,000 + serial.
     Endgame(u32),
 }
@@ -32,9 +34,9 @@ impl StreamKey {
     /// The entity number of the key.
     pub fn entity(self) -> u64 {
         match self {
-            Self::Radar(i) => 1 + i as u64,
-            Self::Threat(i) => 1_000_000 + i as u64,
-            Self::Discrimination(k) => 2_000_000 + k as u64,
+            Self::Radar(i) => 1 + i.index() as u64,
+            Self::Threat(i) => 1_000_000 + i.index() as u64,
+            Self::Discrimination(k) => 2_000_000 + k.index() as u64,
             Self::Endgame(serial) => 3_000_000 + u64::from(serial),
         }
     }

@@ -53,6 +53,7 @@ const STAGES: &[(&str, u32)] = &[
 const GROUND_FLOOR: &[&str] = &[
     "event_queue",
     "finite",
+    "ids",
     "limits",
     "names",
     "numerics",

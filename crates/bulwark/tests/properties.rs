@@ -509,7 +509,7 @@ proptest! {
             let EventKind::InterceptorLaunch { battery, pip, intercept_s, flyout_s, round, .. } = &e.kind else {
                 continue;
             };
-            let b = scenario.battery_index(battery).unwrap();
+            let b = scenario.battery_id(battery).unwrap();
             fired[b] += 1;
             let site = &scenario.batteries[b].site;
             let pip_g = Geodetic::from_degrees(pip.lat_deg, pip.lon_deg, pip.alt_m).unwrap();

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use bulwark::earth::{EarthModel, Geodetic, direct};
 use bulwark::flight::{AimRequest, FlightOptions, Shape, aim, load_preset};
+use bulwark::ids::{AreaId, RadarId};
 use bulwark::scenario::{
     AreaShape, Doctrine, PlatformKind, ScenarioError, TrackFilter, load_scenario, parse_scenario, sha256_hex,
 };
@@ -46,21 +47,21 @@ fn every_bundled_scenario_loads() {
         for b in &s.batteries {
             assert!(b.stock > 0, "{}: battery {} has no rounds", s.name, b.name);
             if let Some(r) = b.radar {
-                assert!(r < s.radars.len());
+                assert!(r.index() < s.radars.len());
             }
         }
     }
     let korea = load_scenario(&repo().join("scenarios/korea-2017.toml")).unwrap();
     assert!((6..=10).contains(&korea.threats.len()), "{}", korea.threats.len());
-    let thaad = &korea.batteries[korea.battery_index("thaad-seongju").unwrap()];
+    let thaad = &korea.batteries[korea.battery_id("thaad-seongju").unwrap()];
     assert_eq!((thaad.launchers, thaad.stock), (6, 48)); // 6 launchers × 8 rounds (CSIS; MDA)
-    assert_eq!(thaad.radar, korea.radar_index("tpy2-seongju"));
+    assert_eq!(thaad.radar, korea.radar_id("tpy2-seongju"));
     assert_eq!(
-        korea.batteries[korea.battery_index("aegis-ddg").unwrap()].kind,
+        korea.batteries[korea.battery_id("aegis-ddg").unwrap()].kind,
         PlatformKind::Ship
     );
     // Seoul lies beyond THAAD's ~200 km reach from Seongju, the point of the 2017 debate.
-    let seoul = korea.defended_areas[korea.defended_area_index("seoul").unwrap()].centre();
+    let seoul = korea.defended_areas[korea.defended_area_id("seoul").unwrap()].centre();
     let reach_m = thaad.interceptor.max_ground_range_m();
     assert!(bulwark::earth::inverse(&korea.earth, &thaad.site, &seoul).distance_m > reach_m);
 }
@@ -243,12 +244,12 @@ fn small_scenario_values_round_trip() {
     assert_eq!(b0.interceptor.sspk(), 0.8);
     assert_eq!(
         (b0.radar, b0.engage_on_remote, b0.defends.clone()),
-        (Some(0), false, vec![1])
+        (Some(RadarId::new(0)), false, vec![AreaId::new(1)])
     );
-    assert!(b0.defends_area(1) && !b0.defends_area(0));
+    assert!(b0.defends_area(AreaId::new(1)) && !b0.defends_area(AreaId::new(0)));
     assert_eq!(b0.site.alt_m(), 0.0);
     assert_eq!((b1.kind, b1.stock, b1.engage_on_remote), (PlatformKind::Ship, 5, true));
-    assert!(b1.defends.is_empty() && b1.defends_area(0));
+    assert!(b1.defends.is_empty() && b1.defends_area(AreaId::new(0)));
     let bundled_ib = bulwark::engage::load_interceptor_preset("sm-3-ib").unwrap();
     assert_eq!(b1.interceptor, bundled_ib);
 
@@ -292,10 +293,13 @@ fn defended_areas_contain_what_they_should() {
     assert!(square.contains(&s.earth, &p(35.5, 128.5)));
     assert!(!square.contains(&s.earth, &p(36.01, 128.5)));
     assert!(!square.contains(&s.earth, &p(35.5, 129.01)));
-    assert_eq!(s.areas_containing(&p(35.18, 128.99)), vec![0, 1]);
+    assert_eq!(
+        s.areas_containing(&p(35.18, 128.99)),
+        vec![AreaId::new(0), AreaId::new(1)]
+    );
 
     let guam = load_scenario(&repo().join("scenarios/guam.toml")).unwrap();
-    let island = &guam.defended_areas[guam.defended_area_index("guam").unwrap()];
+    let island = &guam.defended_areas[guam.defended_area_id("guam").unwrap()];
     assert!(island.contains(&guam.earth, &p(13.58, 144.93))); // Andersen AFB
     assert!(island.contains(&guam.earth, &p(13.44, 144.65))); // Apra Harbor
     assert!(!island.contains(&guam.earth, &p(13.5, 145.2))); // open sea east of Guam

@@ -77,7 +77,7 @@ fn every_intercept_lies_inside_its_envelope_after_launch_plus_flyout() {
             continue;
         };
         launches += 1;
-        let b = scenario.battery_index(battery).unwrap();
+        let b = scenario.battery_id(battery).unwrap();
         let spec = &scenario.batteries[b].interceptor;
         assert!(
             *intercept_s >= e.t_s + flyout_s - 1e-6,

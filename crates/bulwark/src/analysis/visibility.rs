@@ -33,6 +33,7 @@ use thiserror::Error;
 
 use crate::earth::{EarthModel, Geodetic};
 use crate::flight::{AimError, AimRequest, FlightOptions, Missile, ObjectKind, Shape, aim, fly_threat_complex};
+use crate::ids::{ObjectId, ThreatId};
 use crate::random::StreamKey;
 use crate::scenario::{TrackFilter, TrackingOptions};
 use crate::sensor::horizon::Visibility;
@@ -241,7 +242,7 @@ pub fn analyse_visibility(req: &VisibilityRequest) -> Result<VisibilityReport, V
         &FlightOptions::default(),
         // The stream of a run's first threat, so that `visibility` and `run` release the same
         // decoys.
-        &mut StreamKey::Threat(0).stream(req.seed, 0),
+        &mut StreamKey::Threat(ThreatId::new(0)).stream(req.seed, 0),
     )
     .map_err(|e| model(&e))?;
     let warhead_index = objects
@@ -379,7 +380,7 @@ pub fn analyse_visibility(req: &VisibilityRequest) -> Result<VisibilityReport, V
     let track: Vec<TrackSample> = run
         .updates
         .iter()
-        .filter(|u| u.tracker.is_none() && u.object == warhead_index)
+        .filter(|u| u.tracker.is_none() && u.object == ObjectId::new(warhead_index))
         .map(|u| TrackSample {
             t_s: u.t_s,
             position_error_m: (u.estimate_r_m - u.truth_r_m).norm(),
@@ -435,7 +436,7 @@ pub fn analyse_visibility(req: &VisibilityRequest) -> Result<VisibilityReport, V
                 let n = run
                     .updates
                     .iter()
-                    .filter(|u| u.tracker.is_none() && u.object == k)
+                    .filter(|u| u.tracker.is_none() && u.object == ObjectId::new(k))
                     .count();
                 (o.kind.name(), n)
             })

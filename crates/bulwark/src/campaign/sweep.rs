@@ -159,7 +159,7 @@ fn parse_path(path: &str, base: &Scenario) -> Result<Field, String> {
     }
     match kind {
         "battery" => {
-            let i = base.battery_index(name).ok_or_else(|| {
+            let i = base.battery_id(name).map(|b| b.index()).ok_or_else(|| {
                 format!(
                     "unknown battery '{name}'; batteries: {}",
                     names(base.batteries.iter().map(|b| b.name.clone()))
@@ -172,7 +172,7 @@ fn parse_path(path: &str, base: &Scenario) -> Result<Field, String> {
             }
         }
         "radar" => {
-            let i = base.radar_index(name).ok_or_else(|| {
+            let i = base.radar_id(name).map(|r| r.index()).ok_or_else(|| {
                 format!(
                     "unknown radar '{name}'; radars: {}",
                     names(base.radars.iter().map(|r| r.name.clone()))

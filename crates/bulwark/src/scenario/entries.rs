@@ -3,7 +3,7 @@
 
 use super::builder::{Builder, Res, list_or_none};
 use super::errors::did_you_mean;
-use super::model::{AreaShape, BatteryEntry, DefendedArea, PlatformKind, RadarEntry, ThreatEntry};
+use super::model::{AreaShape, BatteryEntry, DefendedArea, PlatformKind, RadarEntry, RaidLine, ThreatEntry};
 use super::overrides::{INTERCEPTORS, MISSILES, PresetRef, RADARS, load_with_overrides};
 use super::raw::{RawArea, RawBattery, RawRadar, RawThreat};
 use super::source::FieldPath;
@@ -11,6 +11,7 @@ use crate::earth::{EarthModel, inverse};
 use crate::engage::interceptor::parse_interceptor;
 use crate::flight::Shape;
 use crate::flight::preset::parse_missile;
+use crate::ids::{AreaId, RadarId, RaidLineId};
 use crate::limits::{
     self, MAX_DECOYS, MAX_LAUNCHERS, MAX_RAID_COUNT, MAX_STOCK, MAX_THREATS, MIN_SITE_ALT_M, MIN_THREAT_RANGE_KM,
 };
@@ -195,17 +196,23 @@ impl Builder<'_, '_> {
         let radar_names: Vec<&str> = radars.iter().map(|r| r.name.as_str()).collect();
         let radar = match &b.radar {
             None => None,
-            Some(name) => Some(radar_names.iter().position(|r| r == name).ok_or_else(|| {
-                self.err(
-                    &p.key("radar"),
-                    format!(
-                        "battery '{}' refers to unknown radar '{name}'{}; radars defined: {}",
-                        b.name,
-                        did_you_mean(name, radar_names.iter().copied()),
-                        list_or_none(&radar_names)
-                    ),
-                )
-            })?),
+            Some(name) => Some(
+                radar_names
+                    .iter()
+                    .position(|r| r == name)
+                    .map(RadarId::new)
+                    .ok_or_else(|| {
+                        self.err(
+                            &p.key("radar"),
+                            format!(
+                                "battery '{}' refers to unknown radar '{name}'{}; radars defined: {}",
+                                b.name,
+                                did_you_mean(name, radar_names.iter().copied()),
+                                list_or_none(&radar_names)
+                            ),
+                        )
+                    })?,
+            ),
         };
         let engage_on_remote = b.engage_on_remote.unwrap_or(radar.is_none());
         if radar.is_none() {
@@ -232,16 +239,20 @@ impl Builder<'_, '_> {
         let mut defends = Vec::new();
         for (i, name) in b.defends.iter().flatten().enumerate() {
             let path = p.key("defends").index(i);
-            let index = area_names.iter().position(|a| a == name).ok_or_else(|| {
-                self.err(
-                    &path,
-                    format!(
-                        "unknown defended area '{name}'{}; defended areas: {}",
-                        did_you_mean(name, area_names.iter().copied()),
-                        list_or_none(&area_names)
-                    ),
-                )
-            })?;
+            let index = area_names
+                .iter()
+                .position(|a| a == name)
+                .map(AreaId::new)
+                .ok_or_else(|| {
+                    self.err(
+                        &path,
+                        format!(
+                            "unknown defended area '{name}'{}; defended areas: {}",
+                            did_you_mean(name, area_names.iter().copied()),
+                            list_or_none(&area_names)
+                        ),
+                    )
+                })?;
             if defends.contains(&index) {
                 return Err(self.err(&path, format!("defended area '{name}' is listed twice")));
             }
@@ -266,6 +277,7 @@ impl Builder<'_, '_> {
         t: &RawThreat,
         earth: &EarthModel,
         end_time_s: Option<f64>,
+        lines: &mut Vec<RaidLine>,
         out: &mut Vec<ThreatEntry>,
     ) -> Res<()> {
         if t.name.contains('#') {
@@ -389,8 +401,15 @@ impl Builder<'_, '_> {
         }
         self.check_missile_reach(p, t, earth, &missile, &launch, &aim, range_km)?;
         let group = t.group.clone().unwrap_or_else(|| t.name.clone());
+        let raid_line = RaidLineId::new(lines.len());
+        lines.push(RaidLine {
+            name: t.name.clone(),
+            count,
+            launch_interval_s: interval,
+        });
         for k in 0..count {
             out.push(ThreatEntry {
+                raid_line,
                 name: if count > 1 {
                     format!("{}#{}", t.name, k + 1)
                 } else {

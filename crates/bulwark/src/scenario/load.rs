@@ -12,7 +12,7 @@ use toml::Value;
 use super::builder::{Builder, Res};
 use super::errors::{Located, ScenarioError, did_you_mean};
 use super::model::{
-    BatteryEntry, DefendedArea, Doctrine, RadarEntry, Scenario, ThreatEntry, TrackFilter, TrackingOptions,
+    BatteryEntry, DefendedArea, Doctrine, RadarEntry, RaidLine, Scenario, ThreatEntry, TrackFilter, TrackingOptions,
 };
 use super::raw::RawScenario;
 use super::source::{Doc, FieldPath};
@@ -125,6 +125,7 @@ impl Builder<'_, '_> {
             ));
         }
         let mut threats: Vec<ThreatEntry> = Vec::new();
+        let mut raid_lines: Vec<RaidLine> = Vec::with_capacity(raw.threat.len());
         let mut line_names: Vec<&str> = Vec::with_capacity(raw.threat.len());
         let mut line_first: Vec<usize> = Vec::with_capacity(raw.threat.len());
         for (i, t) in raw.threat.iter().enumerate() {
@@ -132,7 +133,7 @@ impl Builder<'_, '_> {
             self.name(&path.key("name"), &t.name, &line_names, "threat")?;
             line_names.push(&t.name);
             line_first.push(threats.len());
-            self.threat(&path, t, &earth, end_time_s, &mut threats)?;
+            self.threat(&path, t, &earth, end_time_s, &mut raid_lines, &mut threats)?;
         }
         let lines: Vec<&ThreatEntry> = line_first.iter().map(|&i| &threats[i]).collect();
         for (i, b) in batteries.iter().enumerate() {
@@ -157,6 +158,7 @@ impl Builder<'_, '_> {
             defended_areas: areas,
             radars,
             batteries,
+            raid_lines,
             threats,
             doctrine,
             defence_enabled: raw.defence.enabled.unwrap_or(true),

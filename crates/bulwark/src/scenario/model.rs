@@ -5,6 +5,7 @@
 use crate::earth::{EarthModel, Geodetic, inverse};
 use crate::engage::interceptor::InterceptorSpec;
 use crate::flight::{Missile, Shape};
+use crate::ids::{AreaId, BatteryId, RadarId, RaidLineId};
 use crate::sensor::radar_spec::RadarSpec;
 use crate::track::manager::ManagerConfig;
 use crate::track::network::NetworkConfig;
@@ -36,6 +37,8 @@ pub struct Scenario {
     pub radars: Vec<RadarEntry>,
     /// Land batteries and ships, in file order.
     pub batteries: Vec<BatteryEntry>,
+    /// The raid lines: one per `[[threat]]` table, in file order.
+    pub raid_lines: Vec<RaidLine>,
     /// One entry per missile: a raid line of `count = 3` named `nodong-1` becomes
     /// `nodong-1#1`, `nodong-1#2`, `nodong-1#3`; in file order, then by launch order.
     pub threats: Vec<ThreatEntry>,
@@ -48,22 +51,26 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// The radar called `name`, with its index.
-    pub fn radar_index(&self, name: &str) -> Option<usize> {
-        self.radars.iter().position(|r| r.name == name)
+    /// The radar called `name`.
+    pub fn radar_id(&self, name: &str) -> Option<RadarId> {
+        self.radars.iter().position(|r| r.name == name).map(RadarId::new)
     }
-    /// The battery called `name`, with its index.
-    pub fn battery_index(&self, name: &str) -> Option<usize> {
-        self.batteries.iter().position(|b| b.name == name)
+    /// The battery called `name`.
+    pub fn battery_id(&self, name: &str) -> Option<BatteryId> {
+        self.batteries.iter().position(|b| b.name == name).map(BatteryId::new)
     }
-    /// The defended area called `name`, with its index.
-    pub fn defended_area_index(&self, name: &str) -> Option<usize> {
-        self.defended_areas.iter().position(|a| a.name == name)
+    /// The defended area called `name`.
+    pub fn defended_area_id(&self, name: &str) -> Option<AreaId> {
+        self.defended_areas.iter().position(|a| a.name == name).map(AreaId::new)
     }
-    /// Indices of the defended areas containing `point` (surface position; height ignored).
-    pub fn areas_containing(&self, point: &Geodetic) -> Vec<usize> {
-        (0..self.defended_areas.len())
-            .filter(|&i| self.defended_areas[i].contains(&self.earth, point))
+    /// The raid line called `name` (the `name` of its `[[threat]]` table).
+    pub fn raid_line_id(&self, name: &str) -> Option<RaidLineId> {
+        self.raid_lines.iter().position(|l| l.name == name).map(RaidLineId::new)
+    }
+    /// The defended areas containing `point` (surface position; height ignored).
+    pub fn areas_containing(&self, point: &Geodetic) -> Vec<AreaId> {
+        AreaId::all(self.defended_areas.len())
+            .filter(|&a| self.defended_areas[a].contains(&self.earth, point))
             .collect()
     }
 }
@@ -202,17 +209,17 @@ pub struct BatteryEntry {
     pub launchers: u32,
     /// Total rounds (default launchers × the interceptor's launcher load).
     pub stock: u32,
-    /// Index into [`Scenario::radars`] of its own fire-control radar.
-    pub radar: Option<usize>,
+    /// Its own fire-control radar.
+    pub radar: Option<RadarId>,
     /// May fire on network (system) tracks, not only its own radar's.
     pub engage_on_remote: bool,
-    /// Indices of the defended areas it protects; empty: all of them.
-    pub defends: Vec<usize>,
+    /// The defended areas it protects; empty: all of them.
+    pub defends: Vec<AreaId>,
 }
 
 impl BatteryEntry {
     /// Whether this battery protects defended area `area`.
-    pub fn defends_area(&self, area: usize) -> bool {
+    pub fn defends_area(&self, area: AreaId) -> bool {
         self.defends.is_empty() || self.defends.contains(&area)
     }
 }
@@ -223,7 +230,9 @@ pub struct ThreatEntry {
     /// Unique name (`nodong-1#2`: the raid line's name and, when it has several missiles, the
     /// missile's number in it).
     pub name: String,
-    /// The raid line it came from (its `group`, default the line's name).
+    /// The raid line it came from.
+    pub raid_line: RaidLineId,
+    /// Its group (the raid line's `group`, default the line's name).
     pub group: String,
     /// The missile: preset, overrides, payload and decoy count applied.
     pub missile: Missile,
@@ -237,6 +246,18 @@ pub struct ThreatEntry {
     pub shape: Shape,
     /// The scenario's decoy count, if it set one (already applied to `missile.decoy`).
     pub decoys: Option<u32>,
+}
+
+/// One raid line: a `[[threat]]` table of the scenario file, `count` missiles of one type from
+/// one launch point to one aim point, launched `launch_interval_s` apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RaidLine {
+    /// Its name as written (`nodong-1`).
+    pub name: String,
+    /// Missiles on the line.
+    pub count: u32,
+    /// Interval between two launches (s).
+    pub launch_interval_s: f64,
 }
 
 /// How the battle manager fires.

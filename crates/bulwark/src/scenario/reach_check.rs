@@ -8,6 +8,7 @@ use super::reach::{Reach, corridor_excess_m, flight_time_bound_s, interceptor_re
 use super::source::FieldPath;
 use crate::earth::{EarthModel, Geodetic, inverse};
 use crate::flight::Missile;
+use crate::ids::AreaId;
 
 impl Builder<'_, '_> {
     /// Refuses an aim point beyond the missile's reach, as the aiming solver would (see
@@ -65,8 +66,8 @@ impl Builder<'_, '_> {
     ) -> Res<()> {
         let published_m = b.interceptor.max_ground_range_m();
         let reach_m = interceptor_reach_m(published_m);
-        let defended: Vec<usize> = if b.defends.is_empty() {
-            (0..areas.len()).collect()
+        let defended: Vec<AreaId> = if b.defends.is_empty() {
+            AreaId::all(areas.len()).collect()
         } else {
             b.defends.clone()
         };

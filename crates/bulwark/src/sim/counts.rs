@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use super::engine::RunOutcome;
 use super::events::EventKind;
 use crate::flight::ObjectKind;
+use crate::ids::AreaId;
 use crate::scenario::Scenario;
 
 /// A warhead killed by an interceptor: when and at what altitude.
@@ -69,7 +70,7 @@ impl RunCounts {
             intercepted: warheads().filter(|o| o.killed_s.is_some()).count() as u32,
             leakers: warheads().filter(|o| o.area.is_some()).count() as u32,
             outside_areas: warheads().filter(|o| o.impact.is_some() && o.area.is_none()).count() as u32,
-            leakers_by_area: (0..scenario.defended_areas.len())
+            leakers_by_area: AreaId::all(scenario.defended_areas.len())
                 .map(|i| warheads().filter(|o| o.area == Some(i)).count() as u32)
                 .collect(),
             fired_by_battery: outcome.batteries.iter().map(|b| b.fired).collect(),

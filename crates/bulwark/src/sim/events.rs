@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use crate::ids::TrackId;
+
 /// A geodetic point as written to the log: latitude and longitude (degrees), altitude (m).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct LogPoint {
@@ -147,7 +149,7 @@ pub enum EventKind {
         /// The system tracker or a radar's (written as "system" or the radar's name).
         tracker: Tracker,
         /// Track id within its tracker.
-        track: u32,
+        track: TrackId,
         /// Object it follows (truth label).
         object: String,
     },
@@ -156,7 +158,7 @@ pub enum EventKind {
         /// Tracker.
         tracker: Tracker,
         /// Track id.
-        track: u32,
+        track: TrackId,
         /// Object it followed (truth label).
         object: String,
     },
@@ -165,12 +167,12 @@ pub enum EventKind {
         /// Radar cued.
         radar: String,
         /// System track that cued it.
-        track: u32,
+        track: TrackId,
     },
     /// The battle manager's threat evaluation of a system track changed.
     ThreatEvaluation {
         /// System track.
-        track: u32,
+        track: TrackId,
         /// Object it follows (truth label).
         object: String,
         /// Predicted impact point.
@@ -189,7 +191,7 @@ pub enum EventKind {
         /// Battery (None: a decision about the track, for every battery).
         battery: Option<String>,
         /// System track.
-        track: u32,
+        track: TrackId,
         /// Object (truth label).
         object: String,
         /// What was decided.
@@ -210,7 +212,7 @@ pub enum EventKind {
         /// Engagement number in this run.
         engagement: u32,
         /// Target track.
-        track: u32,
+        track: TrackId,
         /// Target object (truth label).
         object: String,
         /// Predicted intercept point.
@@ -249,7 +251,7 @@ pub enum EventKind {
         /// Engagement.
         engagement: u32,
         /// Track.
-        track: u32,
+        track: TrackId,
         /// Object (truth label).
         object: String,
         /// Whether the target was assessed killed.

@@ -21,6 +21,7 @@ use super::SimError;
 use super::truth::{ThreatTruth, TruthObject, fly_entry};
 use crate::engage::envelope::Envelope;
 use crate::flight::{AimRequest, BoostControls, FlightOptions, aim};
+use crate::ids::ThreatId;
 use crate::random::{StreamKey, stream};
 use crate::scenario::{Scenario, ThreatEntry};
 use crate::sensor::radar::Radar;
@@ -87,8 +88,14 @@ impl PreparedScenario {
             let objects = match &shot.objects {
                 Some(objects) => objects.clone(),
                 None => {
-                    let mut rng = StreamKey::Threat(i).stream(seed, trial);
-                    fly_entry(&scenario.earth, &scenario.threats[i], i, &shot.controls, &mut rng)?
+                    let mut rng = StreamKey::Threat(ThreatId::new(i)).stream(seed, trial);
+                    fly_entry(
+                        &scenario.earth,
+                        &scenario.threats[i],
+                        ThreatId::new(i),
+                        &shot.controls,
+                        &mut rng,
+                    )?
                 }
             };
             Ok(ThreatTruth {
@@ -271,7 +278,7 @@ fn shots_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result
             } else {
                 // No draw is made: any stream gives the same flight.
                 let mut rng = stream(0, 0, 0);
-                Some(fly_entry(earth, t, i, &controls, &mut rng)?)
+                Some(fly_entry(earth, t, ThreatId::new(i), &controls, &mut rng)?)
             };
             Ok(Arc::new(PreparedShot {
                 controls,

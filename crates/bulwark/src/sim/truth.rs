@@ -13,6 +13,7 @@ use std::sync::Arc;
 use super::SimError;
 use crate::earth::EarthModel;
 use crate::flight::{BoostControls, FlightOptions, ObjectKind, ThreatObject, Trajectory, fly_threat_complex};
+use crate::ids::ThreatId;
 use crate::random::Stream;
 use crate::scenario::ThreatEntry;
 
@@ -22,7 +23,7 @@ pub struct TruthObject {
     /// "threat/kind", e.g. `nodong-1/warhead`.
     pub name: String,
     /// Index of its threat in the scenario.
-    pub threat: usize,
+    pub threat: ThreatId,
     /// What it is.
     pub kind: ObjectKind,
     /// Its flight (times after the epoch), shared by every trial that flies it the same way.
@@ -58,7 +59,7 @@ pub(crate) const TRUTH_SAMPLE_S: f64 = 0.5;
 pub(crate) fn fly_entry(
     earth: &EarthModel,
     entry: &ThreatEntry,
-    index: usize,
+    index: ThreatId,
     controls: &BoostControls,
     rng: &mut Stream,
 ) -> Result<Vec<TruthObject>, SimError> {

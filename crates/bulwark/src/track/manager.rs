@@ -27,6 +27,7 @@ use super::assignment::{AssignmentError, CostMatrix, assign};
 use super::dynamics::ProcessNoise;
 use super::filter::{BallisticFilter, DragPrior, FilterError, InitialEstimate, cartesian_position};
 use crate::earth::EarthModel;
+use crate::ids::TrackId;
 use crate::sensor::{Measurement, SensorSite};
 
 /// Factor on the gate above which a filter's NIS lower bound refuses a measurement before its
@@ -109,7 +110,7 @@ pub enum TrackStatus {
 #[derive(Debug, Clone)]
 pub struct Track<F> {
     /// Identifier, unique within its manager, in order of creation.
-    pub id: u32,
+    pub id: TrackId,
     /// The filter.
     pub filter: F,
     /// Life stage.
@@ -147,15 +148,15 @@ impl<F> Track<F> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScanOutcome {
     /// (track id, measurement index) of each update.
-    pub updated: Vec<(u32, usize)>,
+    pub updated: Vec<(TrackId, usize)>,
     /// Tracks started.
-    pub started: Vec<u32>,
+    pub started: Vec<TrackId>,
     /// Tracks confirmed.
-    pub confirmed: Vec<u32>,
+    pub confirmed: Vec<TrackId>,
     /// Tracks deleted.
-    pub deleted: Vec<u32>,
+    pub deleted: Vec<TrackId>,
     /// Tracks that coasted (expected, not detected).
-    pub coasted: Vec<u32>,
+    pub coasted: Vec<TrackId>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -170,7 +171,7 @@ pub struct TrackManager<F> {
     config: ManagerConfig,
     tracks: Vec<Track<F>>,
     candidates: Vec<Candidate>,
-    next_id: u32,
+    next_id: TrackId,
     last_scan_s: f64,
 }
 
@@ -181,7 +182,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             config,
             tracks: Vec::new(),
             candidates: Vec::new(),
-            next_id: 1,
+            next_id: TrackId::FIRST,
             last_scan_s: f64::NEG_INFINITY,
         }
     }
@@ -191,9 +192,10 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         &self.tracks
     }
 
-    /// The track with this id.
-    pub fn track(&self, id: u32) -> Option<&Track<F>> {
-        self.tracks.iter().find(|t| t.id == id)
+    /// The track with this id. Tracks are kept in the order started, numbered from 1, so this is
+    /// a look-up by position.
+    pub fn track(&self, id: TrackId) -> Option<&Track<F>> {
+        self.tracks.get(id.slot().checked_sub(1)?).filter(|t| t.id == id)
     }
 
     /// Processes one scan of `site` at `t_s`. `looked_at(r_ecef)` says whether the sensor was
@@ -305,7 +307,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                     let c = self.candidates.remove(k);
                     let initial = InitialEstimate::from_two_measurements(earth, (&c.site, &c.z), (site, &z), cfg.drag)?;
                     let id = self.next_id;
-                    self.next_id += 1;
+                    self.next_id = self.next_id.next();
                     self.tracks.push(Track {
                         id,
                         filter: F::new(&initial, cfg.noise),
@@ -396,7 +398,7 @@ mod tests {
             .map(|o| o.trajectory.span_s().unwrap().1)
             .fold(f64::INFINITY, f64::min)
             - 30.0;
-        let mut owner: std::collections::HashMap<u32, usize> = Default::default();
+        let mut owner: std::collections::HashMap<TrackId, usize> = Default::default();
         let mut t = sep + 2.0;
         while t < end {
             let mut zs = Vec::new();

@@ -32,6 +32,7 @@ use super::manager::{ManagerConfig, ScanOutcome, TrackError, TrackManager, Track
 use crate::earth::EarthModel;
 use crate::event_queue::EventQueue;
 use crate::flight::ThreatObject;
+use crate::ids::{ObjectId, RadarId, TrackId};
 use crate::random::{Stream, StreamKey, stream};
 use crate::sensor::Measurement;
 use crate::sensor::radar::{Mode, Radar};
@@ -61,13 +62,13 @@ pub struct UpdateRecord {
     /// Time (s).
     pub t_s: f64,
     /// Radar that measured.
-    pub radar: usize,
+    pub radar: RadarId,
     /// `None`: the system track; `Some(i)`: radar i's local track.
-    pub tracker: Option<usize>,
+    pub tracker: Option<RadarId>,
     /// Track id within its tracker.
-    pub track_id: u32,
+    pub track_id: TrackId,
     /// The object measured (truth).
-    pub object: usize,
+    pub object: ObjectId,
     /// The measurement.
     pub measurement: Measurement,
     /// True ECEF position (m) and earth-relative velocity (m/s).
@@ -161,9 +162,9 @@ impl<F: BallisticFilter + Clone> RadarNode<F> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cue {
     /// The cued radar.
-    pub radar: usize,
+    pub radar: RadarId,
     /// The firm system track it dwells on.
-    pub track: u32,
+    pub track: TrackId,
     /// Time of its next scan (s).
     pub next_scan_s: f64,
     /// The schedule generation that scan belongs to.
@@ -175,7 +176,7 @@ pub struct Cue {
 pub struct ScanReport {
     /// (object, measurement, whether it is this radar's first detection of the object), in
     /// object order.
-    pub detections: Vec<(usize, Measurement, bool)>,
+    pub detections: Vec<(ObjectId, Measurement, bool)>,
     /// Whether any live object was in view (line of sight, field of regard, instrumented range).
     pub any_visible: bool,
     /// The radar's own tracker's outcome (measurement indices into `detections`).
@@ -192,7 +193,7 @@ pub struct ScanReport {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkError {
     /// The tracker: `Some(i)` radar i's local tracker, `None` the system tracker.
-    pub tracker: Option<usize>,
+    pub tracker: Option<RadarId>,
     /// What went wrong.
     pub source: TrackError,
 }
@@ -230,7 +231,7 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
             .map(|(i, (radar, networked))| RadarNode {
                 radar,
                 networked,
-                stream: stream(seed, trial, StreamKey::Radar(i).entity()),
+                stream: stream(seed, trial, StreamKey::Radar(RadarId::new(i)).entity()),
                 local: TrackManager::new(manager),
                 cued: false,
                 generation: 0,
@@ -257,6 +258,16 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         &self.nodes
     }
 
+    /// Radar `id`.
+    pub fn node(&self, id: RadarId) -> &RadarNode<F> {
+        &self.nodes[id]
+    }
+
+    /// The radars' ids, in input order.
+    pub fn radar_ids(&self) -> impl Iterator<Item = RadarId> + use<F> {
+        RadarId::all(self.nodes.len())
+    }
+
     /// The fused system tracker.
     pub fn system(&self) -> &TrackManager<F> {
         &self.system
@@ -269,13 +280,13 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         &mut self,
         earth: &EarthModel,
         t_s: f64,
-        i: usize,
-        truth: impl Fn(usize) -> Option<(Vector3<f64>, Vector3<f64>, f64)>,
+        i: RadarId,
+        truth: impl Fn(ObjectId) -> Option<(Vector3<f64>, Vector3<f64>, f64)>,
     ) -> Result<ScanReport, NetworkError> {
         let mut report = ScanReport::default();
         let node = &mut self.nodes[i];
         let mode = if node.tracking() { Mode::Track } else { Mode::Search };
-        for k in 0..node.seen.len() {
+        for k in ObjectId::all(node.seen.len()) {
             let Some((r, v, rcs_m2)) = truth(k) else {
                 continue;
             };
@@ -283,7 +294,10 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
                 continue;
             }
             report.any_visible = true;
-            if let Some(z) = node.radar.measure(t_s, i, &r, &v, rcs_m2, mode, &mut node.stream) {
+            if let Some(z) = node
+                .radar
+                .measure(t_s, i.index(), &r, &v, rcs_m2, mode, &mut node.stream)
+            {
                 let first = !node.seen[k];
                 node.seen[k] = true;
                 report.detections.push((k, z, first));
@@ -321,8 +335,8 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
     }
 
     /// Networked radars whose field of regard holds a firm system track dwell on it.
-    fn cue(&mut self, earth: &EarthModel, t_s: f64, from: usize, cues: &mut Vec<Cue>) {
-        for j in 0..self.nodes.len() {
+    fn cue(&mut self, earth: &EarthModel, t_s: f64, from: RadarId, cues: &mut Vec<Cue>) {
+        for j in RadarId::all(self.nodes.len()) {
             let node = &self.nodes[j];
             if j == from || node.cued || !node.networked {
                 continue;
@@ -378,9 +392,9 @@ pub fn run_network<F: BallisticFilter + Clone>(
         .collect();
     let mut system_firm_s = None;
     // Scans due: (radar, schedule generation), in the engine's order (time, then scheduling).
-    let mut queue: EventQueue<(usize, u32)> = EventQueue::new();
+    let mut queue: EventQueue<(RadarId, u32)> = EventQueue::new();
     if t_begin.is_finite() {
-        for i in 0..n {
+        for i in RadarId::all(n) {
             queue.push(t_begin, (i, 0));
         }
     }
@@ -477,10 +491,10 @@ fn push_view(intervals: &mut Vec<(f64, f64)>, t: f64, visible: bool, gap_s: f64)
 #[allow(clippy::too_many_arguments)]
 fn record(
     t: f64,
-    radar: usize,
-    tracker: Option<usize>,
-    track_id: u32,
-    z: (usize, Measurement),
+    radar: RadarId,
+    tracker: Option<RadarId>,
+    track_id: TrackId,
+    z: (ObjectId, Measurement),
     x: &super::dynamics::State,
     objects: &[ThreatObject],
     impacts: &[Option<Vector3<f64>>],

@@ -4,8 +4,8 @@
 use super::*;
 
 impl<F: BallisticFilter + Clone> Engine<'_, F> {
-    pub(super) fn track_info(&mut self, id: u32) -> &mut TrackInfo {
-        let i = id as usize;
+    pub(super) fn track_info(&mut self, id: TrackId) -> &mut TrackInfo {
+        let i = id.slot();
         if self.tracks.len() <= i {
             self.tracks.resize(i + 1, TrackInfo::default());
         }
@@ -16,8 +16,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     pub(super) fn decision(
         &mut self,
         t_s: f64,
-        battery: Option<usize>,
-        track: u32,
+        battery: Option<BatteryId>,
+        track: TrackId,
         reason: Reason,
         intercept_s: Option<f64>,
         detail: String,
@@ -50,7 +50,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     /// decoys, correctly with the doctrine's discrimination probability (a warhead missed is not
     /// engaged; a decoy mistaken draws shots); otherwise the warhead is recognised and the spent
     /// stage is recognised as debris.
-    pub(super) fn classified_as_warhead(&mut self, object: usize) -> bool {
+    pub(super) fn classified_as_warhead(&mut self, object: ObjectId) -> bool {
         let o = &self.world.objects[object];
         let has_decoys = self
             .world
@@ -70,15 +70,16 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         })
     }
 
-    pub(super) fn area_of(&self, g: &Geodetic) -> Option<usize> {
+    pub(super) fn area_of(&self, g: &Geodetic) -> Option<AreaId> {
         self.scenario
             .defended_areas
             .iter()
             .position(|a| a.contains(self.earth, g))
+            .map(AreaId::new)
     }
 
     pub(super) fn decide(&mut self, t_s: f64) {
-        let firm: Vec<u32> = self
+        let firm: Vec<TrackId> = self
             .network
             .system()
             .tracks()
@@ -87,7 +88,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             .map(|tr| tr.id)
             .collect();
         // (predicted impact time, track, area) of every threatening track.
-        let mut threats: Vec<(f64, u32, usize)> = Vec::new();
+        let mut threats: Vec<(f64, TrackId, AreaId)> = Vec::new();
         for id in firm {
             let info = self.track_info(id);
             if info.killed {
@@ -104,9 +105,9 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 };
                 let (tf, x) = track.filter.state();
                 let (tf, x) = (tf, *x);
-                let mut path = std::mem::take(&mut self.tracks[id as usize].path);
+                let mut path = std::mem::take(&mut self.tracks[id.slot()].path);
                 path.predict(&self.dynamics, tf, &x);
-                let info = &mut self.tracks[id as usize];
+                let info = &mut self.tracks[id.slot()];
                 info.path = path;
                 info.path_made_s = Some(t_s);
                 if let Some(p) = info.path.impact() {
@@ -116,7 +117,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                     info.previous_impact = Some((t_s, p.r_ecef_m));
                 }
             }
-            let Some(impact) = self.tracks[id as usize].path.impact().copied() else {
+            let Some(impact) = self.tracks[id.slot()].path.impact().copied() else {
                 continue;
             };
             let Ok(g) = self.earth.to_geodetic(&Ecef(impact.r_ecef_m)) else {
@@ -127,7 +128,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             // impact point stays within THREAT_MARGIN_M of it, so that a prediction wandering
             // across the boundary does not switch the engagement on and off.
             let area = self.area_of(&g).or_else(|| {
-                self.tracks[id as usize].threatening_area.filter(|&a| {
+                self.tracks[id.slot()].threatening_area.filter(|&a| {
                     distance_to_area_m(self.earth, &self.scenario.defended_areas[a], &g) <= THREAT_MARGIN_M
                 })
             });
@@ -141,8 +142,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             } else {
                 Reason::Engage
             };
-            if self.tracks[id as usize].logged != Some((threatening, area)) {
-                self.tracks[id as usize].logged = Some((threatening, area));
+            if self.tracks[id.slot()].logged != Some((threatening, area)) {
+                self.tracks[id.slot()].logged = Some((threatening, area));
                 let kind = EventKind::ThreatEvaluation {
                     track: id,
                     object: self.label_name(object),
@@ -154,7 +155,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 };
                 self.log(t_s, kind);
             }
-            self.tracks[id as usize].threatening_area = if threatening { area } else { None };
+            self.tracks[id.slot()].threatening_area = if threatening { area } else { None };
             if let (true, Some(area)) = (threatening, area) {
                 threats.push((impact.t_s, id, area));
             }
@@ -167,7 +168,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     /// Weapon–target assignment for one threatening track by the doctrine.
-    pub(super) fn assign(&mut self, t_s: f64, id: u32, area: usize) {
+    pub(super) fn assign(&mut self, t_s: f64, id: TrackId, area: AreaId) {
         let doctrine = self.scenario.doctrine;
         let (in_flight, engagements) = {
             let info = self.track_info(id);
@@ -196,8 +197,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             self.decision(t_s, None, id, Reason::EngagementLimit, None, detail);
             return;
         }
-        let mut options: Vec<(usize, InterceptPlan)> = Vec::new();
-        for b in 0..self.batteries.len() {
+        let mut options: Vec<(BatteryId, InterceptPlan)> = Vec::new();
+        for b in BatteryId::all(self.batteries.len()) {
             if !self.batteries[b].defends.contains(&area) {
                 continue;
             }
@@ -235,12 +236,12 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     /// Another live system track within [`DUPLICATE_M`] of track `id` (both carried to the later
     /// of their two times) that is engaged or assessed killed: two tracks of one object, which
     /// the battle manager must not engage twice. Returns that track and why it counts.
-    pub(super) fn correlated_engaged_track(&self, id: u32) -> Option<(u32, &'static str)> {
+    pub(super) fn correlated_engaged_track(&self, id: TrackId) -> Option<(TrackId, &'static str)> {
         let this = self.network.system().track(id)?;
         let (t1, x1) = this.filter.state();
         // Rounds in flight whose own track was dropped: they will take this track at handover if
         // its predicted path passes their intercept point.
-        let path = &self.tracks.get(id as usize)?.path;
+        let path = &self.tracks.get(id.slot())?.path;
         let orphan = self.engagements.iter().find(|e| {
             !e.assessed
                 && self
@@ -263,7 +264,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             if other.id == id || other.status == TrackStatus::Deleted {
                 return None;
             }
-            let info = self.tracks.get(other.id as usize)?;
+            let info = self.tracks.get(other.id.slot())?;
             let why = if info.killed {
                 "assessed killed"
             } else if info.in_flight.is_some() {
@@ -281,12 +282,12 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
 
     /// A lower-tier battery fires while an upper-tier engagement is in flight only when waiting for
     /// its kill assessment would close the lower tier's own window.
-    pub(super) fn backup(&mut self, t_s: f64, id: u32, area: usize, upper: usize) {
+    pub(super) fn backup(&mut self, t_s: f64, id: TrackId, area: AreaId, upper: EngagementId) {
         let assessment_s = self.engagements[upper].intercept_s
             + self.batteries[self.engagements[upper].battery]
                 .spec
                 .kill_assessment_delay_s();
-        for b in 0..self.batteries.len() {
+        for b in BatteryId::all(self.batteries.len()) {
             if self.batteries[b].spec.tier() != Tier::Lower || !self.batteries[b].defends.contains(&area) {
                 continue;
             }
@@ -314,7 +315,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     /// The battery's earliest intercept of the track on the current predicted path, or why not.
-    pub(super) fn window(&self, t_s: f64, b: usize, id: u32) -> Result<InterceptPlan, (Reason, String)> {
+    pub(super) fn window(&self, t_s: f64, b: BatteryId, id: TrackId) -> Result<InterceptPlan, (Reason, String)> {
         let battery = &self.batteries[b];
         if battery.stock == 0 {
             return Err((Reason::OutOfStock, format!("{} has no interceptor left", battery.name)));
@@ -331,7 +332,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             self.earth,
             &battery.site,
             &battery.envelope,
-            &self.tracks[id as usize].path,
+            &self.tracks[id.slot()].path,
             earliest,
         )
         .ok_or_else(|| {
@@ -347,7 +348,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     /// Whether battery `b`'s own radar holds a firm local track correlated with system track `id`.
-    pub(super) fn own_radar_holds(&self, b: usize, id: u32) -> bool {
+    pub(super) fn own_radar_holds(&self, b: BatteryId, id: TrackId) -> bool {
         let Some(r) = self.batteries[b].radar else {
             return false;
         };
@@ -355,7 +356,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             return false;
         };
         let (ts, xs) = sys.filter.state();
-        self.network.nodes()[r].local().tracks().iter().any(|tr| {
+        self.network.node(r).local().tracks().iter().any(|tr| {
             if tr.status != TrackStatus::Firm {
                 return false;
             }
@@ -365,7 +366,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         })
     }
 
-    pub(super) fn engage_or_hold(&mut self, t_s: f64, b: usize, id: u32, plan: InterceptPlan, reason: Reason) {
+    pub(super) fn engage_or_hold(&mut self, t_s: f64, b: BatteryId, id: TrackId, plan: InterceptPlan, reason: Reason) {
         let interval = self.scenario.doctrine.decision_interval_s;
         let reaction = self.batteries[b].spec.reaction_time_s();
         if plan.launch_s > self.t_end_s {
@@ -408,13 +409,13 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         battery.stock -= n;
         battery.totals.fired += n;
         battery.totals.engagements += 1;
-        let object = majority_label(&self.system_labels, id).unwrap_or(usize::MAX);
-        let e = self.engagements.len();
+        let object = majority_label(&self.system_labels, id);
+        let e = EngagementId::new(self.engagements.len());
         for _ in 0..n {
-            let r = self.rounds.len();
+            let r = RoundId::new(self.rounds.len());
             self.rounds.push(Round {
                 engagement: e,
-                serial: r as u32 + 1,
+                serial: r.index() as u32 + 1,
                 plan,
                 handover_sigma_m: None,
             });
@@ -436,7 +437,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             pip_ecef_m: plan.pip_ecef_m,
             assessed: false,
         });
-        if object < self.world.shots.len() {
+        if let Some(object) = object {
             self.world.shots[object] += n;
         }
         let info = self.track_info(id);

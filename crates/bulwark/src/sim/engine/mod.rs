@@ -20,6 +20,7 @@ use crate::engage::envelope::Envelope;
 use crate::engage::interceptor::{InterceptorSpec, Tier};
 use crate::event_queue::EventQueue;
 use crate::flight::ObjectKind;
+use crate::ids::{AreaId, BatteryId, EngagementId, ObjectId, RadarId, RoundId, ThreatId, TrackId};
 use crate::random::StreamKey;
 use crate::scenario::Scenario;
 
@@ -117,8 +118,8 @@ pub struct RunOutcome {
 pub struct ObjectOutcome {
     /// Object name.
     pub name: String,
-    /// Threat index.
-    pub threat: usize,
+    /// Its threat.
+    pub threat: ThreatId,
     /// Kind.
     pub kind: ObjectKind,
     /// Interceptor rounds fired at it.
@@ -128,21 +129,21 @@ pub struct ObjectOutcome {
     /// Impact time and point, when it landed.
     pub impact: Option<(f64, Geodetic)>,
     /// Defended area it landed in.
-    pub area: Option<usize>,
+    pub area: Option<AreaId>,
     /// Distance of a warhead's impact from its aim point (km).
     pub miss_from_aim_km: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Pending {
-    ThreatLaunch(usize),
-    Scan { radar: usize, generation: u32 },
+    ThreatLaunch(ThreatId),
+    Scan { radar: RadarId, generation: u32 },
     Decide,
-    Launch(usize),
-    Handover(usize),
-    Intercept(usize),
-    Assess(usize),
-    Impact(usize),
+    Launch(RoundId),
+    Handover(RoundId),
+    Intercept(RoundId),
+    Assess(EngagementId),
+    Impact(ObjectId),
 }
 
 struct BatteryState {
@@ -151,9 +152,9 @@ struct BatteryState {
     sspk: f64,
     envelope: Arc<Envelope>,
     site: Geodetic,
-    radar: Option<usize>,
+    radar: Option<RadarId>,
     engage_on_remote: bool,
-    defends: Vec<usize>,
+    defends: Vec<AreaId>,
     stock: u32,
     totals: BatteryTotals,
 }
@@ -161,13 +162,13 @@ struct BatteryState {
 #[derive(Debug, Clone, Default)]
 struct TrackInfo {
     /// Threat evaluation last logged: (threatening, area).
-    logged: Option<(bool, Option<usize>)>,
-    threatening_area: Option<usize>,
+    logged: Option<(bool, Option<AreaId>)>,
+    threatening_area: Option<AreaId>,
     engagements: u32,
-    in_flight: Option<usize>,
+    in_flight: Option<EngagementId>,
     killed: bool,
-    /// Last reason logged per battery (None index = for all).
-    last_reason: Vec<(Option<usize>, Reason)>,
+    /// Last reason logged per battery (None = for all).
+    last_reason: Vec<(Option<BatteryId>, Reason)>,
     /// The estimate flown to the ground, and when that was done.
     path: PredictedPath,
     path_made_s: Option<f64>,
@@ -180,16 +181,17 @@ struct TrackInfo {
 }
 
 struct Engagement {
-    battery: usize,
-    track: u32,
-    object: usize,
+    battery: BatteryId,
+    track: TrackId,
+    /// The object the track follows (truth), when it follows one.
+    object: Option<ObjectId>,
     intercept_s: f64,
     pip_ecef_m: Vector3<f64>,
     assessed: bool,
 }
 
 struct Round {
-    engagement: usize,
+    engagement: EngagementId,
     serial: u32,
     plan: InterceptPlan,
     handover_sigma_m: Option<f64>,
@@ -208,10 +210,10 @@ struct Engine<'a, F> {
     network: SensorNetwork<F>,
     /// Radar names, in scenario order.
     radar_names: Vec<String>,
-    /// Per radar, the truth label (object index) of each local track, by track id.
-    local_labels: Vec<Vec<Option<usize>>>,
+    /// Per radar, the truth label (object) of each local track, by track number.
+    local_labels: Vec<Vec<Option<ObjectId>>>,
     /// Per system track, how many of its updates came from each object (truth, for labelling).
-    system_labels: Vec<Vec<(usize, u32)>>,
+    system_labels: Vec<Vec<(ObjectId, u32)>>,
     tracks: Vec<TrackInfo>,
     batteries: Vec<BatteryState>,
     engagements: Vec<Engagement>,
@@ -230,16 +232,16 @@ fn log_point(g: &Geodetic) -> LogPoint {
     }
 }
 
-fn set_label(labels: &mut Vec<Option<usize>>, id: u32, object: usize) {
-    let i = id as usize;
+fn set_label(labels: &mut Vec<Option<ObjectId>>, id: TrackId, object: ObjectId) {
+    let i = id.slot();
     if labels.len() <= i {
         labels.resize(i + 1, None);
     }
     labels[i] = Some(object);
 }
 
-fn count_label(labels: &mut Vec<Vec<(usize, u32)>>, id: u32, object: usize) {
-    let i = id as usize;
+fn count_label(labels: &mut Vec<Vec<(ObjectId, u32)>>, id: TrackId, object: ObjectId) {
+    let i = id.slot();
     if labels.len() <= i {
         labels.resize(i + 1, Vec::new());
     }
@@ -251,19 +253,19 @@ fn count_label(labels: &mut Vec<Vec<(usize, u32)>>, id: u32, object: usize) {
 
 /// The object that gave a track most of its updates (ties: the one seen first): the object the
 /// track follows, in the sense of track purity.
-fn majority_label(labels: &[Vec<(usize, u32)>], id: u32) -> Option<usize> {
+fn majority_label(labels: &[Vec<(ObjectId, u32)>], id: TrackId) -> Option<ObjectId> {
     labels
-        .get(id as usize)?
+        .get(id.slot())?
         .iter()
-        .fold(None, |best: Option<(usize, u32)>, &(k, n)| match best {
+        .fold(None, |best: Option<(ObjectId, u32)>, &(k, n)| match best {
             Some((_, m)) if m >= n => best,
             _ => Some((k, n)),
         })
         .map(|(k, _)| k)
 }
 
-fn label_of(labels: &[Option<usize>], id: u32) -> Option<usize> {
-    labels.get(id as usize).copied().flatten()
+fn label_of(labels: &[Option<ObjectId>], id: TrackId) -> Option<ObjectId> {
+    labels.get(id.slot()).copied().flatten()
 }
 
 /// Runs the scenario with filters of type `F`.
@@ -304,7 +306,7 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
             radar: b.radar,
             engage_on_remote: b.engage_on_remote,
             defends: if b.defends.is_empty() {
-                (0..scenario.defended_areas.len()).collect()
+                AreaId::all(scenario.defended_areas.len()).collect()
             } else {
                 b.defends.clone()
             },
@@ -355,7 +357,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     fn schedule_start(&mut self) {
-        for (i, t) in self.scenario.threats.iter().enumerate() {
+        for (i, t) in ThreatId::all(self.scenario.threats.len()).zip(&self.scenario.threats) {
             self.queue.push(t.launch_time_s, Pending::ThreatLaunch(i));
         }
         let t0 = self
@@ -367,7 +369,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         if !t0.is_finite() {
             return;
         }
-        for i in 0..self.network.nodes().len() {
+        for i in self.network.radar_ids() {
             self.queue.push(
                 t0,
                 Pending::Scan {
@@ -379,7 +381,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         if self.scenario.defence_enabled && !self.batteries.is_empty() {
             self.queue.push(t0, Pending::Decide);
         }
-        for k in 0..self.world.len() {
+        for k in self.world.ids() {
             let t = self.world.objects[k].impact_s();
             if t <= self.t_end_s {
                 self.queue.push(t, Pending::Impact(k));
@@ -395,7 +397,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             match what {
                 Pending::ThreatLaunch(i) => self.threat_launch(t_s, i),
                 Pending::Scan { radar, generation } => {
-                    if generation == self.network.nodes()[radar].generation() {
+                    if generation == self.network.node(radar).generation() {
                         self.scan(t_s, radar)?;
                     }
                 }
@@ -414,7 +416,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         Ok(())
     }
 
-    fn threat_launch(&mut self, t_s: f64, i: usize) {
+    fn threat_launch(&mut self, t_s: f64, i: ThreatId) {
         let t = &self.scenario.threats[i];
         let objects = self.world.objects.iter().filter(|o| o.threat == i).count() as u32;
         let kind = EventKind::ThreatLaunch {
@@ -432,7 +434,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
 
     /// Radar `i` scans (through the sensor network); the engine logs what it saw and schedules
     /// the scans it asks for.
-    fn scan(&mut self, t_s: f64, i: usize) -> Result<(), SimError> {
+    fn scan(&mut self, t_s: f64, i: RadarId) -> Result<(), SimError> {
         let world = &self.world;
         let report = self
             .network
@@ -544,14 +546,14 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         Ok(())
     }
 
-    fn label_name(&self, label: Option<usize>) -> String {
+    fn label_name(&self, label: Option<ObjectId>) -> String {
         label.map_or_else(|| "unknown".to_string(), |k| self.world.objects[k].name.clone())
     }
 
     fn finish(mut self, aim_miss_km: Vec<f64>) -> RunOutcome {
         if self.options.record_flights {
             let mut threat_flights = Vec::new();
-            for (k, o) in self.world.objects.iter().enumerate() {
+            for (k, o) in self.world.ids().zip(&self.world.objects) {
                 let end_s = self.world.killed_s[k].unwrap_or(o.impact_s()).min(self.t_end_s);
                 let mut points = Vec::new();
                 let mut t = o.appears_s();
@@ -586,9 +588,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         }
         let objects = self
             .world
-            .objects
-            .iter()
-            .enumerate()
+            .ids()
+            .zip(&self.world.objects)
             .map(|(k, o)| ObjectOutcome {
                 name: o.name.clone(),
                 threat: o.threat,

@@ -3,7 +3,7 @@
 use super::*;
 
 impl<F: BallisticFilter + Clone> Engine<'_, F> {
-    pub(super) fn launch(&mut self, t_s: f64, r: usize) {
+    pub(super) fn launch(&mut self, t_s: f64, r: RoundId) {
         let round = &self.rounds[r];
         let e = &self.engagements[round.engagement];
         let b = &self.batteries[e.battery];
@@ -13,9 +13,9 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             battery: b.name.clone(),
             interceptor: b.spec.name().to_string(),
             round: round.serial,
-            engagement: round.engagement as u32 + 1,
+            engagement: round.engagement.index() as u32 + 1,
             track: e.track,
-            object: self.label_name((e.object != usize::MAX).then_some(e.object)),
+            object: self.label_name(e.object),
             pip: log_point(&pip),
             intercept_s: plan.intercept_s,
             flyout_s: plan.flyout_s,
@@ -27,7 +27,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         self.log(t_s, kind);
     }
 
-    pub(super) fn flyout_record(&self, r: usize, launch_s: f64, pip: &Geodetic) -> FlightRecord {
+    pub(super) fn flyout_record(&self, r: RoundId, launch_s: f64, pip: &Geodetic) -> FlightRecord {
         let round = &self.rounds[r];
         let e = &self.engagements[round.engagement];
         let b = &self.batteries[e.battery];
@@ -63,7 +63,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
 
     /// At handover the kill vehicle takes the track's prediction of the intercept point; its
     /// one-sigma error across the line of sight decides how much divert the endgame needs.
-    pub(super) fn handover(&mut self, _t_s: f64, r: usize) {
+    pub(super) fn handover(&mut self, _t_s: f64, r: RoundId) {
         let round = &self.rounds[r];
         let e = &self.engagements[round.engagement];
         let b = &self.batteries[e.battery];
@@ -100,22 +100,22 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         self.rounds[r].handover_sigma_m = Some(sigma);
     }
 
-    pub(super) fn intercept(&mut self, t_s: f64, r: usize) {
+    pub(super) fn intercept(&mut self, t_s: f64, r: RoundId) {
         let round = &self.rounds[r];
         let e = &self.engagements[round.engagement];
         let b = &self.batteries[e.battery];
         let object = e.object;
         let (serial, engagement) = (round.serial, round.engagement);
         let sigma = round.handover_sigma_m;
-        let target_alive = object != usize::MAX && self.world.alive(object, t_s);
-        let (pk, note) = match (target_alive, sigma) {
+        let target = object.filter(|&k| self.world.alive(k, t_s));
+        let (pk, note) = match (target.is_some(), sigma) {
             (false, _) => (0.0, Some("target already destroyed or on the ground".to_string())),
             (true, None) => (0.0, Some("track lost before handover".to_string())),
             (true, Some(s)) => (kill_probability_with(&b.spec, b.sspk, s), None),
         };
         let mut rng = StreamKey::Endgame(serial).stream(self.options.seed, self.options.trial);
         let hit = rng.random::<f64>() < pk;
-        let point = if target_alive {
+        let point = if let Some(object) = target {
             self.world.objects[object]
                 .object
                 .trajectory
@@ -128,7 +128,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         .unwrap_or(b.site);
         let battery = b.name.clone();
         let eb = e.battery;
-        if hit {
+        if let (true, Some(object)) = (hit, target) {
             self.world.killed_s[object] = Some(t_s);
             self.batteries[eb].totals.hits += 1;
         }
@@ -142,8 +142,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let kind = EventKind::Intercept {
             battery,
             round: serial,
-            engagement: engagement as u32 + 1,
-            object: self.label_name((object != usize::MAX).then_some(object)),
+            engagement: engagement.index() as u32 + 1,
+            object: self.label_name(object),
             point: log_point(&point),
             pk,
             handover_sigma_m: sigma,
@@ -153,12 +153,12 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         self.log(t_s, kind);
     }
 
-    pub(super) fn assess(&mut self, t_s: f64, e: usize) {
+    pub(super) fn assess(&mut self, t_s: f64, e: EngagementId) {
         self.engagements[e].assessed = true;
         let eng = &self.engagements[e];
-        let killed = eng.object != usize::MAX && self.world.killed_s[eng.object].is_some();
+        let killed = eng.object.is_some_and(|k| self.world.killed_s[k].is_some());
         let (track, battery) = (eng.track, self.batteries[eng.battery].name.clone());
-        let object = self.label_name((eng.object != usize::MAX).then_some(eng.object));
+        let object = self.label_name(eng.object);
         let info = self.track_info(track);
         info.in_flight = None;
         info.killed |= killed;
@@ -166,7 +166,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             t_s,
             EventKind::KillAssessment {
                 battery,
-                engagement: e as u32 + 1,
+                engagement: e.index() as u32 + 1,
                 track,
                 object,
                 killed,
@@ -174,7 +174,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         );
     }
 
-    pub(super) fn impact(&mut self, t_s: f64, k: usize) {
+    pub(super) fn impact(&mut self, t_s: f64, k: ObjectId) {
         if self.world.killed_s[k].is_some() {
             return;
         }

@@ -6,6 +6,7 @@
 use nalgebra::Vector3;
 
 use crate::earth::Geodetic;
+use crate::ids::{AreaId, ObjectId};
 use crate::sim::truth::TruthObject;
 
 /// Truth, object by object (indices as in the flown raid: each threat's warhead first).
@@ -15,7 +16,7 @@ pub(in crate::sim) struct World {
     /// When each object was killed (s).
     pub(in crate::sim) killed_s: Vec<Option<f64>>,
     /// Where and when each object landed, and the defended area it landed in.
-    pub(in crate::sim) impacts: Vec<Option<(f64, Geodetic, Option<usize>)>>,
+    pub(in crate::sim) impacts: Vec<Option<(f64, Geodetic, Option<AreaId>)>>,
     /// Interceptor rounds fired at each object.
     pub(in crate::sim) shots: Vec<u32>,
 }
@@ -32,20 +33,20 @@ impl World {
         }
     }
 
-    /// Number of objects.
-    pub(in crate::sim) fn len(&self) -> usize {
-        self.objects.len()
+    /// The objects' ids, in order.
+    pub(in crate::sim) fn ids(&self) -> impl Iterator<Item = ObjectId> + use<> {
+        ObjectId::all(self.objects.len())
     }
 
     /// Whether object `k` is in the sky at `t_s`: released, not yet landed, not killed.
-    pub(in crate::sim) fn alive(&self, k: usize, t_s: f64) -> bool {
+    pub(in crate::sim) fn alive(&self, k: ObjectId, t_s: f64) -> bool {
         let o = &self.objects[k];
         t_s >= o.appears_s() && t_s <= o.impact_s() && !self.killed_by(k, t_s)
     }
 
     /// Object `k`'s ECEF position (m), earth-relative velocity (m/s) and cross-section (m²) at
     /// `t_s`, when it is alive then: what a radar looks at.
-    pub(in crate::sim) fn seen_at(&self, k: usize, t_s: f64) -> Option<(Vector3<f64>, Vector3<f64>, f64)> {
+    pub(in crate::sim) fn seen_at(&self, k: ObjectId, t_s: f64) -> Option<(Vector3<f64>, Vector3<f64>, f64)> {
         if self.killed_by(k, t_s) {
             return None;
         }
@@ -53,7 +54,7 @@ impl World {
     }
 
     /// Whether object `k` was killed at or before `t_s`.
-    fn killed_by(&self, k: usize, t_s: f64) -> bool {
+    fn killed_by(&self, k: ObjectId, t_s: f64) -> bool {
         self.killed_s[k].is_some_and(|tk| t_s >= tk)
     }
 }
