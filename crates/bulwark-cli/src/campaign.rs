@@ -5,12 +5,12 @@
 //! * `trials.csv`: one row per trial done, in trial order, appended batch by batch to
 //!   `trials.csv.partial` while the campaign runs and renamed to `trials.csv` when it ends
 //!   (finished or stopped), so a file named `trials.csv` is always whole;
-//! * `campaign.json`: the checkpoint (what was run and how many rows of `trials.csv` are
-//!   complete), replaced atomically after the rows it counts are on disk;
-//! * `summary.json` and `report.html`: written at the end, also after an interruption.
+//! * `campaign.json`: the checkpoint (what was run, how many rows of `trials.csv` are complete
+//!   and their SHA-256), replaced whole after the rows it counts are on disk, and checked against
+//!   the rows before a resume trusts it (see [`crate::checkpoint`]);
+//! * `summary.json` and `report.html` (and `trials.parquet`): written at the end, also after an
+//!   interruption, as one set (see [`crate::output::write`]).
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -18,10 +18,12 @@ use std::time::{Duration, Instant};
 use bulwark::campaign::{CampaignError, CampaignSummary, Control, MAX_TRIALS, Tally, TrialRecord, run_trials};
 use bulwark::scenario::{Scenario, load_scenario};
 use clap::Args;
-use serde::{Deserialize, Serialize};
 
+use crate::checkpoint::{CHECKPOINT, Checkpoint, ROWS, ROWS_PARTIAL, Rows, verify_rows};
 use crate::diag::{Blame, CliError};
-use crate::output::write_atomic;
+use crate::output::lock::FolderLock;
+use crate::output::target::DirTarget;
+use crate::output::write::{Outputs, TempDir};
 use crate::run::scenario_of;
 
 pub(crate) use bulwark_report::campaign_html;
@@ -30,11 +32,6 @@ use campaign_html::{Bar, CampaignReport, StockUse, Table};
 
 /// The most worker threads a command starts.
 const MAX_THREADS: usize = 1024;
-
-/// Format tag of `campaign.json`.
-const CHECKPOINT_FORMAT: &str = "bulwark-campaign-checkpoint/1";
-/// Shortest interval between two checkpoints.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// Arguments of `bulwark campaign`.
 #[derive(Args, Debug)]
@@ -71,21 +68,6 @@ pub struct CampaignArgs {
     pub quiet: bool,
 }
 
-/// The checkpoint, `campaign.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Checkpoint {
-    format: String,
-    bulwark_version: String,
-    scenario: String,
-    scenario_file: String,
-    scenario_hash: String,
-    seed: u64,
-    trials_requested: u64,
-    trials_done: u64,
-    /// Length of `trials.csv` up to the end of the last complete row counted in `trials_done`.
-    trials_csv_bytes: u64,
-}
-
 /// Set by the first Ctrl-C: no new trial starts.
 pub(crate) static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -94,10 +76,10 @@ pub(crate) static STOP: AtomicBool = AtomicBool::new(false);
 pub(crate) fn install_ctrl_c(quiet: bool) -> Result<(), CliError> {
     ctrlc::set_handler(move || {
         if STOP.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
+            std::process::exit(crate::diag::EXIT_INTERRUPTED.into());
         }
         if !quiet {
-            eprintln!("\nstopping after the trials in progress (Ctrl-C again to abort)");
+            crate::output::note!("\nstopping after the trials in progress (Ctrl-C again to abort)");
         }
     })
     .map_err(|e| CliError::caused_by(Blame::Failure, e).context("cannot install the Ctrl-C handler"))
@@ -153,37 +135,40 @@ pub(crate) fn with_progress<T>(
     result
 }
 
-/// Every error is bad input: the folder given to `--resume` is not a campaign's.
-fn read_checkpoint(dir: &Path) -> Result<Checkpoint, CliError> {
-    let path = dir.join("campaign.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        let message = format!(
-            "{}: cannot read the checkpoint: {e}; --resume takes the --out folder of a campaign",
-            path.display()
-        );
-        CliError::caused_by(Blame::Input, e).reworded(message)
-    })?;
-    let c: Checkpoint = serde_json::from_str(&text).map_err(|e| {
-        CliError::caused_by(Blame::Input, e).context(format_args!("{}: not a campaign checkpoint", path.display()))
-    })?;
-    if c.format != CHECKPOINT_FORMAT {
-        return Err(format!(
-            "{}: checkpoint format '{}', expected '{CHECKPOINT_FORMAT}'",
-            path.display(),
-            c.format
-        )
-        .into());
-    }
-    Ok(c)
-}
+/// Every file a campaign writes in its folder: the rows (whole, or still running), the
+/// checkpoint, the summary, the report and the Parquet copy.
+const OUTPUT_NAMES: &[&str] = &[
+    ROWS,
+    ROWS_PARTIAL,
+    CHECKPOINT,
+    "summary.json",
+    "report.html",
+    "trials.parquet",
+];
 
 /// The scenario of a checkpoint: the file given, or the one it was started with; it must be the
 /// same bytes (SHA-256) as then.
-fn resume_scenario(arg: Option<&Path>, c: &Checkpoint) -> Result<Scenario, CliError> {
+fn resume_scenario(arg: Option<&Path>, c: &Checkpoint, dir: &Path) -> Result<Scenario, CliError> {
     let mut s = match arg {
         Some(p) => load_scenario(p)?,
         None if Path::new(&c.scenario_file).exists() => load_scenario(Path::new(&c.scenario_file))?,
-        None => scenario_of(None)?,
+        None => {
+            // Only the bundled scenario may stand in for a file not found from here, and only
+            // if it is the one the campaign ran.
+            let bundled = scenario_of(None)?;
+            if bundled.source_hash != c.scenario_hash {
+                return Err(format!(
+                    "--resume '{}': the campaign ran the scenario {} (SHA-256 {}), which is not found from here; \
+                     name it: bulwark campaign SCENARIO --resume {}",
+                    dir.display(),
+                    c.scenario_file,
+                    c.scenario_hash,
+                    dir.display()
+                )
+                .into());
+            }
+            bundled
+        }
     };
     if s.source_hash != c.scenario_hash {
         return Err(format!(
@@ -198,211 +183,199 @@ fn resume_scenario(arg: Option<&Path>, c: &Checkpoint) -> Result<Scenario, CliEr
     Ok(s)
 }
 
-/// The rows file of a campaign folder being resumed: `trials.csv.partial` when a run was cut off
-/// before it could close its rows (killed), else `trials.csv`.
-fn rows_in_progress(dir: &Path) -> PathBuf {
-    let partial = dir.join("trials.csv.partial");
-    if partial.exists() {
-        partial
-    } else {
-        dir.join("trials.csv")
-    }
-}
-
-/// Reads the complete rows of `trials.csv` counted by the checkpoint into a tally, and cuts off
-/// anything written after them (a batch whose checkpoint was never written).
-///
-/// What is read is the `--resume` folder's (bad input); cutting the file is a failure.
-fn reload_rows(path: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Tally, CliError> {
-    let file = File::open(path)
-        .map_err(|e| CliError::caused_by(Blame::Input, e).context(format_args!("{}: cannot read", path.display())))?;
-    let len = file
-        .metadata()
-        .map_err(|e| CliError::caused_by(Blame::Input, e).context(path.display()))?
-        .len();
-    if len < c.trials_csv_bytes {
-        return Err(format!(
-            "{}: {len} bytes, but the checkpoint counts {}; the file was cut short",
-            path.display(),
-            c.trials_csv_bytes
-        )
-        .into());
-    }
-    let mut reader = BufReader::new(file);
-    let mut header = String::new();
-    reader
-        .read_line(&mut header)
-        .map_err(|e| CliError::caused_by(Blame::Input, e).context(path.display()))?;
-    let want = TrialRecord::csv_header(scenario);
-    if header != want {
-        return Err(format!(
-            "{}: the header does not match the scenario's areas and batteries (expected {})",
-            path.display(),
-            want.trim_end()
-        )
-        .into());
-    }
-    let mut tally = Tally::new(scenario);
-    let (areas, batteries) = (scenario.defended_areas.len(), scenario.batteries.len());
-    let mut line = String::new();
-    for trial in 0..c.trials_done {
-        line.clear();
-        reader
-            .read_line(&mut line)
-            .map_err(|e| CliError::caused_by(Blame::Input, e).context(path.display()))?;
-        let row_no = trial + 2;
-        let r = TrialRecord::parse_csv_row(&line, areas, batteries)
-            .map_err(|e| format!("{}:{row_no}: {e}", path.display()))?;
-        if r.trial != trial {
-            return Err(format!(
-                "{}:{row_no}: trial {} where trial {trial} was expected",
-                path.display(),
-                r.trial
-            )
-            .into());
-        }
-        // The rows were parsed with the scenario's shape; a misfit would be the folder's.
-        tally.add(&r).map_err(|e| CliError::caused_by(Blame::Input, e))?;
-    }
-    let f = OpenOptions::new().write(true).open(path).map_err(|e| {
-        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot open for writing", path.display()))
-    })?;
-    f.set_len(c.trials_csv_bytes).map_err(|e| {
-        CliError::caused_by(Blame::Failure, e)
-            .context(format_args!("{}: cannot cut off the unfinished rows", path.display()))
-    })?;
-    Ok(tally)
-}
-
 /// Runs the command.
+///
+/// Every argument and input is checked before the folder is touched: the arguments, the
+/// scenario, the output folder (what is in it may be replaced), and for `--resume` the checkpoint
+/// and the rows it counts; then the folder is locked against a second writer.
 pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
-    let (scenario, seed, trials, out, mut tally, mut checkpoint) = match &args.resume {
-        Some(dir) => {
-            let resume_flag = |e: CliError| e.context(format_args!("--resume '{}'", dir.display()));
-            let c = read_checkpoint(dir).map_err(resume_flag)?;
-            if c.bulwark_version != env!("CARGO_PKG_VERSION") {
-                return Err(format!(
-                    "--resume '{}': the campaign there was made by Bulwark {}; this is {}: results would differ, start it again",
-                    dir.display(),
-                    c.bulwark_version,
-                    env!("CARGO_PKG_VERSION")
-                )
-                .into());
-            }
-            let scenario = resume_scenario(args.scenario.as_deref(), &c)?;
-            if let Some(s) = args.seed
-                && s != c.seed
-            {
-                return Err(format!("--seed {s}: the campaign in {} runs seed {}", dir.display(), c.seed).into());
-            }
-            let trials = args.trials.unwrap_or(c.trials_requested);
-            if trials < c.trials_done {
-                return Err(format!(
-                    "--trials {trials}: the campaign in {} has done {} trials already",
-                    dir.display(),
-                    c.trials_done
-                )
-                .into());
-            }
-            let tally = reload_rows(&rows_in_progress(dir), &scenario, &c).map_err(resume_flag)?;
-            let seed = c.seed;
-            (scenario, seed, trials, dir.clone(), tally, c)
-        }
-        None => {
-            let scenario = scenario_of(args.scenario.as_deref())?;
-            let trials = args
-                .trials
-                .ok_or("--trials N is required (or --resume DIR to continue a campaign)")?;
-            check_trials(trials)?;
-            let seed = args.seed.unwrap_or(scenario.seed);
-            crate::output::create_dir(&args.out)?;
-            // Outputs of an earlier campaign in this folder would mix with this one's.
-            for stale in [
-                "trials.csv",
-                "trials.csv.partial",
-                "summary.json",
-                "report.html",
-                "trials.parquet",
-            ] {
-                let p = args.out.join(stale);
-                if p.exists() {
-                    std::fs::remove_file(&p).map_err(|e| {
-                        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot remove", p.display()))
-                    })?;
-                }
-            }
-            let header = TrialRecord::csv_header(&scenario);
-            let csv_path = args.out.join("trials.csv.partial");
-            std::fs::write(&csv_path, &header).map_err(|e| {
-                CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot write", csv_path.display()))
-            })?;
-            let c = Checkpoint {
-                format: CHECKPOINT_FORMAT.into(),
-                bulwark_version: env!("CARGO_PKG_VERSION").into(),
-                scenario: scenario.name.clone(),
-                scenario_file: scenario.source_file.clone(),
-                scenario_hash: scenario.source_hash.clone(),
-                seed,
-                trials_requested: trials,
-                trials_done: 0,
-                trials_csv_bytes: header.len() as u64,
-            };
-            let tally = Tally::new(&scenario);
-            (scenario, seed, trials, args.out.clone(), tally, c)
-        }
-    };
-    check_trials(trials)?;
-    checkpoint.trials_requested = trials;
-    let checkpoint_path = out.join("campaign.json");
-    write_checkpoint(&checkpoint_path, &checkpoint)?;
     let pool = pool(args.threads)?;
+    if let Some(t) = args.trials {
+        check_trials(t)?;
+    }
+    let ending = match &args.resume {
+        Some(dir) => resume(args, dir, &pool)?,
+        None => start(args, &pool)?,
+    };
+    ending.show()
+}
+
+/// A new campaign in `--out`.
+///
+/// An earlier result in the folder stays whole until the new one is: the campaign then runs in a
+/// private folder inside it and replaces the earlier files only when it ends (a kill leaves the
+/// earlier result as it was). In a folder without one it runs in place, where a kill leaves it
+/// resumable.
+fn start(args: &CampaignArgs, pool: &rayon::ThreadPool) -> Result<Ending, CliError> {
+    let scenario = scenario_of(args.scenario.as_deref())?;
+    let trials = args
+        .trials
+        .ok_or("--trials N is required (or --resume DIR to continue a campaign)")?;
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let target = DirTarget::check("--out", &args.out, OUTPUT_NAMES)?;
+    let prepared = pool.install(|| bulwark::sim::PreparedScenario::new(scenario.clone()))?;
     install_ctrl_c(args.quiet)?;
+    let lock = FolderLock::acquire(&target)?;
+    let earlier = OUTPUT_NAMES
+        .iter()
+        .any(|n| std::fs::symlink_metadata(lock.dir().join(n)).is_ok());
+    let temp = if earlier { Some(TempDir::new_in(&lock)?) } else { None };
+    let work = temp.as_ref().map_or(lock.dir(), TempDir::path).to_path_buf();
+    let (checkpoint, header) = Checkpoint::new(&scenario, seed, trials);
+    let rows = Rows::create(&work, lock.dir(), checkpoint, &header)?;
+    let tally = Tally::new(&scenario);
+    let job = Job {
+        scenario,
+        prepared,
+        seed,
+        trials,
+        tally,
+        new: true,
+    };
+    execute(args, pool, &lock, &target, temp, rows, job)
+}
+
+/// The campaign in `--resume DIR`, continued.
+fn resume(args: &CampaignArgs, dir: &Path, pool: &rayon::ThreadPool) -> Result<Ending, CliError> {
+    let resume_flag = |e: CliError| e.context(format_args!("--resume '{}'", dir.display()));
+    let target = DirTarget::check("--resume", dir, OUTPUT_NAMES)?;
+    if !target.exists() {
+        return Err(format!(
+            "--resume '{}': cannot read the checkpoint: no such folder; --resume takes the --out folder of a campaign",
+            dir.display()
+        )
+        .into());
+    }
+    // Locked before anything in it is read, so that no other writer changes it meanwhile.
+    let lock = FolderLock::acquire(&target)?;
+    let c = Checkpoint::read(dir).map_err(resume_flag)?;
+    if c.bulwark_version != env!("CARGO_PKG_VERSION") {
+        return Err(format!(
+            "--resume '{}': the campaign there was made by Bulwark {}; this is {}: results would differ, start it again",
+            dir.display(),
+            c.bulwark_version,
+            env!("CARGO_PKG_VERSION")
+        )
+        .into());
+    }
+    if let Some(s) = args.seed
+        && s != c.seed
+    {
+        return Err(format!("--seed {s}: the campaign in {} runs seed {}", dir.display(), c.seed).into());
+    }
+    let trials = args.trials.unwrap_or(c.trials_requested);
+    check_trials(trials)?;
+    if trials < c.trials_done {
+        return Err(format!(
+            "--trials {trials}: the campaign in {} has done {} trials already",
+            dir.display(),
+            c.trials_done
+        )
+        .into());
+    }
+    let scenario = resume_scenario(args.scenario.as_deref(), &c, dir)?;
+    let verified = verify_rows(dir, &scenario, &c).map_err(resume_flag)?;
+    let prepared = pool.install(|| bulwark::sim::PreparedScenario::new(scenario.clone()))?;
+    install_ctrl_c(args.quiet)?;
+    // Everything is checked: from here on the folder changes.
+    let seed = c.seed;
+    let (rows, tally) = Rows::reopen(
+        dir,
+        verified,
+        Checkpoint {
+            trials_requested: trials,
+            ..c
+        },
+    )?;
+    let job = Job {
+        scenario,
+        prepared,
+        seed,
+        trials,
+        tally,
+        new: false,
+    };
+    execute(args, pool, &lock, &target, None, rows, job)
+}
+
+/// What a campaign runs, once its folder is ready.
+struct Job {
+    scenario: Scenario,
+    prepared: bulwark::sim::PreparedScenario,
+    seed: u64,
+    trials: u64,
+    /// The rows done so far.
+    tally: Tally,
+    /// A new campaign (not a resumed one).
+    new: bool,
+}
+
+/// What is left to show once the files are written and the folder is unlocked.
+struct Ending {
+    /// The summary table, for standard output.
+    table: Option<String>,
+    /// Lines for standard error.
+    notes: Vec<String>,
+    /// Stopped by Ctrl-C before the last trial.
+    interrupted: bool,
+}
+
+impl Ending {
+    fn show(self) -> Result<(), CliError> {
+        if let Some(table) = &self.table {
+            crate::output::print("txt", table)?;
+        }
+        for n in &self.notes {
+            crate::output::note!("{n}");
+        }
+        if self.interrupted {
+            // The outputs are complete for the trials done; say so by SIGINT's exit status.
+            return Err(CliError::interrupted());
+        }
+        Ok(())
+    }
+}
+
+/// Runs the trials of `job` into `rows` (in `temp` when given, else in the locked folder), then
+/// writes the summary, the report and the Parquet copy beside them.
+fn execute(
+    args: &CampaignArgs,
+    pool: &rayon::ThreadPool,
+    lock: &FolderLock,
+    target: &DirTarget,
+    temp: Option<TempDir>,
+    mut rows: Rows,
+    job: Job,
+) -> Result<Ending, CliError> {
+    let Job {
+        scenario,
+        prepared,
+        seed,
+        trials,
+        mut tally,
+        new,
+    } = job;
     let started = Instant::now();
-    let first = checkpoint.trials_done;
+    let first = rows.checkpoint().trials_done;
     let end = args.stop_after.map_or(trials, |k| k.clamp(first, trials));
     if !args.quiet {
-        eprintln!(
+        crate::output::note!(
             "bulwark campaign: {} ({}), seed {seed}: trials {first}..{trials} on {} threads",
             scenario.name,
             scenario.source_file,
             pool.current_num_threads()
         );
     }
-    // Envelopes, radars, aimed and flown threats: made once, shared by every trial.
-    let prepared = pool.install(|| bulwark::sim::PreparedScenario::new(scenario.clone()))?;
-    // Rows stream into trials.csv.partial; it becomes trials.csv when the run ends (done or
-    // stopped), so a file named trials.csv is always whole.
-    let csv_path = out.join("trials.csv.partial");
-    let done_csv_path = out.join("trials.csv");
-    if !csv_path.exists() {
-        std::fs::rename(&done_csv_path, &csv_path).map_err(|e| {
-            CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot reopen", done_csv_path.display()))
-        })?;
-    }
-    let mut csv = OpenOptions::new().append(true).open(&csv_path).map_err(|e| {
-        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot open", csv_path.display()))
-    })?;
     let progress = AtomicU64::new(0);
-    let mut last_checkpoint = Instant::now();
     let mut sink = |records: &[TrialRecord]| -> Result<(), CampaignError> {
-        let mut rows = String::new();
+        let mut text = String::new();
         for r in records {
             tally.add(r)?;
-            rows.push_str(&r.csv_row());
+            text.push_str(&r.csv_row());
         }
-        crate::output::check_text(&done_csv_path, rows.as_bytes()).map_err(|e| CampaignError::Output(e.to_string()))?;
-        csv.write_all(rows.as_bytes())
-            .and_then(|()| csv.flush())
-            .map_err(|e| CampaignError::Output(format!("{}: cannot write: {e}", csv_path.display())))?;
-        checkpoint.trials_done += records.len() as u64;
-        checkpoint.trials_csv_bytes += rows.len() as u64;
-        if last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
-            csv.sync_data()
-                .map_err(|e| CampaignError::Output(format!("{}: {e}", csv_path.display())))?;
-            write_checkpoint(&checkpoint_path, &checkpoint).map_err(|e| CampaignError::Output(e.to_string()))?;
-            last_checkpoint = Instant::now();
-        }
-        Ok(())
+        crate::output::check_text(&lock.dir().join(ROWS), text.as_bytes())
+            .and_then(|()| rows.append(&text, records.len() as u64))
+            .map_err(|e| CampaignError::Output(e.to_string()))
     };
     let control = Control {
         stop: Some(&STOP),
@@ -411,14 +384,18 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
     let result = with_progress(args.quiet, trials, first, &progress, || {
         pool.install(|| run_trials(&prepared, seed, first..end, control, &mut sink))
     });
-    csv.sync_data()
-        .map_err(|e| CliError::caused_by(Blame::Failure, e).context(csv_path.display()))?;
-    drop(csv);
-    std::fs::rename(&csv_path, &done_csv_path).map_err(|e| {
-        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot write", done_csv_path.display()))
-    })?;
-    write_checkpoint(&checkpoint_path, &checkpoint)?;
-    let next = result?;
+    // On a failure the private folder (and with it every new file) goes; in place, the trials
+    // done stay as a resumable campaign.
+    let in_place = temp.is_none();
+    let fail = |rows: Rows, e: CliError| if in_place { rows.abandon(e, new) } else { e };
+    let next = match result {
+        Ok(next) => next,
+        Err(e) => return Err(fail(rows, e.into())),
+    };
+    if let Err(e) = rows.finish() {
+        return Err(fail(rows, e));
+    }
+    let work = temp.as_ref().map_or(lock.dir(), TempDir::path).to_path_buf();
     let summary = CampaignSummary::new(&scenario, seed, trials, &tally);
     // The summary, the report and the Parquet copy are built and checked before any is written.
     let mut files = Vec::new();
@@ -433,38 +410,40 @@ pub fn run(args: &CampaignArgs) -> Result<(), CliError> {
         ));
     }
     if args.parquet {
-        let csv = std::fs::read_to_string(&done_csv_path)
-            .map_err(|e| CliError::caused_by(Blame::Failure, e).context(done_csv_path.display()))?;
+        let csv = std::fs::read_to_string(work.join(ROWS))
+            .map_err(|e| CliError::caused_by(Blame::Failure, e).context(lock.dir().join(ROWS).display()))?;
         files.push((
             "trials.parquet",
             crate::parquet_out::csv_to_parquet(&csv, "trials.csv")?,
         ));
     }
-    crate::output::write_all(&out, &files)?;
+    let mut outputs = Outputs::new();
+    outputs.set_in(lock, target, temp, files, &[ROWS, CHECKPOINT]);
+    if let Err(e) = outputs.commit() {
+        return Err(fail(rows, e));
+    }
+    let mut ending = Ending {
+        table: None,
+        notes: Vec::new(),
+        interrupted: next < trials && STOP.load(Ordering::SeqCst),
+    };
     if !args.quiet {
-        if let Some(summary) = &summary {
-            print!("{}", summary_table(summary));
-        }
-        eprintln!(
+        ending.table = summary.as_ref().map(summary_table);
+        ending.notes.push(format!(
             "{} trials in {:.1} s; wrote summary.json, trials.csv{}, report.html and campaign.json to {}",
             next - first,
             started.elapsed().as_secs_f64(),
             if args.parquet { ", trials.parquet" } else { "" },
-            out.display()
-        );
+            lock.dir().display()
+        ));
         if next < trials {
-            eprintln!(
+            ending.notes.push(format!(
                 "stopped after {next} of {trials} trials; continue with: bulwark campaign --resume {}",
-                out.display()
-            );
+                lock.dir().display()
+            ));
         }
     }
-    if next < trials && STOP.load(Ordering::SeqCst) {
-        // Interrupted by Ctrl-C: the outputs are complete for the trials done; say so by the
-        // conventional exit status of SIGINT.
-        std::process::exit(130);
-    }
-    Ok(())
+    Ok(ending)
 }
 
 /// Refuses a number of trials outside 1..=MAX_TRIALS.
@@ -475,10 +454,6 @@ pub(crate) fn check_trials(trials: u64) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-fn write_checkpoint(path: &Path, c: &Checkpoint) -> Result<(), CliError> {
-    write_atomic(path, crate::output::json_pretty(c, "the campaign checkpoint")?)
 }
 
 fn interval_text(i: Option<[f64; 2]>, decimals: usize) -> String {

@@ -94,6 +94,9 @@ fn parse_bbox(text: &str) -> Result<LatLonBox, CliError> {
 
 /// Runs `bulwark coverage`.
 pub fn run(a: &CoverageArgs) -> Result<(), CliError> {
+    // The output files are checked before any work.
+    let targets =
+        crate::output::target::check_files(&[("--svg", a.svg.as_deref()), ("--geojson", a.geojson.as_deref())])?;
     let earth = EarthModel::wgs84();
     let mode =
         Mode::from_name(&a.mode).ok_or_else(|| format!("--mode '{}' is not known; allowed: search, track", a.mode))?;
@@ -224,6 +227,6 @@ pub fn run(a: &CoverageArgs) -> Result<(), CliError> {
         s
     };
     // The report on standard output is checked too before any file is written.
-    crate::output::write_files(&files, &[])?;
+    crate::output::write::write_files(&targets, files)?;
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }

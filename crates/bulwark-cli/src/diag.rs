@@ -20,10 +20,14 @@
 //!   never comes down; a radar, an interceptor envelope or a period the scenario makes impossible;
 //!   too many trials; a `--vary` that is not understood or a sweep point that breaks a limit.
 //! - **Failure, exit 1**: what goes wrong although the input is allowed — an I/O error while
-//!   writing outputs (or the campaign folder), a worker pool or Ctrl-C handler that cannot start,
+//!   writing outputs (or the campaign folder), an output folder in use by another command, a worker pool or Ctrl-C handler that cannot start,
 //!   the flight integrator failing (step size collapse, non-finite state), a
 //!   tracker's numerical failure mid-run, a trial record that does not fit its own scenario, a map
 //!   or report that cannot draw what was computed, an output guard refusing a non-finite number.
+//!
+//! Two endings are not errors to report: a standard output closed by its reader ends the command
+//! with exit code 0, and a campaign or sweep stopped by Ctrl-C with 130, both without a message
+//! ([`CliError::stdout_closed`], [`CliError::interrupted`]).
 //!
 //! Where a library error only wraps another (`CampaignError::Trial`, `SweepRunError::Campaign`,
 //! `AimError::Flight`, `EngageError::Flyout`), the wrapped error decides. `SimError`'s `Aim`,
@@ -75,7 +79,14 @@ pub struct CliError {
     blame: Blame,
     message: String,
     source: Option<Source>,
+    /// An ending that is not an error to report: the exit code, and nothing shown (a closed
+    /// standard output, a campaign stopped by Ctrl-C).
+    quiet_exit: Option<u8>,
 }
+
+/// Exit code of a command stopped by Ctrl-C (SIGINT's conventional status), its outputs complete
+/// for the work done.
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 impl CliError {
     /// Bad input (exit code 2), with no error behind it.
@@ -84,6 +95,7 @@ impl CliError {
             blame: Blame::Input,
             message: message.into(),
             source: None,
+            quiet_exit: None,
         }
     }
 
@@ -93,6 +105,7 @@ impl CliError {
             blame: Blame::Failure,
             message: message.into(),
             source: None,
+            quiet_exit: None,
         }
     }
 
@@ -105,6 +118,25 @@ impl CliError {
             blame,
             message: error.to_string(),
             source: Some(Box::new(error)),
+            quiet_exit: None,
+        }
+    }
+
+    /// Standard output was closed by its reader (`bulwark run | head -1`): the command ends
+    /// quietly with exit code 0, as Unix tools do; its files are already written.
+    pub fn stdout_closed() -> Self {
+        Self {
+            quiet_exit: Some(0),
+            ..Self::failure("standard output was closed by its reader")
+        }
+    }
+
+    /// The command was stopped by Ctrl-C after writing its outputs for the work done: exit code
+    /// 130, and nothing more shown.
+    pub fn interrupted() -> Self {
+        Self {
+            quiet_exit: Some(EXIT_INTERRUPTED),
+            ..Self::failure("stopped by Ctrl-C")
         }
     }
 
@@ -134,6 +166,9 @@ impl CliError {
 
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
+        if let Some(code) = self.quiet_exit {
+            return code;
+        }
         match self.blame() {
             Blame::Input => EXIT_BAD_INPUT,
             Blame::Failure => EXIT_FAILURE,
@@ -142,6 +177,9 @@ impl CliError {
 
     /// The error as shown to the user, given the program's arguments (without the program name).
     pub fn render(&self, args: &[String]) -> String {
+        if self.quiet_exit.is_some() {
+            return String::new();
+        }
         let m = self.message();
         match self.blame {
             Blame::Failure => format!("error: {m}\n"),

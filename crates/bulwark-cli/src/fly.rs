@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use crate::args::{parse_lat_lon, resolve_missile};
 use crate::diag::CliError;
+use crate::output::lock::FolderLock;
+use crate::output::target::{DirTarget, FileTarget, Named, distinct};
+use crate::output::write::Outputs;
 
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, direct, inverse};
 use bulwark::flight::{
@@ -112,8 +115,23 @@ fn check_finite(name: &str, v: Option<f64>, allowed: &str, ok: impl Fn(f64) -> b
     }
 }
 
+/// The files `bulwark fly --out DIR` writes.
+const OUT_NAMES: &[&str] = &["summary.json", "trajectory.csv"];
+
 /// Runs `bulwark fly`.
 pub fn run(a: &FlyArgs) -> Result<(), CliError> {
+    // The outputs are checked before any work.
+    let csv = a.csv.as_deref().map(|p| FileTarget::check("--csv", p)).transpose()?;
+    let out = a
+        .out
+        .as_deref()
+        .map(|p| DirTarget::check("--out", p, OUT_NAMES))
+        .transpose()?;
+    let mut named: Vec<Named> = csv.iter().map(Named::from).collect();
+    if let Some(o) = &out {
+        named.extend(OUT_NAMES.iter().map(|n| o.file(n)));
+    }
+    distinct(&named)?;
     let kind = EarthKind::from_name(&a.earth).ok_or_else(|| {
         format!(
             "--earth '{}' is not known; allowed: {}",
@@ -319,16 +337,20 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
         miss_km,
     };
     let json = crate::output::json_pretty(&report, "summary.json")?;
-    let mut files = Vec::new();
-    if let Some(path) = &a.csv {
-        files.push((path.clone(), trajectory_csv(&flight).into_bytes()));
+    let lock = out.as_ref().map(FolderLock::acquire).transpose()?;
+    let mut outputs = Outputs::new();
+    if let Some(t) = &csv {
+        outputs.file(t, trajectory_csv(&flight).into_bytes());
     }
-    if let Some(dir) = &a.out {
-        files.push((dir.join("summary.json"), json.clone().into_bytes()));
-        files.push((dir.join("trajectory.csv"), trajectory_csv(&flight).into_bytes()));
+    if let (Some(t), Some(lock)) = (&out, &lock) {
+        let files = vec![
+            ("summary.json", json.clone().into_bytes()),
+            ("trajectory.csv", trajectory_csv(&flight).into_bytes()),
+        ];
+        outputs.set(lock, t, files);
     }
-    let dirs: Vec<&std::path::Path> = a.out.iter().map(PathBuf::as_path).collect();
-    crate::output::write_files(&files, &dirs)?;
+    outputs.commit()?;
+    drop(lock);
     let text = if a.json {
         json
     } else {

@@ -171,6 +171,9 @@ fn commit_text(c: &Commit) -> String {
 
 /// Runs `bulwark footprint`.
 pub fn run(a: &FootprintArgs) -> Result<(), CliError> {
+    // The output files are checked before any work.
+    let targets =
+        crate::output::target::check_files(&[("--svg", a.svg.as_deref()), ("--geojson", a.geojson.as_deref())])?;
     let earth = EarthModel::wgs84();
     let spec = resolve_interceptor(&a.interceptor)?;
     let missile = resolve_missile(&a.missile, a.payload_kg)?;
@@ -307,7 +310,7 @@ pub fn run(a: &FootprintArgs) -> Result<(), CliError> {
         human(&report, &spec, &missile.display_name)
     };
     // The report on standard output is checked too before any file is written.
-    crate::output::write_files(&files, &[])?;
+    crate::output::write::write_files(&targets, files)?;
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 

@@ -3,6 +3,7 @@
 mod analytic;
 mod args;
 mod campaign;
+mod checkpoint;
 mod coverage;
 mod diag;
 mod fly;
@@ -64,8 +65,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => match diag::render_clap_error(&err, &args) {
             Some(text) => {
-                eprint!("{text}");
-                eprintln!("For more information, try '--help'.");
+                output::stdio::write_stderr(&format!("{text}For more information, try '--help'.\n"));
                 return ExitCode::from(diag::EXIT_BAD_INPUT);
             }
             None => err.exit(),
@@ -87,7 +87,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprint!("{}", error.render(&args));
+            output::stdio::write_stderr(&error.render(&args));
             ExitCode::from(error.exit_code())
         }
     }

@@ -10,7 +10,10 @@ use bulwark::sim::{RunOptions, RunOutcome, Summary};
 use clap::Args;
 
 use crate::diag::CliError;
-use crate::output::{json_line, json_pretty};
+use crate::output::lock::FolderLock;
+use crate::output::target::DirTarget;
+use crate::output::write::Outputs;
+use crate::output::{json_line, json_pretty, note};
 
 /// The bundled Korean scenario, run when no file is given.
 const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/korea-2017.toml");
@@ -51,14 +54,20 @@ pub(crate) fn scenario_of(path: Option<&Path>) -> Result<Scenario, CliError> {
     }
 }
 
+/// Every file `run` writes in its folder.
+const OUTPUT_NAMES: &[&str] = &["events.jsonl", "summary.json", "trajectories.csv", "report.html"];
+
 /// Runs the command.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let scenario = scenario_of(args.scenario.as_deref())?;
     let pool = crate::campaign::pool(args.threads)?;
+    let target = DirTarget::check("--out", &args.out, OUTPUT_NAMES)?;
     let seed = args.seed.unwrap_or(scenario.seed);
+    // Locked before the run, so that a busy folder is known before the work is done.
+    let lock = FolderLock::acquire(&target)?;
     let started = Instant::now();
     if !args.quiet {
-        eprintln!(
+        note!(
             "bulwark run: {} ({}), seed {seed}: {} threats, {} radars, {} batteries, {} defended areas",
             scenario.name,
             scenario.source_file,
@@ -74,17 +83,22 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         record_flights: true,
         log_detections: true,
     };
-    let outcome = pool.install(|| bulwark::sim::run(&scenario, options))?;
-    let summary = Summary::new(&scenario, &outcome, seed, 0);
-    let files = output_files(&scenario, &outcome, &summary)?;
-    crate::output::write_all(&args.out, &files)?;
+    let (summary, events, names) = {
+        let outcome = pool.install(|| bulwark::sim::run(&scenario, options))?;
+        let summary = Summary::new(&scenario, &outcome, seed, 0);
+        let files = output_files(&scenario, &outcome, &summary)?;
+        let names = files.iter().map(|f| f.0).collect::<Vec<_>>().join(", ");
+        let mut outputs = Outputs::new();
+        outputs.set(&lock, &target, files);
+        outputs.commit()?;
+        (summary, outcome.events.len(), names)
+    };
+    drop(lock);
     if !args.quiet {
-        print!("{}", summary_table(&summary));
-        eprintln!(
-            "{} events in {:.2} s; wrote {} to {}",
-            outcome.events.len(),
+        crate::output::print("txt", &summary_table(&summary))?;
+        note!(
+            "{events} events in {:.2} s; wrote {names} to {}",
             started.elapsed().as_secs_f64(),
-            files.iter().map(|f| f.0).collect::<Vec<_>>().join(", "),
             args.out.display()
         );
     }

@@ -102,6 +102,8 @@ struct SeeJson {
 
 /// Runs `bulwark see`.
 pub fn run(a: &SeeArgs) -> Result<(), CliError> {
+    // The output files are checked before any work.
+    let targets = crate::output::target::check_files(&[("--csv", a.csv.as_deref()), ("--svg", a.svg.as_deref())])?;
     let earth = EarthModel::new(EarthKind::Wgs84);
     // Without a boresight a radar faces the launch point.
     let face_launch = |site: &Geodetic, _: &RadarSpec| {
@@ -234,7 +236,7 @@ pub fn run(a: &SeeArgs) -> Result<(), CliError> {
         human(&report, &missile)
     };
     // The report on standard output is checked too before any file is written.
-    crate::output::write_files(&files, &[])?;
+    crate::output::write::write_files(&targets, files)?;
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 

@@ -9,11 +9,17 @@ use std::time::Instant;
 use bulwark::campaign::sweep::{SweepRow, run_sweep};
 use bulwark::campaign::trial::csv_field;
 use bulwark::campaign::{Control, Sweep};
+use bulwark::limits::MAX_SCENARIO_FILE_BYTES;
+use bulwark::preset_file::read_input_file;
 use clap::Args;
 
 use crate::campaign::campaign_html::{Heatmap, heatmap_svg};
 use crate::campaign::{STOP, check_trials, install_ctrl_c, pool, with_progress};
 use crate::diag::{Blame, CliError};
+use crate::output::lock::FolderLock;
+use crate::output::note;
+use crate::output::target::DirTarget;
+use crate::output::write::Outputs;
 use crate::run::scenario_of;
 
 /// The bundled default scenario's text (for the launch intervals of its raid lines).
@@ -53,14 +59,24 @@ pub struct SweepArgs {
     pub quiet: bool,
 }
 
+/// Every file `sweep` writes in its folder.
+const OUTPUT_NAMES: &[&str] = &["sweep.csv", "sweep.json", "sweep.svg", "sweep.parquet"];
+
 /// Runs the command.
 pub fn run(args: &SweepArgs) -> Result<(), CliError> {
     check_trials(args.trials)?;
     let base = scenario_of(args.scenario.as_deref())?;
     let text = match &args.scenario {
-        Some(p) => std::fs::read_to_string(p)
-            // The scenario the user named: bad input.
-            .map_err(|e| CliError::caused_by(Blame::Input, e).context(format_args!("{}: cannot read", p.display())))?,
+        Some(p) => {
+            let bytes = read_input_file(p, MAX_SCENARIO_FILE_BYTES, "a scenario file")
+                // The scenario the user named: bad input.
+                .map_err(|e| {
+                    CliError::caused_by(Blame::Input, e).context(format_args!("{}: cannot read", p.display()))
+                })?;
+            String::from_utf8(bytes).map_err(|e| {
+                CliError::caused_by(Blame::Input, e).context(format_args!("{}: cannot read", p.display()))
+            })?
+        }
         None => DEFAULT_SCENARIO.to_string(),
     };
     let specs: Vec<&str> = args.vary.iter().map(String::as_str).collect();
@@ -71,10 +87,13 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
     }
     let seed = args.seed.unwrap_or(base.seed);
     let pool = pool(args.threads)?;
+    let target = DirTarget::check("--out", &args.out, OUTPUT_NAMES)?;
     install_ctrl_c(args.quiet)?;
+    // Locked before the sweep, so that a busy folder is known before hours of work.
+    let lock = FolderLock::acquire(&target)?;
     let started = Instant::now();
     if !args.quiet {
-        eprintln!(
+        note!(
             "bulwark sweep: {} ({}), seed {seed}: {} points × {} trials on {} threads",
             base.name,
             base.source_file,
@@ -85,36 +104,43 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
     }
     // The base scenario prepared once; each point re-prepares only what its change touches.
     let prepared = pool.install(|| bulwark::sim::PreparedScenario::new(base.clone()))?;
-    let progress = AtomicU64::new(0);
-    let control = Control {
-        stop: Some(&STOP),
-        progress: Some(&progress),
+    let (rows, has_svg) = {
+        let progress = AtomicU64::new(0);
+        let control = Control {
+            stop: Some(&STOP),
+            progress: Some(&progress),
+        };
+        let total = sweep.len() as u64 * args.trials;
+        let rows = with_progress(args.quiet, total, 0, &progress, || {
+            pool.install(|| run_sweep(&prepared, &sweep, seed, args.trials, control, &mut |_| {}))
+        })?;
+        let csv = sweep_csv(&sweep, &rows, &base);
+        // Every file is built (and checked) before any is written, so a failure leaves no
+        // partial output.
+        let parquet = if args.parquet {
+            Some(crate::parquet_out::csv_to_parquet(&csv, "sweep.csv")?)
+        } else {
+            None
+        };
+        let mut files = vec![("sweep.csv", csv.into_bytes())];
+        files.extend(parquet.map(|p| ("sweep.parquet", p)));
+        files.push((
+            "sweep.json",
+            sweep_json(&sweep, &rows, &base, seed, args.trials)?.into_bytes(),
+        ));
+        if let Some(m) = heatmap(&sweep, &rows, &base.name, args.trials) {
+            files.push(("sweep.svg", heatmap_svg(&m).into_bytes()));
+        }
+        let has_svg = files.iter().any(|f| f.0 == "sweep.svg");
+        let mut outputs = Outputs::new();
+        outputs.set(&lock, &target, files);
+        outputs.commit()?;
+        (rows, has_svg)
     };
-    let total = sweep.len() as u64 * args.trials;
-    let rows = with_progress(args.quiet, total, 0, &progress, || {
-        pool.install(|| run_sweep(&prepared, &sweep, seed, args.trials, control, &mut |_| {}))
-    })?;
-    let csv = sweep_csv(&sweep, &rows, &base);
-    // Every file is built (and checked) before any is written, so a failure leaves no partial
-    // output.
-    let mut files = Vec::new();
-    if args.parquet {
-        files.push(("sweep.parquet", crate::parquet_out::csv_to_parquet(&csv, "sweep.csv")?));
-    }
-    files.push((
-        "sweep.json",
-        sweep_json(&sweep, &rows, &base, seed, args.trials)?.into_bytes(),
-    ));
-    let svg = heatmap(&sweep, &rows, &base.name, args.trials).map(|m| heatmap_svg(&m));
-    let has_svg = svg.is_some();
-    if let Some(svg) = svg {
-        files.push(("sweep.svg", svg.into_bytes()));
-    }
-    files.insert(0, ("sweep.csv", csv.into_bytes()));
-    crate::output::write_all(&args.out, &files)?;
+    drop(lock);
     if !args.quiet {
-        print!("{}", table(&sweep, &rows));
-        eprintln!(
+        crate::output::print("txt", &table(&sweep, &rows))?;
+        note!(
             "{} of {} points in {:.1} s; wrote sweep.csv{}, sweep.json{} to {}",
             rows.len(),
             sweep.len(),
@@ -129,8 +155,8 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
         );
     }
     if rows.len() < sweep.len() {
-        eprintln!("stopped after {} of {} points", rows.len(), sweep.len());
-        std::process::exit(130);
+        note!("stopped after {} of {} points", rows.len(), sweep.len());
+        return Err(CliError::interrupted());
     }
     Ok(())
 }

@@ -95,6 +95,8 @@ struct VisibilityJson {
 
 /// Runs `bulwark visibility`.
 pub fn run(a: &VisibilityArgs) -> Result<(), CliError> {
+    // The output files are checked before any work.
+    let targets = crate::output::target::check_files(&[("--svg", a.svg.as_deref())])?;
     let earth = EarthModel::wgs84();
     let face_launch = |site: &Geodetic, _: &_| {
         Ok(inverse(&earth, site, &a.flight.from)
@@ -183,7 +185,7 @@ pub fn run(a: &VisibilityArgs) -> Result<(), CliError> {
         human(&report, &missile.display_name)
     };
     // The report on standard output is checked too before any file is written.
-    crate::output::write_files(&files, &[])?;
+    crate::output::write::write_files(&targets, files)?;
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
 

@@ -4,6 +4,7 @@ mod cli_analytic;
 mod cli_bad_input;
 mod cli_campaign;
 mod cli_footprint;
+mod cli_output_safety;
 mod cli_reproducible;
 mod cli_sensing;
 mod golden;

@@ -122,19 +122,24 @@ fn campaign_refuses_bad_requests() {
     let _ = std::fs::remove_dir_all(out);
 }
 
-/// A campaign folder Bulwark cannot write to is a failure, not bad input: exit code 1 (it was 2
-/// before the errors were typed), with the same message.
+/// A campaign folder holding something Bulwark must not replace (here a folder where
+/// `trials.csv` goes) is refused before any work, as bad input naming `--out` and the file (it
+/// used to fail with exit code 1 while clearing the folder, after other files were gone).
 #[test]
-fn a_campaign_that_cannot_clear_its_folder_exits_1_not_2() {
+fn a_campaign_folder_holding_a_folder_named_trials_csv_is_refused_before_any_work() {
     let out = scratch("campaign-io");
-    // A folder where a stale trials.csv would be: it cannot be removed as a file.
     std::fs::create_dir_all(out.join("trials.csv")).unwrap();
+    std::fs::write(out.join("summary.json"), "{}\n").unwrap();
     let (sc, dir) = (scenario(), out.display().to_string());
     let o = bulwark(&["campaign", &sc, "--out", &dir, "--trials", "1", "--quiet"]);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    let expected = format!("error: {}: cannot remove: ", out.join("trials.csv").display());
-    assert!(err.starts_with(&expected), "{err}");
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let expected = format!(
+        "argument '--out': {} is a folder, not a regular file",
+        out.join("trials.csv").display()
+    );
+    assert!(err.lines().next().unwrap_or_default().contains(&expected), "{err}");
+    assert_eq!(read(&out, "summary.json"), "{}\n", "nothing was removed");
     let _ = std::fs::remove_dir_all(out);
 }
 

@@ -145,3 +145,14 @@ pub const MIN_SITE_ALT_M: f64 = -500.0;
 pub const MAX_SITE_ALT_M: f64 = 9_000.0;
 /// Largest radius of a circular defended area (km).
 pub const MAX_AREA_RADIUS_KM: f64 = 2_000.0;
+
+// --- Input files ---
+
+/// Largest scenario file read (bytes): 16 MiB. A 10,000-threat scenario written one raid line per
+/// threat is about 2 MB; a larger file is a mistake (a log or a device named by accident), and is
+/// refused before it fills memory.
+pub const MAX_SCENARIO_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Largest missile, radar or interceptor preset file read from disk (bytes): 1 MiB, about a
+/// thousand times the largest bundled preset.
+pub const MAX_PRESET_FILE_BYTES: u64 = 1024 * 1024;

@@ -1,5 +1,7 @@
 //! What missile and radar presets share: readable TOML files embedded at build time (or read
-//! from disk), parsed with their errors located by file, line and field.
+//! from disk), parsed with their errors located by file, line and field; and the one way a file
+//! named by the user (a preset, a scenario) is read: [`read_input_file`], only from a regular file
+//! and only up to a size limit.
 
 use serde::de::DeserializeOwned;
 use thiserror::Error;
@@ -84,11 +86,99 @@ impl Embedded {
 /// Reads a preset file from disk; returns its text and its name for messages.
 pub(crate) fn read(path: &std::path::Path) -> Result<(String, String), PresetError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| PresetError::Io {
+    let io = |message: String| PresetError::Io {
         file: file.clone(),
-        message: e.to_string(),
+        message,
+    };
+    let bytes =
+        read_input_file(path, crate::limits::MAX_PRESET_FILE_BYTES, "a preset file").map_err(|e| io(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        io(format!(
+            "this is not UTF-8 text (byte {} is not valid UTF-8); save the file as UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
     })?;
     Ok((text, file))
+}
+
+/// Why a file named by the user could not be read.
+#[derive(Debug, Error)]
+pub enum InputFileError {
+    /// The system refused (no such file, no permission, a read error).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// Not a regular file: a folder, a FIFO, a socket or a device.
+    #[error("it is {0}, not a regular file; Bulwark reads its input only from regular files")]
+    NotRegular(&'static str),
+    /// Larger than the limit.
+    #[error("it holds more than {limit} bytes, the most {what} may hold")]
+    TooLarge {
+        /// The limit (bytes).
+        limit: u64,
+        /// What the file is, for the message ("a scenario file").
+        what: &'static str,
+    },
+}
+
+/// Reads a file named by the user, whole: only a regular file (a symbolic link to one is
+/// followed), and at most `max_bytes`; `what` names the kind of file in the message.
+///
+/// A FIFO, a device (`/dev/zero`), a socket or a folder is refused without being read: the file
+/// is opened without blocking (a FIFO with no writer would otherwise hang the open) and its type
+/// checked on the open file, so it cannot be swapped between the check and the read. A file that
+/// grows past the limit while it is read is refused too: at most `max_bytes + 1` bytes are read.
+pub fn read_input_file(path: &std::path::Path, max_bytes: u64, what: &'static str) -> Result<Vec<u8>, InputFileError> {
+    use std::io::Read as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(InputFileError::NotRegular(file_type_name(&meta.file_type())));
+    }
+    if meta.len() > max_bytes {
+        return Err(InputFileError::TooLarge { limit: max_bytes, what });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max_bytes + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(InputFileError::TooLarge { limit: max_bytes, what });
+    }
+    Ok(bytes)
+}
+
+/// A file type in words ("a folder", "a FIFO (named pipe)"), for messages.
+pub fn file_type_name(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_file() {
+        "a regular file"
+    } else {
+        "a special file"
+    }
 }
 
 /// Parses TOML into the raw schema type `T`, reporting the parser's line, column and caret.

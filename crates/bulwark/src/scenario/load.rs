@@ -20,13 +20,17 @@ use crate::earth::{EarthKind, EarthModel};
 use crate::limits;
 use crate::track::dynamics::ProcessNoise;
 
-/// Reads and validates the scenario at `path` (the path is kept as given, for messages).
+/// Reads and validates the scenario at `path` (the path is kept as given, for messages): only a
+/// regular file, of at most [`limits::MAX_SCENARIO_FILE_BYTES`].
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| ScenarioError::Io {
-        file: file.clone(),
-        message: e.to_string(),
-    })?;
+    let bytes =
+        crate::preset_file::read_input_file(path, limits::MAX_SCENARIO_FILE_BYTES, "a scenario file").map_err(|e| {
+            ScenarioError::Io {
+                file: file.clone(),
+                message: e.to_string(),
+            }
+        })?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {

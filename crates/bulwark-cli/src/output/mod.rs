@@ -1,15 +1,31 @@
-//! Writing output files safely: every number finite, every file whole.
+//! Writing outputs safely: every number finite, every file whole, nothing replaced that is not
+//! ours, standard output closed quietly.
 //!
-//! Two guarantees, for every file a command writes:
-//! - no NaN or infinity reaches it: JSON values are checked before they are serialised (serde_json
-//!   would quietly turn a NaN into `null`), and every text output is scanned for a non-finite
-//!   number by its format (JSON, CSV, SVG/HTML) before it is written; a hit is an error naming the
-//!   file and the place, and nothing is written;
-//! - a file appears under its final name only when it is complete: it is written to
-//!   `NAME.partial` beside it, flushed to disk, then renamed.
+//! The promises, for every command (docs/robustness.md, §6):
+//! - **no NaN or infinity reaches an output**: JSON values are checked before they are serialised
+//!   (serde_json would quietly turn a NaN into `null`), and every text output is scanned for a
+//!   non-finite number by its format (JSON, CSV, SVG/HTML) before anything is written; a hit is an
+//!   error naming the file and the place, and nothing is written (this file);
+//! - **every argument is checked before the disk is touched**: an output file or folder is
+//!   checked by [`target`] (a regular file we own, or nothing, may be replaced; never a link, a
+//!   device, a FIFO or a folder; no path named for two outputs) before the command does any work;
+//! - **a result appears whole or not at all**: files are written under unique temporary names,
+//!   created exclusively and never through a link, flushed, then moved to their final names when
+//!   every file of the set is complete; an earlier result is kept until then and restored if the
+//!   move fails; temporaries are removed on every failure ([`write`]);
+//! - **one writer per output folder** ([`lock`]): a second command on the same folder is refused
+//!   with the other process named;
+//! - **standard output**: a closed pipe ends the command quietly with exit code 0, as Unix tools
+//!   do; any other write failure is an error ([`stdio`]).
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+pub mod lock;
+pub mod stdio;
+pub mod target;
+pub mod write;
+
+pub(crate) use stdio::{note, print};
+
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -63,65 +79,6 @@ pub fn check_text(path: &Path, contents: &[u8]) -> Result<(), CliError> {
         )),
         None => Ok(()),
     }
-}
-
-/// Checks then writes one file atomically (temporary name, flush, rename).
-pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), CliError> {
-    let contents = contents.as_ref();
-    check_text(path, contents)?;
-    write_atomic_unchecked(path, contents)
-}
-
-fn write_atomic_unchecked(path: &Path, contents: &[u8]) -> Result<(), CliError> {
-    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-    tmp_name.push(".partial");
-    let tmp = path.with_file_name(tmp_name);
-    let cannot = |p: &Path, e: std::io::Error| {
-        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot write", p.display()))
-    };
-    let mut file = std::fs::File::create(&tmp).map_err(|e| cannot(&tmp, e))?;
-    file.write_all(contents).map_err(|e| cannot(&tmp, e))?;
-    file.sync_all().map_err(|e| cannot(&tmp, e))?;
-    drop(file);
-    std::fs::rename(&tmp, path).map_err(|e| cannot(path, e))
-}
-
-/// Writes a set of files into `dir`: all are checked first, so that a refused file leaves no
-/// other behind; then the folder is made and each file written atomically.
-pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), CliError> {
-    let files: Vec<(PathBuf, &[u8])> = files.iter().map(|(n, c)| (dir.join(n), c.as_slice())).collect();
-    write_files(&files, &[dir])
-}
-
-/// Writes a set of files anywhere: all are checked first, then the folders `dirs` are made, then
-/// each file is written atomically; so a refused file leaves none of the set behind.
-pub fn write_files(files: &[(PathBuf, impl AsRef<[u8]>)], dirs: &[&Path]) -> Result<(), CliError> {
-    for (path, contents) in files {
-        check_text(path, contents.as_ref())?;
-    }
-    for dir in dirs {
-        create_dir(dir)?;
-    }
-    for (path, contents) in files {
-        write_atomic_unchecked(path, contents.as_ref())?;
-    }
-    Ok(())
-}
-
-/// Makes a folder and its parents.
-pub fn create_dir(dir: &Path) -> Result<(), CliError> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot create folder", dir.display()))
-    })
-}
-
-/// Writes text to standard output after the same check as a file of that kind (`ext`).
-pub fn print(ext: &str, text: &str) -> Result<(), CliError> {
-    check_text(Path::new(&format!("standard output.{ext}")), text.as_bytes())?;
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| CliError::caused_by(Blame::Failure, e).context("standard output"))
 }
 
 fn line_col(text: &str, byte: usize) -> (usize, usize) {
@@ -275,23 +232,5 @@ mod tests {
         );
         assert_eq!(scan_markup("<svg>\n<circle cx=\"NaN\" r=\"2\"/></svg>"), Some((2, 13)));
         assert_eq!(scan_markup("<path d=\"M1 2L inf 4\"/>"), Some((1, 16)));
-    }
-
-    #[test]
-    fn refused_sets_write_nothing_and_good_ones_everything() {
-        let dir = std::env::temp_dir().join(format!("bulwark-output-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let bad = [("a.json", b"{\"x\": 1}\n".to_vec()), ("b.csv", b"x\nNaN\n".to_vec())];
-        assert!(matches!(write_all(&dir, &bad), Err(e) if e.blame() == crate::diag::Blame::Failure));
-        assert!(!dir.exists(), "a refused set must not even create the folder");
-        let good = [("a.json", b"{\"x\": 1}\n".to_vec()), ("b.csv", b"x\n2\n".to_vec())];
-        write_all(&dir, &good).unwrap();
-        let mut names: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(names, ["a.json", "b.csv"], "no .partial file left behind");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
