@@ -1,38 +1,42 @@
 //! The discrete-event engine of one run: truth → sense → track → decide → shoot → outcome.
 //!
-//! A time-ordered queue (ties broken by the order of scheduling, so runs are deterministic)
-//! holds radar scans, battle-manager decisions, interceptor launches, handovers, intercepts,
-//! kill assessments and impacts. Killed objects stop producing measurements at the moment of
-//! intercept and never impact.
+//! A run is made of parts a reader can name, each in its own file, stepped by one time-ordered
+//! queue (ties broken by the order of scheduling, so runs are deterministic) of radar scans,
+//! battle-manager decisions, interceptor launches, handovers, intercepts, kill assessments and
+//! impacts:
+//!
+//! * the **world** ([`world`]): the truth — every object in the sky, its kills and impacts;
+//! * the **sensor network** ([`SensorNetwork`]): radars, their local trackers, the fused system
+//!   tracker and cueing, fed with the world's positions; this file logs what each scan saw, and
+//!   [`labels`] keeps which object each track follows (truth, for the log) and the
+//!   discrimination model;
+//! * the **battle manager** ([`manager`]): threat evaluation, launch windows and weapon–target
+//!   assignment, seeing tracks, stocks and discrimination verdicts only, never the world;
+//! * the **shooters** ([`shooters`]): every battery's rounds from launch to kill assessment,
+//!   acting on the world.
+//!
+//! Killed objects stop producing measurements at the moment of intercept and never impact.
 
-use std::sync::Arc;
-
-use nalgebra::{Matrix3, Vector3};
-use rand::RngExt;
-
-use super::battle::{InterceptPlan, PredictedPath, distance_to_area_m, plan_intercept};
-use super::events::{Event, EventKind, LogPoint, Reason, Tracker};
+use super::events::{Event, EventKind, LogPoint, Tracker};
 use super::truth::{ThreatTruth, TruthObject};
 use super::{PreparedScenario, RunOptions, SimError};
-use crate::earth::{EarthModel, Ecef, Geodetic, direct, inverse};
-use crate::engage::endgame::kill_probability;
-use crate::engage::envelope::Envelope;
-use crate::engage::interceptor::{InterceptorSpec, Tier};
+use crate::earth::{EarthModel, Ecef, Geodetic, inverse};
 use crate::event_queue::EventQueue;
 use crate::flight::ObjectKind;
-use crate::ids::{AreaId, BatteryId, EngagementId, ObjectId, RadarId, RoundId, ThreatId, TrackId};
-use crate::random::StreamKey;
+use crate::ids::{AreaId, EngagementId, ObjectId, RadarId, RoundId, ThreatId};
 use crate::scenario::Scenario;
-
-use crate::track::dynamics::{BallisticDynamics, position, velocity};
+use crate::track::dynamics::BallisticDynamics;
 use crate::track::filter::BallisticFilter;
-use crate::track::manager::TrackStatus;
 use crate::track::network::SensorNetwork;
 
-mod decide;
-mod shoot;
+mod labels;
+mod manager;
+mod shooters;
 mod world;
 
+use labels::TrackTruth;
+use manager::{BattleManager, Orders};
+use shooters::{BatteryState, Shooters};
 use world::World;
 
 /// Interval between two predictions of the path of a track that needs no decision now (s).
@@ -146,82 +150,51 @@ enum Pending {
     Impact(ObjectId),
 }
 
-struct BatteryState {
-    name: String,
-    spec: InterceptorSpec,
-    sspk: f64,
-    envelope: Arc<Envelope>,
-    site: Geodetic,
-    radar: Option<RadarId>,
-    engage_on_remote: bool,
-    defends: Vec<AreaId>,
-    stock: u32,
-    totals: BatteryTotals,
-}
-
-#[derive(Debug, Clone, Default)]
-struct TrackInfo {
-    /// Threat evaluation last logged: (threatening, area).
-    logged: Option<(bool, Option<AreaId>)>,
-    threatening_area: Option<AreaId>,
-    engagements: u32,
-    in_flight: Option<EngagementId>,
-    killed: bool,
-    /// Last reason logged per battery (None = for all).
-    last_reason: Vec<(Option<BatteryId>, Reason)>,
-    /// The estimate flown to the ground, and when that was done.
-    path: PredictedPath,
-    path_made_s: Option<f64>,
-    /// Launch time of the latest held plan (s).
-    held_launch_s: Option<f64>,
-    /// The previous predicted impact point: when it was predicted and where (ECEF, m).
-    previous_impact: Option<(f64, Vector3<f64>)>,
-    /// Whether the last two predicted impact points agree within IMPACT_STABLE_M.
-    impact_stable: bool,
-}
-
-struct Engagement {
-    battery: BatteryId,
-    track: TrackId,
-    /// The object the track follows (truth), when it follows one.
-    object: Option<ObjectId>,
-    intercept_s: f64,
-    pip_ecef_m: Vector3<f64>,
-    assessed: bool,
-}
-
-struct Round {
-    engagement: EngagementId,
-    serial: u32,
-    plan: InterceptPlan,
-    handover_sigma_m: Option<f64>,
-}
-
-/// The state of one run.
-struct Engine<'a, F> {
+/// What every part of a run reads and none owns: the earth, the scenario, the run's options and
+/// when it ends.
+#[derive(Clone, Copy)]
+struct Stage<'a> {
     earth: &'a EarthModel,
     scenario: &'a Scenario,
     options: RunOptions,
-    dynamics: BallisticDynamics,
-    /// Truth: the objects, their kills, impacts and the rounds fired at them.
+    /// The run ends at the last impact or the scenario's end time, whichever comes first (s).
+    t_end_s: f64,
+}
+
+impl Stage<'_> {
+    /// The defended area holding `g`, if any.
+    fn area_of(&self, g: &Geodetic) -> Option<AreaId> {
+        self.scenario
+            .defended_areas
+            .iter()
+            .position(|a| a.contains(self.earth, g))
+            .map(AreaId::new)
+    }
+}
+
+/// The run's event log, in the order things happened.
+#[derive(Default)]
+struct EventLog(Vec<Event>);
+
+impl EventLog {
+    fn push(&mut self, t_s: f64, kind: EventKind) {
+        self.0.push(Event { t_s, kind });
+    }
+}
+
+/// One run: its parts and the queue that steps them.
+struct Engine<'a, F> {
+    stage: Stage<'a>,
+    /// Truth: the objects, their kills and impacts.
     world: World,
-    discrimination: Vec<Option<bool>>,
     /// The radars, their trackers and cueing: the sensing half of the run.
     network: SensorNetwork<F>,
-    /// Radar names, in scenario order.
-    radar_names: Vec<String>,
-    /// Per radar, the truth label (object) of each local track, by track number.
-    local_labels: Vec<Vec<Option<ObjectId>>>,
-    /// Per system track, how many of its updates came from each object (truth, for labelling).
-    system_labels: Vec<Vec<(ObjectId, u32)>>,
-    tracks: Vec<TrackInfo>,
-    batteries: Vec<BatteryState>,
-    engagements: Vec<Engagement>,
-    rounds: Vec<Round>,
+    /// Which object each track follows, and the discrimination model.
+    truth: TrackTruth,
+    manager: BattleManager,
+    shooters: Shooters,
     queue: EventQueue<Pending>,
-    events: Vec<Event>,
-    flights: Vec<FlightRecord>,
-    t_end_s: f64,
+    log: EventLog,
 }
 
 fn log_point(g: &Geodetic) -> LogPoint {
@@ -230,42 +203,6 @@ fn log_point(g: &Geodetic) -> LogPoint {
         lon_deg: g.lon_deg(),
         alt_m: g.alt_m(),
     }
-}
-
-fn set_label(labels: &mut Vec<Option<ObjectId>>, id: TrackId, object: ObjectId) {
-    let i = id.slot();
-    if labels.len() <= i {
-        labels.resize(i + 1, None);
-    }
-    labels[i] = Some(object);
-}
-
-fn count_label(labels: &mut Vec<Vec<(ObjectId, u32)>>, id: TrackId, object: ObjectId) {
-    let i = id.slot();
-    if labels.len() <= i {
-        labels.resize(i + 1, Vec::new());
-    }
-    match labels[i].iter_mut().find(|(k, _)| *k == object) {
-        Some(slot) => slot.1 += 1,
-        None => labels[i].push((object, 1)),
-    }
-}
-
-/// The object that gave a track most of its updates (ties: the one seen first): the object the
-/// track follows, in the sense of track purity.
-fn majority_label(labels: &[Vec<(ObjectId, u32)>], id: TrackId) -> Option<ObjectId> {
-    labels
-        .get(id.slot())?
-        .iter()
-        .fold(None, |best: Option<(ObjectId, u32)>, &(k, n)| match best {
-            Some((_, m)) if m >= n => best,
-            _ => Some((k, n)),
-        })
-        .map(|(k, _)| k)
-}
-
-fn label_of(labels: &[Option<ObjectId>], id: TrackId) -> Option<ObjectId> {
-    labels.get(id.slot()).copied().flatten()
 }
 
 /// Runs the scenario with filters of type `F`.
@@ -326,25 +263,28 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
         .map(TruthObject::impact_s)
         .fold(0.0, f64::max)
         .min(scenario.end_time_s.unwrap_or(f64::INFINITY));
+    let world = World::new(objects);
+    let truth = TrackTruth::new(
+        &world,
+        scenario.radars.len(),
+        scenario.doctrine.discrimination_probability,
+        options.seed,
+        options.trial,
+    );
     let mut engine = Engine {
-        earth,
-        scenario,
-        options,
-        dynamics: BallisticDynamics::new(earth),
-        discrimination: vec![None; n_objects],
-        world: World::new(objects),
+        stage: Stage {
+            earth,
+            scenario,
+            options,
+            t_end_s,
+        },
+        world,
         network,
-        radar_names: scenario.radars.iter().map(|r| r.name.clone()).collect(),
-        local_labels: vec![Vec::new(); scenario.radars.len()],
-        system_labels: Vec::new(),
-        tracks: Vec::new(),
-        batteries,
-        engagements: Vec::new(),
-        rounds: Vec::new(),
+        truth,
+        manager: BattleManager::new(BallisticDynamics::new(earth)),
+        shooters: Shooters::new(batteries, n_objects),
         queue: EventQueue::new(),
-        events: Vec::new(),
-        flights: Vec::new(),
-        t_end_s,
+        log: EventLog::default(),
     };
     engine.schedule_start();
     engine.run()?;
@@ -352,12 +292,9 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
 }
 
 impl<F: BallisticFilter + Clone> Engine<'_, F> {
-    fn log(&mut self, t_s: f64, kind: EventKind) {
-        self.events.push(Event { t_s, kind });
-    }
-
     fn schedule_start(&mut self) {
-        for (i, t) in ThreatId::all(self.scenario.threats.len()).zip(&self.scenario.threats) {
+        let scenario = self.stage.scenario;
+        for (i, t) in ThreatId::all(scenario.threats.len()).zip(&scenario.threats) {
             self.queue.push(t.launch_time_s, Pending::ThreatLaunch(i));
         }
         let t0 = self
@@ -378,12 +315,12 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 },
             );
         }
-        if self.scenario.defence_enabled && !self.batteries.is_empty() {
+        if scenario.defence_enabled && !self.shooters.batteries.is_empty() {
             self.queue.push(t0, Pending::Decide);
         }
         for k in self.world.ids() {
             let t = self.world.objects[k].impact_s();
-            if t <= self.t_end_s {
+            if t <= self.stage.t_end_s {
                 self.queue.push(t, Pending::Impact(k));
             }
         }
@@ -391,7 +328,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
 
     fn run(&mut self) -> Result<(), SimError> {
         while let Some((t_s, what)) = self.queue.pop() {
-            if t_s > self.t_end_s + 1e-9 {
+            if t_s > self.stage.t_end_s + 1e-9 {
                 break;
             }
             match what {
@@ -404,20 +341,40 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 Pending::Decide => {
                     self.decide(t_s);
                     self.queue
-                        .push(t_s + self.scenario.doctrine.decision_interval_s, Pending::Decide);
+                        .push(t_s + self.stage.scenario.doctrine.decision_interval_s, Pending::Decide);
                 }
-                Pending::Launch(r) => self.launch(t_s, r),
-                Pending::Handover(r) => self.handover(t_s, r),
-                Pending::Intercept(r) => self.intercept(t_s, r),
-                Pending::Assess(e) => self.assess(t_s, e),
+                Pending::Launch(r) => self.shooters.launch(&self.stage, &self.truth, &mut self.log, t_s, r),
+                Pending::Handover(r) => self.shooters.handover(&self.stage, &self.network, r),
+                Pending::Intercept(r) => {
+                    self.shooters
+                        .intercept(&self.stage, &mut self.world, &self.truth, &mut self.log, t_s, r);
+                }
+                Pending::Assess(e) => {
+                    let a = self.shooters.assess(&self.world, &self.truth, &mut self.log, t_s, e);
+                    self.manager.assessed(a.track, a.killed);
+                }
                 Pending::Impact(k) => self.impact(t_s, k),
             }
         }
         Ok(())
     }
 
+    /// The battle manager's decision: it sees the network's tracks, the shooters and the
+    /// discrimination verdicts, and orders through the queue.
+    fn decide(&mut self, t_s: f64) {
+        let mut orders = Orders {
+            stage: self.stage,
+            network: &self.network,
+            truth: &mut self.truth,
+            shooters: &mut self.shooters,
+            queue: &mut self.queue,
+            log: &mut self.log,
+        };
+        self.manager.decide(&mut orders, t_s);
+    }
+
     fn threat_launch(&mut self, t_s: f64, i: ThreatId) {
-        let t = &self.scenario.threats[i];
+        let t = &self.stage.scenario.threats[i];
         let objects = self.world.objects.iter().filter(|o| o.threat == i).count() as u32;
         let kind = EventKind::ThreatLaunch {
             threat: t.name.clone(),
@@ -427,7 +384,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             shape: t.shape.name().to_string(),
             objects,
         };
-        self.log(t_s, kind);
+        self.log.push(t_s, kind);
     }
 
     // ---- Sense and track -------------------------------------------------------------------
@@ -438,38 +395,36 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let world = &self.world;
         let report = self
             .network
-            .scan(self.earth, t_s, i, |k| world.seen_at(k, t_s))
+            .scan(self.stage.earth, t_s, i, |k| world.seen_at(k, t_s))
             .map_err(|e| SimError::Track {
-                tracker: e
-                    .tracker
-                    .map_or_else(|| "system".to_string(), |r| self.radar_names[r].clone()),
+                tracker: e.tracker.map_or_else(|| "system".to_string(), |r| self.radar_name(r)),
                 t_s,
                 message: e.source.to_string(),
             })?;
         for &(k, z, first) in &report.detections {
-            if self.options.log_detections {
+            if self.stage.options.log_detections {
                 let kind = EventKind::Detection {
-                    radar: self.radar_names[i].clone(),
+                    radar: self.radar_name(i),
                     object: self.world.objects[k].name.clone(),
                     range_m: z.range_m,
                     azimuth_deg: z.azimuth_rad.to_degrees(),
                     elevation_deg: z.elevation_rad.to_degrees(),
                     snr_db: z.snr_db,
                 };
-                self.log(t_s, kind);
+                self.log.push(t_s, kind);
             }
             if first {
                 let kind = EventKind::FirstDetection {
-                    radar: self.radar_names[i].clone(),
+                    radar: self.radar_name(i),
                     object: self.world.objects[k].name.clone(),
                     snr_db: z.snr_db,
                 };
-                self.log(t_s, kind);
+                self.log.push(t_s, kind);
             }
         }
         // Local tracker.
         for &(id, col) in &report.local.updated {
-            set_label(&mut self.local_labels[i], id, report.detections[col].0);
+            self.truth.local_update(i, id, report.detections[col].0);
         }
         for (&id, firm) in report
             .local
@@ -478,8 +433,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             .map(|id| (id, true))
             .chain(report.local.deleted.iter().map(|id| (id, false)))
         {
-            let object = self.label_name(label_of(&self.local_labels[i], id));
-            let tracker = Tracker::Radar(self.radar_names[i].clone());
+            let object = self.truth.name(self.truth.local_object(i, id));
+            let tracker = Tracker::Radar(self.radar_name(i));
             let kind = if firm {
                 EventKind::TrackFirm {
                     tracker,
@@ -493,12 +448,12 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                     object,
                 }
             };
-            self.log(t_s, kind);
+            self.log.push(t_s, kind);
         }
         // System tracker: measurement-level fusion of the networked radars.
         if let Some(system) = &report.system {
             for &(id, col) in &system.updated {
-                count_label(&mut self.system_labels, id, report.detections[col].0);
+                self.truth.system_update(id, report.detections[col].0);
             }
             for (&id, firm) in system
                 .confirmed
@@ -506,7 +461,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 .map(|id| (id, true))
                 .chain(system.deleted.iter().map(|id| (id, false)))
             {
-                let object = self.label_name(majority_label(&self.system_labels, id));
+                let object = self.truth.system_name(id);
                 let tracker = Tracker::System;
                 let kind = if firm {
                     EventKind::TrackFirm {
@@ -521,7 +476,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                         object,
                     }
                 };
-                self.log(t_s, kind);
+                self.log.push(t_s, kind);
             }
         }
         for cue in &report.cues {
@@ -532,8 +487,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                     generation: cue.generation,
                 },
             );
-            let radar = self.radar_names[cue.radar].clone();
-            self.log(
+            let radar = self.radar_name(cue.radar);
+            self.log.push(
                 t_s,
                 EventKind::Cue {
                     radar,
@@ -546,21 +501,60 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         Ok(())
     }
 
-    fn label_name(&self, label: Option<ObjectId>) -> String {
-        label.map_or_else(|| "unknown".to_string(), |k| self.world.objects[k].name.clone())
+    fn radar_name(&self, radar: RadarId) -> String {
+        self.stage.scenario.radars[radar].name.clone()
+    }
+
+    /// Object `k` reaches the ground, unless it was killed: where, in which defended area, and
+    /// how far from its aim point.
+    fn impact(&mut self, t_s: f64, k: ObjectId) {
+        if self.world.killed_s[k].is_some() {
+            return;
+        }
+        let Stage { earth, scenario, .. } = self.stage;
+        let o = &self.world.objects[k];
+        let Some((r, _)) = o.object.trajectory.state_at(t_s) else {
+            return;
+        };
+        let Ok(g) = earth.to_geodetic(&Ecef(r)) else {
+            return;
+        };
+        let ground = g.with_alt_m(0.0).unwrap_or(g);
+        let area = self.stage.area_of(&ground);
+        let warhead = o.kind == ObjectKind::Warhead;
+        let threat = &scenario.threats[o.threat];
+        let miss = warhead.then(|| inverse(earth, &threat.aim, &ground).distance_m / 1e3);
+        self.world.impacts[k] = Some((t_s, ground, area));
+        let kind = EventKind::Impact {
+            object: o.name.clone(),
+            threat: threat.name.clone(),
+            kind: kind_name(o.kind).into(),
+            point: log_point(&ground),
+            area: area.map(|a| scenario.defended_areas[a].name.clone()),
+            leaker: warhead && area.is_some(),
+            miss_from_aim_km: miss,
+        };
+        self.log.push(t_s, kind);
     }
 
     fn finish(mut self, aim_miss_km: Vec<f64>) -> RunOutcome {
-        if self.options.record_flights {
+        let Stage {
+            earth,
+            scenario,
+            options,
+            t_end_s,
+        } = self.stage;
+        let mut flights = std::mem::take(&mut self.shooters.flights);
+        if options.record_flights {
             let mut threat_flights = Vec::new();
             for (k, o) in self.world.ids().zip(&self.world.objects) {
-                let end_s = self.world.killed_s[k].unwrap_or(o.impact_s()).min(self.t_end_s);
+                let end_s = self.world.killed_s[k].unwrap_or(o.impact_s()).min(t_end_s);
                 let mut points = Vec::new();
                 let mut t = o.appears_s();
                 loop {
                     let tt = t.min(end_s);
                     if let Some((r, _)) = o.object.trajectory.state_at(tt)
-                        && let Ok(g) = self.earth.to_geodetic(&Ecef(r))
+                        && let Ok(g) = earth.to_geodetic(&Ecef(r))
                     {
                         points.push([tt, g.lat_deg(), g.lon_deg(), g.alt_m()]);
                     }
@@ -572,19 +566,19 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 threat_flights.push(FlightRecord {
                     name: o.name.clone(),
                     kind: kind_name(o.kind).into(),
-                    owner: self.scenario.threats[o.threat].name.clone(),
+                    owner: scenario.threats[o.threat].name.clone(),
                     points,
                     end: if self.world.killed_s[k].is_some() {
                         "killed".into()
-                    } else if o.impact_s() <= self.t_end_s {
+                    } else if o.impact_s() <= t_end_s {
                         "impact".into()
                     } else {
                         "in flight".into()
                     },
                 });
             }
-            threat_flights.append(&mut self.flights);
-            self.flights = threat_flights;
+            threat_flights.append(&mut flights);
+            flights = threat_flights;
         }
         let objects = self
             .world
@@ -594,36 +588,25 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 name: o.name.clone(),
                 threat: o.threat,
                 kind: o.kind,
-                shots: self.world.shots[k],
+                shots: self.shooters.shots_at(k),
                 killed_s: self.world.killed_s[k],
                 impact: self.world.impacts[k].map(|(t, g, _)| (t, g)),
                 area: self.world.impacts[k].and_then(|(_, _, a)| a),
                 miss_from_aim_km: match (o.kind, self.world.impacts[k]) {
                     (ObjectKind::Warhead, Some((_, g, _))) => {
-                        Some(inverse(self.earth, &self.scenario.threats[o.threat].aim, &g).distance_m / 1e3)
+                        Some(inverse(earth, &scenario.threats[o.threat].aim, &g).distance_m / 1e3)
                     }
                     _ => None,
                 },
             })
             .collect();
         RunOutcome {
-            events: self.events,
-            flights: self.flights,
-            batteries: self.batteries.into_iter().map(|b| b.totals).collect(),
+            events: self.log.0,
+            flights,
+            batteries: self.shooters.batteries.into_iter().map(|b| b.totals).collect(),
             objects,
             aim_miss_km,
         }
-    }
-}
-
-/// The endgame's kill probability with the battery's single-shot kill probability `sspk`
-/// (the preset's, or the scenario's override).
-fn kill_probability_with(spec: &InterceptorSpec, sspk: f64, handover_sigma_m: f64) -> f64 {
-    let nominal = spec.sspk();
-    if nominal > 0.0 {
-        (kill_probability(spec, handover_sigma_m) * sspk / nominal).clamp(0.0, 1.0)
-    } else {
-        0.0
     }
 }
 

@@ -1,7 +1,6 @@
 //! The world of one run: the truth the sensors look at and the shooters act on — every object in
-//! the sky, when it was killed, where it landed, and how many rounds were fired at it. The battle
-//! manager never reads it (it sees tracks only); sensing reads positions from it, the endgame
-//! writes kills into it.
+//! the sky, when it was killed and where it landed. The battle manager never reads it (it sees
+//! tracks only); sensing reads positions from it, the endgame writes kills into it.
 
 use nalgebra::Vector3;
 
@@ -17,19 +16,16 @@ pub(in crate::sim) struct World {
     pub(in crate::sim) killed_s: Vec<Option<f64>>,
     /// Where and when each object landed, and the defended area it landed in.
     pub(in crate::sim) impacts: Vec<Option<(f64, Geodetic, Option<AreaId>)>>,
-    /// Interceptor rounds fired at each object.
-    pub(in crate::sim) shots: Vec<u32>,
 }
 
 impl World {
-    /// The world of `objects`, nothing killed, landed or shot at yet.
+    /// The world of `objects`, nothing killed or landed yet.
     pub(in crate::sim) fn new(objects: Vec<TruthObject>) -> Self {
         let n = objects.len();
         Self {
             objects,
             killed_s: vec![None; n],
             impacts: vec![None; n],
-            shots: vec![0; n],
         }
     }
 

@@ -1,10 +1,96 @@
-//! Decide: threat evaluation, launch windows and weapon–target assignment by doctrine, each
-//! decision logged with its reason (docs/engagement.md).
+//! The battle manager: threat evaluation, launch windows and weapon–target assignment by
+//! doctrine, each decision logged with its reason (docs/engagement.md).
+//!
+//! It sees what a real one sees: the system tracks of the sensor network, the shooters' stocks
+//! and engagements, and the discrimination verdict on each track ([`TrackTruth`]) — never the
+//! world. Its orders to fire go through [`Orders::fire`].
 
-use super::*;
+use nalgebra::Vector3;
 
-impl<F: BallisticFilter + Clone> Engine<'_, F> {
-    pub(super) fn track_info(&mut self, id: TrackId) -> &mut TrackInfo {
+use super::labels::TrackTruth;
+use super::shooters::Shooters;
+use super::{
+    CORRELATION_M, DUPLICATE_M, EventLog, HANDOVER_GATE_M, IMPACT_STABLE_M, LAUNCH_DUE_S, Pending, REPLAN_S, Stage,
+    THREAT_MARGIN_M, URGENT_REPLAN_S, log_point,
+};
+use crate::earth::Ecef;
+use crate::engage::interceptor::Tier;
+use crate::event_queue::EventQueue;
+use crate::ids::{AreaId, BatteryId, EngagementId, TrackId};
+use crate::sim::battle::{InterceptPlan, PredictedPath, distance_to_area_m, plan_intercept};
+use crate::sim::events::{EventKind, Reason};
+use crate::track::dynamics::{BallisticDynamics, position, velocity};
+use crate::track::filter::BallisticFilter;
+use crate::track::manager::TrackStatus;
+use crate::track::network::SensorNetwork;
+
+/// What the battle manager works with at one decision: the stage, the network's tracks, the
+/// discrimination verdicts, the shooters, and the queue and log its orders go to.
+pub(super) struct Orders<'r, 'a, F> {
+    pub(super) stage: Stage<'a>,
+    pub(super) network: &'r SensorNetwork<F>,
+    pub(super) truth: &'r mut TrackTruth,
+    pub(super) shooters: &'r mut Shooters,
+    pub(super) queue: &'r mut EventQueue<Pending>,
+    pub(super) log: &'r mut EventLog,
+}
+
+impl<F> Orders<'_, '_, F> {
+    /// Battery `b` fires `n` rounds at system track `track` on `plan`: the shooters fly them at
+    /// whatever object the track really follows.
+    fn fire(&mut self, t_s: f64, b: BatteryId, track: TrackId, plan: InterceptPlan, n: u32) -> EngagementId {
+        let object = self.truth.system_object(track);
+        self.shooters.fire(self.queue, t_s, b, track, object, plan, n)
+    }
+}
+
+/// The battle manager's record of one system track.
+#[derive(Debug, Clone, Default)]
+struct TrackInfo {
+    /// Threat evaluation last logged: (threatening, area).
+    logged: Option<(bool, Option<AreaId>)>,
+    threatening_area: Option<AreaId>,
+    engagements: u32,
+    in_flight: Option<EngagementId>,
+    killed: bool,
+    /// Last reason logged per battery (None = for all).
+    last_reason: Vec<(Option<BatteryId>, Reason)>,
+    /// The estimate flown to the ground, and when that was done.
+    path: PredictedPath,
+    path_made_s: Option<f64>,
+    /// Launch time of the latest held plan (s).
+    held_launch_s: Option<f64>,
+    /// The previous predicted impact point: when it was predicted and where (ECEF, m).
+    previous_impact: Option<(f64, Vector3<f64>)>,
+    /// Whether the last two predicted impact points agree within IMPACT_STABLE_M.
+    impact_stable: bool,
+}
+
+/// The battle manager: its record of every system track, and the dynamics it predicts paths
+/// with (the tracker's own).
+pub(super) struct BattleManager {
+    dynamics: BallisticDynamics,
+    /// By track number.
+    tracks: Vec<TrackInfo>,
+}
+
+impl BattleManager {
+    /// A battle manager that has seen no track, predicting with `dynamics`.
+    pub(super) fn new(dynamics: BallisticDynamics) -> Self {
+        Self {
+            dynamics,
+            tracks: Vec::new(),
+        }
+    }
+
+    /// The kill assessment of the engagement at system track `track` came in.
+    pub(super) fn assessed(&mut self, track: TrackId, killed: bool) {
+        let info = self.track_info(track);
+        info.in_flight = None;
+        info.killed |= killed;
+    }
+
+    fn track_info(&mut self, id: TrackId) -> &mut TrackInfo {
         let i = id.slot();
         if self.tracks.len() <= i {
             self.tracks.resize(i + 1, TrackInfo::default());
@@ -13,8 +99,10 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     /// Logs a decision only when it differs from the last one for that track and battery.
-    pub(super) fn decision(
+    #[allow(clippy::too_many_arguments)]
+    fn decision<F>(
         &mut self,
+        cx: &mut Orders<'_, '_, F>,
         t_s: f64,
         battery: Option<BatteryId>,
         track: TrackId,
@@ -31,9 +119,9 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         } else {
             info.last_reason.push((battery, reason));
         }
-        let object = self.label_name(majority_label(&self.system_labels, track));
-        let battery = battery.map(|b| self.batteries[b].name.clone());
-        self.log(
+        let object = cx.truth.system_name(track);
+        let battery = battery.map(|b| cx.shooters.batteries[b].name.clone());
+        cx.log.push(
             t_s,
             EventKind::Decision {
                 battery,
@@ -46,40 +134,8 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         );
     }
 
-    /// Whether the object behind a track is classified as a threat: when its missile released
-    /// decoys, correctly with the doctrine's discrimination probability (a warhead missed is not
-    /// engaged; a decoy mistaken draws shots); otherwise the warhead is recognised and the spent
-    /// stage is recognised as debris.
-    pub(super) fn classified_as_warhead(&mut self, object: ObjectId) -> bool {
-        let o = &self.world.objects[object];
-        let has_decoys = self
-            .world
-            .objects
-            .iter()
-            .any(|p| p.threat == o.threat && matches!(p.kind, ObjectKind::Decoy(_)));
-        if !has_decoys {
-            return o.kind == ObjectKind::Warhead;
-        }
-        let d = self.scenario.doctrine.discrimination_probability;
-        let is_warhead = o.kind == ObjectKind::Warhead;
-        let (seed, trial) = (self.options.seed, self.options.trial);
-        *self.discrimination[object].get_or_insert_with(|| {
-            let mut rng = StreamKey::Discrimination(object).stream(seed, trial);
-            let correct = rng.random::<f64>() < d;
-            if is_warhead { correct } else { !correct }
-        })
-    }
-
-    pub(super) fn area_of(&self, g: &Geodetic) -> Option<AreaId> {
-        self.scenario
-            .defended_areas
-            .iter()
-            .position(|a| a.contains(self.earth, g))
-            .map(AreaId::new)
-    }
-
-    pub(super) fn decide(&mut self, t_s: f64) {
-        let firm: Vec<TrackId> = self
+    pub(super) fn decide<F: BallisticFilter + Clone>(&mut self, cx: &mut Orders<'_, '_, F>, t_s: f64) {
+        let firm: Vec<TrackId> = cx
             .network
             .system()
             .tracks()
@@ -100,7 +156,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             let urgent = info.threatening_area.is_some() && info.in_flight.is_none();
             let launch_due = info.held_launch_s.is_some_and(|l| l - t_s <= LAUNCH_DUE_S);
             if age_s >= REPLAN_S || (urgent && (age_s >= URGENT_REPLAN_S || launch_due)) {
-                let Some(track) = self.network.system().track(id) else {
+                let Some(track) = cx.network.system().track(id) else {
                     continue;
                 };
                 let (tf, x) = track.filter.state();
@@ -120,20 +176,19 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             let Some(impact) = self.tracks[id.slot()].path.impact().copied() else {
                 continue;
             };
-            let Ok(g) = self.earth.to_geodetic(&Ecef(impact.r_ecef_m)) else {
+            let Ok(g) = cx.stage.earth.to_geodetic(&Ecef(impact.r_ecef_m)) else {
                 continue;
             };
             let g = g.with_alt_m(0.0).unwrap_or(g);
             // Hysteresis: a track threatening an area keeps threatening it while its predicted
             // impact point stays within THREAT_MARGIN_M of it, so that a prediction wandering
             // across the boundary does not switch the engagement on and off.
-            let area = self.area_of(&g).or_else(|| {
+            let area = cx.stage.area_of(&g).or_else(|| {
                 self.tracks[id.slot()].threatening_area.filter(|&a| {
-                    distance_to_area_m(self.earth, &self.scenario.defended_areas[a], &g) <= THREAT_MARGIN_M
+                    distance_to_area_m(cx.stage.earth, &cx.stage.scenario.defended_areas[a], &g) <= THREAT_MARGIN_M
                 })
             });
-            let object = majority_label(&self.system_labels, id);
-            let warhead = object.is_some_and(|k| self.classified_as_warhead(k));
+            let warhead = cx.truth.classified_as_warhead(id);
             let threatening = area.is_some() && warhead;
             let reason = if area.is_none() {
                 Reason::NotThreatening
@@ -146,14 +201,14 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 self.tracks[id.slot()].logged = Some((threatening, area));
                 let kind = EventKind::ThreatEvaluation {
                     track: id,
-                    object: self.label_name(object),
+                    object: cx.truth.system_name(id),
                     predicted_impact: log_point(&g),
                     predicted_impact_s: impact.t_s,
-                    area: area.map(|a| self.scenario.defended_areas[a].name.clone()),
+                    area: area.map(|a| cx.stage.scenario.defended_areas[a].name.clone()),
                     threatening,
                     reason,
                 };
-                self.log(t_s, kind);
+                cx.log.push(t_s, kind);
             }
             self.tracks[id.slot()].threatening_area = if threatening { area } else { None };
             if let (true, Some(area)) = (threatening, area) {
@@ -163,28 +218,28 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         // Most urgent (earliest predicted impact) first.
         threats.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         for (_, id, area) in threats {
-            self.assign(t_s, id, area);
+            self.assign(cx, t_s, id, area);
         }
     }
 
     /// Weapon–target assignment for one threatening track by the doctrine.
-    pub(super) fn assign(&mut self, t_s: f64, id: TrackId, area: AreaId) {
-        let doctrine = self.scenario.doctrine;
+    fn assign<F: BallisticFilter + Clone>(&mut self, cx: &mut Orders<'_, '_, F>, t_s: f64, id: TrackId, area: AreaId) {
+        let doctrine = cx.stage.scenario.doctrine;
         let (in_flight, engagements) = {
             let info = self.track_info(id);
             (info.in_flight, info.engagements)
         };
         if let Some(e) = in_flight {
-            let battery = self.engagements[e].battery;
+            let battery = cx.shooters.engagements[e].battery;
             // A lower tier may back up an upper-tier engagement whose assessment comes too late.
-            if self.batteries[battery].spec.tier() == Tier::Upper && doctrine.upper_tier_first {
-                self.backup(t_s, id, area, e);
+            if cx.shooters.batteries[battery].spec.tier() == Tier::Upper && doctrine.upper_tier_first {
+                self.backup(cx, t_s, id, area, e);
             }
             return;
         }
-        if let Some((other, why)) = self.correlated_engaged_track(id) {
+        if let Some((other, why)) = self.correlated_engaged_track(cx, id) {
             let detail = format!("within {:.0} km of track {other}, which is {why}", DUPLICATE_M / 1e3);
-            self.decision(t_s, None, id, Reason::CorrelatedTrack, None, detail);
+            self.decision(cx, t_s, None, id, Reason::CorrelatedTrack, None, detail);
             return;
         }
         let limit = if doctrine.shoot_look_shoot {
@@ -194,24 +249,24 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         };
         if engagements >= limit {
             let detail = format!("{engagements} engagement(s) made, the doctrine allows {limit}");
-            self.decision(t_s, None, id, Reason::EngagementLimit, None, detail);
+            self.decision(cx, t_s, None, id, Reason::EngagementLimit, None, detail);
             return;
         }
         let mut options: Vec<(BatteryId, InterceptPlan)> = Vec::new();
-        for b in BatteryId::all(self.batteries.len()) {
-            if !self.batteries[b].defends.contains(&area) {
+        for b in cx.shooters.battery_ids() {
+            if !cx.shooters.batteries[b].defends.contains(&area) {
                 continue;
             }
-            match self.window(t_s, b, id) {
+            match self.window(cx, t_s, b, id) {
                 Ok(plan) => options.push((b, plan)),
-                Err((reason, detail)) => self.decision(t_s, Some(b), id, reason, None, detail),
+                Err((reason, detail)) => self.decision(cx, t_s, Some(b), id, reason, None, detail),
             }
         }
         // Upper tier first, then the earliest intercept, then scenario order.
         let upper_first = doctrine.upper_tier_first;
         options.sort_by(|a, b| {
-            let ka = (upper_first && self.batteries[a.0].spec.tier() != Tier::Upper) as u8;
-            let kb = (upper_first && self.batteries[b.0].spec.tier() != Tier::Upper) as u8;
+            let ka = (upper_first && cx.shooters.batteries[a.0].spec.tier() != Tier::Upper) as u8;
+            let kb = (upper_first && cx.shooters.batteries[b.0].spec.tier() != Tier::Upper) as u8;
             ka.cmp(&kb)
                 .then(a.1.intercept_s.total_cmp(&b.1.intercept_s))
                 .then(a.0.cmp(&b.0))
@@ -220,8 +275,9 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             return;
         };
         for &(b, p) in options.iter().skip(1) {
-            let detail = format!("{} holds the engagement", self.batteries[chosen].name);
+            let detail = format!("{} holds the engagement", cx.shooters.batteries[chosen].name);
             self.decision(
+                cx,
                 t_s,
                 Some(b),
                 id,
@@ -230,21 +286,25 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 detail,
             );
         }
-        self.engage_or_hold(t_s, chosen, id, plan, Reason::Engage);
+        self.engage_or_hold(cx, t_s, chosen, id, plan, Reason::Engage);
     }
 
     /// Another live system track within [`DUPLICATE_M`] of track `id` (both carried to the later
     /// of their two times) that is engaged or assessed killed: two tracks of one object, which
     /// the battle manager must not engage twice. Returns that track and why it counts.
-    pub(super) fn correlated_engaged_track(&self, id: TrackId) -> Option<(TrackId, &'static str)> {
-        let this = self.network.system().track(id)?;
+    fn correlated_engaged_track<F: BallisticFilter + Clone>(
+        &self,
+        cx: &Orders<'_, '_, F>,
+        id: TrackId,
+    ) -> Option<(TrackId, &'static str)> {
+        let this = cx.network.system().track(id)?;
         let (t1, x1) = this.filter.state();
         // Rounds in flight whose own track was dropped: they will take this track at handover if
         // its predicted path passes their intercept point.
         let path = &self.tracks.get(id.slot())?.path;
-        let orphan = self.engagements.iter().find(|e| {
+        let orphan = cx.shooters.engagements.iter().find(|e| {
             !e.assessed
-                && self
+                && cx
                     .network
                     .system()
                     .track(e.track)
@@ -260,7 +320,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         if let Some(e) = orphan {
             return Some((e.track, "engaged by rounds in flight that lost it"));
         }
-        self.network.system().tracks().iter().find_map(|other| {
+        cx.network.system().tracks().iter().find_map(|other| {
             if other.id == id || other.status == TrackStatus::Deleted {
                 return None;
             }
@@ -282,21 +342,29 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
 
     /// A lower-tier battery fires while an upper-tier engagement is in flight only when waiting for
     /// its kill assessment would close the lower tier's own window.
-    pub(super) fn backup(&mut self, t_s: f64, id: TrackId, area: AreaId, upper: EngagementId) {
-        let assessment_s = self.engagements[upper].intercept_s
-            + self.batteries[self.engagements[upper].battery]
+    fn backup<F: BallisticFilter + Clone>(
+        &mut self,
+        cx: &mut Orders<'_, '_, F>,
+        t_s: f64,
+        id: TrackId,
+        area: AreaId,
+        upper: EngagementId,
+    ) {
+        let assessment_s = cx.shooters.engagements[upper].intercept_s
+            + cx.shooters.batteries[cx.shooters.engagements[upper].battery]
                 .spec
                 .kill_assessment_delay_s();
-        for b in BatteryId::all(self.batteries.len()) {
-            if self.batteries[b].spec.tier() != Tier::Lower || !self.batteries[b].defends.contains(&area) {
+        for b in cx.shooters.battery_ids() {
+            if cx.shooters.batteries[b].spec.tier() != Tier::Lower || !cx.shooters.batteries[b].defends.contains(&area)
+            {
                 continue;
             }
-            let Ok(plan) = self.window(t_s, b, id) else {
+            let Ok(plan) = self.window(cx, t_s, b, id) else {
                 continue;
             };
-            let reaction = self.batteries[b].spec.reaction_time_s();
+            let reaction = cx.shooters.batteries[b].spec.reaction_time_s();
             if plan.last_launch_s - reaction < assessment_s {
-                self.engage_or_hold(t_s, b, id, plan, Reason::Backup);
+                self.engage_or_hold(cx, t_s, b, id, plan, Reason::Backup);
                 return;
             }
             let detail = format!(
@@ -304,6 +372,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 plan.last_launch_s
             );
             self.decision(
+                cx,
                 t_s,
                 Some(b),
                 id,
@@ -315,21 +384,30 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     /// The battery's earliest intercept of the track on the current predicted path, or why not.
-    pub(super) fn window(&self, t_s: f64, b: BatteryId, id: TrackId) -> Result<InterceptPlan, (Reason, String)> {
-        let battery = &self.batteries[b];
+    fn window<F: BallisticFilter + Clone>(
+        &self,
+        cx: &Orders<'_, '_, F>,
+        t_s: f64,
+        b: BatteryId,
+        id: TrackId,
+    ) -> Result<InterceptPlan, (Reason, String)> {
+        let battery = &cx.shooters.batteries[b];
         if battery.stock == 0 {
             return Err((Reason::OutOfStock, format!("{} has no interceptor left", battery.name)));
         }
-        if !battery.engage_on_remote && !self.own_radar_holds(b, id) {
+        if !battery.engage_on_remote && !own_radar_holds(cx, b, id) {
             let detail = match battery.radar {
-                Some(r) => format!("its radar {} holds no firm track of it", self.radar_names[r]),
+                Some(r) => format!(
+                    "its radar {} holds no firm track of it",
+                    cx.stage.scenario.radars[r].name
+                ),
                 None => "it has no radar and may not fire on remote tracks".to_string(),
             };
             return Err((Reason::NoFireControlTrack, detail));
         }
         let earliest = t_s + battery.spec.reaction_time_s();
         plan_intercept(
-            self.earth,
+            cx.stage.earth,
             &battery.site,
             &battery.envelope,
             &self.tracks[id.slot()].path,
@@ -347,36 +425,25 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         })
     }
 
-    /// Whether battery `b`'s own radar holds a firm local track correlated with system track `id`.
-    pub(super) fn own_radar_holds(&self, b: BatteryId, id: TrackId) -> bool {
-        let Some(r) = self.batteries[b].radar else {
-            return false;
-        };
-        let Some(sys) = self.network.system().track(id) else {
-            return false;
-        };
-        let (ts, xs) = sys.filter.state();
-        self.network.node(r).local().tracks().iter().any(|tr| {
-            if tr.status != TrackStatus::Firm {
-                return false;
-            }
-            let (tl, xl) = tr.filter.state();
-            let predicted = position(xs) + velocity(xs) * (tl - ts);
-            (position(xl) - predicted).norm() < CORRELATION_M
-        })
-    }
-
-    pub(super) fn engage_or_hold(&mut self, t_s: f64, b: BatteryId, id: TrackId, plan: InterceptPlan, reason: Reason) {
-        let interval = self.scenario.doctrine.decision_interval_s;
-        let reaction = self.batteries[b].spec.reaction_time_s();
-        if plan.launch_s > self.t_end_s {
+    fn engage_or_hold<F: BallisticFilter + Clone>(
+        &mut self,
+        cx: &mut Orders<'_, '_, F>,
+        t_s: f64,
+        b: BatteryId,
+        id: TrackId,
+        plan: InterceptPlan,
+        reason: Reason,
+    ) {
+        let interval = cx.stage.scenario.doctrine.decision_interval_s;
+        let reaction = cx.shooters.batteries[b].spec.reaction_time_s();
+        if plan.launch_s > cx.stage.t_end_s {
             // The run ends first (end_time_s): rounds committed now would be counted as fired
             // but never launched.
             let detail = format!(
                 "the launch at {:.1} s would come after the end of the run at {:.1} s",
-                plan.launch_s, self.t_end_s
+                plan.launch_s, cx.stage.t_end_s
             );
-            self.decision(t_s, Some(b), id, Reason::NoWindow, Some(plan.intercept_s), detail);
+            self.decision(cx, t_s, Some(b), id, Reason::NoWindow, Some(plan.intercept_s), detail);
             return;
         }
         if plan.launch_s > t_s + reaction + interval {
@@ -385,7 +452,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 plan.launch_s, plan.intercept_s
             );
             self.track_info(id).held_launch_s = Some(plan.launch_s - reaction);
-            self.decision(t_s, Some(b), id, Reason::Holding, Some(plan.intercept_s), detail);
+            self.decision(cx, t_s, Some(b), id, Reason::Holding, Some(plan.intercept_s), detail);
             return;
         }
         if !self.track_info(id).impact_stable {
@@ -394,6 +461,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 IMPACT_STABLE_M / 1e3
             );
             self.decision(
+                cx,
                 t_s,
                 Some(b),
                 id,
@@ -403,43 +471,9 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             );
             return;
         }
-        let salvo = self.scenario.doctrine.salvo_size;
-        let battery = &mut self.batteries[b];
-        let n = salvo.min(battery.stock);
-        battery.stock -= n;
-        battery.totals.fired += n;
-        battery.totals.engagements += 1;
-        let object = majority_label(&self.system_labels, id);
-        let e = EngagementId::new(self.engagements.len());
-        for _ in 0..n {
-            let r = RoundId::new(self.rounds.len());
-            self.rounds.push(Round {
-                engagement: e,
-                serial: r.index() as u32 + 1,
-                plan,
-                handover_sigma_m: None,
-            });
-            self.queue.push(plan.launch_s.max(t_s), Pending::Launch(r));
-            let homing = self.batteries[b].spec.homing_time_s();
-            self.queue.push(
-                (plan.intercept_s - homing).max(plan.launch_s.max(t_s)),
-                Pending::Handover(r),
-            );
-            self.queue.push(plan.intercept_s, Pending::Intercept(r));
-        }
-        let delay = self.batteries[b].spec.kill_assessment_delay_s();
-        self.queue.push(plan.intercept_s + delay, Pending::Assess(e));
-        self.engagements.push(Engagement {
-            battery: b,
-            track: id,
-            object,
-            intercept_s: plan.intercept_s,
-            pip_ecef_m: plan.pip_ecef_m,
-            assessed: false,
-        });
-        if let Some(object) = object {
-            self.world.shots[object] += n;
-        }
+        let salvo = cx.stage.scenario.doctrine.salvo_size;
+        let n = salvo.min(cx.shooters.batteries[b].stock);
+        let e = cx.fire(t_s, b, id, plan, n);
         let info = self.track_info(id);
         info.engagements += 1;
         info.in_flight = Some(e);
@@ -450,6 +484,25 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             format!("salvo of {n}, launch at {:.1} s", plan.launch_s)
         };
         let reason = if n < salvo { Reason::PartialSalvo } else { reason };
-        self.decision(t_s, Some(b), id, reason, Some(plan.intercept_s), detail);
+        self.decision(cx, t_s, Some(b), id, reason, Some(plan.intercept_s), detail);
     }
+}
+
+/// Whether battery `b`'s own radar holds a firm local track correlated with system track `id`.
+fn own_radar_holds<F: BallisticFilter + Clone>(cx: &Orders<'_, '_, F>, b: BatteryId, id: TrackId) -> bool {
+    let Some(r) = cx.shooters.batteries[b].radar else {
+        return false;
+    };
+    let Some(sys) = cx.network.system().track(id) else {
+        return false;
+    };
+    let (ts, xs) = sys.filter.state();
+    cx.network.node(r).local().tracks().iter().any(|tr| {
+        if tr.status != TrackStatus::Firm {
+            return false;
+        }
+        let (tl, xl) = tr.filter.state();
+        let predicted = position(xs) + velocity(xs) * (tl - ts);
+        (position(xl) - predicted).norm() < CORRELATION_M
+    })
 }

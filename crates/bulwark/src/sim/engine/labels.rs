@@ -1,0 +1,134 @@
+//! The truth behind the tracks: which object each local and system track follows, judged by the
+//! measurements it was fed, and the discrimination model that turns that truth into the verdict
+//! the battle manager is given.
+//!
+//! The log names the object behind every track (an analyst's view of the run, truth included).
+//! The battle manager never sees an object: it asks [`TrackTruth::classified_as_warhead`], the
+//! sensors' discrimination verdict on a track, which is right with the doctrine's discrimination
+//! probability when the track's missile released decoys (one draw per object, from the stream
+//! keyed [`StreamKey::Discrimination`]).
+
+use rand::RngExt;
+
+use super::world::World;
+use crate::flight::ObjectKind;
+use crate::ids::{ObjectId, RadarId, TrackId};
+use crate::random::StreamKey;
+
+/// Which object each track follows, the objects' names for the log, and the discrimination
+/// model.
+pub(super) struct TrackTruth {
+    /// Per radar, the object behind each local track, by track number.
+    local: Vec<Vec<Option<ObjectId>>>,
+    /// Per system track (by number), how many of its updates came from each object.
+    system: Vec<Vec<(ObjectId, u32)>>,
+    /// Each object's name (`threat/kind`).
+    names: Vec<String>,
+    /// Each object's kind.
+    kinds: Vec<ObjectKind>,
+    /// Whether each object's missile released decoys.
+    among_decoys: Vec<bool>,
+    /// The discrimination draw of each object, made when first needed.
+    draws: Vec<Option<bool>>,
+    /// Probability that discrimination is right.
+    discrimination_probability: f64,
+    seed: u64,
+    trial: u64,
+}
+
+impl TrackTruth {
+    /// No track yet, over the objects of `world`, seen by `radars` radars.
+    pub(super) fn new(world: &World, radars: usize, discrimination_probability: f64, seed: u64, trial: u64) -> Self {
+        let objects = &world.objects;
+        let among_decoys = objects
+            .iter()
+            .map(|o| {
+                objects
+                    .iter()
+                    .any(|p| p.threat == o.threat && matches!(p.kind, ObjectKind::Decoy(_)))
+            })
+            .collect();
+        Self {
+            local: vec![Vec::new(); radars],
+            system: Vec::new(),
+            names: objects.iter().map(|o| o.name.clone()).collect(),
+            kinds: objects.iter().map(|o| o.kind).collect(),
+            among_decoys,
+            draws: vec![None; objects.len()],
+            discrimination_probability,
+            seed,
+            trial,
+        }
+    }
+
+    /// Local track `id` of `radar` was updated with a measurement of `object`.
+    pub(super) fn local_update(&mut self, radar: RadarId, id: TrackId, object: ObjectId) {
+        let labels = &mut self.local[radar];
+        let i = id.slot();
+        if labels.len() <= i {
+            labels.resize(i + 1, None);
+        }
+        labels[i] = Some(object);
+    }
+
+    /// System track `id` was updated with a measurement of `object`.
+    pub(super) fn system_update(&mut self, id: TrackId, object: ObjectId) {
+        let i = id.slot();
+        if self.system.len() <= i {
+            self.system.resize(i + 1, Vec::new());
+        }
+        match self.system[i].iter_mut().find(|(k, _)| *k == object) {
+            Some(slot) => slot.1 += 1,
+            None => self.system[i].push((object, 1)),
+        }
+    }
+
+    /// The object behind local track `id` of `radar`: the one that last updated it.
+    pub(super) fn local_object(&self, radar: RadarId, id: TrackId) -> Option<ObjectId> {
+        self.local[radar].get(id.slot()).copied().flatten()
+    }
+
+    /// The object that gave system track `id` most of its updates (ties: the one seen first):
+    /// the object the track follows, in the sense of track purity.
+    pub(super) fn system_object(&self, id: TrackId) -> Option<ObjectId> {
+        self.system
+            .get(id.slot())?
+            .iter()
+            .fold(None, |best: Option<(ObjectId, u32)>, &(k, n)| match best {
+                Some((_, m)) if m >= n => best,
+                _ => Some((k, n)),
+            })
+            .map(|(k, _)| k)
+    }
+
+    /// An object's name for the log, `unknown` for none.
+    pub(super) fn name(&self, object: Option<ObjectId>) -> String {
+        object.map_or_else(|| "unknown".to_string(), |k| self.names[k].clone())
+    }
+
+    /// The name of the object behind system track `id`, for the log.
+    pub(super) fn system_name(&self, id: TrackId) -> String {
+        self.name(self.system_object(id))
+    }
+
+    /// The discrimination verdict on system track `id`: whether the object behind it is taken
+    /// for a warhead. When its missile released decoys, the verdict is right with the
+    /// discrimination probability (a warhead missed is not engaged; a decoy mistaken draws
+    /// shots); otherwise the warhead is recognised and the spent stage is recognised as debris.
+    /// A track that follows no object is not a warhead.
+    pub(super) fn classified_as_warhead(&mut self, id: TrackId) -> bool {
+        let Some(object) = self.system_object(id) else {
+            return false;
+        };
+        let is_warhead = self.kinds[object] == ObjectKind::Warhead;
+        if !self.among_decoys[object] {
+            return is_warhead;
+        }
+        let (p, seed, trial) = (self.discrimination_probability, self.seed, self.trial);
+        *self.draws[object].get_or_insert_with(|| {
+            let mut rng = StreamKey::Discrimination(object).stream(seed, trial);
+            let correct = rng.random::<f64>() < p;
+            if is_warhead { correct } else { !correct }
+        })
+    }
+}

@@ -1,0 +1,357 @@
+//! The shooters: every battery's rounds from the order to fire to the kill assessment — launch,
+//! fly-out, handover of the track to the kill vehicle, the endgame, and the assessment that
+//! tells the battle manager whether its target is dead. Shooters act on the world (the endgame
+//! is drawn against the real object); what they report back to the battle manager is the kill
+//! assessment only.
+
+use std::sync::Arc;
+
+use nalgebra::{Matrix3, Vector3};
+use rand::RngExt;
+
+use super::labels::TrackTruth;
+use super::world::World;
+use super::{BatteryTotals, EventLog, FlightRecord, HANDOVER_GATE_M, Pending, Stage, log_point};
+use crate::earth::{Ecef, Geodetic, direct, inverse};
+use crate::engage::endgame::kill_probability;
+use crate::engage::envelope::Envelope;
+use crate::engage::interceptor::InterceptorSpec;
+use crate::event_queue::EventQueue;
+use crate::ids::{AreaId, BatteryId, EngagementId, ObjectId, RadarId, RoundId, TrackId};
+use crate::random::StreamKey;
+use crate::sim::battle::InterceptPlan;
+use crate::sim::events::EventKind;
+use crate::track::dynamics::{position, velocity};
+use crate::track::filter::BallisticFilter;
+use crate::track::manager::{Track, TrackStatus};
+use crate::track::network::SensorNetwork;
+
+/// One battery: what it is, where, what it defends, and what it has left.
+pub(super) struct BatteryState {
+    pub(super) name: String,
+    pub(super) spec: InterceptorSpec,
+    /// Single-shot kill probability (the preset's, or the doctrine's override).
+    pub(super) sspk: f64,
+    pub(super) envelope: Arc<Envelope>,
+    pub(super) site: Geodetic,
+    pub(super) radar: Option<RadarId>,
+    pub(super) engage_on_remote: bool,
+    pub(super) defends: Vec<AreaId>,
+    pub(super) stock: u32,
+    pub(super) totals: BatteryTotals,
+}
+
+/// One engagement: a salvo of one battery at one system track.
+pub(super) struct Engagement {
+    pub(super) battery: BatteryId,
+    pub(super) track: TrackId,
+    /// The object the track follows (truth), when it follows one: what the rounds really fly at.
+    object: Option<ObjectId>,
+    pub(super) intercept_s: f64,
+    pub(super) pip_ecef_m: Vector3<f64>,
+    pub(super) assessed: bool,
+}
+
+/// One interceptor round.
+struct Round {
+    engagement: EngagementId,
+    serial: u32,
+    plan: InterceptPlan,
+    handover_sigma_m: Option<f64>,
+}
+
+/// What a kill assessment tells the battle manager.
+pub(super) struct Assessment {
+    /// The engaged system track.
+    pub(super) track: TrackId,
+    /// Whether its object was killed.
+    pub(super) killed: bool,
+}
+
+/// The batteries, their engagements and rounds, and the rounds fired at each object.
+pub(super) struct Shooters {
+    pub(super) batteries: Vec<BatteryState>,
+    pub(super) engagements: Vec<Engagement>,
+    rounds: Vec<Round>,
+    /// Rounds fired at each object (truth).
+    shots_at: Vec<u32>,
+    /// Interceptor flights, when the run records flights.
+    pub(super) flights: Vec<FlightRecord>,
+}
+
+impl Shooters {
+    /// The scenario's batteries, nothing fired, facing `objects` objects.
+    pub(super) fn new(batteries: Vec<BatteryState>, objects: usize) -> Self {
+        Self {
+            batteries,
+            engagements: Vec::new(),
+            rounds: Vec::new(),
+            shots_at: vec![0; objects],
+            flights: Vec::new(),
+        }
+    }
+
+    /// The batteries' ids, in scenario order.
+    pub(super) fn battery_ids(&self) -> impl Iterator<Item = BatteryId> + use<> {
+        BatteryId::all(self.batteries.len())
+    }
+
+    /// Rounds fired at object `k`.
+    pub(super) fn shots_at(&self, k: ObjectId) -> u32 {
+        self.shots_at[k]
+    }
+
+    /// Battery `b` fires a salvo of `n` rounds at system track `track` (whose object is
+    /// `object`) on `plan`: the stock is drawn down and every round's launch, handover and
+    /// intercept are scheduled, then the engagement's kill assessment.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn fire(
+        &mut self,
+        queue: &mut EventQueue<Pending>,
+        t_s: f64,
+        b: BatteryId,
+        track: TrackId,
+        object: Option<ObjectId>,
+        plan: InterceptPlan,
+        n: u32,
+    ) -> EngagementId {
+        let battery = &mut self.batteries[b];
+        battery.stock -= n;
+        battery.totals.fired += n;
+        battery.totals.engagements += 1;
+        let e = EngagementId::new(self.engagements.len());
+        for _ in 0..n {
+            let r = RoundId::new(self.rounds.len());
+            self.rounds.push(Round {
+                engagement: e,
+                serial: r.index() as u32 + 1,
+                plan,
+                handover_sigma_m: None,
+            });
+            queue.push(plan.launch_s.max(t_s), Pending::Launch(r));
+            let homing = self.batteries[b].spec.homing_time_s();
+            queue.push(
+                (plan.intercept_s - homing).max(plan.launch_s.max(t_s)),
+                Pending::Handover(r),
+            );
+            queue.push(plan.intercept_s, Pending::Intercept(r));
+        }
+        let delay = self.batteries[b].spec.kill_assessment_delay_s();
+        queue.push(plan.intercept_s + delay, Pending::Assess(e));
+        self.engagements.push(Engagement {
+            battery: b,
+            track,
+            object,
+            intercept_s: plan.intercept_s,
+            pip_ecef_m: plan.pip_ecef_m,
+            assessed: false,
+        });
+        if let Some(object) = object {
+            self.shots_at[object] += n;
+        }
+        e
+    }
+
+    /// Round `r` leaves its launcher.
+    pub(super) fn launch(&mut self, stage: &Stage<'_>, truth: &TrackTruth, log: &mut EventLog, t_s: f64, r: RoundId) {
+        let round = &self.rounds[r];
+        let e = &self.engagements[round.engagement];
+        let b = &self.batteries[e.battery];
+        let plan = round.plan;
+        let pip = stage.earth.to_geodetic(&Ecef(plan.pip_ecef_m)).unwrap_or(b.site);
+        let kind = EventKind::InterceptorLaunch {
+            battery: b.name.clone(),
+            interceptor: b.spec.name().to_string(),
+            round: round.serial,
+            engagement: round.engagement.index() as u32 + 1,
+            track: e.track,
+            object: truth.name(e.object),
+            pip: log_point(&pip),
+            intercept_s: plan.intercept_s,
+            flyout_s: plan.flyout_s,
+        };
+        if stage.options.record_flights {
+            let record = self.flyout_record(stage, r, t_s, &pip);
+            self.flights.push(record);
+        }
+        log.push(t_s, kind);
+    }
+
+    /// Round `r`'s fly-out, drawn along the envelope's path to its planned intercept point.
+    fn flyout_record(&self, stage: &Stage<'_>, r: RoundId, launch_s: f64, pip: &Geodetic) -> FlightRecord {
+        let round = &self.rounds[r];
+        let e = &self.engagements[round.engagement];
+        let b = &self.batteries[e.battery];
+        let plan = round.plan;
+        let line = inverse(stage.earth, &b.site, pip);
+        let mut points = Vec::new();
+        let fan = b
+            .envelope
+            .path_to(plan.ground_range_m, plan.altitude_m)
+            .unwrap_or_default();
+        let scale = if let Some(last) = fan.last() {
+            line.distance_m / last.ground_range_m.max(1.0)
+        } else {
+            1.0
+        };
+        for p in &fan {
+            if let Ok((g, _)) = direct(stage.earth, &b.site, line.azimuth_start_deg, p.ground_range_m * scale) {
+                points.push([launch_s + p.t_s, g.lat_deg(), g.lon_deg(), p.altitude_m]);
+            }
+        }
+        if points.is_empty() {
+            points.push([launch_s, b.site.lat_deg(), b.site.lon_deg(), b.site.alt_m()]);
+            points.push([plan.intercept_s, pip.lat_deg(), pip.lon_deg(), pip.alt_m()]);
+        }
+        FlightRecord {
+            name: format!("{}/round-{}", b.name, round.serial),
+            kind: "interceptor".into(),
+            owner: b.name.clone(),
+            points,
+            end: String::new(),
+        }
+    }
+
+    /// At handover the kill vehicle takes the track's prediction of the intercept point; its
+    /// one-sigma error across the line of sight decides how much divert the endgame needs.
+    pub(super) fn handover<F: BallisticFilter + Clone>(
+        &mut self,
+        stage: &Stage<'_>,
+        network: &SensorNetwork<F>,
+        r: RoundId,
+    ) {
+        let round = &self.rounds[r];
+        let e = &self.engagements[round.engagement];
+        let b = &self.batteries[e.battery];
+        let plan = round.plan;
+        // The engagement's own track, or, if it was dropped, the live firm track whose prediction
+        // passes closest to the planned intercept point (within HANDOVER_GATE_M): the kill
+        // vehicle is handed whatever track the network holds on its target.
+        let live = |t: &&Track<F>| t.status != TrackStatus::Deleted;
+        let own = network.system().track(e.track).filter(live);
+        let predicted = match own {
+            Some(track) => Some(track.filter.predicted_state_at(stage.earth, plan.intercept_s)),
+            None => network
+                .system()
+                .tracks()
+                .iter()
+                .filter(|t| t.status == TrackStatus::Firm)
+                .map(|t| t.filter.predicted_state_at(stage.earth, plan.intercept_s))
+                .map(|(x, p)| ((position(&x) - plan.pip_ecef_m).norm(), x, p))
+                .filter(|(d, _, _)| *d < HANDOVER_GATE_M)
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, x, p)| (x, p)),
+        };
+        let Some((x, p)) = predicted else {
+            return;
+        };
+        let to_pip = (plan.pip_ecef_m - stage.earth.to_ecef(&b.site).0).normalize();
+        let closing = velocity(&x) - to_pip * b.envelope.max_speed_m_s();
+        let u = closing.normalize();
+        let across = Matrix3::identity() - u * u.transpose();
+        let p_rr = p.fixed_view::<3, 3>(0, 0).into_owned();
+        let p_perp = across * p_rr * across.transpose();
+        let sigma = (p_perp.trace().max(0.0) / 2.0).sqrt();
+        self.rounds[r].handover_sigma_m = Some(sigma);
+    }
+
+    /// Round `r` meets its target: the endgame is drawn against the real object.
+    pub(super) fn intercept(
+        &mut self,
+        stage: &Stage<'_>,
+        world: &mut World,
+        truth: &TrackTruth,
+        log: &mut EventLog,
+        t_s: f64,
+        r: RoundId,
+    ) {
+        let round = &self.rounds[r];
+        let e = &self.engagements[round.engagement];
+        let b = &self.batteries[e.battery];
+        let object = e.object;
+        let (serial, engagement) = (round.serial, round.engagement);
+        let sigma = round.handover_sigma_m;
+        let target = object.filter(|&k| world.alive(k, t_s));
+        let (pk, note) = match (target.is_some(), sigma) {
+            (false, _) => (0.0, Some("target already destroyed or on the ground".to_string())),
+            (true, None) => (0.0, Some("track lost before handover".to_string())),
+            (true, Some(s)) => (kill_probability_with(&b.spec, b.sspk, s), None),
+        };
+        let mut rng = StreamKey::Endgame(serial).stream(stage.options.seed, stage.options.trial);
+        let hit = rng.random::<f64>() < pk;
+        let point = if let Some(object) = target {
+            world.objects[object]
+                .object
+                .trajectory
+                .state_at(t_s)
+                .and_then(|(r, _)| stage.earth.to_geodetic(&Ecef(r)).ok())
+        } else {
+            None
+        }
+        .or_else(|| stage.earth.to_geodetic(&Ecef(round.plan.pip_ecef_m)).ok())
+        .unwrap_or(b.site);
+        let battery = b.name.clone();
+        let eb = e.battery;
+        if let (true, Some(object)) = (hit, target) {
+            world.killed_s[object] = Some(t_s);
+            self.batteries[eb].totals.hits += 1;
+        }
+        if let Some(f) = self
+            .flights
+            .iter_mut()
+            .find(|f| f.name == format!("{battery}/round-{serial}"))
+        {
+            f.end = if hit { "hit".into() } else { "miss".into() };
+        }
+        let kind = EventKind::Intercept {
+            battery,
+            round: serial,
+            engagement: engagement.index() as u32 + 1,
+            object: truth.name(object),
+            point: log_point(&point),
+            pk,
+            handover_sigma_m: sigma,
+            hit,
+            note,
+        };
+        log.push(t_s, kind);
+    }
+
+    /// Engagement `e`'s kill assessment, reported to the battle manager.
+    pub(super) fn assess(
+        &mut self,
+        world: &World,
+        truth: &TrackTruth,
+        log: &mut EventLog,
+        t_s: f64,
+        e: EngagementId,
+    ) -> Assessment {
+        self.engagements[e].assessed = true;
+        let eng = &self.engagements[e];
+        let killed = eng.object.is_some_and(|k| world.killed_s[k].is_some());
+        let (track, battery) = (eng.track, self.batteries[eng.battery].name.clone());
+        let object = truth.name(eng.object);
+        log.push(
+            t_s,
+            EventKind::KillAssessment {
+                battery,
+                engagement: e.index() as u32 + 1,
+                track,
+                object,
+                killed,
+            },
+        );
+        Assessment { track, killed }
+    }
+}
+
+/// The endgame's kill probability with the battery's single-shot kill probability `sspk`
+/// (the preset's, or the scenario's override).
+fn kill_probability_with(spec: &InterceptorSpec, sspk: f64, handover_sigma_m: f64) -> f64 {
+    let nominal = spec.sspk();
+    if nominal > 0.0 {
+        (kill_probability(spec, handover_sigma_m) * sspk / nominal).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
