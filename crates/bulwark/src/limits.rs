@@ -145,3 +145,8 @@ pub const MIN_SITE_ALT_M: f64 = -500.0;
 pub const MAX_SITE_ALT_M: f64 = 9_000.0;
 /// Largest radius of a circular defended area (km).
 pub const MAX_AREA_RADIUS_KM: f64 = 2_000.0;
+
+// --- Sweeps ---
+
+/// Most points of one sweep grid (`bulwark sweep`); what each point may hold is the scenario's.
+pub const MAX_SWEEP_POINTS: usize = 10_000;
