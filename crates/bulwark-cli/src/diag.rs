@@ -18,7 +18,8 @@
 //!   scenario, a preset, the `--resume` folder) that cannot be read or is not what it should be;
 //!   an aim point out of reach or too close, an apogee the shape cannot reach, a burnout state that
 //!   never comes down; a radar, an interceptor envelope or a period the scenario makes impossible;
-//!   too many trials; a `--vary` that is not understood or a sweep point that breaks a limit.
+//!   too many trials; a `--vary` that is not understood, a value or a sweep point that the
+//!   scenario loader refuses.
 //! - **Failure, exit 1**: what goes wrong although the input is allowed — an I/O error while
 //!   writing outputs (or the campaign folder), an output folder in use by another command, a worker pool or Ctrl-C handler that cannot start,
 //!   the flight integrator failing (step size collapse, non-finite state), a
@@ -984,11 +985,19 @@ mod tests {
             message: "'0' is not allowed".into(),
         };
         assert_eq!(code(spec()), EXIT_BAD_INPUT);
+        let refused = || Box::new(bulwark::scenario::parse_scenario("x", "f.toml").unwrap_err());
+        let value = SweepError::Value {
+            spec: "doctrine.salvo_size=0".into(),
+            value: "0".into(),
+            source: refused(),
+        };
+        assert_eq!(code(value), EXIT_BAD_INPUT);
         let point = SweepError::Point {
             point: "a=1".into(),
-            message: "x".into(),
+            source: refused(),
         };
         assert_eq!(code(point), EXIT_BAD_INPUT);
+        assert_eq!(code(SweepError::Source { file: "f.toml".into() }), EXIT_BAD_INPUT);
         assert_eq!(code(SweepRunError::Sweep(spec())), EXIT_BAD_INPUT);
         let at_point = |source| SweepRunError::Campaign {
             point: "a=1".into(),

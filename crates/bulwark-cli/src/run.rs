@@ -16,7 +16,7 @@ use crate::output::write::Outputs;
 use crate::output::{json_line, json_pretty, note};
 
 /// The bundled Korean scenario, run when no file is given.
-const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/korea-2017.toml");
+pub(crate) const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/korea-2017.toml");
 const DEFAULT_SCENARIO_FILE: &str = "scenarios/korea-2017.toml";
 
 /// Arguments of `bulwark run`.

@@ -20,10 +20,7 @@ use crate::output::lock::FolderLock;
 use crate::output::note;
 use crate::output::target::DirTarget;
 use crate::output::write::Outputs;
-use crate::run::scenario_of;
-
-/// The bundled default scenario's text (for the launch intervals of its raid lines).
-const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/korea-2017.toml");
+use crate::run::{DEFAULT_SCENARIO, scenario_of};
 
 /// Arguments of `bulwark sweep`.
 #[derive(Args, Debug)]
@@ -66,6 +63,7 @@ const OUTPUT_NAMES: &[&str] = &["sweep.csv", "sweep.json", "sweep.svg", "sweep.p
 pub fn run(args: &SweepArgs) -> Result<(), CliError> {
     check_trials(args.trials)?;
     let base = scenario_of(args.scenario.as_deref())?;
+    // The file's text: a sweep point is this text with the point's values set, loaded again.
     let text = match &args.scenario {
         Some(p) => {
             let bytes = read_input_file(p, MAX_SCENARIO_FILE_BYTES, "a scenario file")
@@ -80,7 +78,8 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
         None => DEFAULT_SCENARIO.to_string(),
     };
     let specs: Vec<&str> = args.vary.iter().map(String::as_str).collect();
-    let sweep = Sweep::new(&base, Some(&text), &specs)?;
+    // Every value is checked by the loader here, alone.
+    let sweep = Sweep::new(&base, &text, &specs)?;
     // Check every point before the first trial: a bad combination fails now, not hours later.
     for i in 0..sweep.len() {
         sweep.scenario_at(&base, &sweep.point(i))?;

@@ -156,3 +156,8 @@ pub const MAX_SCENARIO_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Largest missile, radar or interceptor preset file read from disk (bytes): 1 MiB, about a
 /// thousand times the largest bundled preset.
 pub const MAX_PRESET_FILE_BYTES: u64 = 1024 * 1024;
+
+// --- Sweeps ---
+
+/// Most points of one sweep grid (`bulwark sweep`); what each point may hold is the scenario's.
+pub const MAX_SWEEP_POINTS: usize = 10_000;

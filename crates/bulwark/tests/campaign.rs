@@ -3,8 +3,8 @@
 //! closed-form defence model of Wilkening (1999), and sweep grids.
 
 use std::path::Path;
-use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
 
 use bulwark::campaign::stats::{
     beta_quantile, clopper_pearson, regularized_incomplete_beta, student_t_quantile, wilson,
@@ -307,12 +307,20 @@ fn demo() -> Scenario {
     parse_scenario(SWEEP_TEXT, "demo.toml").unwrap()
 }
 
+/// `a` and `b` are the same scenario, whatever file they were loaded from.
+fn assert_same_scenario(a: &Scenario, b: &Scenario, what: &str) {
+    let mut a = a.clone();
+    a.source_file.clone_from(&b.source_file);
+    a.source_hash.clone_from(&b.source_hash);
+    assert_eq!(&a, b, "{what}");
+}
+
 #[test]
 fn sweep_grid_is_row_major_and_applies_each_value() {
     let base = demo();
     let sweep = Sweep::new(
         &base,
-        Some(SWEEP_TEXT),
+        SWEEP_TEXT,
         &[
             "doctrine.salvo_size=1,2",
             "battery[thaad].stock=0,8,16",
@@ -328,14 +336,69 @@ fn sweep_grid_is_row_major_and_applies_each_value() {
     assert_eq!(s.batteries[0].stock, 8);
     assert_eq!(s.radars[0].site.lat_deg(), 36.0);
     assert_eq!(s.radars[0].site.lon_deg(), base.radars[0].site.lon_deg());
+    // The point names itself as the file it was loaded from.
+    assert_eq!(
+        s.source_file,
+        "demo.toml (sweep point doctrine.salvo_size=2 battery[thaad].stock=8 radar[tpy2].site.lat_deg=36.0)"
+    );
     // Nothing else changed.
     let mut back = s.clone();
     back.doctrine.salvo_size = base.doctrine.salvo_size;
     back.batteries[0].stock = base.batteries[0].stock;
     back.radars[0].site = base.radars[0].site;
-    assert_eq!(back, base);
+    assert_same_scenario(&back, &base, "the point differs from its base only where it was varied");
     let s = sweep.scenario_at(&base, &sweep.point(0)).unwrap();
     assert_eq!((s.doctrine.salvo_size, s.batteries[0].stock), (1, 0));
+}
+
+/// A sweep point is the loader's scenario of the file edited by hand with the point's values.
+#[test]
+fn sweep_point_is_the_loaders_scenario_of_the_edited_file() {
+    let base = demo();
+    let sweep = Sweep::new(
+        &base,
+        SWEEP_TEXT,
+        &[
+            "doctrine.sspk_override=none,0.5",
+            "doctrine.shoot_look_shoot=false",
+            "battery[thaad].stock=12",
+            "battery[thaad].site.lon_deg=128.5",
+            "radar[tpy2].site.lat_deg=36.1",
+            "threat[single].count=2",
+        ],
+    )
+    .unwrap();
+    let edited = SWEEP_TEXT
+        // The radar's site is the first of the two identical site lines, the battery's the second.
+        .replacen(
+            "site = { lat_deg = 35.95, lon_deg = 128.13, alt_m = 680.0 }",
+            "site = { lat_deg = 36.1, lon_deg = 128.13, alt_m = 680.0 }",
+            1,
+        )
+        .replace(
+            "site = { lat_deg = 35.95, lon_deg = 128.13, alt_m = 680.0 }\nlaunchers = 6",
+            "site = { lat_deg = 35.95, lon_deg = 128.5, alt_m = 680.0 }\nlaunchers = 6\nstock = 12",
+        )
+        .replace("launch_time_s = 30.0", "launch_time_s = 30.0\ncount = 2")
+        .replace(
+            "end_time_s = 1000.0",
+            "end_time_s = 1000.0\n\n[doctrine]\nshoot_look_shoot = false",
+        );
+    let want_default_sspk = parse_scenario(&edited, "edited.toml").unwrap();
+    let want_sspk = parse_scenario(
+        &edited.replace(
+            "shoot_look_shoot = false",
+            "shoot_look_shoot = false\nsspk_override = 0.5",
+        ),
+        "edited.toml",
+    )
+    .unwrap();
+    assert_eq!(sweep.len(), 2);
+    let got = sweep.scenario_at(&base, &sweep.point(0)).unwrap();
+    assert_same_scenario(&got, &want_default_sspk, "sspk_override = none");
+    let got = sweep.scenario_at(&base, &sweep.point(1)).unwrap();
+    assert_same_scenario(&got, &want_sspk, "sspk_override = 0.5");
+    assert_eq!(got.threats.len(), 4);
 }
 
 /// Growing or shrinking a raid line gives exactly what the loader makes of a file with that
@@ -344,7 +407,7 @@ fn sweep_grid_is_row_major_and_applies_each_value() {
 fn sweep_raid_count_matches_the_loader() {
     let base = demo();
     for (line, count) in [("salvo", 5_u32), ("salvo", 1), ("single", 3)] {
-        let sweep = Sweep::new(&base, Some(SWEEP_TEXT), &[&format!("threat[{line}].count={count}")]).unwrap();
+        let sweep = Sweep::new(&base, SWEEP_TEXT, &[&format!("threat[{line}].count={count}")]).unwrap();
         let got = sweep.scenario_at(&base, &sweep.point(0)).unwrap();
         let text = if line == "salvo" {
             SWEEP_TEXT.replace("count = 2", &format!("count = {count}"))
@@ -355,46 +418,217 @@ fn sweep_raid_count_matches_the_loader() {
             )
         };
         let want = parse_scenario(&text, "demo.toml").unwrap();
-        assert_eq!(got.threats, want.threats, "{line} = {count}");
+        assert_same_scenario(&got, &want, &format!("{line} = {count}"));
     }
 }
 
+/// A site may be written as an inline table, with dotted keys or as a sub-table: the sweep
+/// edits each the same way.
 #[test]
-fn sweep_refuses_bad_paths_names_and_values_with_what_is_allowed() {
+fn sweep_edits_a_site_however_the_file_writes_it() {
+    let text = SWEEP_TEXT
+        .replacen(
+            "site = { lat_deg = 35.95, lon_deg = 128.13, alt_m = 680.0 }\nboresight_az_deg = 329.0",
+            "boresight_az_deg = 329.0\n\n[radar.site]\nlat_deg = 35.95\nlon_deg = 128.13\nalt_m = 680.0",
+            1,
+        )
+        .replace(
+            "site = { lat_deg = 35.95, lon_deg = 128.13, alt_m = 680.0 }\nlaunchers = 6",
+            "site.lat_deg = 35.95\nsite.lon_deg = 128.13\nsite.alt_m = 680.0\nlaunchers = 6",
+        );
+    assert!(text.contains("[radar.site]") && text.contains("site.lon_deg = 128.13"));
+    let base = parse_scenario(&text, "forms.toml").unwrap();
+    assert_same_scenario(&base, &demo(), "the same scenario, written otherwise");
+    let sweep = Sweep::new(
+        &base,
+        &text,
+        &["radar[tpy2].site.lat_deg=36.1", "battery[thaad].site.lon_deg=128.5"],
+    )
+    .unwrap();
+    let got = sweep.scenario_at(&base, &sweep.point(0)).unwrap();
+    assert_eq!(got.radars[0].site.lat_deg(), 36.1);
+    assert_eq!(got.radars[0].site.alt_m(), 680.0);
+    assert_eq!(got.batteries[0].site.lon_deg(), 128.5);
+    assert_eq!(got.batteries[0].site.lat_deg(), 35.95);
+}
+
+#[test]
+fn sweep_refuses_bad_paths_names_and_types_with_what_is_allowed() {
     let base = demo();
-    let err = |spec: &str| Sweep::new(&base, Some(SWEEP_TEXT), &[spec]).unwrap_err().to_string();
-    let e = err("doctrine.salvo=1,2");
+    let err = |spec: &str| Sweep::new(&base, SWEEP_TEXT, &[spec]).unwrap_err();
+    let e = err("doctrine.salvo=1,2").to_string();
     assert!(
         e.contains("unknown path 'doctrine.salvo'") && e.contains("doctrine.salvo_size"),
         "{e}"
     );
-    let e = err("battery[patriot].stock=4");
+    let e = err("battery[patriot].stock=4").to_string();
     assert!(e.contains("unknown battery 'patriot'; batteries: thaad"), "{e}");
-    let e = err("threat[salvo#1].count=3");
+    let e = err("threat[salvo#1].count=3").to_string();
     assert!(e.contains("unknown threat line") && e.contains("salvo, single"), "{e}");
-    let e = err("battery[thaad].stock=8,-1");
-    assert!(
-        e.contains("'-1' is not allowed; expected rounds, a whole number from 0 to 100000"),
-        "{e}"
-    );
-    let e = err("doctrine.sspk_override=1.5");
-    assert!(e.contains("a probability from 0 to 1, or none"), "{e}");
-    let e = err("doctrine.shoot_look_shoot=yes");
-    assert!(e.contains("expected true or false"), "{e}");
-    let e = err("radar[tpy2].site.lat_deg=91");
-    assert!(e.contains("a latitude strictly between -90 and 90"), "{e}");
-    let e = err("radar[tpy2].site.lat_deg=-90");
-    assert!(e.contains("a pole has no azimuth"), "{e}");
-    let e = err("doctrine.salvo_size");
+    let e = err("doctrine.shoot_look_shoot=yes").to_string();
+    assert!(e.contains("'yes' is not allowed; expected true or false"), "{e}");
+    let e = err("battery[thaad].stock=8,1.5").to_string();
+    assert!(e.contains("'1.5' is not allowed; expected a whole number"), "{e}");
+    let e = err("doctrine.sspk_override=high").to_string();
+    assert!(e.contains("expected a number, or none"), "{e}");
+    let e = err("doctrine.salvo_size").to_string();
     assert!(e.contains("expected PATH=V1,V2"), "{e}");
-    let e = err("doctrine.salvo_size=");
+    let e = err("doctrine.salvo_size=").to_string();
     assert!(e.contains("no values"), "{e}");
-    let dup = Sweep::new(&base, None, &["doctrine.salvo_size=1", "doctrine.salvo_size=2"]).unwrap_err();
+    for e in [
+        err("doctrine.salvo=1"),
+        err("battery[patriot].stock=4"),
+        err("doctrine.shoot_look_shoot=yes"),
+    ] {
+        assert!(matches!(e, SweepError::Spec { .. }), "{e:?}");
+    }
+    let dup = Sweep::new(&base, SWEEP_TEXT, &["doctrine.salvo_size=1", "doctrine.salvo_size=2"]).unwrap_err();
     assert!(matches!(dup, SweepError::Spec { .. }) && dup.to_string().contains("varied twice"));
-    // A raid line that would launch after the end of the scenario.
-    let sweep = Sweep::new(&base, Some(SWEEP_TEXT), &["threat[salvo].count=100"]).unwrap();
-    let e = sweep.scenario_at(&base, &sweep.point(0)).unwrap_err().to_string();
-    assert!(e.contains("not before end_time_s = 1000"), "{e}");
+    // The text must be the one the scenario was loaded from.
+    let other = SWEEP_TEXT.replace("launchers = 6", "launchers = 5");
+    let e = Sweep::new(&base, &other, &["doctrine.salvo_size=1"]).unwrap_err();
+    assert!(matches!(e, SweepError::Source { .. }), "{e:?}");
+}
+
+/// A value the loader refuses is refused when the sweep is made, before any trial, with the
+/// loader's own field and message: those of the file edited by hand to hold that value.
+#[test]
+fn sweep_refuses_a_value_with_the_loaders_message() {
+    let base = demo();
+    let cases = [
+        (
+            "battery[thaad].stock=8,-1",
+            "-1",
+            SWEEP_TEXT.replace("launchers = 6", "launchers = 6\nstock = -1"),
+            "-1 is not allowed; expected rounds, a whole number from 0 to 100000",
+        ),
+        (
+            "doctrine.sspk_override=0.5,1.5",
+            "1.5",
+            SWEEP_TEXT.replace(
+                "end_time_s = 1000.0",
+                "end_time_s = 1000.0\n[doctrine]\nsspk_override = 1.5",
+            ),
+            "a probability from 0 to 1",
+        ),
+        (
+            "radar[tpy2].site.lat_deg=36,91",
+            "91",
+            SWEEP_TEXT.replacen("lat_deg = 35.95", "lat_deg = 91.0", 1),
+            "a latitude from -90 to 90 degrees",
+        ),
+        (
+            "radar[tpy2].site.lat_deg=-90",
+            "-90",
+            SWEEP_TEXT.replacen("lat_deg = 35.95", "lat_deg = -90.0", 1),
+            "a latitude strictly between -90 and 90 degrees",
+        ),
+        (
+            "doctrine.salvo_size=2,17",
+            "17",
+            SWEEP_TEXT.replace(
+                "end_time_s = 1000.0",
+                "end_time_s = 1000.0\n[doctrine]\nsalvo_size = 17",
+            ),
+            "a whole number from 1 to 16",
+        ),
+        // Missiles of a raid line that would launch after the end of the scenario.
+        (
+            "threat[salvo].count=2,100",
+            "100",
+            SWEEP_TEXT.replace("count = 2", "count = 100"),
+            "not before end_time_s = 1000",
+        ),
+    ];
+    for (spec, value, edited, allowed) in cases {
+        let e = Sweep::new(&base, SWEEP_TEXT, &[spec]).unwrap_err();
+        let want = parse_scenario(&edited, "demo.toml").unwrap_err();
+        let want = want.located().unwrap();
+        let SweepError::Value {
+            spec: s,
+            value: v,
+            source,
+        } = &e
+        else {
+            panic!("{spec}: {e:?}");
+        };
+        let got = source.located().unwrap();
+        assert_eq!((s.as_str(), v.as_str()), (spec, value));
+        assert_eq!((&got.field, &got.message), (&want.field, &want.message), "{spec}");
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(&format!("--vary '{spec}': value '{value}': field '{}': ", want.field))
+                && shown.contains(allowed),
+            "{shown}"
+        );
+    }
+}
+
+/// Values each allowed alone may be refused together: the point says which values and why.
+#[test]
+fn sweep_refuses_a_point_whose_values_together_break_the_scenario() {
+    let base = demo();
+    // Far south alone, or far east alone, the battery could still meet the raid's paths (the
+    // loader's bound is generous); far south-east, it could meet nothing.
+    let sweep = Sweep::new(
+        &base,
+        SWEEP_TEXT,
+        &[
+            "battery[thaad].site.lat_deg=35.95,20",
+            "battery[thaad].site.lon_deg=128.13,144",
+        ],
+    )
+    .unwrap();
+    for i in 0..3 {
+        sweep.scenario_at(&base, &sweep.point(i)).unwrap();
+    }
+    let e = sweep.scenario_at(&base, &sweep.point(3)).unwrap_err();
+    assert!(matches!(e, SweepError::Point { .. }), "{e:?}");
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with(
+            "sweep point battery[thaad].site.lat_deg=20 battery[thaad].site.lon_deg=144: field 'battery[1]"
+        ),
+        "{shown}"
+    );
+}
+
+/// A sweep point re-prepares only what it changes: a doctrine or raid change keeps the base's
+/// radars and envelopes.
+#[test]
+fn sweep_point_reuses_the_prepared_parts_it_does_not_change() {
+    let (s, e) = analytic();
+    let text = std::fs::read_to_string(scenario_path("analytic-check.toml")).unwrap();
+    let sweep = Sweep::new(s, &text, &["doctrine.salvo_size=1", "threat[nodong].count=2"]).unwrap();
+    let point = sweep.scenario_at(s, &sweep.point(0)).unwrap();
+    assert_eq!(point.threats.len(), 2);
+    let p = pool(2).install(|| e.rebuilt_for(point)).unwrap();
+    assert!(p.envelopes().iter().zip(e.envelopes()).all(|(a, b)| Arc::ptr_eq(a, b)));
+    assert!(p.radars().iter().zip(e.radars()).all(|(a, b)| Arc::ptr_eq(a, b)));
+}
+
+/// A raid line that grows or shrinks moves the threats after it in the raid: their reused flights
+/// take their new index, and the point runs exactly as if prepared afresh.
+#[test]
+fn sweep_point_that_moves_later_threats_runs_as_if_prepared_afresh() {
+    let base = demo();
+    let prepared = pool(2).install(|| PreparedScenario::new(base.clone())).unwrap();
+    let sweep = Sweep::new(&base, SWEEP_TEXT, &["threat[salvo].count=1,3"]).unwrap();
+    let options = RunOptions {
+        seed: 3,
+        trial: 0,
+        record_flights: false,
+        log_detections: false,
+    };
+    for i in 0..sweep.len() {
+        let s = sweep.scenario_at(&base, &sweep.point(i)).unwrap();
+        let rebuilt = pool(2).install(|| prepared.rebuilt_for(s.clone())).unwrap();
+        for (k, t) in rebuilt.fly_threats(3, 0).unwrap().iter().enumerate() {
+            assert!(t.objects.iter().all(|o| o.threat.index() == k), "point {i}, threat {k}");
+        }
+        let fresh = pool(2).install(|| PreparedScenario::new(s)).unwrap();
+        assert_eq!(rebuilt.run(options).unwrap(), fresh.run(options).unwrap(), "point {i}");
+    }
 }
 
 /// With common random numbers, a sweep of the kill probability from 0 to 1 takes the analytic
@@ -403,7 +637,7 @@ fn sweep_refuses_bad_paths_names_and_values_with_what_is_allowed() {
 fn sweep_of_kill_probability_runs_every_point_with_the_same_trials() {
     let (s, e) = analytic();
     let text = std::fs::read_to_string(scenario_path("analytic-check.toml")).unwrap();
-    let sweep = Sweep::new(s, Some(&text), &["doctrine.sspk_override=0,1"]).unwrap();
+    let sweep = Sweep::new(s, &text, &["doctrine.sspk_override=0,1"]).unwrap();
     let rows = pool(2)
         .install(|| run_sweep(e, &sweep, 5, 3, Control::default(), &mut |_| {}))
         .unwrap();

@@ -1,28 +1,37 @@
 //! Parameter sweeps: one campaign per point of a grid of scenario changes.
 //!
-//! A sweep varies fields of a loaded [`Scenario`] given as `PATH=V1,V2,…`, for example
+//! A sweep varies fields of a scenario file given as `PATH=V1,V2,…`, for example
 //! `battery[thaad-seongju].stock=8,16,24` or `doctrine.salvo_size=1,2`. Several `--vary`
 //! options make a grid, the last varying fastest. Every point runs the same trials with the same
 //! seed (common random numbers): the differences between points come from the change, not from
-//! different luck. Values are checked against the ranges of the scenario file
-//! (`docs/scenarios.md`); an unknown path, name or bad value is refused with what is allowed.
+//! different luck.
+//!
+//! The scenario loader is the only authority on what a scenario may hold: a sweep point is the
+//! scenario file's TOML document with the point's values set, loaded again by
+//! [`parse_scenario`]. The sweep itself knows only the paths it may vary, the names they refer to
+//! (the `name` of a `[[battery]]`, `[[radar]]` or `[[threat]]` table of the file) and the type of
+//! each field (a whole number, a number, `true` or `false`); every range and every check of the
+//! scenario is the loader's. Each value is checked when the sweep is made, by loading the file
+//! with that value alone, so a bad value is refused before any trial runs with the loader's
+//! message (the field and what is allowed); a combination of values that the loader refuses (a
+//! battery moved out of reach of everything by its latitude and longitude together) is refused
+//! when that point is made.
 //!
 //! The interceptor fly-out envelopes depend only on the interceptor types and the earth, which
-//! no sweep path changes, so one set of envelopes serves every point.
-
-use std::collections::HashMap;
+//! no sweep path changes, so one set of envelopes serves every point
+//! ([`PreparedScenario::rebuilt_for`]).
 
 use thiserror::Error;
+use toml::{Table, Value};
 
 use super::CampaignError;
 use super::run::{Control, run_campaign};
 use super::tally::CampaignStatistics;
-use crate::earth::Geodetic;
-use crate::scenario::{DEFAULT_LAUNCH_INTERVAL_S, MAX_RAID_COUNT, MAX_STOCK, MAX_THREATS, Scenario};
+use crate::scenario::{Located, Scenario, ScenarioError, parse_scenario, sha256_hex};
 use crate::sim::PreparedScenario;
 
 /// Most points of one sweep grid.
-pub const MAX_POINTS: usize = 10_000;
+pub use crate::limits::MAX_SWEEP_POINTS as MAX_POINTS;
 
 /// The paths a sweep may vary, as listed in error messages.
 pub const ALLOWED_PATHS: &str = "battery[NAME].stock, battery[NAME].site.lat_deg, battery[NAME].site.lon_deg, \
@@ -31,9 +40,10 @@ doctrine.shoot_look_shoot, doctrine.upper_tier_first, doctrine.max_engagements_p
 doctrine.discrimination_probability, doctrine.sspk_override";
 
 /// A sweep that cannot be set up or applied.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, PartialEq, Error)]
 pub enum SweepError {
-    /// A `PATH=LIST` that is not understood or not allowed.
+    /// A `PATH=LIST` that is not understood or not allowed: its syntax, an unknown path or name,
+    /// a value of the wrong type, a path given twice, too many points.
     #[error("--vary '{spec}': {message}")]
     Spec {
         /// The option as given.
@@ -41,45 +51,72 @@ pub enum SweepError {
         /// What is wrong and what is allowed.
         message: String,
     },
-    /// A grid point whose changes together break a limit of the scenario.
-    #[error("sweep point {point}: {message}")]
+    /// A value that the scenario loader refuses, found when the sweep is made by loading the
+    /// scenario file with that value alone.
+    #[error("--vary '{spec}': value '{value}': {}", loader_message(.source))]
+    Value {
+        /// The option as given.
+        spec: String,
+        /// The value as written.
+        value: String,
+        /// The loader's error (its field and what is allowed).
+        source: Box<ScenarioError>,
+    },
+    /// A grid point whose values together the scenario loader refuses.
+    #[error("sweep point {point}: {}", loader_message(.source))]
     Point {
         /// The point's values, `path=value` joined by spaces.
         point: String,
-        /// What is wrong.
-        message: String,
+        /// The loader's error (its field and what is allowed).
+        source: Box<ScenarioError>,
+    },
+    /// The scenario text given is not the text the scenario was loaded from.
+    #[error(
+        "the scenario text given for the sweep is not the text of '{file}' as loaded (its SHA-256 differs); give the file's text as read"
+    )]
+    Source {
+        /// The scenario's file, as loaded.
+        file: String,
     },
 }
 
-/// Latitude or longitude.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Coord {
-    Lat,
-    Lon,
+/// The loader's message without its location in the file: a sweep point's text is written by
+/// the sweep, so its lines mean nothing to the user; the field path names the place.
+fn loader_message(e: &ScenarioError) -> String {
+    match e.located() {
+        Some(l) if l.field.is_empty() => l.message.clone(),
+        Some(l) => format!("field '{}': {}", l.field, l.message),
+        None => e.to_string(),
+    }
 }
 
-/// A field that a sweep can vary.
+/// Where a varied field sits in the scenario document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Field {
-    BatteryStock(usize),
-    BatterySite(usize, Coord),
-    RadarSite(usize, Coord),
-    ThreatCount(String),
-    SalvoSize,
-    ShootLookShoot,
-    UpperTierFirst,
-    MaxEngagements,
-    Discrimination,
-    SspkOverride,
+enum Target {
+    /// Key `key` of the `index`th table of the array of tables `array` (`battery`, `radar`,
+    /// `threat`), inside its sub-table `inner` (`site`) if any.
+    Entry {
+        array: &'static str,
+        index: usize,
+        inner: Option<&'static str>,
+        key: &'static str,
+    },
+    /// Key `key` of the `[doctrine]` table.
+    Doctrine(&'static str),
 }
 
-/// One value of a varied field.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Value {
-    Count(u32),
-    Number(f64),
-    Flag(bool),
-    Preset,
+/// The TOML type of a varied field: values are converted by type only, never range-checked
+/// here (the loader does that).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A whole number.
+    Integer,
+    /// A number.
+    Float,
+    /// `true` or `false`.
+    Bool,
+    /// A number, or `none`: the key removed (the loader's default).
+    FloatOrNone,
 }
 
 /// One varied field with its values, parsed from `PATH=V1,V2,…`.
@@ -89,14 +126,15 @@ pub struct Vary {
     pub path: String,
     /// The values as written, in order.
     pub labels: Vec<String>,
-    field: Field,
-    values: Vec<Value>,
+    target: Target,
+    /// Each value as a TOML value; `None`: the key removed.
+    values: Vec<Option<Value>>,
 }
 
 impl Vary {
-    /// Parses `spec` (`PATH=V1,V2,…`) against `base`: the path must be one of
-    /// [`ALLOWED_PATHS`] with a name defined in `base`, and every value in the field's range.
-    pub fn parse(spec: &str, base: &Scenario) -> Result<Self, SweepError> {
+    /// Parses `spec` (`PATH=V1,V2,…`) against the scenario document `doc`: the path must be one
+    /// of [`ALLOWED_PATHS`] with a name defined in `doc`, and every value of the field's type.
+    fn parse(spec: &str, doc: &Table) -> Result<Self, SweepError> {
         let bad = |message: String| SweepError::Spec {
             spec: spec.to_string(),
             message,
@@ -108,159 +146,156 @@ impl Vary {
             .map(|i| i + split_from)
             .ok_or_else(|| bad("expected PATH=V1,V2,… (for example doctrine.salvo_size=1,2)".into()))?;
         let (path, list) = (spec[..eq].trim(), spec[eq + 1..].trim());
-        let field = parse_path(path, base).map_err(&bad)?;
+        let (target, kind) = parse_path(path, doc).map_err(&bad)?;
         if list.is_empty() {
             return Err(bad("no values after '='".into()));
         }
         let labels: Vec<String> = list.split(',').map(|v| v.trim().to_string()).collect();
         let values = labels
             .iter()
-            .map(|v| parse_value(&field, v))
+            .map(|v| to_value(kind, v))
             .collect::<Result<Vec<_>, _>>()
             .map_err(&bad)?;
         Ok(Self {
             path: path.to_string(),
             labels,
-            field,
+            target,
             values,
         })
     }
 }
 
-fn names(list: impl Iterator<Item = String>) -> String {
-    let v: Vec<String> = list.collect();
-    if v.is_empty() { "none".into() } else { v.join(", ") }
+/// The `[[array]]` tables of `doc` (none when it has none).
+fn entries<'d>(doc: &'d Table, array: &str) -> &'d [Value] {
+    match doc.get(array) {
+        Some(Value::Array(a)) => a,
+        _ => &[],
+    }
 }
 
-fn parse_path(path: &str, base: &Scenario) -> Result<Field, String> {
+/// The `name` of each `[[array]]` table of `doc`, in file order.
+fn entry_names<'d>(doc: &'d Table, array: &str) -> Vec<&'d str> {
+    entries(doc, array)
+        .iter()
+        .filter_map(|e| e.get("name").and_then(Value::as_str))
+        .collect()
+}
+
+fn parse_path(path: &str, doc: &Table) -> Result<(Target, Kind), String> {
     let unknown = || format!("unknown path '{path}'; allowed: {ALLOWED_PATHS}");
     if let Some(rest) = path.strip_prefix("doctrine.") {
-        return match rest {
-            "salvo_size" => Ok(Field::SalvoSize),
-            "shoot_look_shoot" => Ok(Field::ShootLookShoot),
-            "upper_tier_first" => Ok(Field::UpperTierFirst),
-            "max_engagements_per_threat" => Ok(Field::MaxEngagements),
-            "discrimination_probability" => Ok(Field::Discrimination),
-            "sspk_override" => Ok(Field::SspkOverride),
-            _ => Err(unknown()),
+        let (key, kind) = match rest {
+            "salvo_size" => ("salvo_size", Kind::Integer),
+            "shoot_look_shoot" => ("shoot_look_shoot", Kind::Bool),
+            "upper_tier_first" => ("upper_tier_first", Kind::Bool),
+            "max_engagements_per_threat" => ("max_engagements_per_threat", Kind::Integer),
+            "discrimination_probability" => ("discrimination_probability", Kind::Float),
+            "sspk_override" => ("sspk_override", Kind::FloatOrNone),
+            _ => return Err(unknown()),
         };
+        return Ok((Target::Doctrine(key), kind));
     }
-    let (kind, rest) = path.split_once('[').ok_or_else(unknown)?;
+    let (array, rest) = path.split_once('[').ok_or_else(unknown)?;
     let close = rest.find(']').ok_or_else(unknown)?;
     let (name, tail) = (&rest[..close], &rest[close + 1..]);
-    let coord = match tail {
-        ".site.lat_deg" => Some(Coord::Lat),
-        ".site.lon_deg" => Some(Coord::Lon),
-        _ => None,
-    };
-    match (kind, tail, coord) {
-        ("battery", _, _) | ("radar", _, _) | ("threat", _, _) => {}
+    let (array, what, plural) = match array {
+        "battery" => ("battery", "battery", "batteries"),
+        "radar" => ("radar", "radar", "radars"),
+        "threat" => ("threat", "threat line", "raid lines"),
         _ => return Err(unknown()),
+    };
+    let (inner, key, kind) = match (array, tail) {
+        ("battery", ".stock") => (None, "stock", Kind::Integer),
+        ("threat", ".count") => (None, "count", Kind::Integer),
+        ("battery" | "radar", ".site.lat_deg") => (Some("site"), "lat_deg", Kind::Float),
+        ("battery" | "radar", ".site.lon_deg") => (Some("site"), "lon_deg", Kind::Float),
+        _ => return Err(unknown()),
+    };
+    let names = entry_names(doc, array);
+    let index = names.iter().position(|n| *n == name).ok_or_else(|| {
+        let list = if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        };
+        format!("unknown {what} '{name}'; {plural}: {list}")
+    })?;
+    if let Some(inner) = inner
+        && !entries(doc, array)[index].get(inner).is_some_and(Value::is_table)
+    {
+        return Err(format!(
+            "{what} '{name}' has no {inner} table in the file; write {inner} = {{ lat_deg = …, lon_deg = … }}"
+        ));
     }
-    match kind {
-        "battery" => {
-            let i = base.battery_id(name).map(|b| b.index()).ok_or_else(|| {
-                format!(
-                    "unknown battery '{name}'; batteries: {}",
-                    names(base.batteries.iter().map(|b| b.name.clone()))
-                )
-            })?;
-            match (tail, coord) {
-                (".stock", _) => Ok(Field::BatteryStock(i)),
-                (_, Some(c)) => Ok(Field::BatterySite(i, c)),
-                _ => Err(unknown()),
-            }
-        }
-        "radar" => {
-            let i = base.radar_id(name).map(|r| r.index()).ok_or_else(|| {
-                format!(
-                    "unknown radar '{name}'; radars: {}",
-                    names(base.radars.iter().map(|r| r.name.clone()))
-                )
-            })?;
-            coord.map(|c| Field::RadarSite(i, c)).ok_or_else(unknown)
-        }
-        _ => {
-            if !raid_lines(base).iter().any(|l| l == name) {
-                return Err(format!(
-                    "unknown threat line '{name}'; raid lines: {}",
-                    names(raid_lines(base).into_iter())
-                ));
-            }
-            if tail == ".count" {
-                Ok(Field::ThreatCount(name.to_string()))
-            } else {
-                Err(unknown())
-            }
-        }
-    }
-}
-
-fn parse_value(field: &Field, text: &str) -> Result<Value, String> {
-    let whole = |lo: u32, hi: u32, what: &str| -> Result<Value, String> {
-        match text.parse::<u32>() {
-            Ok(n) if (lo..=hi).contains(&n) => Ok(Value::Count(n)),
-            _ => Err(format!(
-                "'{text}' is not allowed; expected {what}, a whole number from {lo} to {hi}"
-            )),
-        }
-    };
-    let number = |ok: &dyn Fn(f64) -> bool, what: &str| -> Result<Value, String> {
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() && ok(v) => Ok(Value::Number(v)),
-            _ => Err(format!("'{text}' is not allowed; expected {what}")),
-        }
-    };
-    let flag = || match text {
-        "true" => Ok(Value::Flag(true)),
-        "false" => Ok(Value::Flag(false)),
-        _ => Err(format!("'{text}' is not allowed; expected true or false")),
-    };
-    match field {
-        Field::BatteryStock(_) => whole(0, MAX_STOCK, "rounds"),
-        Field::ThreatCount(_) => whole(1, MAX_RAID_COUNT, "missiles on the raid line"),
-        Field::SalvoSize => whole(1, 16, "interceptors per engagement"),
-        Field::MaxEngagements => whole(1, 100, "engagements per threat"),
-        Field::ShootLookShoot | Field::UpperTierFirst => flag(),
-        Field::Discrimination => number(&|v| (0.0..=1.0).contains(&v), "a probability from 0 to 1"),
-        Field::SspkOverride => match text {
-            "none" => Ok(Value::Preset),
-            _ => number(
-                &|v| (0.0..=1.0).contains(&v),
-                "a probability from 0 to 1, or none (each interceptor's own sspk)",
-            ),
+    Ok((
+        Target::Entry {
+            array,
+            index,
+            inner,
+            key,
         },
-        Field::BatterySite(_, Coord::Lat) | Field::RadarSite(_, Coord::Lat) => number(
-            &|v| v > -90.0 && v < 90.0,
-            "a latitude strictly between -90 and 90 degrees (a pole has no azimuth)",
-        ),
-        Field::BatterySite(_, Coord::Lon) | Field::RadarSite(_, Coord::Lon) => number(
-            &|v| (-180.0..=180.0).contains(&v),
-            "a longitude from -180 to 180 degrees",
-        ),
+        kind,
+    ))
+}
+
+/// `text` as a TOML value of type `kind` (`None`: remove the key). Only the type is checked:
+/// the range is the loader's.
+fn to_value(kind: Kind, text: &str) -> Result<Option<Value>, String> {
+    let number = |what: &str| match text.parse::<f64>() {
+        Ok(v) => Ok(Some(Value::Float(v))),
+        Err(_) => Err(format!("'{text}' is not allowed; expected {what}")),
+    };
+    match kind {
+        Kind::Integer => text
+            .parse::<i64>()
+            .map(|n| Some(Value::Integer(n)))
+            .map_err(|_| format!("'{text}' is not allowed; expected a whole number")),
+        Kind::Float => number("a number"),
+        Kind::FloatOrNone if text == "none" => Ok(None),
+        Kind::FloatOrNone => number("a number, or none (each interceptor's own sspk)"),
+        Kind::Bool => match text {
+            "true" => Ok(Some(Value::Boolean(true))),
+            "false" => Ok(Some(Value::Boolean(false))),
+            _ => Err(format!("'{text}' is not allowed; expected true or false")),
+        },
     }
 }
 
-/// The names of the raid lines of `scenario`, in file order (a threat `L#k` belongs to line `L`).
-fn raid_lines(scenario: &Scenario) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for t in &scenario.threats {
-        let line = t.name.split('#').next().unwrap_or(&t.name).to_string();
-        if lines.last() != Some(&line) {
-            lines.push(line);
+/// Sets (or, for `None`, removes) the field at `target` of `doc`. The path was resolved against
+/// this document's structure (see [`parse_path`]), which setting values does not change.
+fn set(doc: &mut Table, target: &Target, value: Option<&Value>) {
+    let table = match target {
+        Target::Doctrine(_) => doc
+            .entry("doctrine")
+            .or_insert_with(|| Value::Table(Table::new()))
+            .as_table_mut(),
+        Target::Entry {
+            array, index, inner, ..
+        } => {
+            let entry = doc
+                .get_mut(*array)
+                .and_then(Value::as_array_mut)
+                .and_then(|a| a.get_mut(*index))
+                .and_then(Value::as_table_mut);
+            match inner {
+                None => entry,
+                Some(inner) => entry.and_then(|e| e.get_mut(*inner)).and_then(Value::as_table_mut),
+            }
+        }
+    };
+    let key = match target {
+        Target::Doctrine(key) | Target::Entry { key, .. } => *key,
+    };
+    if let Some(table) = table {
+        match value {
+            Some(v) => {
+                table.insert(key.to_string(), v.clone());
+            }
+            None => {
+                table.remove(key);
+            }
         }
     }
-    lines
-}
-
-/// Indices of the threats of raid line `line` (`line` alone, or `line#1`, `line#2`, …).
-fn line_indices(scenario: &Scenario, line: &str) -> Vec<usize> {
-    (0..scenario.threats.len())
-        .filter(|&i| {
-            let n = &scenario.threats[i].name;
-            n == line || n.strip_prefix(line).is_some_and(|r| r.starts_with('#'))
-        })
-        .collect()
 }
 
 /// One point of a sweep grid.
@@ -279,27 +314,41 @@ pub struct SweepPoint {
 pub struct Sweep {
     /// The varied fields, in the order given.
     pub varies: Vec<Vary>,
-    /// `launch_interval_s` of each raid line as written in the scenario file.
-    launch_intervals: HashMap<String, f64>,
+    /// The scenario file's TOML document, as written.
+    document: Table,
+    /// SHA-256 of the scenario file's text (the base scenario's `source_hash`).
+    source_hash: String,
 }
 
 impl Sweep {
-    /// A sweep of `specs` (each `PATH=V1,V2,…`) over `base`. `source_text` is the scenario file's
-    /// text: it gives the launch interval of a raid line of one missile, which the loaded
-    /// scenario does not keep, when a sweep grows that line.
-    pub fn new(base: &Scenario, source_text: Option<&str>, specs: &[&str]) -> Result<Self, SweepError> {
+    /// A sweep of `specs` (each `PATH=V1,V2,…`) over `base`, loaded from `source_text` (the
+    /// scenario file's text, whose SHA-256 must be `base.source_hash`). Names in paths are
+    /// resolved against the file's `[[battery]]`, `[[radar]]` and `[[threat]]` tables; every
+    /// value is checked by loading the file with that value alone, so a value the loader refuses
+    /// is refused now ([`SweepError::Value`]), with the loader's message.
+    pub fn new(base: &Scenario, source_text: &str, specs: &[&str]) -> Result<Self, SweepError> {
         if specs.is_empty() {
             return Err(SweepError::Spec {
                 spec: String::new(),
                 message: format!("nothing to vary; give --vary PATH=V1,V2,… with PATH one of: {ALLOWED_PATHS}"),
             });
         }
+        let source_hash = sha256_hex(source_text.as_bytes());
+        if source_hash != base.source_hash {
+            return Err(SweepError::Source {
+                file: base.source_file.clone(),
+            });
+        }
+        // The text loaded once already, so it is valid TOML.
+        let document: Table = source_text.parse().map_err(|_| SweepError::Source {
+            file: base.source_file.clone(),
+        })?;
         let varies = specs
             .iter()
-            .map(|s| Vary::parse(s, base))
+            .map(|s| Vary::parse(s, &document))
             .collect::<Result<Vec<_>, _>>()?;
         for (i, v) in varies.iter().enumerate() {
-            if varies[..i].iter().any(|w| w.field == v.field) {
+            if varies[..i].iter().any(|w| w.target == v.target) {
                 return Err(SweepError::Spec {
                     spec: specs[i].to_string(),
                     message: format!("'{}' is varied twice; give each path once", v.path),
@@ -316,26 +365,24 @@ impl Sweep {
                 message: format!("the grid has {points} points; a sweep allows at most {MAX_POINTS}"),
             });
         }
-        let mut launch_intervals = HashMap::new();
-        if let Some(text) = source_text
-            && let Ok(table) = text.parse::<toml::Table>()
-            && let Some(toml::Value::Array(lines)) = table.get("threat")
-        {
-            for line in lines {
-                if let Some(name) = line.get("name").and_then(|n| n.as_str()) {
-                    let interval = match line.get("launch_interval_s") {
-                        Some(toml::Value::Float(v)) => *v,
-                        Some(toml::Value::Integer(v)) => *v as f64,
-                        _ => DEFAULT_LAUNCH_INTERVAL_S,
-                    };
-                    launch_intervals.insert(name.to_string(), interval);
-                }
+        let sweep = Self {
+            varies,
+            document,
+            source_hash,
+        };
+        for (spec, v) in specs.iter().zip(&sweep.varies) {
+            for (label, value) in v.labels.iter().zip(&v.values) {
+                let mut doc = sweep.document.clone();
+                set(&mut doc, &v.target, value.as_ref());
+                let file = format!("{} (with {}={label})", base.source_file, v.path);
+                load(&doc, &file).map_err(|source| SweepError::Value {
+                    spec: (*spec).to_string(),
+                    value: label.clone(),
+                    source,
+                })?;
             }
         }
-        Ok(Self {
-            varies,
-            launch_intervals,
-        })
+        Ok(sweep)
     }
 
     /// Points in the grid.
@@ -368,101 +415,55 @@ impl Sweep {
         }
     }
 
-    /// `base` with the changes of `point`.
-    pub fn scenario_at(&self, base: &Scenario, point: &SweepPoint) -> Result<Scenario, SweepError> {
-        let mut s = base.clone();
-        let describe = || {
-            self.varies
-                .iter()
-                .zip(&point.labels)
-                .map(|(v, l)| format!("{}={l}", v.path))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let fail = |message: String| SweepError::Point {
-            point: describe(),
-            message,
-        };
+    fn document_at(&self, point: &SweepPoint) -> Table {
+        let mut doc = self.document.clone();
         for (v, &i) in self.varies.iter().zip(&point.value_indices) {
-            self.apply(&mut s, &v.field, v.values[i]).map_err(fail)?;
+            set(&mut doc, &v.target, v.values[i].as_ref());
         }
-        if s.threats.len() > MAX_THREATS {
-            return Err(fail(format!(
-                "the raid would have {} missiles; a scenario allows at most {MAX_THREATS}",
-                s.threats.len()
-            )));
-        }
-        Ok(s)
+        doc
     }
 
-    fn apply(&self, s: &mut Scenario, field: &Field, value: Value) -> Result<(), String> {
-        let move_site = |site: &mut Geodetic, c: Coord, v: f64| -> Result<(), String> {
-            let (lat, lon) = match c {
-                Coord::Lat => (v, site.lon_deg()),
-                Coord::Lon => (site.lat_deg(), v),
-            };
-            *site = Geodetic::from_degrees(lat, lon, site.alt_m()).map_err(|e| e.to_string())?;
-            Ok(())
-        };
-        match (field, value) {
-            (Field::BatteryStock(i), Value::Count(n)) => s.batteries[*i].stock = n,
-            (Field::BatterySite(i, c), Value::Number(v)) => move_site(&mut s.batteries[*i].site, *c, v)?,
-            (Field::RadarSite(i, c), Value::Number(v)) => move_site(&mut s.radars[*i].site, *c, v)?,
-            (Field::SalvoSize, Value::Count(n)) => s.doctrine.salvo_size = n,
-            (Field::MaxEngagements, Value::Count(n)) => s.doctrine.max_engagements_per_threat = n,
-            (Field::ShootLookShoot, Value::Flag(b)) => s.doctrine.shoot_look_shoot = b,
-            (Field::UpperTierFirst, Value::Flag(b)) => s.doctrine.upper_tier_first = b,
-            (Field::Discrimination, Value::Number(v)) => s.doctrine.discrimination_probability = v,
-            (Field::SspkOverride, Value::Number(v)) => s.doctrine.sspk_override = Some(v),
-            (Field::SspkOverride, Value::Preset) => s.doctrine.sspk_override = None,
-            (Field::ThreatCount(line), Value::Count(n)) => self.set_count(s, line, n)?,
-            // Values are parsed for their field (parse_value), so no other pair occurs.
-            (f, v) => return Err(format!("internal: value {v:?} does not fit field {f:?}")),
+    /// The scenario at `point`: the file of `base` (the scenario this sweep was made for) with
+    /// the point's values set, loaded by [`parse_scenario`] under the name `FILE (sweep point
+    /// PATH=VALUE …)`, which becomes its `source_file`; its `source_hash` is that of the written
+    /// text.
+    pub fn scenario_at(&self, base: &Scenario, point: &SweepPoint) -> Result<Scenario, SweepError> {
+        if base.source_hash != self.source_hash {
+            return Err(SweepError::Source {
+                file: base.source_file.clone(),
+            });
         }
-        Ok(())
+        let describe = self
+            .varies
+            .iter()
+            .zip(&point.labels)
+            .map(|(v, l)| format!("{}={l}", v.path))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let file = format!("{} (sweep point {describe})", base.source_file);
+        load(&self.document_at(point), &file).map_err(|source| SweepError::Point {
+            point: describe,
+            source,
+        })
     }
+}
 
-    /// Sets raid line `line` to `count` missiles, as the loader would have expanded it: the same
-    /// missile, launch and aim points and shape, launched `launch_interval_s` apart from the
-    /// line's first launch, named `line#k` (or `line` alone for one missile).
-    fn set_count(&self, s: &mut Scenario, line: &str, count: u32) -> Result<(), String> {
-        let idx = line_indices(s, line);
-        let (first, last) = (idx[0], idx[idx.len() - 1]);
-        let template = s.threats[first].clone();
-        let interval = match self.launch_intervals.get(line) {
-            Some(&v) => v,
-            None if idx.len() >= 2 => s.threats[idx[1]].launch_time_s - template.launch_time_s,
-            None if count == 1 => 0.0,
-            None => {
-                return Err(format!(
-                    "raid line '{line}' has one missile and its launch_interval_s is unknown: give the scenario file's text"
-                ));
-            }
-        };
-        let t0 = template.launch_time_s;
-        let new: Vec<_> = (0..count)
-            .map(|k| {
-                let mut t = template.clone();
-                t.name = if count > 1 {
-                    format!("{line}#{}", k + 1)
-                } else {
-                    line.to_string()
-                };
-                t.launch_time_s = t0 + f64::from(k) * interval;
-                t
-            })
-            .collect();
-        if let Some(end) = s.end_time_s
-            && let Some(t) = new.iter().find(|t| t.launch_time_s >= end)
-        {
-            return Err(format!(
-                "missile {} of raid line '{line}' would launch at {} s, not before end_time_s = {end} s",
-                t.name, t.launch_time_s
-            ));
-        }
-        s.threats.splice(first..=last, new);
-        Ok(())
-    }
+/// Writes `doc` as TOML and loads it as the scenario file `file`.
+fn load(doc: &Table, file: &str) -> Result<Scenario, Box<ScenarioError>> {
+    // A table read from TOML always writes back (the toml crate's own `Display` relies on it);
+    // should it not, the point is refused like any other.
+    let text = toml::to_string(doc).map_err(|e| {
+        Box::new(ScenarioError::Invalid(Box::new(Located {
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            field: String::new(),
+            message: format!("the sweep cannot write this scenario as TOML: {e}"),
+            source_line: String::new(),
+            caret_chars: 1,
+        })))
+    })?;
+    parse_scenario(&text, file).map_err(Box::new)
 }
 
 /// The result at one grid point.

@@ -371,6 +371,20 @@ impl Builder<'_, '_> {
                 "an interval from 0 to 3,600 s",
             )?,
         };
+        // Every missile of the line launches before the end, as its first must.
+        if let Some(end) = end_time_s
+            && let Some(k) = (1..count).find(|&k| t0 + f64::from(k) * interval >= end)
+        {
+            return Err(self.err(
+                &p.key("count"),
+                format!(
+                    "{count} missiles launched {interval} s apart from {t0} s: missile {}#{} would launch at {} s, not before end_time_s = {end} s; expected at most {k} missiles on this line, a shorter launch_interval_s or a later end_time_s",
+                    t.name,
+                    k + 1,
+                    t0 + f64::from(k) * interval
+                ),
+            ));
+        }
         let apogee_km = t
             .apogee_km
             .map(|v| {

@@ -214,18 +214,39 @@ fn draws_random(entry: &ThreatEntry) -> bool {
 }
 
 /// Aims and, where it draws no random number, flies every threat of `scenario`; a threat that
-/// is the same shot as one of `base` (prepared on the same earth; same launch time too, for the
-/// flown objects) is reused.
+/// is the same shot as one of `base` (prepared on the same earth; same name and launch time too,
+/// for the flown objects, which then take the threat's index in `scenario`) is reused.
 fn shots_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result<Vec<Arc<PreparedShot>>, SimError> {
     let earth = &scenario.earth;
-    let from_base = |t: &ThreatEntry| -> Option<Arc<PreparedShot>> {
+    let from_base = |i: usize, t: &ThreatEntry| -> Option<Arc<PreparedShot>> {
         let base = base?;
-        base.scenario
+        let (k, shot) = base
+            .scenario
             .threats
             .iter()
             .zip(&base.shots)
-            .find(|(u, _)| u.name == t.name && same_shot(t, u) && u.launch_time_s == t.launch_time_s)
-            .map(|(_, s)| s.clone())
+            .enumerate()
+            .find(|(_, (u, _))| u.name == t.name && same_shot(t, u) && u.launch_time_s == t.launch_time_s)
+            .map(|(k, (_, s))| (k, s))?;
+        if k == i {
+            return Some(shot.clone());
+        }
+        // The same flight at another place in the raid (a raid line before it grew or shrank):
+        // its objects name their threat by index, so they take the new one.
+        let objects = shot.objects.as_ref().map(|objects| {
+            objects
+                .iter()
+                .map(|o| TruthObject {
+                    threat: ThreatId::new(i),
+                    ..o.clone()
+                })
+                .collect()
+        });
+        Some(Arc::new(PreparedShot {
+            controls: shot.controls,
+            aim_miss_km: shot.aim_miss_km,
+            objects,
+        }))
     };
     // Identical shots (a raid line with a count) are aimed once.
     let first_same: Vec<usize> = scenario
@@ -265,7 +286,7 @@ fn shots_reusing(scenario: &Scenario, base: Option<&PreparedScenario>) -> Result
         .par_iter()
         .enumerate()
         .map(|(i, t)| {
-            if let Some(shot) = from_base(t) {
+            if let Some(shot) = from_base(i, t) {
                 return Ok(shot);
             }
             let (controls, aim_miss_km) = match &aims[first_same[i]] {
