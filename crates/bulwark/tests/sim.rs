@@ -103,6 +103,69 @@ fn every_intercept_lies_inside_its_envelope_after_launch_plus_flyout() {
     assert!(launches > 0, "the Korean scenario fires interceptors");
 }
 
+/// A round kills only where a kill vehicle could: its realised handover miss within the divert
+/// reach and the target's true position inside the interceptor's envelope. Trials 5, 7, 10 and
+/// 19 of seed 2017 are those in which the σ-only endgame credited THAAD with kills at 39.5 km
+/// (below its published 40 km floor) and above 150 km (its ceiling), beside trial 0.
+#[test]
+fn every_hit_lies_within_the_divert_reach_and_inside_the_envelope() {
+    let scenario = korea();
+    let prepared = PreparedScenario::new(scenario.clone()).unwrap();
+    let mut hits = 0;
+    let mut refused = 0;
+    for trial in [0, 5, 7, 10, 19] {
+        let outcome = prepared
+            .run(RunOptions { trial, ..options(2017) })
+            .expect("the run completes");
+        for e in &outcome.events {
+            let EventKind::Intercept {
+                battery,
+                point,
+                hit,
+                handover_miss_m,
+                divert_reach_m,
+                note,
+                ..
+            } = &e.kind
+            else {
+                continue;
+            };
+            let b = scenario.battery_id(battery).unwrap();
+            let spec = &scenario.batteries[b].interceptor;
+            assert_eq!(*divert_reach_m, bulwark::engage::divert_reach_m(spec));
+            if note
+                .as_deref()
+                .is_some_and(|n| n.contains("outside the") || n.contains("beyond the divert"))
+            {
+                refused += 1;
+            }
+            if !hit {
+                continue;
+            }
+            hits += 1;
+            let miss = handover_miss_m.expect("a hit had a track handed over");
+            assert!(miss <= *divert_reach_m, "trial {trial}: hit with a {miss} m miss");
+            let g = bulwark::earth::Geodetic::from_degrees(point.lat_deg, point.lon_deg, point.alt_m).unwrap();
+            let range = ground_range_m(
+                &scenario.earth,
+                &scenario.batteries[b].site.up_ecef(),
+                &scenario.earth.to_ecef(&g).0,
+            );
+            assert!(
+                prepared.envelopes()[b].contains(range, point.alt_m),
+                "trial {trial}: {battery} hit at {:.1} km altitude, {:.1} km range, outside its envelope",
+                point.alt_m / 1e3,
+                range / 1e3
+            );
+        }
+    }
+    assert!(hits > 10, "the trials have kills ({hits})");
+    assert!(
+        refused > 0,
+        "some rounds of these trials met their target outside the envelope"
+    );
+}
+
 /// No battery ever fires more rounds than it holds, however small its stock.
 #[test]
 fn no_battery_fires_beyond_its_stock() {

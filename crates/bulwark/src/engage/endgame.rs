@@ -24,7 +24,12 @@
 //! the planar PN engagement and checks both the acceleration and this divert budget.
 //!
 //! The kill probability of one interceptor against the object it homes on is then
-//! `P_k = SSPK · (1 − exp(−D²/(2σ²)))`. When decoys fly with the warhead, the interceptor homes
+//! `P_k = SSPK · (1 − exp(−D²/(2σ²)))` before the engagement, when only the track's σ is known.
+//! In an engagement run the handover miss itself is known — the distance across the line of
+//! sight between where the kill vehicle was sent and where the target really is
+//! ([`realised_kill_probability`]) — and the round kills with the SSPK when that miss lies within
+//! the divert reach, never when it lies beyond: averaged over a consistent tracker's errors this
+//! is the same `P_k`, but each round's outcome follows its own geometry. When decoys fly with the warhead, the interceptor homes
 //! on the warhead only if the defence discriminates it, with probability `P_d` (a scenario
 //! parameter), so the kill probability against the warhead is `P_d · P_k`, the per-shot form of
 //! Wilkening's `P_K = P_d·[1 − (1 − p)^n]` (D. Wilkening, Science & Global Security 8(2), 2000).
@@ -59,6 +64,13 @@ pub fn within_reach_probability(reach_m: f64, sigma_m: f64) -> f64 {
 /// (no usable track) gives 0.
 pub fn kill_probability(spec: &InterceptorSpec, handover_sigma_m: f64) -> f64 {
     spec.sspk() * within_reach_probability(divert_reach_m(spec), handover_sigma_m)
+}
+
+/// Kill probability of one round whose realised handover miss across the line of sight is
+/// `miss_m`: the single-shot kill probability `sspk` when the kill vehicle's divert reach
+/// `reach_m` can remove the miss, 0 when it cannot (or the miss is unknown, NaN).
+pub fn realised_kill_probability(sspk: f64, reach_m: f64, miss_m: f64) -> f64 {
+    if miss_m <= reach_m { sspk } else { 0.0 }
 }
 
 /// Kill probability against the warhead when decoys fly with it: the interceptor homes on the
@@ -121,6 +133,33 @@ mod tests {
 
     /// THAAD preset: Δv 300 m/s, T_h 8 s, N′ 4 → D = 0.75·300·8 = 1,800 m; at σ = 1,800 m the
     /// kill probability is 0.9·(1 − e^(−1/2)).
+    #[test]
+    fn a_round_kills_only_when_its_realised_miss_lies_within_the_divert_reach() {
+        // THAAD's divert reach is 1.8 km (the test below): a 4.15 km miss cannot be removed.
+        assert_eq!(realised_kill_probability(0.9, 1800.0, 17.0), 0.9);
+        assert_eq!(realised_kill_probability(0.9, 1800.0, 1800.0), 0.9);
+        assert_eq!(realised_kill_probability(0.9, 1800.0, 4150.0), 0.0);
+        assert_eq!(realised_kill_probability(0.9, 1800.0, f64::NAN), 0.0);
+    }
+
+    #[test]
+    fn averaged_over_rayleigh_misses_the_realised_pk_is_the_sigma_form() {
+        // E[SSPK·1(ρ ≤ D)] over ρ ~ Rayleigh(σ) = SSPK·(1 − exp(−D²/2σ²)): the two forms agree
+        // in the mean (midpoint rule over the Rayleigh density, Papoulis & Pillai §6-2).
+        let (sspk, reach, sigma) = (0.8, 1800.0, 1200.0);
+        let n = 200_000;
+        let top = 12.0 * sigma;
+        let h = top / n as f64;
+        let mean: f64 = (0..n)
+            .map(|i| {
+                let rho = (i as f64 + 0.5) * h;
+                let density = rho / (sigma * sigma) * (-rho * rho / (2.0 * sigma * sigma)).exp();
+                realised_kill_probability(sspk, reach, rho) * density * h
+            })
+            .sum();
+        assert!((mean - sspk * within_reach_probability(reach, sigma)).abs() < 1e-4);
+    }
+
     #[test]
     fn kill_probability_falls_from_sspk_as_the_handover_error_grows() {
         let t = load_interceptor_preset("thaad").unwrap();

@@ -15,7 +15,7 @@ pub mod flyout;
 pub mod guidance;
 pub mod interceptor;
 
-pub use endgame::{divert_reach_m, engagement_kill_probability, kill_probability};
+pub use endgame::{divert_reach_m, engagement_kill_probability, kill_probability, realised_kill_probability};
 pub use envelope::{EngageError, Envelope, FlyoutPoint};
 pub use flyout::{Burnout, Flyout, FlyoutRequest, Steering, fly_out};
 pub use interceptor::{

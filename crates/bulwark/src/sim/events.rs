@@ -239,6 +239,12 @@ pub enum EventKind {
         /// One-sigma handover position error across the line of sight (m); None when no track
         /// was handed over.
         handover_sigma_m: Option<f64>,
+        /// The realised handover miss (m): across the line of sight, between where the kill
+        /// vehicle was sent (the handed-over track's prediction) and where the target really was
+        /// at the planned intercept time; None when no track was handed over.
+        handover_miss_m: Option<f64>,
+        /// The kill vehicle's divert reach (m): the largest handover miss it can remove.
+        divert_reach_m: f64,
         /// Whether it killed.
         hit: bool,
         /// Why it had no chance, when it had none.

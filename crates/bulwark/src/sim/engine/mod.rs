@@ -344,7 +344,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                         .push(t_s + self.stage.scenario.doctrine.decision_interval_s, Pending::Decide);
                 }
                 Pending::Launch(r) => self.shooters.launch(&self.stage, &self.truth, &mut self.log, t_s, r),
-                Pending::Handover(r) => self.shooters.handover(&self.stage, &self.network, r),
+                Pending::Handover(r) => self.shooters.handover(&self.stage, &self.network, &self.world, r),
                 Pending::Intercept(r) => {
                     self.shooters
                         .intercept(&self.stage, &mut self.world, &self.truth, &mut self.log, t_s, r);

@@ -13,13 +13,13 @@ use super::labels::TrackTruth;
 use super::world::World;
 use super::{BatteryTotals, EventLog, FlightRecord, HANDOVER_GATE_M, Pending, Stage, log_point};
 use crate::earth::{Ecef, Geodetic, direct, inverse};
-use crate::engage::endgame::kill_probability;
+use crate::engage::endgame::{divert_reach_m, realised_kill_probability};
 use crate::engage::envelope::Envelope;
 use crate::engage::interceptor::InterceptorSpec;
 use crate::event_queue::EventQueue;
 use crate::ids::{AreaId, BatteryId, EngagementId, ObjectId, RadarId, RoundId, TrackId};
 use crate::random::StreamKey;
-use crate::sim::battle::InterceptPlan;
+use crate::sim::battle::{InterceptPlan, ground_range_m};
 use crate::sim::events::EventKind;
 use crate::track::dynamics::{position, velocity};
 use crate::track::filter::BallisticFilter;
@@ -58,6 +58,9 @@ struct Round {
     serial: u32,
     plan: InterceptPlan,
     handover_sigma_m: Option<f64>,
+    /// The realised handover miss across the line of sight (m), when a track was handed over
+    /// and the target's true position at the planned intercept time is known.
+    handover_miss_m: Option<f64>,
 }
 
 /// What a kill assessment tells the battle manager.
@@ -127,6 +130,7 @@ impl Shooters {
                 serial: r.index() as u32 + 1,
                 plan,
                 handover_sigma_m: None,
+                handover_miss_m: None,
             });
             queue.push(plan.launch_s.max(t_s), Pending::Launch(r));
             let homing = self.batteries[b].spec.homing_time_s();
@@ -212,12 +216,15 @@ impl Shooters {
         }
     }
 
-    /// At handover the kill vehicle takes the track's prediction of the intercept point; its
-    /// one-sigma error across the line of sight decides how much divert the endgame needs.
+    /// At handover the kill vehicle takes the track's prediction of the intercept point. Its
+    /// realised miss across the line of sight — from where the target really is at the planned
+    /// intercept time — is what the divert must remove; the track's one-sigma error across the
+    /// line of sight is recorded beside it.
     pub(super) fn handover<F: BallisticFilter + Clone>(
         &mut self,
         stage: &Stage<'_>,
         network: &SensorNetwork<F>,
+        world: &World,
         r: RoundId,
     ) {
         let round = &self.rounds[r];
@@ -252,7 +259,14 @@ impl Shooters {
         let p_rr = p.fixed_view::<3, 3>(0, 0).into_owned();
         let p_perp = across * p_rr * across.transpose();
         let sigma = (p_perp.trace().max(0.0) / 2.0).sqrt();
-        self.rounds[r].handover_sigma_m = Some(sigma);
+        let true_r = e
+            .object
+            .and_then(|k| world.objects[k].object.trajectory.state_at(plan.intercept_s))
+            .map(|(r, _)| r);
+        let miss = true_r.map(|r| (across * (r - position(&x))).norm());
+        let round = &mut self.rounds[r];
+        round.handover_sigma_m = Some(sigma);
+        round.handover_miss_m = miss;
     }
 
     /// Round `r` meets its target: the endgame is drawn against the real object.
@@ -270,26 +284,45 @@ impl Shooters {
         let b = &self.batteries[e.battery];
         let object = e.object;
         let (serial, engagement) = (round.serial, round.engagement);
-        let sigma = round.handover_sigma_m;
+        let (sigma, miss) = (round.handover_sigma_m, round.handover_miss_m);
+        let reach = divert_reach_m(&b.spec);
         let target = object.filter(|&k| world.alive(k, t_s));
-        let (pk, note) = match (target.is_some(), sigma) {
-            (false, _) => (0.0, Some("target already destroyed or on the ground".to_string())),
-            (true, None) => (0.0, Some("track lost before handover".to_string())),
-            (true, Some(s)) => (kill_probability_with(&b.spec, b.sspk, s), None),
+        // The target's true position now, when it is still in the sky.
+        let true_r = target.and_then(|k| world.objects[k].object.trajectory.state_at(t_s).map(|(r, _)| r));
+        let true_point = true_r.and_then(|r| stage.earth.to_geodetic(&Ecef(r)).ok());
+        let (pk, note) = match (target, sigma, true_r.zip(true_point)) {
+            (None, _, _) => (0.0, Some("target already destroyed or on the ground".to_string())),
+            (Some(_), None, _) => (0.0, Some("track lost before handover".to_string())),
+            (Some(_), Some(_), None) => (0.0, Some("target position unknown at intercept".to_string())),
+            (Some(_), Some(_), Some((r, g))) => {
+                let range_m = ground_range_m(stage.earth, &b.site.up_ecef(), &r);
+                if !b.envelope.contains(range_m, g.alt_m()) {
+                    let note = format!(
+                        "target at {:.1} km altitude and {:.1} km ground range: outside the {} envelope",
+                        g.alt_m() / 1e3,
+                        range_m / 1e3,
+                        b.spec.name()
+                    );
+                    (0.0, Some(note))
+                } else {
+                    match miss {
+                        Some(m) if m <= reach => (realised_kill_probability(b.sspk, reach, m), None),
+                        Some(m) => (
+                            0.0,
+                            Some(format!(
+                                "handover miss {m:.0} m beyond the divert reach of {reach:.0} m"
+                            )),
+                        ),
+                        None => (0.0, Some("target position unknown at handover".to_string())),
+                    }
+                }
+            }
         };
         let mut rng = StreamKey::Endgame(serial).stream(stage.options.seed, stage.options.trial);
         let hit = rng.random::<f64>() < pk;
-        let point = if let Some(object) = target {
-            world.objects[object]
-                .object
-                .trajectory
-                .state_at(t_s)
-                .and_then(|(r, _)| stage.earth.to_geodetic(&Ecef(r)).ok())
-        } else {
-            None
-        }
-        .or_else(|| stage.earth.to_geodetic(&Ecef(round.plan.pip_ecef_m)).ok())
-        .unwrap_or(b.site);
+        let point = true_point
+            .or_else(|| stage.earth.to_geodetic(&Ecef(round.plan.pip_ecef_m)).ok())
+            .unwrap_or(b.site);
         let battery = b.name.clone();
         let eb = e.battery;
         if let (true, Some(object)) = (hit, target) {
@@ -311,6 +344,8 @@ impl Shooters {
             point: log_point(&point),
             pk,
             handover_sigma_m: sigma,
+            handover_miss_m: miss,
+            divert_reach_m: reach,
             hit,
             note,
         };
@@ -342,16 +377,5 @@ impl Shooters {
             },
         );
         Assessment { track, killed }
-    }
-}
-
-/// The endgame's kill probability with the battery's single-shot kill probability `sspk`
-/// (the preset's, or the scenario's override).
-fn kill_probability_with(spec: &InterceptorSpec, sspk: f64, handover_sigma_m: f64) -> f64 {
-    let nominal = spec.sspk();
-    if nominal > 0.0 {
-        (kill_probability(spec, handover_sigma_m) * sspk / nominal).clamp(0.0, 1.0)
-    } else {
-        0.0
     }
 }
