@@ -13,7 +13,7 @@ use bulwark::scenario::{AreaShape, PlatformKind, Scenario};
 use bulwark::sensor::coverage::covers;
 use bulwark::sensor::radar::{Mode, Radar};
 use bulwark::sensor::radar_spec::RadarError;
-use bulwark::sim::{EventKind, LogPoint, Reason, RunOutcome, Summary, Tracker};
+use bulwark::sim::{EventKind, LogPoint, Reason, RoundResult, RunOutcome, Summary, Tracker};
 use thiserror::Error;
 
 use crate::error::MapError;
@@ -301,11 +301,19 @@ pub fn run_report(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) 
                 point,
                 hit,
                 pk,
+                result,
+                note,
                 ..
             } => {
+                // Every round says what it did and why: its Pk when it could kill, the reason
+                // when it could not.
+                let what = match (result, note) {
+                    (_, Some(why)) => format!("no kill, {why}"),
+                    (RoundResult::Killed, None) => format!("kills (Pk {pk:.2})"),
+                    (_, None) => format!("misses, the endgame's draw failed (Pk {pk:.2})"),
+                };
                 let label = format!(
-                    "{battery} round {round} {} {object} at {:.0} km (Pk {pk:.2})",
-                    if *hit { "kills" } else { "misses" },
+                    "{battery} round {round} at {object}, {:.0} km: {what}",
                     point.alt_m / 1e3
                 );
                 intercepts.push(ReportIntercept {
@@ -393,6 +401,16 @@ pub fn run_report(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) 
         ("Last event".to_string(), format!("t + {:.0} s", summary.end_s)),
     ];
     let tables = vec![
+        ReportTable {
+            title: "Rounds by result at their intercept time".into(),
+            columns: vec!["Result".into(), "Rounds".into()],
+            rows: RoundResult::ALL
+                .iter()
+                .map(|&r| (r, summary.rounds_by_result.get(r)))
+                .filter(|&(_, n)| n > 0)
+                .map(|(r, n)| vec![r.describe().to_string(), n.to_string()])
+                .collect(),
+        },
         ReportTable {
             title: "Leakers by defended area".into(),
             columns: vec!["Defended area".into(), "Value".into(), "Leakers".into()],

@@ -3,7 +3,7 @@
 use bulwark::campaign::trial::TrialRecord;
 use bulwark::scenario::{Scenario, load_scenario};
 use bulwark::sim::battle::ground_range_m;
-use bulwark::sim::{EventKind, PreparedScenario, RunCounts, RunOptions, RunOutcome, Summary};
+use bulwark::sim::{EventKind, PreparedScenario, RoundResult, RunCounts, RunOptions, RunOutcome, Summary};
 
 fn korea() -> Scenario {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/korea-2017.toml");
@@ -284,8 +284,23 @@ fn run_counts_add_up_and_feed_the_summary_and_the_campaign_row_alike() {
         outcome.batteries.iter().map(|b| b.fired).sum::<u32>()
     );
     assert!(counts.rounds_fired() >= counts.rounds_at_non_warheads);
+    // Every round that reached its intercept time has one result; the kills are the hits.
+    let intercepts = outcome
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Intercept { .. }))
+        .count() as u32;
+    let by_result = counts.rounds_by_result;
+    assert_eq!(
+        RoundResult::ALL.iter().map(|&r| by_result.get(r)).sum::<u32>(),
+        intercepts,
+        "{by_result:?}"
+    );
+    assert_eq!(by_result.killed, counts.hits(), "{by_result:?}");
+    assert!(intercepts <= counts.rounds_fired());
 
     let summary = Summary::new(&scenario, &outcome, 5, 0);
+    assert_eq!(summary.rounds_by_result, by_result);
     let row = TrialRecord::new(&scenario, &outcome, 0);
     for (s, r, c) in [
         (summary.warheads, row.warheads, counts.warheads),

@@ -6,8 +6,10 @@
 
 use std::collections::HashSet;
 
+use serde::Serialize;
+
 use super::engine::RunOutcome;
-use super::events::EventKind;
+use super::events::{EventKind, RoundResult};
 use crate::flight::ObjectKind;
 use crate::ids::AreaId;
 use crate::scenario::Scenario;
@@ -19,6 +21,55 @@ pub struct WarheadKill {
     pub t_s: f64,
     /// Altitude of the intercept above the reference surface (m).
     pub altitude_m: f64,
+}
+
+/// Rounds by what they did at their intercept time ([`RoundResult`]). Rounds still in flight
+/// when the run ends are not counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct RoundsByResult {
+    /// Killed their target.
+    pub killed: u32,
+    /// Could kill, but the endgame's draw failed.
+    pub missed: u32,
+    /// Handover miss beyond the kill vehicle's divert reach.
+    pub beyond_divert_reach: u32,
+    /// Target outside the interceptor's envelope at intercept.
+    pub outside_envelope: u32,
+    /// Target already destroyed (by an earlier round) or landed.
+    pub target_already_destroyed: u32,
+    /// Track lost before handover.
+    pub track_lost: u32,
+    /// Target position unknown.
+    pub target_unknown: u32,
+}
+
+impl RoundsByResult {
+    /// Counts one round.
+    pub fn add(&mut self, result: RoundResult) {
+        let slot = match result {
+            RoundResult::Killed => &mut self.killed,
+            RoundResult::Missed => &mut self.missed,
+            RoundResult::BeyondDivertReach => &mut self.beyond_divert_reach,
+            RoundResult::OutsideEnvelope => &mut self.outside_envelope,
+            RoundResult::TargetAlreadyDestroyed => &mut self.target_already_destroyed,
+            RoundResult::TrackLost => &mut self.track_lost,
+            RoundResult::TargetUnknown => &mut self.target_unknown,
+        };
+        *slot += 1;
+    }
+
+    /// The count of one result.
+    pub fn get(&self, result: RoundResult) -> u32 {
+        match result {
+            RoundResult::Killed => self.killed,
+            RoundResult::Missed => self.missed,
+            RoundResult::BeyondDivertReach => self.beyond_divert_reach,
+            RoundResult::OutsideEnvelope => self.outside_envelope,
+            RoundResult::TargetAlreadyDestroyed => self.target_already_destroyed,
+            RoundResult::TrackLost => self.track_lost,
+            RoundResult::TargetUnknown => self.target_unknown,
+        }
+    }
 }
 
 /// What one run did, counted.
@@ -44,6 +95,8 @@ pub struct RunCounts {
     pub rounds_at_non_warheads: u32,
     /// Every intercept that killed a warhead, in event order.
     pub kills: Vec<WarheadKill>,
+    /// Rounds by what they did at their intercept time.
+    pub rounds_by_result: RoundsByResult,
 }
 
 impl RunCounts {
@@ -64,6 +117,12 @@ impl RunCounts {
                 _ => None,
             })
             .collect();
+        let mut rounds_by_result = RoundsByResult::default();
+        for e in &outcome.events {
+            if let EventKind::Intercept { result, .. } = &e.kind {
+                rounds_by_result.add(*result);
+            }
+        }
         Self {
             warheads: warheads().count() as u32,
             engaged: warheads().filter(|o| o.shots > 0).count() as u32,
@@ -82,6 +141,7 @@ impl RunCounts {
                 .map(|o| o.shots)
                 .sum(),
             kills,
+            rounds_by_result,
         }
     }
 

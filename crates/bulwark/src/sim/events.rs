@@ -102,6 +102,53 @@ impl Serialize for Tracker {
     }
 }
 
+/// What one interceptor round did at its intercept time, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundResult {
+    /// It killed its target.
+    Killed,
+    /// It could kill (miss within the divert reach, target inside the envelope) but the
+    /// endgame's draw against the single-shot kill probability failed.
+    Missed,
+    /// Its realised handover miss lay beyond the kill vehicle's divert reach.
+    BeyondDivertReach,
+    /// Its target was outside the interceptor's envelope at the intercept time.
+    OutsideEnvelope,
+    /// Its target had already been destroyed (by an earlier round) or had landed.
+    TargetAlreadyDestroyed,
+    /// Its track was lost before handover: the kill vehicle was handed nothing to home on.
+    TrackLost,
+    /// The target's true position was unknown at handover or intercept.
+    TargetUnknown,
+}
+
+impl RoundResult {
+    /// Every result, in the order reports list them.
+    pub const ALL: [Self; 7] = [
+        Self::Killed,
+        Self::Missed,
+        Self::BeyondDivertReach,
+        Self::OutsideEnvelope,
+        Self::TargetAlreadyDestroyed,
+        Self::TrackLost,
+        Self::TargetUnknown,
+    ];
+
+    /// How a report says it: `kills`, `misses (endgame draw)`, …
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Killed => "kills",
+            Self::Missed => "misses (endgame draw)",
+            Self::BeyondDivertReach => "cannot kill: handover miss beyond its divert reach",
+            Self::OutsideEnvelope => "cannot kill: target outside its envelope",
+            Self::TargetAlreadyDestroyed => "has no target: already destroyed or landed",
+            Self::TrackLost => "cannot home: track lost before handover",
+            Self::TargetUnknown => "cannot kill: target position unknown",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
@@ -247,6 +294,8 @@ pub enum EventKind {
         divert_reach_m: f64,
         /// Whether it killed.
         hit: bool,
+        /// What it did, and why.
+        result: RoundResult,
         /// Why it had no chance, when it had none.
         note: Option<String>,
     },

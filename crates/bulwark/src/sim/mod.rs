@@ -24,9 +24,9 @@ pub mod truth;
 
 use thiserror::Error;
 
-pub use counts::{RunCounts, WarheadKill};
+pub use counts::{RoundsByResult, RunCounts, WarheadKill};
 pub use engine::{BatteryTotals, FlightRecord, ObjectOutcome, RunOutcome};
-pub use events::{Event, EventKind, LogPoint, Reason, Tracker};
+pub use events::{Event, EventKind, LogPoint, Reason, RoundResult, Tracker};
 pub use prepared::PreparedScenario;
 pub use summary::Summary;
 

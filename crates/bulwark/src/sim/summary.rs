@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::counts::RunCounts;
+use super::counts::{RoundsByResult, RunCounts};
 use super::engine::RunOutcome;
 use super::events::EventKind;
 use crate::scenario::Scenario;
@@ -77,6 +77,10 @@ pub struct Summary {
     pub interceptors_fired: u32,
     /// Rounds that killed.
     pub interceptor_hits: u32,
+    /// Rounds by what they did at their intercept time, and why (killed, missed by the endgame's
+    /// draw, beyond the divert reach, outside the envelope, target already destroyed, track
+    /// lost, target unknown).
+    pub rounds_by_result: RoundsByResult,
     /// Per battery, in scenario order.
     pub batteries: Vec<BatterySummary>,
     /// Largest distance of an aimed flight's impact from its aim point (km).
@@ -120,6 +124,7 @@ impl Summary {
             rounds_at_non_warheads: counts.rounds_at_non_warheads,
             interceptors_fired: counts.rounds_fired(),
             interceptor_hits: counts.hits(),
+            rounds_by_result: counts.rounds_by_result,
             batteries: outcome
                 .batteries
                 .iter()

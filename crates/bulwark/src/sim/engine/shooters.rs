@@ -20,7 +20,7 @@ use crate::event_queue::EventQueue;
 use crate::ids::{AreaId, BatteryId, EngagementId, ObjectId, RadarId, RoundId, TrackId};
 use crate::random::StreamKey;
 use crate::sim::battle::{InterceptPlan, ground_range_m};
-use crate::sim::events::EventKind;
+use crate::sim::events::{EventKind, RoundResult};
 use crate::track::dynamics::{position, velocity};
 use crate::track::filter::BallisticFilter;
 use crate::track::manager::{Track, TrackStatus};
@@ -290,10 +290,22 @@ impl Shooters {
         // The target's true position now, when it is still in the sky.
         let true_r = target.and_then(|k| world.objects[k].object.trajectory.state_at(t_s).map(|(r, _)| r));
         let true_point = true_r.and_then(|r| stage.earth.to_geodetic(&Ecef(r)).ok());
-        let (pk, note) = match (target, sigma, true_r.zip(true_point)) {
-            (None, _, _) => (0.0, Some("target already destroyed or on the ground".to_string())),
-            (Some(_), None, _) => (0.0, Some("track lost before handover".to_string())),
-            (Some(_), Some(_), None) => (0.0, Some("target position unknown at intercept".to_string())),
+        let (pk, result, note) = match (target, sigma, true_r.zip(true_point)) {
+            (None, _, _) => (
+                0.0,
+                RoundResult::TargetAlreadyDestroyed,
+                Some("target already destroyed or on the ground".to_string()),
+            ),
+            (Some(_), None, _) => (
+                0.0,
+                RoundResult::TrackLost,
+                Some("track lost before handover".to_string()),
+            ),
+            (Some(_), Some(_), None) => (
+                0.0,
+                RoundResult::TargetUnknown,
+                Some("target position unknown at intercept".to_string()),
+            ),
             (Some(_), Some(_), Some((r, g))) => {
                 let range_m = ground_range_m(stage.earth, &b.site.up_ecef(), &r);
                 if !b.envelope.contains(range_m, g.alt_m()) {
@@ -303,23 +315,31 @@ impl Shooters {
                         range_m / 1e3,
                         b.spec.name()
                     );
-                    (0.0, Some(note))
+                    (0.0, RoundResult::OutsideEnvelope, Some(note))
                 } else {
                     match miss {
-                        Some(m) if m <= reach => (realised_kill_probability(b.sspk, reach, m), None),
+                        Some(m) if m <= reach => {
+                            (realised_kill_probability(b.sspk, reach, m), RoundResult::Missed, None)
+                        }
                         Some(m) => (
                             0.0,
+                            RoundResult::BeyondDivertReach,
                             Some(format!(
                                 "handover miss {m:.0} m beyond the divert reach of {reach:.0} m"
                             )),
                         ),
-                        None => (0.0, Some("target position unknown at handover".to_string())),
+                        None => (
+                            0.0,
+                            RoundResult::TargetUnknown,
+                            Some("target position unknown at handover".to_string()),
+                        ),
                     }
                 }
             }
         };
         let mut rng = StreamKey::Endgame(serial).stream(stage.options.seed, stage.options.trial);
         let hit = rng.random::<f64>() < pk;
+        let result = if hit { RoundResult::Killed } else { result };
         let point = true_point
             .or_else(|| stage.earth.to_geodetic(&Ecef(round.plan.pip_ecef_m)).ok())
             .unwrap_or(b.site);
@@ -347,6 +367,7 @@ impl Shooters {
             handover_miss_m: miss,
             divert_reach_m: reach,
             hit,
+            result,
             note,
         };
         log.push(t_s, kind);
