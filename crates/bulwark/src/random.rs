@@ -10,7 +10,7 @@
 
 use rand_pcg::Pcg64Mcg;
 
-use crate::ids::{ObjectId, RadarId, ThreatId};
+use crate::ids::{EngagementId, ObjectId, RadarId, ThreatId};
 
 /// The generator behind every stream.
 pub type Stream = Pcg64Mcg;
@@ -28,6 +28,8 @@ pub enum StreamKey {
     Discrimination(ObjectId),
     /// The endgame of interceptor round `serial`: entity 3,000,000 + serial.
     Endgame(u32),
+    /// The kill assessment of engagement `e`: entity 4,000,000 + e.
+    KillAssessment(EngagementId),
 }
 
 impl StreamKey {
@@ -38,6 +40,7 @@ impl StreamKey {
             Self::Threat(i) => 1_000_000 + i.index() as u64,
             Self::Discrimination(k) => 2_000_000 + k.index() as u64,
             Self::Endgame(serial) => 3_000_000 + u64::from(serial),
+            Self::KillAssessment(e) => 4_000_000 + e.index() as u64,
         }
     }
 

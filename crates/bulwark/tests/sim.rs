@@ -166,6 +166,62 @@ fn every_hit_lies_within_the_divert_reach_and_inside_the_envelope() {
     );
 }
 
+/// Kill assessment follows `[doctrine.kill_assessment]`: perfect by default (every assessment
+/// is the truth); with false_kill = 1 every salvo is assessed a kill and nothing is re-engaged;
+/// with false_alive = 1 every kill is assessed a survivor.
+#[test]
+fn the_battle_manager_acts_on_the_kill_assessment_not_on_truth() {
+    use bulwark::scenario::KillAssessment;
+    let assessments = |ka: KillAssessment| {
+        let mut scenario = korea();
+        scenario.doctrine.kill_assessment = ka;
+        let prepared = PreparedScenario::new(scenario.clone()).unwrap();
+        let outcome = run(&prepared, 2017);
+        let pairs: Vec<(bool, bool)> = outcome
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::KillAssessment {
+                    killed, object_killed, ..
+                } => Some((*killed, *object_killed)),
+                _ => None,
+            })
+            .collect();
+        (pairs, outcome)
+    };
+    let (perfect, _) = assessments(KillAssessment::PERFECT);
+    assert!(
+        perfect.iter().any(|&(_, k)| k) && perfect.iter().all(|&(a, k)| a == k),
+        "{perfect:?}"
+    );
+
+    let (all_killed, outcome) = assessments(KillAssessment {
+        false_kill: 1.0,
+        false_alive: 0.0,
+    });
+    assert!(all_killed.iter().all(|&(a, _)| a), "{all_killed:?}");
+    // Nothing is engaged twice: each track draws one engagement at most.
+    let mut engaged_tracks = std::collections::HashMap::new();
+    for e in &outcome.events {
+        if let EventKind::InterceptorLaunch { track, engagement, .. } = &e.kind {
+            engaged_tracks
+                .entry(*track)
+                .or_insert_with(std::collections::HashSet::new)
+                .insert(*engagement);
+        }
+    }
+    assert!(engaged_tracks.values().all(|e| e.len() == 1), "{engaged_tracks:?}");
+
+    // Every kill is assessed a survivor. (A killed object leaves the sky, so its track soon
+    // drops: a second salvo at it needs the track to survive the misses; docs/engagement.md.)
+    let (all_alive, _) = assessments(KillAssessment {
+        false_kill: 0.0,
+        false_alive: 1.0,
+    });
+    assert!(all_alive.iter().all(|&(a, _)| !a), "{all_alive:?}");
+    assert!(all_alive.iter().any(|&(_, k)| k), "some salvo killed its target");
+}
+
 /// No battery ever fires more rounds than it holds, however small its stock.
 #[test]
 fn no_battery_fires_beyond_its_stock() {

@@ -98,24 +98,10 @@ pub enum AnalyticError {
     },
 }
 
-/// How a tier reads the result of its first salvo before firing the second (shoot-look-shoot).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct KillAssessment {
-    /// Probability that a warhead that survived the first salvo is assessed killed, and so is
-    /// not re-engaged (f_k).
-    pub false_kill: f64,
-    /// Probability that a killed warhead (or destroyed decoy) is assessed alive, and so draws a
-    /// wasted second salvo (f_a).
-    pub false_alive: f64,
-}
-
-impl KillAssessment {
-    /// Wilkening's assumption: the defence knows which warheads its first salvo killed.
-    pub const PERFECT: Self = Self {
-        false_kill: 0.0,
-        false_alive: 0.0,
-    };
-}
+/// How a tier reads the result of its first salvo before firing the second (shoot-look-shoot):
+/// the same type as a scenario's `[doctrine.kill_assessment]`, so the closed form and the
+/// engagement run read it alike.
+pub use crate::scenario::KillAssessment;
 
 /// How many interceptors a tier fires at each object it engages.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

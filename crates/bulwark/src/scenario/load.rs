@@ -12,7 +12,8 @@ use toml::Value;
 use super::builder::{Builder, Res};
 use super::errors::{Located, ScenarioError, did_you_mean};
 use super::model::{
-    BatteryEntry, DefendedArea, Doctrine, RadarEntry, RaidLine, Scenario, ThreatEntry, TrackFilter, TrackingOptions,
+    BatteryEntry, DefendedArea, Doctrine, KillAssessment, RadarEntry, RaidLine, Scenario, ThreatEntry, TrackFilter,
+    TrackingOptions,
 };
 use super::raw::RawScenario;
 use super::source::{Doc, FieldPath};
@@ -224,6 +225,23 @@ impl Builder<'_, '_> {
                 )?,
             },
             sspk_override: d.sspk_override.map(|v| prob("sspk_override", v)).transpose()?,
+            kill_assessment: match &d.kill_assessment {
+                None => def.kill_assessment,
+                Some(k) => {
+                    let ka = p.key("kill_assessment");
+                    let prob = |key: &str, v: f64| {
+                        self.number(&ka.key(key), v, (0.0..=1.0).contains(&v), "a probability from 0 to 1")
+                    };
+                    KillAssessment {
+                        false_kill: k.false_kill.map(|v| prob("false_kill", v)).transpose()?.unwrap_or(0.0),
+                        false_alive: k
+                            .false_alive
+                            .map(|v| prob("false_alive", v))
+                            .transpose()?
+                            .unwrap_or(0.0),
+                    }
+                }
+            },
         };
         Ok(doctrine)
     }

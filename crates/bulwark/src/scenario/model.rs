@@ -260,6 +260,40 @@ pub struct RaidLine {
     pub launch_interval_s: f64,
 }
 
+/// How the defence reads the result of a salvo before deciding to fire again (shoot-look-shoot).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct KillAssessment {
+    /// Probability that a target that survived the salvo is assessed killed, and so is not
+    /// re-engaged (f_k).
+    pub false_kill: f64,
+    /// Probability that a killed target is assessed alive, and so draws a wasted second salvo
+    /// (f_a).
+    pub false_alive: f64,
+}
+
+impl KillAssessment {
+    /// Wilkening's assumption: the defence knows which targets its salvo killed.
+    pub const PERFECT: Self = Self {
+        false_kill: 0.0,
+        false_alive: 0.0,
+    };
+
+    /// What the defence assesses of a target that was (`killed`) or was not killed, with `draw`
+    /// a uniform number in [0, 1) drawn for this assessment.
+    pub fn assess(&self, killed: bool, draw: f64) -> bool {
+        if killed {
+            draw >= self.false_alive
+        } else {
+            draw < self.false_kill
+        }
+    }
+
+    /// Whether an assessment can be wrong (so needs a draw).
+    pub fn is_perfect(&self) -> bool {
+        self.false_kill == 0.0 && self.false_alive == 0.0
+    }
+}
+
 /// How the battle manager fires.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Doctrine {
@@ -277,6 +311,8 @@ pub struct Doctrine {
     pub decision_interval_s: f64,
     /// Replaces every interceptor's single-shot kill probability (for checks such as Pk = 1).
     pub sspk_override: Option<f64>,
+    /// How salvos are assessed (default perfect, the closed form's assumption).
+    pub kill_assessment: KillAssessment,
 }
 
 impl Default for Doctrine {
@@ -290,6 +326,7 @@ impl Default for Doctrine {
             discrimination_probability: 0.9,
             decision_interval_s: 1.0,
             sspk_override: None,
+            kill_assessment: KillAssessment::PERFECT,
         }
     }
 }

@@ -46,6 +46,14 @@ pub(crate) struct RawDoctrine {
     pub discrimination_probability: Option<f64>,
     pub decision_interval_s: Option<f64>,
     pub sspk_override: Option<f64>,
+    pub kill_assessment: Option<RawKillAssessment>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawKillAssessment {
+    pub false_kill: Option<f64>,
+    pub false_alive: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

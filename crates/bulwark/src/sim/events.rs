@@ -309,8 +309,11 @@ pub enum EventKind {
         track: TrackId,
         /// Object (truth label).
         object: String,
-        /// Whether the target was assessed killed.
+        /// Whether the target was assessed killed: what the battle manager acts on.
         killed: bool,
+        /// Whether it really was (truth): the assessment is wrong where the two differ
+        /// (`[doctrine.kill_assessment]`).
+        object_killed: bool,
     },
     /// An object reaches the ground.
     Impact {

@@ -350,7 +350,9 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                         .intercept(&self.stage, &mut self.world, &self.truth, &mut self.log, t_s, r);
                 }
                 Pending::Assess(e) => {
-                    let a = self.shooters.assess(&self.world, &self.truth, &mut self.log, t_s, e);
+                    let a = self
+                        .shooters
+                        .assess(&self.stage, &self.world, &self.truth, &mut self.log, t_s, e);
                     self.manager.assessed(a.track, a.killed);
                 }
                 Pending::Impact(k) => self.impact(t_s, k),

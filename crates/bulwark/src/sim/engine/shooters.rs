@@ -373,9 +373,12 @@ impl Shooters {
         log.push(t_s, kind);
     }
 
-    /// Engagement `e`'s kill assessment, reported to the battle manager.
+    /// Engagement `e`'s kill assessment, reported to the battle manager: right, or wrong with the
+    /// doctrine's probabilities (a survivor assessed killed with `false_kill`, a killed target
+    /// assessed alive with `false_alive`), drawn from the engagement's own stream.
     pub(super) fn assess(
         &mut self,
+        stage: &Stage<'_>,
         world: &World,
         truth: &TrackTruth,
         log: &mut EventLog,
@@ -384,7 +387,14 @@ impl Shooters {
     ) -> Assessment {
         self.engagements[e].assessed = true;
         let eng = &self.engagements[e];
-        let killed = eng.object.is_some_and(|k| world.killed_s[k].is_some());
+        let object_killed = eng.object.is_some_and(|k| world.killed_s[k].is_some());
+        let doctrine = stage.scenario.doctrine.kill_assessment;
+        let killed = if doctrine.is_perfect() {
+            object_killed
+        } else {
+            let mut rng = StreamKey::KillAssessment(e).stream(stage.options.seed, stage.options.trial);
+            doctrine.assess(object_killed, rng.random::<f64>())
+        };
         let (track, battery) = (eng.track, self.batteries[eng.battery].name.clone());
         let object = truth.name(eng.object);
         log.push(
@@ -395,6 +405,7 @@ impl Shooters {
                 track,
                 object,
                 killed,
+                object_killed,
             },
         );
         Assessment { track, killed }
