@@ -9,7 +9,28 @@ mod cli_reproducible;
 mod cli_sensing;
 mod golden;
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// The bundled scenario built to match the closed form's assumptions: small and quick.
+fn analytic_check() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/analytic-check.toml")
+}
+
+/// A path for one test's outputs, named by its module and test (`bulwark-MODULE-NAME-PID` in
+/// the temporary folder), with nothing there yet.
+fn fresh_path(module: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bulwark-{module}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// A fresh, empty folder for one test ([`fresh_path`], created).
+fn scratch_in(module: &str, name: &str) -> PathBuf {
+    let dir = fresh_path(module, name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
 
 fn bulwark(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_bulwark"))
@@ -593,10 +614,8 @@ fn radar_reports_detection_horizon_and_limiting_range() {
     );
 }
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("bulwark-cli-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+fn temp_dir(name: &str) -> PathBuf {
+    fresh_path("cli-test", name)
 }
 
 /// `bulwark run` with no file runs the bundled Korean scenario and writes every output; the

@@ -17,18 +17,12 @@ fn ok(args: &[&str]) -> Output {
 }
 
 fn scenario() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios/analytic-check.toml")
-        .display()
-        .to_string()
+    crate::analytic_check().display().to_string()
 }
 
 /// A fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bulwark-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::scratch_in("cli", name)
 }
 
 fn read(dir: &Path, file: &str) -> String {

@@ -19,18 +19,12 @@ use std::time::{Duration, Instant};
 const WRITE_LIMIT: &str = "BULWARK_TEST_WRITE_LIMIT";
 
 fn scenario() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios/analytic-check.toml")
-        .display()
-        .to_string()
+    crate::analytic_check().display().to_string()
 }
 
 /// A fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bulwark-safety-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::scratch_in("safety", name)
 }
 
 fn s(p: &Path) -> String {

@@ -8,13 +8,11 @@ use std::path::{Path, PathBuf};
 use super::bulwark;
 
 fn scenario() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/analytic-check.toml")
+    crate::analytic_check()
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bulwark-repro-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    crate::fresh_path("repro", name)
 }
 
 /// Runs `bulwark ARGS --out DIR --threads N --quiet` once per (label, threads) and returns the

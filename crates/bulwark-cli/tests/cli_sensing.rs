@@ -17,10 +17,7 @@ const RADARS: [(&str, &str, f64, f64, f64); 2] = [
 ];
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bulwark-sensing-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::scratch_in("sensing", name)
 }
 
 /// A scenario of one Nodong, launched at t = 0, watched by `radars` with the defence off.
