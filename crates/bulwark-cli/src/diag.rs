@@ -30,7 +30,8 @@
 //! ([`CliError::stdout_closed`], [`CliError::interrupted`]).
 //!
 //! Where a library error only wraps another (`CampaignError::Trial`, `SweepRunError::Campaign`,
-//! `AimError::Flight`, `EngageError::Flyout`), the wrapped error decides. `SimError`'s `Aim`,
+//! `AimError::Flight`, `EngageError::Flyout`, and `CampaignError::Output`, which holds the
+//! command's own error from writing the campaign's rows), the wrapped error decides. `SimError`'s `Aim`,
 //! `Flight`, `Radar` and `Envelope` variants carry only a message; they are bad input, since they
 //! stop a scenario before its first trial. A `MapError` is a failure (drawing what was computed)
 //! except for `--bbox`, where the box is the user's.
@@ -327,12 +328,14 @@ fn blame_track(e: &TrackError) -> Blame {
 }
 
 /// A campaign's scenario or trial error, as [`blame_sim`]; too many trials is the input's; a
-/// record that does not fit or a sink (writing files) that failed is not.
+/// record that does not fit is not; a sink that failed is blamed as its own error was (the
+/// command's sink returns a [`CliError`]: writing `trials.csv` or the checkpoint, a failure).
 fn blame_campaign(e: &CampaignError) -> Blame {
     match e {
         CampaignError::Prepare(s) | CampaignError::Trial { source: s, .. } => blame_sim(s),
         CampaignError::TooManyTrials { .. } => Blame::Input,
-        CampaignError::Shape(_) | CampaignError::Output(_) => Blame::Failure,
+        CampaignError::Shape(_) => Blame::Failure,
+        CampaignError::Output(sink) => sink.downcast_ref::<CliError>().map_or(Blame::Failure, CliError::blame),
     }
 }
 
@@ -944,6 +947,7 @@ mod tests {
 
     #[test]
     fn campaign_and_sweep_errors_follow_the_error_inside() {
+        use bulwark::campaign::SinkError;
         let aim = || SimError::Aim {
             threat: "NK-1".into(),
             source: Box::new(AimError::OutOfReach {
@@ -969,7 +973,18 @@ mod tests {
             EXIT_BAD_INPUT
         );
         assert_eq!(code(CampaignError::TooManyTrials { trials: u64::MAX }), EXIT_BAD_INPUT);
-        assert_eq!(code(CampaignError::Output("disk full".into())), EXIT_FAILURE);
+        let sink = |e: CliError| CampaignError::Output(SinkError::new(e));
+        assert_eq!(code(sink(CliError::failure("disk full"))), EXIT_FAILURE);
+        assert_eq!(
+            code(sink(CliError::input("--resume x: not a campaign"))),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(CampaignError::Output(SinkError::new(std::io::Error::other(
+                "disk full"
+            )))),
+            EXIT_FAILURE
+        );
         let shape = ShapeMismatch {
             trial: 3,
             areas: 1,
@@ -994,7 +1009,10 @@ mod tests {
             point: "a=1".into(),
             source,
         };
-        assert_eq!(code(at_point(CampaignError::Output("x".into()))), EXIT_FAILURE);
+        assert_eq!(
+            code(at_point(CampaignError::Output(SinkError::new(CliError::failure("x"))))),
+            EXIT_FAILURE
+        );
         assert_eq!(
             code(at_point(CampaignError::TooManyTrials { trials: 1 << 40 })),
             EXIT_BAD_INPUT
