@@ -355,12 +355,19 @@ fn blame_footprint(e: &FootprintError) -> Blame {
     }
 }
 
-/// The aiming as [`blame_aim`]; the flight, radar or tracker failing during the analysis is not
-/// the input's.
+/// The aiming as [`blame_aim`]. Once the missile is aimed the input has been accepted: the
+/// threat complex's flight, the radar's detection range, a trajectory point's position or the
+/// tracker (with the default settings, not the user's) failing during the analysis is not the
+/// input's, whatever the error inside.
 fn blame_visibility(e: &VisibilityError) -> Blame {
     match e {
         VisibilityError::Aim { source, .. } => blame_aim(source),
-        VisibilityError::Model(_) => Blame::Failure,
+        VisibilityError::Flight(_)
+        | VisibilityError::NoWarhead
+        | VisibilityError::EmptyTrajectory
+        | VisibilityError::DetectionRange(_)
+        | VisibilityError::Position(_)
+        | VisibilityError::Track(_) => Blame::Failure,
     }
 }
 
@@ -1136,7 +1143,27 @@ mod tests {
         };
         assert_eq!(code(visibility_aim(aim())), EXIT_BAD_INPUT);
         assert_eq!(code(visibility_aim(AimError::Flight(integration()))), EXIT_FAILURE);
-        assert_eq!(code(VisibilityError::Model("tracker failed".into())), EXIT_FAILURE);
+        // After aiming, even an error that is the input's elsewhere is the analysis's own.
+        assert_eq!(
+            code(VisibilityError::Flight(FlightError::Invalid("x".into()))),
+            EXIT_FAILURE
+        );
+        assert_eq!(code(VisibilityError::NoWarhead), EXIT_FAILURE);
+        assert_eq!(code(VisibilityError::EmptyTrajectory), EXIT_FAILURE);
+        assert_eq!(
+            code(VisibilityError::DetectionRange(RadarError::Rcs(0.0))),
+            EXIT_FAILURE
+        );
+        assert_eq!(
+            code(VisibilityError::Position(GeodeticError::Latitude(95.0))),
+            EXIT_FAILURE
+        );
+        assert_eq!(
+            code(VisibilityError::Track(TrackError::Filter(FilterError::InvalidSetting(
+                "q".into()
+            )))),
+            EXIT_FAILURE
+        );
     }
 
     #[test]
