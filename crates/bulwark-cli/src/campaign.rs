@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use bulwark::campaign::{CampaignError, CampaignSummary, Control, MAX_TRIALS, Tally, TrialRecord, run_trials};
+use bulwark::campaign::{
+    CampaignError, CampaignSummary, Control, MAX_TRIALS, SinkError, Tally, TrialRecord, run_trials,
+};
 use bulwark::scenario::{Scenario, load_scenario};
 use clap::Args;
 
@@ -375,7 +377,7 @@ fn execute(
         }
         crate::output::check_text(&lock.dir().join(ROWS), text.as_bytes())
             .and_then(|()| rows.append(&text, records.len() as u64))
-            .map_err(|e| CampaignError::Output(e.to_string()))
+            .map_err(|e| CampaignError::Output(SinkError::new(e)))
     };
     let control = Control {
         stop: Some(&STOP),

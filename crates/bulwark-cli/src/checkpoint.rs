@@ -232,7 +232,7 @@ pub fn verify_rows(dir: &Path, scenario: &Scenario, c: &Checkpoint) -> Result<Ve
             )));
         }
         let r = TrialRecord::parse_csv_row(&line, areas, batteries)
-            .map_err(|e| CliError::input(format!("{}:{row_no}: {e}", path.display())))?;
+            .map_err(|e| CliError::caused_by(Blame::Input, e).context(format_args!("{}:{row_no}", path.display())))?;
         if r.trial != trial {
             return Err(CliError::input(format!(
                 "{}:{row_no}: trial {} where trial {trial} was expected",

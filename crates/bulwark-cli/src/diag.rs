@@ -31,7 +31,8 @@
 //! ([`CliError::stdout_closed`], [`CliError::interrupted`]).
 //!
 //! Where a library error only wraps another (`CampaignError::Trial`, `SweepRunError::Campaign`,
-//! `AimError::Flight`, `EngageError::Flyout`), the wrapped error decides. `SimError`'s `Aim`,
+//! `AimError::Flight`, `EngageError::Flyout`, and `CampaignError::Output`, which holds the
+//! command's own error from writing the campaign's rows), the wrapped error decides. `SimError`'s `Aim`,
 //! `Flight`, `Radar` and `Envelope` variants carry only a message; they are bad input, since they
 //! stop a scenario before its first trial. A `MapError` is a failure (drawing what was computed)
 //! except for `--bbox`, where the box is the user's.
@@ -328,12 +329,14 @@ fn blame_track(e: &TrackError) -> Blame {
 }
 
 /// A campaign's scenario or trial error, as [`blame_sim`]; too many trials is the input's; a
-/// record that does not fit or a sink (writing files) that failed is not.
+/// record that does not fit is not; a sink that failed is blamed as its own error was (the
+/// command's sink returns a [`CliError`]: writing `trials.csv` or the checkpoint, a failure).
 fn blame_campaign(e: &CampaignError) -> Blame {
     match e {
         CampaignError::Prepare(s) | CampaignError::Trial { source: s, .. } => blame_sim(s),
         CampaignError::TooManyTrials { .. } => Blame::Input,
-        CampaignError::Shape(_) | CampaignError::Output(_) => Blame::Failure,
+        CampaignError::Shape(_) => Blame::Failure,
+        CampaignError::Output(sink) => sink.downcast_ref::<CliError>().map_or(Blame::Failure, CliError::blame),
     }
 }
 
@@ -353,12 +356,19 @@ fn blame_footprint(e: &FootprintError) -> Blame {
     }
 }
 
-/// The aiming as [`blame_aim`]; the flight, radar or tracker failing during the analysis is not
-/// the input's.
+/// The aiming as [`blame_aim`]. Once the missile is aimed the input has been accepted: the
+/// threat complex's flight, the radar's detection range, a trajectory point's position or the
+/// tracker (with the default settings, not the user's) failing during the analysis is not the
+/// input's, whatever the error inside.
 fn blame_visibility(e: &VisibilityError) -> Blame {
     match e {
         VisibilityError::Aim { source, .. } => blame_aim(source),
-        VisibilityError::Model(_) => Blame::Failure,
+        VisibilityError::Flight(_)
+        | VisibilityError::NoWarhead
+        | VisibilityError::EmptyTrajectory
+        | VisibilityError::DetectionRange(_)
+        | VisibilityError::Position(_)
+        | VisibilityError::Track(_) => Blame::Failure,
     }
 }
 
@@ -945,6 +955,7 @@ mod tests {
 
     #[test]
     fn campaign_and_sweep_errors_follow_the_error_inside() {
+        use bulwark::campaign::SinkError;
         let aim = || SimError::Aim {
             threat: "NK-1".into(),
             source: Box::new(AimError::OutOfReach {
@@ -970,7 +981,18 @@ mod tests {
             EXIT_BAD_INPUT
         );
         assert_eq!(code(CampaignError::TooManyTrials { trials: u64::MAX }), EXIT_BAD_INPUT);
-        assert_eq!(code(CampaignError::Output("disk full".into())), EXIT_FAILURE);
+        let sink = |e: CliError| CampaignError::Output(SinkError::new(e));
+        assert_eq!(code(sink(CliError::failure("disk full"))), EXIT_FAILURE);
+        assert_eq!(
+            code(sink(CliError::input("--resume x: not a campaign"))),
+            EXIT_BAD_INPUT
+        );
+        assert_eq!(
+            code(CampaignError::Output(SinkError::new(std::io::Error::other(
+                "disk full"
+            )))),
+            EXIT_FAILURE
+        );
         let shape = ShapeMismatch {
             trial: 3,
             areas: 1,
@@ -1003,7 +1025,10 @@ mod tests {
             point: "a=1".into(),
             source,
         };
-        assert_eq!(code(at_point(CampaignError::Output("x".into()))), EXIT_FAILURE);
+        assert_eq!(
+            code(at_point(CampaignError::Output(SinkError::new(CliError::failure("x"))))),
+            EXIT_FAILURE
+        );
         assert_eq!(
             code(at_point(CampaignError::TooManyTrials { trials: 1 << 40 })),
             EXIT_BAD_INPUT
@@ -1127,7 +1152,27 @@ mod tests {
         };
         assert_eq!(code(visibility_aim(aim())), EXIT_BAD_INPUT);
         assert_eq!(code(visibility_aim(AimError::Flight(integration()))), EXIT_FAILURE);
-        assert_eq!(code(VisibilityError::Model("tracker failed".into())), EXIT_FAILURE);
+        // After aiming, even an error that is the input's elsewhere is the analysis's own.
+        assert_eq!(
+            code(VisibilityError::Flight(FlightError::Invalid("x".into()))),
+            EXIT_FAILURE
+        );
+        assert_eq!(code(VisibilityError::NoWarhead), EXIT_FAILURE);
+        assert_eq!(code(VisibilityError::EmptyTrajectory), EXIT_FAILURE);
+        assert_eq!(
+            code(VisibilityError::DetectionRange(RadarError::Rcs(0.0))),
+            EXIT_FAILURE
+        );
+        assert_eq!(
+            code(VisibilityError::Position(GeodeticError::Latitude(95.0))),
+            EXIT_FAILURE
+        );
+        assert_eq!(
+            code(VisibilityError::Track(TrackError::Filter(FilterError::InvalidSetting(
+                "q".into()
+            )))),
+            EXIT_FAILURE
+        );
     }
 
     #[test]

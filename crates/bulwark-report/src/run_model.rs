@@ -3,14 +3,14 @@
 //! reads the simulation's types; the rest takes plain latitudes, longitudes and text.
 //!
 //! Radar coverage on the map is where each radar detects, in search, a target of
-//! [`COVERAGE_RCS_M2`] at [`COVERAGE_ALT_M`] ([`bulwark::sensor::coverage::covers`] per cell of a
-//! latitude/longitude grid about the radar).
+//! [`COVERAGE_RCS_M2`] at [`COVERAGE_ALT_M`]: the library's grid of it
+//! ([`bulwark::sensor::coverage::coverage_grid`]), outlined as polygons.
 
 use std::collections::HashMap;
 
 use bulwark::earth::Geodetic;
 use bulwark::scenario::{AreaShape, PlatformKind, Scenario};
-use bulwark::sensor::coverage::covers;
+use bulwark::sensor::coverage::{CoverageError, coverage_grid};
 use bulwark::sensor::radar::{Mode, Radar};
 use bulwark::sensor::radar_spec::RadarError;
 use bulwark::sim::{EventKind, LogPoint, Reason, RoundResult, RunOutcome, Summary, Tracker};
@@ -28,9 +28,12 @@ pub enum RunModelError {
     /// A position, bounding box or coverage grid the map cannot hold.
     #[error(transparent)]
     Map(#[from] MapError),
-    /// A radar of the scenario that cannot be built, or whose reach cannot be computed.
+    /// A radar of the scenario that cannot be built.
     #[error(transparent)]
     Radar(#[from] RadarError),
+    /// A radar's coverage grid cannot be computed.
+    #[error(transparent)]
+    Coverage(#[from] CoverageError),
 }
 
 /// Target of the coverage drawn on the map: a 0.1 m² object at 100 km, the search form of the
@@ -39,7 +42,7 @@ pub enum RunModelError {
 pub const COVERAGE_RCS_M2: f64 = 0.1;
 pub const COVERAGE_ALT_M: f64 = 100e3;
 /// Cells across a radar's reach in the coverage grid.
-const COVERAGE_CELLS: f64 = 70.0;
+const COVERAGE_CELLS: usize = 70;
 
 fn latlon(lat_deg: f64, lon_deg: f64) -> Result<LatLon, MapError> {
     LatLon::new(lat_deg, lon_deg)
@@ -73,30 +76,16 @@ fn coverage(scenario: &Scenario) -> Result<Vec<ReportCoverage>, RunModelError> {
     let mut out = Vec::new();
     for r in &scenario.radars {
         let radar = Radar::new(r.spec.clone(), earth, r.site, r.boresight_az_deg)?;
-        let reach_m = radar.reach_m(COVERAGE_RCS_M2, COVERAGE_ALT_M, Mode::Search)?;
-        let pad_lat = reach_m / 111e3 + 0.5;
-        let pad_lon = pad_lat / r.site.lat_rad().cos().max(0.2);
-        let bbox = LatLonBox::new(
-            (r.site.lat_deg() - pad_lat).max(-89.0),
-            (r.site.lat_deg() + pad_lat).min(89.0),
-            (r.site.lon_deg() - pad_lon).max(-180.0),
-            (r.site.lon_deg() + pad_lon).min(180.0),
+        let grid = coverage_grid(
+            earth,
+            &radar,
+            COVERAGE_ALT_M,
+            COVERAGE_RCS_M2,
+            Mode::Search,
+            COVERAGE_CELLS,
         )?;
-        let cell_deg = (2.0 * pad_lat / COVERAGE_CELLS).max(0.02);
-        let n_lat = ((bbox.height_deg() / cell_deg).ceil() as usize).max(1);
-        let n_lon = ((bbox.width_deg() / cell_deg).ceil() as usize).max(1);
-        let grid = CoverageGrid::from_fn(bbox, n_lat, n_lon, |c: LatLon| {
-            covers(
-                earth,
-                &radar,
-                c.lat_deg(),
-                c.lon_deg(),
-                COVERAGE_ALT_M,
-                COVERAGE_RCS_M2,
-                Mode::Search,
-            )
-            .unwrap_or(false)
-        })?;
+        let bbox = LatLonBox::new(grid.south_deg(), grid.north_deg(), grid.west_deg(), grid.east_deg())?;
+        let grid = CoverageGrid::new(bbox, grid.n_lat(), grid.n_lon(), grid.cells().to_vec())?;
         out.push(ReportCoverage {
             radar: r.name.clone(),
             polygons: grid.to_polygons(),

@@ -135,3 +135,31 @@ fn val_lofted_2017_tests_and_their_standard_ranges_within_10_percent() {
     }
     assert_eq!(tests, 4, "the four 2017 lofted tests");
 }
+
+/// A pitch programme that ends after the first stage burns out is refused by one rule for a
+/// missile and an interceptor alike: at the pitch-over duration's line, with the same message.
+#[test]
+fn a_pitch_programme_past_the_first_burnout_is_refused_for_missiles_and_interceptors() {
+    let scud = include_str!("../../../data/presets/scud-b.toml");
+    let text = scud.replacen("pitch_over_duration_s = 10.0", "pitch_over_duration_s = 60.0", 1);
+    assert_ne!(text, scud);
+    let e = bulwark::flight::preset::parse_missile(&text, "m.toml")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "m.toml:23: field 'pitch_program.pitch_over_duration_s': the pitch programme (65 s) must end before the \
+         first stage burns out (64 s)"
+    );
+    let thaad = include_str!("../../../data/interceptors/thaad.toml");
+    let text = thaad.replacen("pitch_over_duration_s = 2.0", "pitch_over_duration_s = 16.5", 1);
+    assert_ne!(text, thaad);
+    let e = bulwark::engage::interceptor::parse_interceptor(&text, "i.toml")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "i.toml:39: field 'pitch_program.pitch_over_duration_s': the pitch programme (17 s) must end before the \
+         first stage burns out (17 s)"
+    );
+}

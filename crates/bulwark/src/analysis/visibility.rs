@@ -31,14 +31,17 @@
 use nalgebra::Vector3;
 use thiserror::Error;
 
-use crate::earth::{EarthModel, Geodetic};
-use crate::flight::{AimError, AimRequest, FlightOptions, Missile, ObjectKind, Shape, aim, fly_threat_complex};
+use crate::earth::{EarthModel, Geodetic, GeodeticError};
+use crate::flight::{
+    AimError, AimRequest, FlightError, FlightOptions, Missile, ObjectKind, Shape, aim, fly_threat_complex,
+};
 use crate::ids::{ObjectId, ThreatId};
 use crate::random::StreamKey;
 use crate::scenario::{TrackFilter, TrackingOptions};
 use crate::sensor::horizon::Visibility;
-use crate::sensor::radar::{Mode, Radar};
+use crate::sensor::radar::{Mode, Radar, RadarError};
 use crate::track::ekf::Ekf;
+use crate::track::manager::TrackError;
 use crate::track::network::{NetworkRun, run_network};
 use crate::track::ukf::Ukf;
 
@@ -58,9 +61,24 @@ pub enum VisibilityError {
         /// The aiming solver's error.
         source: AimError,
     },
-    /// The flight, the radar or the tracker failed.
-    #[error("{0}")]
-    Model(String),
+    /// The threat complex (the warhead with its spent stage and decoys) could not be flown.
+    #[error(transparent)]
+    Flight(#[from] FlightError),
+    /// The flown threat complex holds no warhead.
+    #[error("the threat complex has no warhead")]
+    NoWarhead,
+    /// The warhead's trajectory holds no state.
+    #[error("the warhead's trajectory is empty")]
+    EmptyTrajectory,
+    /// The radar's detection range for the warhead's cross-section could not be computed.
+    #[error(transparent)]
+    DetectionRange(#[from] RadarError),
+    /// A point of the warhead's trajectory has no geodetic position.
+    #[error(transparent)]
+    Position(#[from] GeodeticError),
+    /// The radar's tracker failed.
+    #[error(transparent)]
+    Track(#[from] TrackError),
 }
 
 /// What to analyse.
@@ -219,7 +237,6 @@ const REASONS: [Visibility; 4] = [
 /// Flies the missile, and reports what the radar sees of its warhead and how well it tracks it.
 pub fn analyse_visibility(req: &VisibilityRequest) -> Result<VisibilityReport, VisibilityError> {
     let earth = req.earth;
-    let model = |e: &dyn std::fmt::Display| VisibilityError::Model(e.to_string());
     let shot = aim(
         earth,
         &AimRequest {
@@ -243,27 +260,20 @@ pub fn analyse_visibility(req: &VisibilityRequest) -> Result<VisibilityReport, V
         // The stream of a run's first threat, so that `visibility` and `run` release the same
         // decoys.
         &mut StreamKey::Threat(ThreatId::new(0)).stream(req.seed, 0),
-    )
-    .map_err(|e| model(&e))?;
+    )?;
     let warhead_index = objects
         .iter()
         .position(|o| o.kind == ObjectKind::Warhead)
-        .ok_or_else(|| VisibilityError::Model("the threat complex has no warhead".into()))?;
+        .ok_or(VisibilityError::NoWarhead)?;
     let warhead = &objects[warhead_index];
     let summary = &shot.flight.summary;
     let radar = req.radar;
-    let detection_range_search_m = radar
-        .detection_range_m(req.missile.rv.rcs_m2, Mode::Search)
-        .map_err(|e| model(&e))?;
-    let detection_range_track_m = radar
-        .detection_range_m(req.missile.rv.rcs_m2, Mode::Track)
-        .map_err(|e| model(&e))?;
+    let detection_range_search_m = radar.detection_range_m(req.missile.rv.rcs_m2, Mode::Search)?;
+    let detection_range_track_m = radar.detection_range_m(req.missile.rv.rcs_m2, Mode::Track)?;
 
     // Geometry.
     let trajectory = &warhead.trajectory;
-    let (t0, t1) = trajectory
-        .span_s()
-        .ok_or_else(|| VisibilityError::Model("the warhead's trajectory is empty".into()))?;
+    let (t0, t1) = trajectory.span_s().ok_or(VisibilityError::EmptyTrajectory)?;
     let position = |t: f64| -> Vector3<f64> {
         // Cannot fail: every caller passes a time clamped into the span.
         trajectory.state_at(t.clamp(t0, t1)).expect("time inside the span").0
@@ -283,7 +293,7 @@ pub fn analyse_visibility(req: &VisibilityRequest) -> Result<VisibilityReport, V
         let r = position(t);
         let los = radar.line_of_sight(earth, &r);
         let v = radar.coverage().judge(&los);
-        let g = earth.to_geodetic(&crate::earth::Ecef(r)).map_err(|e| model(&e))?;
+        let g = earth.to_geodetic(&crate::earth::Ecef(r))?;
         ground_track.push(GroundPoint {
             t_s: t,
             lat_deg: g.lat_deg(),
@@ -374,8 +384,7 @@ pub fn analyse_visibility(req: &VisibilityRequest) -> Result<VisibilityReport, V
     let run: NetworkRun = match req.filter {
         TrackFilter::Ekf => run_network::<Ekf>(earth, radars, &objects, &config),
         TrackFilter::Ukf => run_network::<Ukf>(earth, radars, &objects, &config),
-    }
-    .map_err(|e| model(&e))?;
+    }?;
     let seen = run.radars.first().cloned().unwrap_or_default();
     let track: Vec<TrackSample> = run
         .updates

@@ -45,6 +45,8 @@ pub mod sweep;
 pub mod tally;
 pub mod trial;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use thiserror::Error;
 
@@ -81,9 +83,57 @@ pub enum CampaignError {
     /// A record does not fit the scenario.
     #[error(transparent)]
     Shape(#[from] ShapeMismatch),
-    /// The caller's sink failed (writing files).
-    #[error("{0}")]
-    Output(String),
+    /// The caller's sink failed (writing files): its own error, shown as it is and kept whole.
+    #[error(transparent)]
+    Output(SinkError),
+}
+
+/// The error of a campaign's sink (the caller's code that takes each batch of records: writing
+/// `trials.csv`, a checkpoint), kept whole so that the caller can tell what failed by its type
+/// ([`SinkError::downcast_ref`]), never by its message. Its message and source are those of the
+/// error it holds.
+///
+/// Two sink errors are equal when they are the same error: one made by [`SinkError::new`] and
+/// its clones.
+#[derive(Debug, Clone)]
+pub struct SinkError(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl SinkError {
+    /// The sink's `error`.
+    pub fn new<E>(error: E) -> Self
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        Self(Arc::new(error))
+    }
+
+    /// The error the sink returned.
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+
+    /// The error the sink returned, if it is a `T`.
+    pub fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        self.0.downcast_ref::<T>()
+    }
+}
+
+impl PartialEq for SinkError {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Display for SinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for SinkError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 /// `summary.json`: what was run and its statistics.
@@ -123,5 +173,25 @@ impl CampaignSummary {
             complete: statistics.trials >= trials_requested,
             statistics,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sink_error_keeps_the_sinks_error_its_message_and_its_identity() {
+        let disk_full = || std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left on device");
+        let e = CampaignError::Output(SinkError::new(disk_full()));
+        assert_eq!(e.to_string(), "no space left on device");
+        let CampaignError::Output(sink) = &e else {
+            unreachable!("made as Output")
+        };
+        let io = sink.downcast_ref::<std::io::Error>().expect("the sink's own error");
+        assert_eq!(io.kind(), std::io::ErrorKind::StorageFull);
+        assert!(sink.downcast_ref::<std::fmt::Error>().is_none());
+        assert_eq!(e.clone(), e);
+        assert_ne!(CampaignError::Output(SinkError::new(disk_full())), e);
     }
 }

@@ -7,7 +7,11 @@
 //! and continues with the same numbers as an uninterrupted one.
 
 use std::fmt::Write as _;
+use std::num::ParseIntError;
 
+use thiserror::Error;
+
+use crate::ids::{AreaId, BatteryId};
 use crate::scenario::Scenario;
 use crate::sim::{RunCounts, RunOutcome};
 
@@ -83,15 +87,10 @@ impl TrialRecord {
     /// The header line of `trials.csv` for `scenario` (with its newline): one column per
     /// defended area and two per battery, named after them.
     pub fn csv_header(scenario: &Scenario) -> String {
-        let mut cols: Vec<String> = ["trial", "warheads", "engaged", "intercepted", "leakers"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        cols.extend(scenario.defended_areas.iter().map(|a| format!("leakers[{}]", a.name)));
-        cols.extend(scenario.batteries.iter().map(|b| format!("fired[{}]", b.name)));
-        cols.extend(scenario.batteries.iter().map(|b| format!("hits[{}]", b.name)));
-        cols.extend(["rounds_at_non_warheads", "kill_alt_m", "kill_t_s"].map(String::from));
-        let mut line = cols.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
+        let mut line = Column::all(scenario.defended_areas.len(), scenario.batteries.len())
+            .map(|c| csv_field(&c.name(scenario)))
+            .collect::<Vec<_>>()
+            .join(",");
         line.push('\n');
         line
     }
@@ -131,28 +130,40 @@ impl TrialRecord {
 
     /// Reads a line written by [`TrialRecord::csv_row`] for a scenario of `areas` defended areas
     /// and `batteries` batteries.
-    pub fn parse_csv_row(line: &str, areas: usize, batteries: usize) -> Result<Self, String> {
+    pub fn parse_csv_row(line: &str, areas: usize, batteries: usize) -> Result<Self, RowError> {
         let fields: Vec<&str> = line.trim_end_matches(['\n', '\r']).split(',').collect();
         let expected = 5 + areas + 2 * batteries + 3;
         if fields.len() != expected {
-            return Err(format!("expected {expected} fields, found {}", fields.len()));
+            return Err(RowError::FieldCount {
+                expected,
+                found: fields.len(),
+            });
         }
-        let int = |i: usize| -> Result<u32, String> {
-            fields[i]
-                .parse::<u32>()
-                .map_err(|_| format!("field {}: '{}' is not a whole number", i + 1, fields[i]))
+        let columns: Vec<Column> = Column::all(areas, batteries).collect();
+        let int = |i: usize| -> Result<u32, RowError> {
+            fields[i].parse::<u32>().map_err(|source| RowError::NotAWholeNumber {
+                field: i + 1,
+                column: columns[i],
+                text: fields[i].to_string(),
+                source,
+            })
         };
-        let trial = fields[0]
-            .parse::<u64>()
-            .map_err(|_| format!("field 1: '{}' is not a trial number", fields[0]))?;
-        let list = |i: usize| -> Result<Vec<i64>, String> {
+        let trial = fields[0].parse::<u64>().map_err(|source| RowError::NotATrialNumber {
+            text: fields[0].to_string(),
+            source,
+        })?;
+        let list = |i: usize| -> Result<Vec<i64>, RowError> {
             if fields[i].is_empty() {
                 return Ok(Vec::new());
             }
             fields[i]
                 .split(';')
                 .map(|v| {
-                    parse_milli(v).ok_or_else(|| format!("field {}: '{v}' is not a number with 3 decimals", i + 1))
+                    parse_milli(v).ok_or_else(|| RowError::NotThreeDecimals {
+                        field: i + 1,
+                        column: columns[i],
+                        text: v.to_string(),
+                    })
                 })
                 .collect()
         };
@@ -160,7 +171,10 @@ impl TrialRecord {
         let alts = list(k0 + 1)?;
         let times = list(k0 + 2)?;
         if alts.len() != times.len() {
-            return Err(format!("{} kill altitudes but {} kill times", alts.len(), times.len()));
+            return Err(RowError::KillLists {
+                altitudes: alts.len(),
+                times: times.len(),
+            });
         }
         Ok(Self {
             trial,
@@ -179,6 +193,120 @@ impl TrialRecord {
                 .collect(),
         })
     }
+}
+
+/// A column of `trials.csv`, in the order of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// `trial`: the trial number.
+    Trial,
+    /// `warheads`: warheads in the raid.
+    Warheads,
+    /// `engaged`: warheads at which a round was fired.
+    Engaged,
+    /// `intercepted`: warheads killed.
+    Intercepted,
+    /// `leakers`: warheads that landed in a defended area.
+    Leakers,
+    /// `leakers[AREA]`: leakers in one defended area.
+    LeakersIn(AreaId),
+    /// `fired[BATTERY]`: rounds fired by one battery.
+    Fired(BatteryId),
+    /// `hits[BATTERY]`: rounds of one battery that killed.
+    Hits(BatteryId),
+    /// `rounds_at_non_warheads`: rounds fired at decoys and spent stages.
+    RoundsAtNonWarheads,
+    /// `kill_alt_m`: the kill altitudes (m, three decimals, separated by `;`).
+    KillAltitudes,
+    /// `kill_t_s`: the kill times (s, three decimals, separated by `;`).
+    KillTimes,
+}
+
+impl Column {
+    /// The columns of a row for a scenario of `areas` defended areas and `batteries` batteries,
+    /// in order.
+    pub fn all(areas: usize, batteries: usize) -> impl Iterator<Item = Self> {
+        [
+            Self::Trial,
+            Self::Warheads,
+            Self::Engaged,
+            Self::Intercepted,
+            Self::Leakers,
+        ]
+        .into_iter()
+        .chain(AreaId::all(areas).map(Self::LeakersIn))
+        .chain(BatteryId::all(batteries).map(Self::Fired))
+        .chain(BatteryId::all(batteries).map(Self::Hits))
+        .chain([Self::RoundsAtNonWarheads, Self::KillAltitudes, Self::KillTimes])
+    }
+
+    /// The column's name in the header of `scenario`'s rows (`leakers[Seoul]`), unquoted.
+    pub fn name(self, scenario: &Scenario) -> String {
+        match self {
+            Self::Trial => "trial".into(),
+            Self::Warheads => "warheads".into(),
+            Self::Engaged => "engaged".into(),
+            Self::Intercepted => "intercepted".into(),
+            Self::Leakers => "leakers".into(),
+            Self::LeakersIn(a) => format!("leakers[{}]", scenario.defended_areas[a].name),
+            Self::Fired(b) => format!("fired[{}]", scenario.batteries[b].name),
+            Self::Hits(b) => format!("hits[{}]", scenario.batteries[b].name),
+            Self::RoundsAtNonWarheads => "rounds_at_non_warheads".into(),
+            Self::KillAltitudes => "kill_alt_m".into(),
+            Self::KillTimes => "kill_t_s".into(),
+        }
+    }
+}
+
+/// Why a line of `trials.csv` is not a row of the scenario's trials. Fields are numbered from 1.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RowError {
+    /// The line has too few or too many fields for the scenario.
+    #[error("expected {expected} fields, found {found}")]
+    FieldCount {
+        /// Fields of a row of the scenario.
+        expected: usize,
+        /// Fields in the line.
+        found: usize,
+    },
+    /// The first field is not a trial number.
+    #[error("field 1: '{text}' is not a trial number")]
+    NotATrialNumber {
+        /// The field's text.
+        text: String,
+        /// Why it does not parse.
+        source: ParseIntError,
+    },
+    /// A count is not a whole number (from 0 to 2³² − 1).
+    #[error("field {field}: '{text}' is not a whole number")]
+    NotAWholeNumber {
+        /// The field's number.
+        field: usize,
+        /// Its column.
+        column: Column,
+        /// The field's text.
+        text: String,
+        /// Why it does not parse.
+        source: ParseIntError,
+    },
+    /// A kill altitude or time is not a decimal with exactly three places.
+    #[error("field {field}: '{text}' is not a number with 3 decimals")]
+    NotThreeDecimals {
+        /// The field's number.
+        field: usize,
+        /// Its column.
+        column: Column,
+        /// The list item's text.
+        text: String,
+    },
+    /// The kill altitudes and the kill times are lists of different lengths.
+    #[error("{altitudes} kill altitudes but {times} kill times")]
+    KillLists {
+        /// Kill altitudes in the row.
+        altitudes: usize,
+        /// Kill times in the row.
+        times: usize,
+    },
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
@@ -264,6 +392,55 @@ mod tests {
         let row = r.csv_row();
         assert_eq!(row, "17,4,4,3,1,1,0,8,3,0,144541.362;90000.001,308.000;399.250\n");
         assert_eq!(TrialRecord::parse_csv_row(&row, 2, 1), Ok(r));
-        assert!(TrialRecord::parse_csv_row(&row, 1, 1).is_err());
+        assert_eq!(
+            TrialRecord::parse_csv_row(&row, 1, 1),
+            Err(RowError::FieldCount {
+                expected: 11,
+                found: 12
+            })
+        );
+    }
+
+    #[test]
+    fn a_bad_row_names_its_field_column_and_text() {
+        let parse = |line: &str| TrialRecord::parse_csv_row(line, 2, 1).unwrap_err();
+        let e = parse("x,4,4,3,1,1,0,8,3,0,,\n");
+        assert!(matches!(&e, RowError::NotATrialNumber { text, .. } if text == "x"));
+        assert_eq!(e.to_string(), "field 1: 'x' is not a trial number");
+        let e = parse("17,4,4,3,1,1,-1,8,3,0,,\n");
+        assert!(matches!(
+            &e,
+            RowError::NotAWholeNumber { field: 7, column: Column::LeakersIn(a), text, .. }
+                if a.index() == 1 && text == "-1"
+        ));
+        assert_eq!(e.to_string(), "field 7: '-1' is not a whole number");
+        assert!(
+            std::error::Error::source(&e).is_some(),
+            "the integer's parse error is kept"
+        );
+        let e = parse("17,4,4,3,1,1,0,8,3,0,1.000;2.5,1.000;2.000\n");
+        assert_eq!(
+            e,
+            RowError::NotThreeDecimals {
+                field: 11,
+                column: Column::KillAltitudes,
+                text: "2.5".into()
+            }
+        );
+        assert_eq!(e.to_string(), "field 11: '2.5' is not a number with 3 decimals");
+        let e = parse("17,4,4,3,1,1,0,8,3,0,1.000,\n");
+        assert_eq!(e, RowError::KillLists { altitudes: 1, times: 0 });
+        assert_eq!(e.to_string(), "1 kill altitudes but 0 kill times");
+        assert_eq!(parse("17,4\n").to_string(), "expected 12 fields, found 2");
+    }
+
+    #[test]
+    fn the_columns_follow_the_row() {
+        let columns: Vec<Column> = Column::all(2, 1).collect();
+        assert_eq!(columns.len(), 12);
+        assert_eq!(columns[5], Column::LeakersIn(AreaId::new(0)));
+        assert_eq!(columns[7], Column::Fired(BatteryId::new(0)));
+        assert_eq!(columns[8], Column::Hits(BatteryId::new(0)));
+        assert_eq!(columns[11], Column::KillTimes);
     }
 }

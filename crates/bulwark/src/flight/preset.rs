@@ -94,11 +94,12 @@ pub fn load_missile_file(path: &std::path::Path) -> Result<Missile, PresetError>
     parse_missile(&text, &file)
 }
 
-/// A `[[stage]]` table (or their absence) that breaks a rule.
-pub(crate) struct StageProblem {
-    /// Table the key is in (`"stage"`, or `""` when there is no stage at all).
+/// A value of a preset (missile or interceptor) that breaks a rule: a `[[stage]]` table (or
+/// their absence), or the pitch programme against the first stage.
+pub(crate) struct PresetProblem {
+    /// Table the key is in (`"stage"`, `"pitch_program"`, or `""` when there is no stage at all).
     pub(crate) table: &'static str,
-    /// Index of the stage (0-based).
+    /// Occurrence of the table (0-based: the stage; 0 for the pitch programme).
     pub(crate) index: usize,
     /// The key, for locating its line.
     pub(crate) key: &'static str,
@@ -111,9 +112,9 @@ pub(crate) struct StageProblem {
 /// The stages of a preset (missile or interceptor) from their tables: each gives its vacuum
 /// specific impulse or its vacuum thrust (the other follows from the constant mass flow
 /// m_p / t_b), positive masses, burn time and diameter within bounds, and optionally a drag curve.
-pub(crate) fn stages_from_raw(raw: &[RawStage]) -> Result<Vec<Stage>, StageProblem> {
+pub(crate) fn stages_from_raw(raw: &[RawStage]) -> Result<Vec<Stage>, PresetProblem> {
     if raw.is_empty() {
-        return Err(StageProblem {
+        return Err(PresetProblem {
             table: "",
             index: 0,
             key: "name",
@@ -126,7 +127,7 @@ pub(crate) fn stages_from_raw(raw: &[RawStage]) -> Result<Vec<Stage>, StageProbl
     let g0 = crate::earth::wgs84::STANDARD_GRAVITY_M_S2;
     let mut stages = Vec::with_capacity(raw.len());
     for (i, s) in raw.iter().enumerate() {
-        let problem = |key: &'static str, field: String, message: String| StageProblem {
+        let problem = |key: &'static str, field: String, message: String| PresetProblem {
             table: "stage",
             index: i,
             key,
@@ -219,6 +220,25 @@ pub(crate) fn stages_from_raw(raw: &[RawStage]) -> Result<Vec<Stage>, StageProbl
         });
     }
     Ok(stages)
+}
+
+/// Checks that the pitch programme (vertical rise, then pitch-over) ends while the first stage
+/// still burns: the kick is steered by thrust, so it must be over before the first burnout.
+pub(crate) fn check_pitch_ends_in_first_stage(pitch: &PitchProgram, first: &Stage) -> Result<(), PresetProblem> {
+    let end_s = pitch.vertical_rise_s + pitch.pitch_over_duration_s;
+    if end_s >= first.burn_time_s {
+        return Err(PresetProblem {
+            table: "pitch_program",
+            index: 0,
+            key: "pitch_over_duration_s",
+            field: "pitch_program.pitch_over_duration_s".into(),
+            message: format!(
+                "the pitch programme ({end_s} s) must end before the first stage burns out ({} s)",
+                first.burn_time_s
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Parses and validates a missile description. `file` names the source in error messages.
@@ -333,19 +353,8 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             ));
         }
     }
-    if p.vertical_rise_s + p.pitch_over_duration_s >= stages[0].burn_time_s {
-        return Err(invalid(
-            "pitch_program",
-            0,
-            "pitch_over_duration_s",
-            "pitch_program.pitch_over_duration_s".into(),
-            format!(
-                "the pitch programme ({} s) must end before the first stage burns out ({} s)",
-                p.vertical_rise_s + p.pitch_over_duration_s,
-                stages[0].burn_time_s
-            ),
-        ));
-    }
+    // Cannot panic: `stages_from_raw` refuses a preset without a stage.
+    check_pitch_ends_in_first_stage(p, &stages[0]).map_err(|e| invalid(e.table, e.index, e.key, e.field, e.message))?;
     if !positive(raw.published_max_range_km) {
         return Err(invalid(
             "",

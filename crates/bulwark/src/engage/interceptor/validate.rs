@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{InterceptorSpec, KillVehicle, Tier};
 use crate::flight::PitchProgram;
-use crate::flight::preset::{RawStage, stages_from_raw};
+use crate::flight::preset::{RawStage, check_pitch_ends_in_first_stage, stages_from_raw};
 use crate::limits;
 
 #[derive(Debug, Deserialize)]
@@ -238,19 +238,8 @@ pub(super) fn validate(raw: RawInterceptor, table: toml::Table) -> Result<Interc
         };
         bad(p.table, p.index, p.key, field, p.message)
     })?;
-    if p.vertical_rise_s + p.pitch_over_duration_s >= stages[0].burn_time_s {
-        return Err(bad(
-            pt,
-            0,
-            "pitch_over_duration_s",
-            "pitch_program.pitch_over_duration_s".into(),
-            format!(
-                "the pitch programme ({} s) must end before the first stage burns out ({} s)",
-                p.vertical_rise_s + p.pitch_over_duration_s,
-                stages[0].burn_time_s
-            ),
-        ));
-    }
+    // Cannot panic: `stages_from_raw` refuses a preset without a stage.
+    check_pitch_ends_in_first_stage(p, &stages[0]).map_err(|e| bad(e.table, e.index, e.key, e.field, e.message))?;
     let burn_s: f64 = stages.iter().map(|s| s.burn_time_s).sum();
     if burn_s >= raw.max_flyout_time_s {
         return Err(bad(
