@@ -33,8 +33,10 @@
 //! Where a library error only wraps another (`CampaignError::Trial`, `SweepRunError::Campaign`,
 //! `AimError::Flight`, `EngageError::Flyout`, and `CampaignError::Output`, which holds the
 //! command's own error from writing the campaign's rows), the wrapped error decides. `SimError`'s `Aim`,
-//! `Flight`, `Radar` and `Envelope` variants carry only a message; they are bad input, since they
-//! stop a scenario before its first trial. A `MapError` is a failure (drawing what was computed)
+//! `Flight` and `Envelope` variants carry the solver's, the flight model's and the envelope's
+//! own errors, which decide as above (an unreachable aim point is bad input, an integrator
+//! failure a failure); `Radar` and `Period` are bad input, since they stop a scenario before its
+//! first trial. A `MapError` is a failure (drawing what was computed)
 //! except for `--bbox`, where the box is the user's.
 
 use std::fmt::Write as _;

@@ -64,7 +64,7 @@ use crate::sim::SimError;
 pub enum CampaignError {
     /// The scenario could not be prepared (a threat cannot be aimed or flown, a radar or an
     /// envelope cannot be made): no trial can run.
-    #[error("{0}")]
+    #[error(transparent)]
     Prepare(SimError),
     /// A trial could not be run.
     #[error("trial {trial}: {source}")]
