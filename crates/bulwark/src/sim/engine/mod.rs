@@ -13,7 +13,9 @@
 //! * the **battle manager** ([`manager`]): threat evaluation, launch windows and weapon–target
 //!   assignment, seeing tracks, stocks and discrimination verdicts only, never the world;
 //! * the **shooters** ([`shooters`]): every battery's rounds from launch to kill assessment,
-//!   acting on the world.
+//!   acting on the world;
+//! * the **outcome** ([`outcome`]): what the run hands back — events, flights, battery totals and
+//!   what became of each object.
 //!
 //! Killed objects stop producing measurements at the moment of intercept and never impact.
 
@@ -31,11 +33,13 @@ use crate::track::network::SensorNetwork;
 
 mod labels;
 mod manager;
+mod outcome;
 mod shooters;
 mod world;
 
 use labels::TrackTruth;
 use manager::{BattleManager, Orders};
+pub use outcome::{BatteryTotals, FlightRecord, ObjectOutcome, RunOutcome, kind_name};
 use shooters::{BatteryState, Shooters};
 use world::World;
 
@@ -69,74 +73,6 @@ const DUPLICATE_M: f64 = 5_000.0;
 
 /// Correlation distance between a battery radar's local track and a system track (m).
 const CORRELATION_M: f64 = 2_000.0;
-
-/// A recorded flight for output: times and geodetic points.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FlightRecord {
-    /// Name (object or interceptor round).
-    pub name: String,
-    /// Kind: "warhead", "booster", "decoy", or "interceptor".
-    pub kind: String,
-    /// Threat name, or battery name for an interceptor.
-    pub owner: String,
-    /// (t_s, lat_deg, lon_deg, alt_m).
-    pub points: Vec<[f64; 4]>,
-    /// How it ended: "impact", "killed", "hit", "miss", "in flight".
-    pub end: String,
-}
-
-/// Per-battery totals.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BatteryTotals {
-    /// Battery name.
-    pub name: String,
-    /// Interceptor preset.
-    pub interceptor: String,
-    /// Rounds at the start.
-    pub stock_start: u32,
-    /// Rounds fired.
-    pub fired: u32,
-    /// Rounds that killed their target.
-    pub hits: u32,
-    /// Engagements made.
-    pub engagements: u32,
-}
-
-/// Everything one run produced, before formatting.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunOutcome {
-    /// Events in time order.
-    pub events: Vec<Event>,
-    /// Threat objects and interceptors flown.
-    pub flights: Vec<FlightRecord>,
-    /// Per battery.
-    pub batteries: Vec<BatteryTotals>,
-    /// Truth: (object name, threat index, kind, killed time, impact point if it landed, area index hit).
-    pub objects: Vec<ObjectOutcome>,
-    /// Aim miss of each threat's aimed flight (km).
-    pub aim_miss_km: Vec<f64>,
-}
-
-/// What became of one object.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ObjectOutcome {
-    /// Object name.
-    pub name: String,
-    /// Its threat.
-    pub threat: ThreatId,
-    /// Kind.
-    pub kind: ObjectKind,
-    /// Interceptor rounds fired at it.
-    pub shots: u32,
-    /// Time it was killed (s).
-    pub killed_s: Option<f64>,
-    /// Impact time and point, when it landed.
-    pub impact: Option<(f64, Geodetic)>,
-    /// Defended area it landed in.
-    pub area: Option<AreaId>,
-    /// Distance of a warhead's impact from its aim point (km).
-    pub miss_from_aim_km: Option<f64>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Pending {
@@ -609,14 +545,5 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             objects,
             aim_miss_km,
         }
-    }
-}
-
-/// The short kind name of an object, for outputs.
-pub fn kind_name(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::Warhead => "warhead",
-        ObjectKind::Booster => "booster",
-        ObjectKind::Decoy(_) => "decoy",
     }
 }
