@@ -40,14 +40,13 @@ impl TrackTruth {
     /// No track yet, over the objects of `world`, seen by `radars` radars.
     pub(super) fn new(world: &World, radars: usize, discrimination_probability: f64, seed: u64, trial: u64) -> Self {
         let objects = &world.objects;
-        let among_decoys = objects
-            .iter()
-            .map(|o| {
-                objects
-                    .iter()
-                    .any(|p| p.threat == o.threat && matches!(p.kind, ObjectKind::Decoy(_)))
-            })
-            .collect();
+        // Which threats released decoys, then each object's (linear in the objects).
+        let threats = objects.iter().map(|o| o.threat.index() + 1).max().unwrap_or(0);
+        let mut released_decoys = vec![false; threats];
+        for o in objects.iter().filter(|o| matches!(o.kind, ObjectKind::Decoy(_))) {
+            released_decoys[o.threat] = true;
+        }
+        let among_decoys = objects.iter().map(|o| released_decoys[o.threat]).collect();
         Self {
             local: vec![Vec::new(); radars],
             system: Vec::new(),

@@ -61,6 +61,8 @@ struct Round {
     /// The realised handover miss across the line of sight (m), when a track was handed over
     /// and the target's true position at the planned intercept time is known.
     handover_miss_m: Option<f64>,
+    /// Its fly-out in [`Shooters::flights`], when the run records flights.
+    flight: Option<usize>,
 }
 
 /// What a kill assessment tells the battle manager.
@@ -131,6 +133,7 @@ impl Shooters {
                 plan,
                 handover_sigma_m: None,
                 handover_miss_m: None,
+                flight: None,
             });
             queue.push(plan.launch_s.max(t_s), Pending::Launch(r));
             let homing = self.batteries[b].spec.homing_time_s();
@@ -176,6 +179,7 @@ impl Shooters {
         };
         if stage.options.record_flights {
             let record = self.flyout_record(stage, r, t_s, &pip);
+            self.rounds[r].flight = Some(self.flights.len());
             self.flights.push(record);
         }
         log.push(t_s, kind);
@@ -349,12 +353,8 @@ impl Shooters {
             world.killed_s[object] = Some(t_s);
             self.batteries[eb].totals.hits += 1;
         }
-        if let Some(f) = self
-            .flights
-            .iter_mut()
-            .find(|f| f.name == format!("{battery}/round-{serial}"))
-        {
-            f.end = if hit { "hit".into() } else { "miss".into() };
+        if let Some(f) = self.rounds[r].flight {
+            self.flights[f].end = if hit { "hit".into() } else { "miss".into() };
         }
         let kind = EventKind::Intercept {
             battery,
