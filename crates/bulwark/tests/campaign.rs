@@ -351,6 +351,32 @@ fn sweep_grid_is_row_major_and_applies_each_value() {
     assert_eq!((s.doctrine.salvo_size, s.batteries[0].stock), (1, 0));
 }
 
+/// The kill-assessment probabilities sweep like any doctrine field: a point is the loader's
+/// scenario of the file with `[doctrine.kill_assessment]` written by hand, and a probability the
+/// loader refuses is refused when the sweep is made, with the loader's field.
+#[test]
+fn kill_assessment_probabilities_sweep_through_the_loader() {
+    let base = demo();
+    let sweep = Sweep::new(&base, SWEEP_TEXT, &["doctrine.kill_assessment.false_kill=0,0.2"]).unwrap();
+    let edited = SWEEP_TEXT.replace(
+        "end_time_s = 1000.0",
+        "end_time_s = 1000.0\n\n[doctrine.kill_assessment]\nfalse_kill = 0.2",
+    );
+    let want = parse_scenario(&edited, "edited.toml").unwrap();
+    assert_eq!(want.doctrine.kill_assessment.false_kill, 0.2);
+    let got = sweep.scenario_at(&base, &sweep.point(1)).unwrap();
+    assert_same_scenario(&got, &want, "false_kill = 0.2");
+    let got = sweep.scenario_at(&base, &sweep.point(0)).unwrap();
+    assert_eq!(got.doctrine.kill_assessment, bulwark::scenario::KillAssessment::PERFECT);
+    let err = Sweep::new(&base, SWEEP_TEXT, &["doctrine.kill_assessment.false_alive=1.5"])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("doctrine.kill_assessment.false_alive") && err.contains("a probability from 0 to 1"),
+        "{err}"
+    );
+}
+
 /// A sweep point is the loader's scenario of the file edited by hand with the point's values.
 #[test]
 fn sweep_point_is_the_loaders_scenario_of_the_edited_file() {

@@ -37,7 +37,8 @@ pub use crate::limits::MAX_SWEEP_POINTS as MAX_POINTS;
 pub const ALLOWED_PATHS: &str = "battery[NAME].stock, battery[NAME].site.lat_deg, battery[NAME].site.lon_deg, \
 radar[NAME].site.lat_deg, radar[NAME].site.lon_deg, threat[LINE].count, doctrine.salvo_size, \
 doctrine.shoot_look_shoot, doctrine.upper_tier_first, doctrine.max_engagements_per_threat, \
-doctrine.discrimination_probability, doctrine.sspk_override";
+doctrine.discrimination_probability, doctrine.sspk_override, doctrine.kill_assessment.false_kill, \
+doctrine.kill_assessment.false_alive";
 
 /// A sweep that cannot be set up or applied.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -101,8 +102,12 @@ enum Target {
         inner: Option<&'static str>,
         key: &'static str,
     },
-    /// Key `key` of the `[doctrine]` table.
-    Doctrine(&'static str),
+    /// Key `key` of the `[doctrine]` table, inside its sub-table `inner` (`kill_assessment`) if
+    /// any.
+    Doctrine {
+        inner: Option<&'static str>,
+        key: &'static str,
+    },
 }
 
 /// The TOML type of a varied field: values are converted by type only, never range-checked
@@ -184,16 +189,18 @@ fn entry_names<'d>(doc: &'d Table, array: &str) -> Vec<&'d str> {
 fn parse_path(path: &str, doc: &Table) -> Result<(Target, Kind), String> {
     let unknown = || format!("unknown path '{path}'; allowed: {ALLOWED_PATHS}");
     if let Some(rest) = path.strip_prefix("doctrine.") {
-        let (key, kind) = match rest {
-            "salvo_size" => ("salvo_size", Kind::Integer),
-            "shoot_look_shoot" => ("shoot_look_shoot", Kind::Bool),
-            "upper_tier_first" => ("upper_tier_first", Kind::Bool),
-            "max_engagements_per_threat" => ("max_engagements_per_threat", Kind::Integer),
-            "discrimination_probability" => ("discrimination_probability", Kind::Float),
-            "sspk_override" => ("sspk_override", Kind::FloatOrNone),
+        let (inner, key, kind) = match rest {
+            "salvo_size" => (None, "salvo_size", Kind::Integer),
+            "shoot_look_shoot" => (None, "shoot_look_shoot", Kind::Bool),
+            "upper_tier_first" => (None, "upper_tier_first", Kind::Bool),
+            "max_engagements_per_threat" => (None, "max_engagements_per_threat", Kind::Integer),
+            "discrimination_probability" => (None, "discrimination_probability", Kind::Float),
+            "sspk_override" => (None, "sspk_override", Kind::FloatOrNone),
+            "kill_assessment.false_kill" => (Some("kill_assessment"), "false_kill", Kind::Float),
+            "kill_assessment.false_alive" => (Some("kill_assessment"), "false_alive", Kind::Float),
             _ => return Err(unknown()),
         };
-        return Ok((Target::Doctrine(key), kind));
+        return Ok((Target::Doctrine { inner, key }, kind));
     }
     let (array, rest) = path.split_once('[').ok_or_else(unknown)?;
     let close = rest.find(']').ok_or_else(unknown)?;
@@ -265,10 +272,20 @@ fn to_value(kind: Kind, text: &str) -> Result<Option<Value>, String> {
 /// this document's structure (see [`parse_path`]), which setting values does not change.
 fn set(doc: &mut Table, target: &Target, value: Option<&Value>) {
     let table = match target {
-        Target::Doctrine(_) => doc
-            .entry("doctrine")
-            .or_insert_with(|| Value::Table(Table::new()))
-            .as_table_mut(),
+        Target::Doctrine { inner, .. } => {
+            let doctrine = doc
+                .entry("doctrine")
+                .or_insert_with(|| Value::Table(Table::new()))
+                .as_table_mut();
+            match inner {
+                None => doctrine,
+                Some(inner) => doctrine.and_then(|d| {
+                    d.entry(*inner)
+                        .or_insert_with(|| Value::Table(Table::new()))
+                        .as_table_mut()
+                }),
+            }
+        }
         Target::Entry {
             array, index, inner, ..
         } => {
@@ -284,7 +301,7 @@ fn set(doc: &mut Table, target: &Target, value: Option<&Value>) {
         }
     };
     let key = match target {
-        Target::Doctrine(key) | Target::Entry { key, .. } => *key,
+        Target::Doctrine { key, .. } | Target::Entry { key, .. } => *key,
     };
     if let Some(table) = table {
         match value {
