@@ -43,12 +43,9 @@ impl LatLon {
     }
 }
 
-/// Wraps a finite longitude into [-180°, 180°).
-pub(crate) fn wrap_lon(lon_deg: f64) -> f64 {
-    let w = (lon_deg + 180.0).rem_euclid(360.0) - 180.0;
-    // rem_euclid can round up to exactly 360 for tiny negative inputs.
-    if w >= 180.0 { w - 360.0 } else { w }
-}
+/// Wraps a finite longitude into [-180°, 180°): the library's rule, so that map points and the
+/// library's grids agree.
+pub(crate) use bulwark::earth::wrap_lon_deg as wrap_lon;
 
 /// A latitude/longitude box. It may cross the antimeridian: `LatLonBox::new(-20.0, 10.0, 170.0,
 /// -170.0)` spans 20° of longitude across 180°, and reports `east_deg() == 190.0`.

@@ -43,6 +43,13 @@ pub enum GeodeticError {
     Height(f64),
 }
 
+/// A finite longitude wrapped into [−180°, 180°) (degrees east).
+pub fn wrap_lon_deg(lon_deg: f64) -> f64 {
+    let w = (lon_deg + 180.0).rem_euclid(360.0) - 180.0;
+    // rem_euclid can round up to exactly 360 for tiny negative inputs.
+    if w >= 180.0 { w - 360.0 } else { w }
+}
+
 impl Geodetic {
     /// A geodetic position from latitude and longitude in degrees and height in metres.
     pub fn from_degrees(lat_deg: f64, lon_deg: f64, alt_m: f64) -> Result<Self, GeodeticError> {

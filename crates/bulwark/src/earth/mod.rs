@@ -21,7 +21,7 @@ mod model;
 pub mod wgs84;
 
 pub use atmosphere::{Atmosphere, AtmosphereState, NoAtmosphere, UsStandard1976};
-pub use frames::{Ecef, Eci, Enu, Geodetic, GeodeticError};
+pub use frames::{Ecef, Eci, Enu, Geodetic, GeodeticError, wrap_lon_deg};
 pub use geodesic::{GeodesicLine, direct, inverse};
 pub use gravity::gravity_acceleration;
 pub use model::{EarthKind, EarthModel, Shape};

@@ -67,6 +67,11 @@ impl Scenario {
     pub fn raid_line_id(&self, name: &str) -> Option<RaidLineId> {
         self.raid_lines.iter().position(|l| l.name == name).map(RaidLineId::new)
     }
+    /// The first defended area (in file order) containing `point` (surface position; height
+    /// ignored): where a warhead landing there counts as a leaker.
+    pub fn area_containing(&self, point: &Geodetic) -> Option<AreaId> {
+        AreaId::all(self.defended_areas.len()).find(|&a| self.defended_areas[a].contains(&self.earth, point))
+    }
     /// The defended areas containing `point` (surface position; height ignored).
     pub fn areas_containing(&self, point: &Geodetic) -> Vec<AreaId> {
         AreaId::all(self.defended_areas.len())

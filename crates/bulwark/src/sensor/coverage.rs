@@ -10,7 +10,7 @@
 //! radar (the coverage a run's report draws on its map): the cell is covered when its centre is.
 //! The grid is a sample, not a contour: its edge is exact only to a cell.
 
-use crate::earth::{EarthModel, Geodetic, GeodeticError};
+use crate::earth::{EarthModel, Geodetic, GeodeticError, wrap_lon_deg};
 use crate::sensor::radar::{Mode, Radar, RadarError};
 
 /// Whether a target at `lat_deg`, `lon_deg` and `target_alt_m`, of cross-section `rcs_m2`, is
@@ -114,14 +114,6 @@ impl CoverageGrid {
         let dlon = (self.east_deg - self.west_deg) / self.n_lon as f64;
         wrap_lon_deg(self.west_deg + (i_lon as f64 + 0.5) * dlon)
     }
-}
-
-/// A finite longitude wrapped into [−180°, 180°) (the same arithmetic as the report's map
-/// points, so that a grid's cell centres are the points the map would compute).
-fn wrap_lon_deg(lon_deg: f64) -> f64 {
-    let w = (lon_deg + 180.0).rem_euclid(360.0) - 180.0;
-    // rem_euclid can round up to exactly 360 for tiny negative inputs.
-    if w >= 180.0 { w - 360.0 } else { w }
 }
 
 /// Where `radar` detects a target of cross-section `rcs_m2` at `target_alt_m` in `mode`: each

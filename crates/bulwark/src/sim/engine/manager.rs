@@ -183,7 +183,7 @@ impl BattleManager {
             // Hysteresis: a track threatening an area keeps threatening it while its predicted
             // impact point stays within THREAT_MARGIN_M of it, so that a prediction wandering
             // across the boundary does not switch the engagement on and off.
-            let area = cx.stage.area_of(&g).or_else(|| {
+            let area = cx.stage.scenario.area_containing(&g).or_else(|| {
                 self.tracks[id.slot()].threatening_area.filter(|&a| {
                     distance_to_area_m(cx.stage.earth, &cx.stage.scenario.defended_areas[a], &g) <= THREAT_MARGIN_M
                 })

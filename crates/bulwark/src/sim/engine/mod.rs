@@ -97,17 +97,6 @@ struct Stage<'a> {
     t_end_s: f64,
 }
 
-impl Stage<'_> {
-    /// The defended area holding `g`, if any.
-    fn area_of(&self, g: &Geodetic) -> Option<AreaId> {
-        self.scenario
-            .defended_areas
-            .iter()
-            .position(|a| a.contains(self.earth, g))
-            .map(AreaId::new)
-    }
-}
-
 /// The run's event log, in the order things happened.
 #[derive(Default)]
 struct EventLog(Vec<Event>);
@@ -458,7 +447,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             return;
         };
         let ground = g.with_alt_m(0.0).unwrap_or(g);
-        let area = self.stage.area_of(&ground);
+        let area = self.stage.scenario.area_containing(&ground);
         let warhead = o.kind == ObjectKind::Warhead;
         let threat = &scenario.threats[o.threat];
         let miss = warhead.then(|| inverse(earth, &threat.aim, &ground).distance_m / 1e3);
