@@ -275,8 +275,41 @@ impl Builder<'_, '_> {
             None => o.manager.noise.inverse_beta_psd_m4_kg2_s(),
             Some(v) => non_negative("inverse_beta_noise_psd_m4_kg2_s", v)?,
         };
-        o.manager.noise =
-            ProcessNoise::new(q, qk).map_err(|e| self.err(&p.key("accel_noise_psd_m2_s3"), e.to_string()))?;
+        let exo = match t.exo_accel_noise_psd_m2_s3 {
+            None => o.manager.noise.exo_accel_psd_m2_s3(),
+            Some(v) => Some(non_negative("exo_accel_noise_psd_m2_s3", v)?),
+        };
+        if let Some(v) = t.manoeuvre_accel_noise_psd_m2_s3 {
+            o.manager.manoeuvre_accel_psd_m2_s3 = self.number(
+                &p.key("manoeuvre_accel_noise_psd_m2_s3"),
+                v,
+                (0.0..=1e8).contains(&v),
+                "a density from 0 (no manoeuvring level) to 1e8 m²/s³",
+            )?;
+        }
+        if let Some(v) = t.coast_limit_km {
+            o.manager.coast_limit_m = 1e3
+                * self.number(
+                    &p.key("coast_limit_km"),
+                    v,
+                    v > 0.0 && v <= 10_000.0,
+                    "a distance above 0 and at most 10,000 km",
+                )?;
+        }
+        if let Some(v) = t.merge_gate {
+            o.manager.merge_gate = self.number(
+                &p.key("merge_gate"),
+                v,
+                (0.0..=limits::MAX_GATE_NIS).contains(&v),
+                "a gate from 0 (no merging) to 10,000",
+            )?;
+        }
+        o.manager.noise = ProcessNoise::new(q, qk)
+            .and_then(|n| match exo {
+                Some(exo) => n.following_the_air(exo),
+                None => Ok(n),
+            })
+            .map_err(|e| self.err(&p.key("accel_noise_psd_m2_s3"), e.to_string()))?;
         if let Some(n) = t.confirm_window {
             o.manager.confirm_window = self.count(&p.key("confirm_window"), n, 1, 100, "looks")? as usize;
         }

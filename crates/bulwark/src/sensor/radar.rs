@@ -177,6 +177,34 @@ impl Radar {
         self.coverage.is_visible(earth, &self.site, r_ecef_m)
     }
 
+    /// The probability that a look in `mode` detects a target predicted at `r_ecef_m`, whose
+    /// last detection by this radar was `last`: the track-deletion side of the radar. The
+    /// target's cross-section is recovered from that detection's signal-to-noise ratio and range
+    /// (the radar equation is linear in it; taken as if that detection was made in `mode`) and
+    /// carried to the predicted range. 0 where the radar does not see the point (line of sight,
+    /// field of regard, instrumented range) or has never detected the target: a look there says
+    /// nothing about whether it is still there.
+    pub fn expected_detection_probability(
+        &self,
+        earth: &EarthModel,
+        r_ecef_m: &Vector3<f64>,
+        last: Option<&Measurement>,
+        mode: Mode,
+    ) -> f64 {
+        let Some(last) = last else {
+            return 0.0;
+        };
+        if !self.sees(earth, r_ecef_m) {
+            return 0.0;
+        }
+        let spec = &self.spec;
+        let per_square_metre = spec.snr(last.range_m, 1.0, mode);
+        let rcs_m2 = 10f64.powf(last.snr_db / 10.0) / per_square_metre;
+        let range_m = (r_ecef_m - self.site.ecef.0).norm();
+        let pd = probability_of_detection(spec.snr(range_m, rcs_m2, mode), spec.pfa, spec.swerling);
+        if pd.is_finite() { pd.clamp(0.0, 1.0) } else { 0.0 }
+    }
+
     /// One look at a target at ECEF position `r_ecef_m` with earth-relative velocity `v_ecef_m_s`
     /// and mean cross-section `rcs_m2`, at time `t_s`, by the radar with index `sensor_index` in
     /// its network. Detection is drawn with the Swerling P_d of the look's mean SNR; a detected

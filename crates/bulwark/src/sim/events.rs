@@ -208,6 +208,10 @@ pub enum EventKind {
         track: TrackId,
         /// Object it followed (truth label).
         object: String,
+        /// The track it was merged into, when the tracker took it for a duplicate of that track
+        /// (same object); absent when it was dropped for misses.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        merged_into: Option<TrackId>,
     },
     /// A radar was cued by the system track.
     Cue {

@@ -640,8 +640,9 @@ impl BallisticDynamics {
     fn propagate_covariance_in_place_body(&self, x: &mut State, p: &mut StateMatrix, noise: &ProcessNoise, dt_s: f64) {
         for piece in noise_pieces(dt_s) {
             let q_kappa = noise.inverse_beta_variance(self, x, piece);
+            let q_accel = noise.accel_psd_at(self, x);
             let phi = self.propagate_rows_in_place(x, piece);
-            transform_covariance(&phi, p, noise.accel_psd_m2_s3, piece.abs(), q_kappa);
+            transform_covariance(&phi, p, q_accel, piece.abs(), q_kappa);
         }
     }
 }
@@ -805,6 +806,8 @@ pub fn symmetrised<const N: usize>(p: &SMatrix<f64, N, N>) -> SMatrix<f64, N, N>
 pub struct ProcessNoise {
     accel_psd_m2_s3: f64,
     inverse_beta_psd_m4_kg2_s: f64,
+    /// When set, the acceleration density above the air: q_exo + q·ρ(h)/ρ₀.
+    exo_accel_psd_m2_s3: Option<f64>,
 }
 
 impl ProcessNoise {
@@ -825,7 +828,42 @@ impl ProcessNoise {
         Ok(Self {
             accel_psd_m2_s3,
             inverse_beta_psd_m4_kg2_s,
+            exo_accel_psd_m2_s3: None,
         })
+    }
+
+    /// The same noise with its acceleration density following the air: q_exo + q·ρ(h)/ρ₀ at
+    /// the height h of the state predicted from, so that a track coasting above the atmosphere,
+    /// where a ballistic object's only unmodelled accelerations are tiny, is not given the
+    /// uncertainty of aerodynamic forces it does not feel (the κ walk already follows the air
+    /// the same way). `exo_accel_psd_m2_s3` must be finite and non-negative.
+    pub fn following_the_air(self, exo_accel_psd_m2_s3: f64) -> Result<Self, FilterError> {
+        if !(exo_accel_psd_m2_s3.is_finite() && exo_accel_psd_m2_s3 >= 0.0) {
+            return Err(FilterError::InvalidSetting(format!(
+                "exo-atmospheric acceleration noise density {exo_accel_psd_m2_s3} m²/s³ must be a finite number ≥ 0"
+            )));
+        }
+        Ok(Self {
+            exo_accel_psd_m2_s3: Some(exo_accel_psd_m2_s3),
+            ..self
+        })
+    }
+
+    /// The floor above the air of [`Self::following_the_air`], when set.
+    pub fn exo_accel_psd_m2_s3(&self) -> Option<f64> {
+        self.exo_accel_psd_m2_s3
+    }
+
+    /// The acceleration density (m²/s³) for a prediction from `x`.
+    #[inline]
+    pub fn accel_psd_at(&self, dynamics: &BallisticDynamics, x: &State) -> f64 {
+        match self.exo_accel_psd_m2_s3 {
+            None => self.accel_psd_m2_s3,
+            Some(exo) => {
+                let rho = dynamics.density_kg_m3(&position(x));
+                exo + self.accel_psd_m2_s3 * rho / SEA_LEVEL_DENSITY_KG_M3
+            }
+        }
     }
 
     /// No process noise: the target is assumed to follow the model exactly.
@@ -833,6 +871,7 @@ impl ProcessNoise {
         Self {
             accel_psd_m2_s3: 0.0,
             inverse_beta_psd_m4_kg2_s: 0.0,
+            exo_accel_psd_m2_s3: None,
         }
     }
 
@@ -848,8 +887,19 @@ impl ProcessNoise {
 
     /// The discrete noise covariance over `dt_s` (its sign ignored) starting from `x`.
     pub fn discrete(&self, dynamics: &BallisticDynamics, x: &State, dt_s: f64) -> StateMatrix {
+        let mut m = Self::white_acceleration(self.accel_psd_at(dynamics, x), dt_s);
+        m[(INVERSE_BETA, INVERSE_BETA)] = self.inverse_beta_variance(dynamics, x, dt_s);
+        m
+    }
+
+    /// The position–velocity blocks of [`Self::discrete`] alone: the covariance that white
+    /// acceleration of density `accel_psd_m2_s3` (m²/s³, per axis; may be negative, for the
+    /// difference of two levels) adds over `dt_s` (its sign ignored) to a nearly
+    /// constant-velocity state: q·T³/3 on position, q·T²/2 across, q·T on velocity
+    /// (Bar-Shalom, Li & Kirubarajan 2001, §6.2.2).
+    pub fn white_acceleration(accel_psd_m2_s3: f64, dt_s: f64) -> StateMatrix {
         let t = dt_s.abs();
-        let q = self.accel_psd_m2_s3;
+        let q = accel_psd_m2_s3;
         let mut m = StateMatrix::zeros();
         for i in 0..3 {
             m[(i, i)] = q * t * t * t / 3.0;
@@ -857,7 +907,6 @@ impl ProcessNoise {
             m[(i + 3, i)] = q * t * t / 2.0;
             m[(i + 3, i + 3)] = q * t;
         }
-        m[(INVERSE_BETA, INVERSE_BETA)] = self.inverse_beta_variance(dynamics, x, dt_s);
         m
     }
 
@@ -883,6 +932,7 @@ impl Default for ProcessNoise {
         Self {
             accel_psd_m2_s3: 1.0,
             inverse_beta_psd_m4_kg2_s: 1e-9,
+            exo_accel_psd_m2_s3: None,
         }
     }
 }

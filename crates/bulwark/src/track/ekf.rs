@@ -50,11 +50,6 @@ pub struct Ekf {
 }
 
 impl Ekf {
-    /// The process noise the filter predicts with.
-    pub fn process_noise(&self) -> &ProcessNoise {
-        &self.noise
-    }
-
     /// The innovation of the first M measured quantities, whose rows of H are zero past column C
     /// (range and angles depend on position only, range rate also on velocity, none on κ); with
     /// `apply`, also the Joseph update of the estimate.
@@ -123,6 +118,18 @@ impl Ekf {
 }
 
 impl BallisticFilter for Ekf {
+    fn process_noise(&self) -> ProcessNoise {
+        self.noise
+    }
+
+    fn set_process_noise(&mut self, noise: ProcessNoise) {
+        self.noise = noise;
+    }
+
+    fn add_covariance(&mut self, extra: &StateMatrix) {
+        self.p += extra;
+    }
+
     fn new(initial: &InitialEstimate, noise: ProcessNoise) -> Self {
         Self {
             t_s: initial.t_s(),

@@ -304,6 +304,18 @@ pub trait BallisticFilter {
 
     /// The predicted impact point with its horizontal covariance (see [`crate::track::impact`]).
     fn predict_impact(&self, earth: &EarthModel) -> Result<ImpactPrediction, ImpactError>;
+
+    /// The process noise later predictions use.
+    fn process_noise(&self) -> ProcessNoise;
+
+    /// Replaces the process noise later predictions use (a track manager switching between its
+    /// ballistic and manoeuvring noise levels).
+    fn set_process_noise(&mut self, noise: ProcessNoise);
+
+    /// Adds `extra` to the covariance of the estimate. The caller vouches that the sum stays a
+    /// covariance (symmetric, positive semi-definite): a track manager adds or takes back the
+    /// difference between two process-noise levels over the last prediction.
+    fn add_covariance(&mut self, extra: &StateMatrix);
 }
 
 /// The covariance of a state (an alias that reads better in signatures).

@@ -17,15 +17,49 @@
 //!    candidate for a limited time.
 //!
 //! A tentative track is confirmed (firm) when M of its last N looks were hits, and dropped when
-//! that can no longer happen; a firm track is deleted after K consecutive misses. The logic follows
-//! Blackman & Popoli, *Design and Analysis of Modern Tracking Systems* (1999), ch. 3 and 6.
+//! that can no longer happen (Blackman & Popoli, *Design and Analysis of Modern Tracking Systems*,
+//! 1999, ch. 3 and 6). A firm track **coasts** on its ballistic prediction through gaps: a look
+//! counts as a miss only where the sensor expected to detect the track, weighted by that
+//! probability (the sensor's detection probability at the predicted range, for the cross-section
+//! its last detection of the track implies; 0 where it was not looking or never saw it), and the
+//! track is deleted when its weighted consecutive misses reach K, when its position uncertainty
+//! (√trace of the position covariance) passes [`ManagerConfig::coast_limit_m`], or when its
+//! coasting estimate is below the ground (its object has come down). A radar that cannot see a
+//! far, small object therefore does not delete its track, and a track whose object was destroyed
+//! in view is dropped within a few looks.
+//!
+//! **Two noise levels.** A ballistic filter's small process noise cannot follow a missile that is
+//! still thrusting (up to ~6 g of acceleration the model does not know), so each track carries one
+//! of two levels: *ballistic* (the configured noise) or *manoeuvring* (white acceleration of
+//! [`ManagerConfig::manoeuvre_accel_psd_m2_s3`]). A new track starts manoeuvring: a first
+//! detection usually comes during boost. At each update the innovation is weighed under both
+//! levels: the two predicted covariances differ only by the white-acceleration block of the
+//! difference of the densities over the prediction ([`ProcessNoise::white_acceleration`]), so one
+//! prediction serves both. The log-likelihood ratio of the other level accumulates in a CUSUM
+//! (Page's test, g ← max(0, g + λ)), and the track switches when g passes
+//! [`ManagerConfig::manoeuvre_switch_log_odds`]: an adjustable-level process noise with
+//! sequential detection (Bar-Shalom, Li & Kirubarajan, *Estimation with Applications to Tracking
+//! and Navigation*, 2001, §11.2–11.3). A ballistic track that finds no measurement in its gate is
+//! offered, after the assignment, the measurements left over under the manoeuvring level's gate;
+//! one that takes a measurement that way has been caught manoeuvring and switches at once.
+//!
+//! **One track per object.** After the updates, a track updated in this scan and a live track
+//! that was not are tested as two estimates of one object: d² = Δxᵀ(P₁ + P₂)⁻¹Δx on position and
+//! velocity against [`ManagerConfig::merge_gate`] (χ² with 6 degrees of freedom; the two
+//! estimates' cross-covariance is ignored, which makes the test accept more pairs; Bar-Shalom,
+//! Willett & Tian, *Tracking and Data Fusion*, 2011, §9.2). Two tracks that were ever updated in
+//! the same scan by two measurements are two resolved objects and are never merged (a booster
+//! and its warhead after separation). A pair that passes is merged: the track confirmed first
+//! (else the older) keeps its identity and takes the estimate just updated; the other is deleted
+//! and reported merged into it. This also re-associates a track restarted after a gap with the
+//! track that coasted through it.
 
-use nalgebra::Vector3;
+use nalgebra::{Matrix6, Vector3, Vector6};
 use thiserror::Error;
 
 use super::assignment::{AssignmentError, CostMatrix, assign};
-use super::dynamics::ProcessNoise;
-use super::filter::{BallisticFilter, DragPrior, FilterError, InitialEstimate, cartesian_position};
+use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix, velocity};
+use super::filter::{BallisticFilter, DragPrior, FilterError, InitialEstimate, Innovation, cartesian_position};
 use crate::earth::EarthModel;
 use crate::ids::TrackId;
 use crate::sensor::{Measurement, SensorSite};
@@ -34,6 +68,7 @@ use crate::sensor::{Measurement, SensorSite};
 /// full innovation is computed ([`BallisticFilter::nis_lower_bound`]): far above the roundoff
 /// between the bound and the full computation.
 const PREGATE_MARGIN: f64 = 1.001;
+const EXO_Q: f64 = 0.01;
 
 /// Settings of track management.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,8 +77,14 @@ pub struct ManagerConfig {
     pub confirm_hits: usize,
     /// Window (N) of looks for confirmation.
     pub confirm_window: usize,
-    /// Consecutive misses (K) after which a firm track is deleted.
+    /// Consecutive misses (K) after which a firm track is deleted, each miss weighted by the
+    /// probability that the sensor would have detected the track where it was predicted (a
+    /// look the sensor could not have made good counts for little).
     pub delete_after_misses: usize,
+    /// Position uncertainty (m, square root of the trace of the position covariance) beyond
+    /// which a coasting firm track is deleted: how far a track may coast through a gap in
+    /// coverage before it no longer says where its object is.
+    pub coast_limit_m: f64,
     /// Gate on the normalised innovation squared.
     pub gate_nis: f64,
     /// Largest plausible speed of an object, for pairing measurements into new tracks (m/s).
@@ -54,24 +95,62 @@ pub struct ManagerConfig {
     pub noise: ProcessNoise,
     /// Drag prior of new filters.
     pub drag: DragPrior,
+    /// Acceleration noise density of the manoeuvring level (m²/s³, per axis): the unmodelled
+    /// acceleration of a thrusting or manoeuvring target. At or below the ballistic level's
+    /// density there is no manoeuvring level: every track is ballistic.
+    pub manoeuvre_accel_psd_m2_s3: f64,
+    /// Evidence (natural log of the likelihood ratio, summed by the CUSUM) at which a track
+    /// switches between its ballistic and manoeuvring levels.
+    pub manoeuvre_switch_log_odds: f64,
+    /// Window (s) over which a track's unmodelled acceleration is measured: the change of its
+    /// velocity estimate against the ballistic model's over that time.
+    pub thrust_window_s: f64,
+    /// Unmodelled acceleration (m/s²) below which a manoeuvring track may return to the
+    /// ballistic level, and above which a ballistic track is taken to be manoeuvring.
+    pub thrust_threshold_m_s2: f64,
+    /// Gate on d² of the track-to-track test (χ² with 6 degrees of freedom) under which two
+    /// tracks are merged; 0 disables merging.
+    pub merge_gate: f64,
+}
+
+impl ManagerConfig {
+    /// Whether tracks have a manoeuvring level.
+    pub fn manoeuvres_modelled(&self) -> bool {
+        self.manoeuvre_accel_psd_m2_s3 > self.noise.accel_psd_m2_s3()
+    }
+
+    /// The process noise of the manoeuvring level (the ballistic level's drag-parameter walk).
+    fn manoeuvre_noise(&self) -> ProcessNoise {
+        ProcessNoise::new(self.manoeuvre_accel_psd_m2_s3, self.noise.inverse_beta_psd_m4_kg2_s()).unwrap_or(self.noise)
+    }
 }
 
 impl Default for ManagerConfig {
     /// Confirm 3 of 5, delete after 5 misses, gate 16.27 (χ² with 3 degrees of freedom at
     /// 99.9 %), 8,000 m/s for pairing, 30 s candidate lifetime, q = 1 m²/s³,
-    /// q_κ = 1e-12 m⁴/(kg²·s), the broad drag prior: the settings of `bulwark see` and of
-    /// scenarios that set nothing else.
+    /// q_κ = 1e-12 m⁴/(kg²·s), the broad drag prior; a manoeuvring level of 10⁴ m²/s³ (a
+    /// thrusting missile's unmodelled acceleration of up to ~100 m/s², felt over a 1 s revisit:
+    /// q ≈ a²T), switched at log odds ln 100, and merging under 22.46 (χ² with 6 degrees of
+    /// freedom at 99.9 %): the settings of `bulwark see` and of scenarios that set nothing else.
     fn default() -> Self {
         Self {
             confirm_hits: 3,
             confirm_window: 5,
             delete_after_misses: 5,
+            coast_limit_m: 500e3,
             gate_nis: 16.27,
             max_speed_m_s: 8000.0,
             candidate_lifetime_s: 30.0,
             // Both densities are finite and non-negative, which is all ProcessNoise::new checks.
-            noise: ProcessNoise::new(1.0, 1e-12).expect("constant densities are valid"),
+            noise: ProcessNoise::new(1.0, 1e-12)
+                .and_then(|n| n.following_the_air(EXO_Q))
+                .expect("constant densities are valid"),
             drag: DragPrior::default(),
+            manoeuvre_accel_psd_m2_s3: 1e4,
+            manoeuvre_switch_log_odds: 100f64.ln(),
+            thrust_window_s: 10.0,
+            thrust_threshold_m_s2: 10.0,
+            merge_gate: 22.46,
         }
     }
 }
@@ -123,6 +202,25 @@ pub struct Track<F> {
     pub last_update_s: f64,
     /// Updates so far (including the two that started it).
     pub updates: u32,
+    /// Whether it predicts with the manoeuvring noise level (else the ballistic one).
+    pub manoeuvring: bool,
+    /// The track it was merged into, when it was deleted as a duplicate.
+    pub merged_into: Option<TrackId>,
+    /// CUSUM of the log-likelihood ratio of the other noise level.
+    level_evidence: f64,
+    /// Length of this scan's prediction (s).
+    predicted_s: f64,
+    /// The estimate (time, state, velocity variance) the unmodelled acceleration is next
+    /// measured from.
+    thrust_reference: Option<(f64, State, f64)>,
+    /// The unmodelled acceleration last measured and its one-sigma uncertainty (m/s²).
+    thrust_m_s2: Option<(f64, f64)>,
+    /// Tracks updated in the same scan as this one by another measurement: other objects.
+    distinct_from: Vec<TrackId>,
+    /// The latest measurement of it by each sensor that has detected it.
+    last_by_sensor: Vec<Measurement>,
+    /// Consecutive misses, each weighted by the detection probability it was expected with.
+    weighted_misses: f64,
     /// Hits and misses of the last looks, newest last (at most the confirmation window).
     looks: Vec<bool>,
     total_looks: usize,
@@ -157,6 +255,9 @@ pub struct ScanOutcome {
     pub deleted: Vec<TrackId>,
     /// Tracks that coasted (expected, not detected).
     pub coasted: Vec<TrackId>,
+    /// (deleted track, the track it was merged into) of each merge; the deleted track is also in
+    /// `deleted`, and an update it took in this scan is reported under the track it joined.
+    pub merged: Vec<(TrackId, TrackId)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -198,16 +299,18 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         self.tracks.get(id.slot().checked_sub(1)?).filter(|t| t.id == id)
     }
 
-    /// Processes one scan of `site` at `t_s`. `looked_at(r_ecef)` says whether the sensor was
-    /// looking where a track is predicted to be (in view and within reach), so that only those
-    /// tracks count a miss.
+    /// Processes one scan of `site` at `t_s`. `detection_probability(r_ecef, last)` is the
+    /// probability that this scan would have detected a track predicted at `r_ecef`, given the
+    /// track's latest measurement by each sensor that has detected it (`last`): 0 where the
+    /// sensor was not looking there or cannot say. A track left without a measurement counts a
+    /// miss only where that probability is above 0, weighted by it towards deletion.
     pub fn scan(
         &mut self,
         earth: &EarthModel,
         site: &SensorSite,
         t_s: f64,
         measurements: &[Measurement],
-        looked_at: impl Fn(&Vector3<f64>) -> bool,
+        detection_probability: impl Fn(&Vector3<f64>, &[Measurement]) -> f64,
     ) -> Result<ScanOutcome, TrackError> {
         if t_s < self.last_scan_s {
             return Err(TrackError::OutOfOrder {
@@ -222,45 +325,88 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             .filter(|&i| self.tracks[i].status != TrackStatus::Deleted)
             .collect();
         for &i in &live {
-            self.tracks[i].filter.predict(earth, t_s);
+            let track = &mut self.tracks[i];
+            track.predicted_s = t_s - track.filter.state().0;
+            track.filter.predict(earth, t_s);
         }
-        // Gate and assign.
+        // Gate and assign. A manoeuvring track's measurement costs its NIS under the ballistic
+        // level where it lies inside that level's gate too: the tighter hypothesis tells closely
+        // spaced objects apart (a warhead and its spent stage just after separation), and a
+        // thrusting object's measurement, outside it, is still taken under the manoeuvring level.
         let mut costs = CostMatrix::new(live.len(), measurements.len());
         for (row, &i) in live.iter().enumerate() {
+            let track = &self.tracks[i];
+            let ballistic = track.manoeuvring.then(|| {
+                let mut f = track.filter.clone();
+                f.add_covariance(&-self.level_difference(track.predicted_s));
+                f
+            });
             for (col, z) in measurements.iter().enumerate() {
-                // A measurement far outside the gate by the filter's cheap bound is refused
-                // without its full innovation (the margin covers the two computations' roundoff,
-                // so the gate's decisions are the same).
-                if self.tracks[i].filter.nis_lower_bound(site, z) > cfg.gate_nis * PREGATE_MARGIN {
-                    continue;
-                }
-                if let Ok(inn) = self.tracks[i].filter.innovation(site, z)
-                    && inn.nis.is_finite()
-                    && inn.nis <= cfg.gate_nis
-                {
-                    costs.allow(row, col, inn.nis);
+                if let Some(nis) = gated_nis(&track.filter, site, z, cfg.gate_nis) {
+                    let tight = ballistic.as_ref().and_then(|f| gated_nis(f, site, z, cfg.gate_nis));
+                    costs.allow(row, col, tight.unwrap_or(nis));
                 }
             }
         }
         let a = assign(&costs, cfg.gate_nis)?;
+        let mut taken = a.track_to_measurement;
+        let mut leftover = a.unassigned_measurements;
+        // Tracks caught manoeuvring this scan: their level was just switched.
+        let mut caught = vec![false; live.len()];
+        if cfg.manoeuvres_modelled() {
+            self.catch_manoeuvres(site, measurements, &live, &mut taken, &mut leftover, &mut caught)?;
+        }
         for (row, &i) in live.iter().enumerate() {
-            let track = &mut self.tracks[i];
-            match a.track_to_measurement[row] {
+            match taken[row] {
                 Some(col) => {
-                    track.filter.update(site, &measurements[col])?;
+                    let z = &measurements[col];
+                    if cfg.manoeuvres_modelled() && !caught[row] {
+                        self.weigh_levels(i, site, z);
+                    }
+                    let track = &mut self.tracks[i];
+                    track.filter.update(site, z)?;
                     track.last_update_s = t_s;
                     track.updates += 1;
                     track.look(true, cfg.confirm_window);
+                    track.weighted_misses = 0.0;
+                    match track.last_by_sensor.iter_mut().find(|m| m.sensor == z.sensor) {
+                        Some(m) => *m = *z,
+                        None => track.last_by_sensor.push(*z),
+                    }
                     out.updated.push((track.id, col));
+                    if cfg.manoeuvres_modelled() {
+                        self.measure_thrust(earth, i);
+                    }
                 }
                 None => {
+                    let track = &mut self.tracks[i];
                     let (_, x) = track.filter.state();
                     let r = Vector3::new(x[0], x[1], x[2]);
-                    if looked_at(&r) {
+                    // Thrust does not last: a manoeuvring track that has gone a thrust window
+                    // without an update coasts on, and is predicted, at the ballistic level.
+                    if track.manoeuvring && t_s - track.last_update_s >= cfg.thrust_window_s {
+                        track.manoeuvring = false;
+                        track.level_evidence = 0.0;
+                        track.filter.set_process_noise(cfg.noise);
+                    }
+                    let pd = detection_probability(&r, &track.last_by_sensor);
+                    if pd > 0.0 {
                         track.look(false, cfg.confirm_window);
+                        track.weighted_misses += pd;
                         out.coasted.push(track.id);
                     }
                 }
+            }
+        }
+        if cfg.merge_gate > 0.0 {
+            self.note_distinct(&out.updated);
+            self.merge_duplicates(&live, &mut out);
+        }
+        // Confirm and delete (after merging, so that a duplicate is merged before it counts as firm).
+        for &i in &live {
+            let track = &mut self.tracks[i];
+            if track.merged_into.is_some() {
+                continue;
             }
             match track.status {
                 TrackStatus::Tentative => {
@@ -275,7 +421,17 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                     }
                 }
                 TrackStatus::Firm => {
-                    if track.consecutive_misses >= cfg.delete_after_misses {
+                    let position_sigma_m = track.filter.covariance().fixed_view::<3, 3>(0, 0).trace().sqrt();
+                    // A coasting estimate below the ground: its object has come down.
+                    let landed = track.last_update_s < t_s && {
+                        let (_, x) = track.filter.state();
+                        earth.altitude_m(&Vector3::new(x[0], x[1], x[2])) < 0.0
+                    };
+                    if track.weighted_misses >= cfg.delete_after_misses as f64
+                        || position_sigma_m.is_nan()
+                        || position_sigma_m > cfg.coast_limit_m
+                        || landed
+                    {
                         track.status = TrackStatus::Deleted;
                         out.deleted.push(track.id);
                     }
@@ -286,7 +442,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         // Start tracks from leftover measurements and waiting candidates.
         self.candidates.retain(|c| t_s - c.z.t_s <= cfg.candidate_lifetime_s);
         let mut new_candidates = Vec::new();
-        for &col in &a.unassigned_measurements {
+        for &col in &leftover {
             let z = measurements[col];
             let (r, cov) = cartesian_position(site, &z);
             let sigma = cov.trace().sqrt();
@@ -308,14 +464,26 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                     let initial = InitialEstimate::from_two_measurements(earth, (&c.site, &c.z), (site, &z), cfg.drag)?;
                     let id = self.next_id;
                     self.next_id = self.next_id.next();
+                    // A new track's motion is unknown: it may still be thrusting.
+                    let manoeuvring = cfg.manoeuvres_modelled();
+                    let noise = if manoeuvring { cfg.manoeuvre_noise() } else { cfg.noise };
                     self.tracks.push(Track {
                         id,
-                        filter: F::new(&initial, cfg.noise),
+                        filter: F::new(&initial, noise),
                         status: TrackStatus::Tentative,
                         created_s: t_s,
                         firm_s: None,
                         last_update_s: t_s,
                         updates: 2,
+                        manoeuvring,
+                        merged_into: None,
+                        level_evidence: 0.0,
+                        predicted_s: 0.0,
+                        thrust_reference: None,
+                        thrust_m_s2: None,
+                        distinct_from: Vec::new(),
+                        last_by_sensor: if c.z.sensor == z.sensor { vec![z] } else { vec![c.z, z] },
+                        weighted_misses: 0.0,
                         looks: vec![true, true],
                         total_looks: 2,
                         consecutive_misses: 0,
@@ -335,6 +503,258 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         self.candidates.extend(new_candidates);
         Ok(out)
     }
+
+    /// The covariance the manoeuvring level adds to the ballistic level's prediction of track
+    /// `i` over `dt_s`.
+    fn level_difference(&self, dt_s: f64) -> StateMatrix {
+        let cfg = &self.config;
+        ProcessNoise::white_acceleration(cfg.manoeuvre_accel_psd_m2_s3 - cfg.noise.accel_psd_m2_s3(), dt_s)
+    }
+
+    /// Track `i`'s covariance had it been manoeuvring since its last update, when it is
+    /// ballistic: its own covariance plus the difference of the two levels over that time.
+    fn could_have_manoeuvred(&self, i: usize) -> Option<StateMatrix> {
+        let track = &self.tracks[i];
+        (self.config.manoeuvres_modelled() && !track.manoeuvring)
+            .then(|| self.level_difference(track.filter.state().0 - track.last_update_s))
+    }
+
+    /// Ballistic tracks left without a measurement are offered the measurements left over, gated
+    /// under the manoeuvring level; a track that takes one switches to that level.
+    fn catch_manoeuvres(
+        &mut self,
+        site: &SensorSite,
+        measurements: &[Measurement],
+        live: &[usize],
+        taken: &mut [Option<usize>],
+        leftover: &mut Vec<usize>,
+        caught: &mut [bool],
+    ) -> Result<(), TrackError> {
+        let cfg = self.config;
+        let rows: Vec<usize> = (0..live.len())
+            .filter(|&row| taken[row].is_none() && !self.tracks[live[row]].manoeuvring)
+            .collect();
+        if rows.is_empty() || leftover.is_empty() {
+            return Ok(());
+        }
+        let mut costs = CostMatrix::new(rows.len(), leftover.len());
+        for (r, &row) in rows.iter().enumerate() {
+            let i = live[row];
+            let mut wide = self.tracks[i].filter.clone();
+            wide.add_covariance(&self.level_difference(self.tracks[i].filter.state().0 - self.tracks[i].last_update_s));
+            for (c, &col) in leftover.iter().enumerate() {
+                if let Some(nis) = gated_nis(&wide, site, &measurements[col], cfg.gate_nis) {
+                    costs.allow(r, c, nis);
+                }
+            }
+        }
+        let a = assign(&costs, cfg.gate_nis)?;
+        let mut used = Vec::new();
+        for (r, &row) in rows.iter().enumerate() {
+            if let Some(c) = a.track_to_measurement[r] {
+                let i = live[row];
+                let extra = self.level_difference(self.tracks[i].filter.state().0 - self.tracks[i].last_update_s);
+                let track = &mut self.tracks[i];
+                track.filter.add_covariance(&extra);
+                track.filter.set_process_noise(cfg.manoeuvre_noise());
+                track.manoeuvring = true;
+                track.level_evidence = 0.0;
+                taken[row] = Some(leftover[c]);
+                caught[row] = true;
+                used.push(leftover[c]);
+            }
+        }
+        leftover.retain(|col| !used.contains(col));
+        Ok(())
+    }
+
+    /// Weighs measurement `z` under track `i`'s two noise levels and switches the track's level
+    /// when the CUSUM of the other level's log-likelihood ratio passes the threshold.
+    fn weigh_levels(&mut self, i: usize, site: &SensorSite, z: &Measurement) {
+        let cfg = self.config;
+        let mut extra = self.level_difference(self.tracks[i].predicted_s);
+        let track = &mut self.tracks[i];
+        if track.manoeuvring {
+            extra = -extra;
+        }
+        let Ok(here) = track.filter.innovation(site, z) else {
+            return;
+        };
+        let mut other = track.filter.clone();
+        other.add_covariance(&extra);
+        let Ok(there) = other.innovation(site, z) else {
+            return;
+        };
+        let (det_here, det_there) = (innovation_determinant(&here), innovation_determinant(&there));
+        if !(det_here > 0.0 && det_there > 0.0 && here.nis.is_finite() && there.nis.is_finite()) {
+            return;
+        }
+        let log_ratio = 0.5 * (here.nis - there.nis) + 0.5 * (det_here / det_there).ln();
+        track.level_evidence = (track.level_evidence + log_ratio).max(0.0);
+        // A ballistic track whose estimate shows it manoeuvring switches before its update (its
+        // prediction should have carried the manoeuvring level's noise); a manoeuvring track
+        // returns to the ballistic level only when its estimate also shows no thrust
+        // ([`Self::measure_thrust`], after the update).
+        let thrusting = track
+            .thrust_m_s2
+            .is_some_and(|(a, sigma)| a - 3.0 * sigma > cfg.thrust_threshold_m_s2);
+        if !track.manoeuvring && (track.level_evidence > cfg.manoeuvre_switch_log_odds || thrusting) {
+            track.manoeuvring = true;
+            track.level_evidence = 0.0;
+            track.filter.add_covariance(&extra);
+            track.filter.set_process_noise(cfg.manoeuvre_noise());
+        }
+    }
+
+    /// Measures track `i`'s unmodelled acceleration over the thrust window: the change of its
+    /// velocity estimate against the ballistic model's from the estimate a window earlier; a
+    /// manoeuvring track with evidence for the ballistic level and no thrust returns to it.
+    fn measure_thrust(&mut self, earth: &EarthModel, i: usize) {
+        let cfg = self.config;
+        let track = &mut self.tracks[i];
+        let (t_s, x) = track.filter.state();
+        let x = *x;
+        let velocity_variance = track.filter.covariance().fixed_view::<3, 3>(3, 3).trace();
+        match track.thrust_reference {
+            Some((t_ref, x_ref, variance_ref)) if t_s - t_ref >= cfg.thrust_window_s => {
+                let dt = t_s - t_ref;
+                let coasted = BallisticDynamics::new(earth).propagate(&x_ref, dt);
+                let a = (velocity(&x) - velocity(&coasted)).norm() / dt;
+                let sigma = (velocity_variance + variance_ref).sqrt() / dt;
+                track.thrust_m_s2 = (a.is_finite() && sigma.is_finite()).then_some((a, sigma));
+                track.thrust_reference = Some((t_s, x, velocity_variance));
+            }
+            Some(_) => {}
+            None => track.thrust_reference = Some((t_s, x, velocity_variance)),
+        }
+        // No thrust: the measured acceleration, less three sigma, is under the threshold.
+        let coasting = track.thrust_m_s2.is_some_and(|(a, sigma)| {
+            a - 3.0 * sigma <= cfg.thrust_threshold_m_s2 && a <= 3.0 * cfg.thrust_threshold_m_s2
+        });
+        if track.manoeuvring && track.level_evidence > cfg.manoeuvre_switch_log_odds && coasting {
+            track.manoeuvring = false;
+            track.level_evidence = 0.0;
+            track.filter.set_process_noise(cfg.noise);
+        }
+    }
+
+    /// Tracks updated in the same scan by different measurements are different objects.
+    fn note_distinct(&mut self, updated: &[(TrackId, usize)]) {
+        for &(a, _) in updated {
+            for &(b, _) in updated {
+                if a != b {
+                    let list = &mut self.tracks[a.slot() - 1].distinct_from;
+                    if !list.contains(&b) {
+                        list.push(b);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Merges each track updated in this scan with any live track that was not and that the
+    /// track-to-track test takes for the same object.
+    fn merge_duplicates(&mut self, live: &[usize], out: &mut ScanOutcome) {
+        let gate = self.config.merge_gate;
+        for u in 0..out.updated.len() {
+            let a = out.updated[u].0.slot() - 1;
+            if self.tracks[a].status == TrackStatus::Deleted {
+                continue;
+            }
+            let partner = live.iter().copied().find(|&b| {
+                let (ta, tb) = (&self.tracks[a], &self.tracks[b]);
+                b != a
+                    && tb.status != TrackStatus::Deleted
+                    && !ta.distinct_from.contains(&tb.id)
+                    && track_distance(&ta.filter, &tb.filter, self.could_have_manoeuvred(b).as_ref())
+                        .is_some_and(|d2| d2 <= gate)
+            });
+            let Some(b) = partner else {
+                continue;
+            };
+            // The track confirmed first (else the older) keeps its identity.
+            let rank = |t: &Track<F>| (t.firm_s.is_none(), t.firm_s.unwrap_or(0.0), t.id);
+            let (keep, gone) = if rank(&self.tracks[b]) < rank(&self.tracks[a]) {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            let gone_id = self.tracks[gone].id;
+            let keep_id = self.tracks[keep].id;
+            if keep == b {
+                // The survivor takes the estimate just updated.
+                let fresh = self.tracks[a].clone();
+                let survivor = &mut self.tracks[b];
+                survivor.filter = fresh.filter;
+                survivor.manoeuvring = fresh.manoeuvring;
+                survivor.level_evidence = fresh.level_evidence;
+                survivor.last_update_s = fresh.last_update_s;
+                survivor.updates += fresh.updates;
+                survivor.look(true, self.config.confirm_window);
+                survivor.consecutive_misses = 0;
+                if survivor.status == TrackStatus::Tentative && fresh.status == TrackStatus::Firm {
+                    survivor.status = TrackStatus::Firm;
+                    survivor.firm_s = fresh.firm_s;
+                }
+                for id in fresh.distinct_from {
+                    if !survivor.distinct_from.contains(&id) {
+                        survivor.distinct_from.push(id);
+                    }
+                }
+                out.updated[u].0 = keep_id;
+            } else {
+                let absorbed = std::mem::take(&mut self.tracks[b].distinct_from);
+                let absorbed_updates = self.tracks[b].updates;
+                let survivor = &mut self.tracks[a];
+                survivor.updates += absorbed_updates;
+                for id in absorbed {
+                    if !survivor.distinct_from.contains(&id) {
+                        survivor.distinct_from.push(id);
+                    }
+                }
+            }
+            let loser = &mut self.tracks[gone];
+            loser.status = TrackStatus::Deleted;
+            loser.merged_into = Some(keep_id);
+            out.deleted.push(gone_id);
+            out.merged.push((gone_id, keep_id));
+        }
+    }
+}
+
+/// The NIS of `z` against `filter` when it lies inside `gate`. A measurement far outside the
+/// gate by the filter's cheap bound is refused without its full innovation (the margin covers
+/// the two computations' roundoff, so the gate's decisions are the same).
+fn gated_nis<F: BallisticFilter>(filter: &F, site: &SensorSite, z: &Measurement, gate: f64) -> Option<f64> {
+    if filter.nis_lower_bound(site, z) > gate * PREGATE_MARGIN {
+        return None;
+    }
+    let inn = filter.innovation(site, z).ok()?;
+    (inn.nis.is_finite() && inn.nis <= gate).then_some(inn.nis)
+}
+
+/// The determinant of an innovation's covariance over its measured quantities.
+fn innovation_determinant(inn: &Innovation) -> f64 {
+    if inn.dim == 3 {
+        inn.covariance.fixed_view::<3, 3>(0, 0).determinant()
+    } else {
+        inn.covariance.determinant()
+    }
+}
+
+/// The track-to-track statistic d² = Δxᵀ(P₁ + P₂)⁻¹Δx on position and velocity of two filters
+/// at the same time, with `b_extra` added to the second's covariance (it may have manoeuvred
+/// since its last update); `None` when the sum is not positive definite.
+fn track_distance<F: BallisticFilter>(a: &F, b: &F, b_extra: Option<&StateMatrix>) -> Option<f64> {
+    let (xa, xb) = (a.state().1, b.state().1);
+    let dx: Vector6<f64> = xa.fixed_rows::<6>(0) - xb.fixed_rows::<6>(0);
+    let mut s: Matrix6<f64> = a.covariance().fixed_view::<6, 6>(0, 0) + b.covariance().fixed_view::<6, 6>(0, 0);
+    if let Some(extra) = b_extra {
+        s += extra.fixed_view::<6, 6>(0, 0);
+    }
+    let chol = s.cholesky()?;
+    let d2 = dx.dot(&chol.solve(&dx));
+    d2.is_finite().then_some(d2)
 }
 
 #[cfg(test)]
@@ -357,6 +777,7 @@ mod tests {
             candidate_lifetime_s: 5.0,
             noise: ProcessNoise::new(1.0, 1e-12).unwrap(),
             drag: DragPrior::default(),
+            ..ManagerConfig::default()
         }
     }
 
@@ -430,7 +851,7 @@ mod tests {
                 zs.reverse();
             }
             let measurements: Vec<Measurement> = zs.iter().map(|z| z.1).collect();
-            let out = manager.scan(&earth, &site, t, &measurements, |_| true).unwrap();
+            let out = manager.scan(&earth, &site, t, &measurements, |_, _| 1.0).unwrap();
             for (id, col) in out.updated {
                 let obj = zs[col].0;
                 assert_eq!(
@@ -465,9 +886,9 @@ mod tests {
         let earth = EarthModel::wgs84();
         let site = SensorSite::new(&earth, Geodetic::from_degrees(35.95, 128.45, 400.0).unwrap());
         let mut m: TrackManager<Ekf> = TrackManager::new(config());
-        m.scan(&earth, &site, 10.0, &[], |_| true).unwrap();
+        m.scan(&earth, &site, 10.0, &[], |_, _| 1.0).unwrap();
         assert!(matches!(
-            m.scan(&earth, &site, 9.0, &[], |_| true),
+            m.scan(&earth, &site, 9.0, &[], |_, _| 1.0),
             Err(TrackError::OutOfOrder { .. })
         ));
     }

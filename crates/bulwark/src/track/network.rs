@@ -306,10 +306,13 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         let measurements: Vec<Measurement> = report.detections.iter().map(|d| d.1).collect();
         let radar = &node.radar;
         let site = *radar.site();
-        let looked_at = |r: &Vector3<f64>| radar.sees(earth, r);
+        let sensor = i.index();
+        let detection_probability = |r: &Vector3<f64>, last: &[Measurement]| {
+            radar.expected_detection_probability(earth, r, last.iter().find(|z| z.sensor == sensor), mode)
+        };
         report.local = node
             .local
-            .scan(earth, &site, t_s, &measurements, looked_at)
+            .scan(earth, &site, t_s, &measurements, detection_probability)
             .map_err(|source| NetworkError {
                 tracker: Some(i),
                 source,
@@ -317,7 +320,7 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         if node.networked {
             report.system = Some(
                 self.system
-                    .scan(earth, &site, t_s, &measurements, looked_at)
+                    .scan(earth, &site, t_s, &measurements, detection_probability)
                     .map_err(|source| NetworkError { tracker: None, source })?,
             );
             if self.cueing {

@@ -75,11 +75,6 @@ impl Ukf {
         &self.params
     }
 
-    /// The process noise the filter predicts with.
-    pub fn process_noise(&self) -> &ProcessNoise {
-        &self.noise
-    }
-
     fn update_dim<const M: usize>(
         &self,
         site: &SensorSite,
@@ -129,6 +124,18 @@ impl Ukf {
 }
 
 impl BallisticFilter for Ukf {
+    fn process_noise(&self) -> ProcessNoise {
+        self.noise
+    }
+
+    fn set_process_noise(&mut self, noise: ProcessNoise) {
+        self.noise = noise;
+    }
+
+    fn add_covariance(&mut self, extra: &StateMatrix) {
+        self.p += extra;
+    }
+
     fn new(initial: &InitialEstimate, noise: ProcessNoise) -> Self {
         Self::with_params(initial, noise, UnscentedParams::default())
     }

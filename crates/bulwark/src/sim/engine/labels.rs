@@ -82,6 +82,18 @@ impl TrackTruth {
         }
     }
 
+    /// System track `gone` was merged into `kept`: `kept` counts `gone`'s updates as its own.
+    pub(super) fn system_merge(&mut self, gone: TrackId, kept: TrackId) {
+        let Some(counts) = self.system.get_mut(gone.slot()).map(std::mem::take) else {
+            return;
+        };
+        for (object, n) in counts {
+            for _ in 0..n {
+                self.system_update(kept, object);
+            }
+        }
+    }
+
     /// The object behind local track `id` of `radar`: the one that last updated it.
     pub(super) fn local_object(&self, radar: RadarId, id: TrackId) -> Option<ObjectId> {
         self.local[radar].get(id.slot()).copied().flatten()

@@ -83,6 +83,16 @@ impl BattleManager {
         }
     }
 
+    /// System track `gone` was merged into `kept` (one object): `kept` takes over `gone`'s
+    /// engagements, their count and any kill assessed on it.
+    pub(super) fn merged(&mut self, gone: TrackId, kept: TrackId) {
+        let old = std::mem::take(self.track_info(gone));
+        let info = self.track_info(kept);
+        info.engagements += old.engagements;
+        info.in_flight = info.in_flight.or(old.in_flight);
+        info.killed |= old.killed;
+    }
+
     /// The kill assessment of the engagement at system track `track` came in.
     pub(super) fn assessed(&mut self, track: TrackId, killed: bool) {
         let info = self.track_info(track);

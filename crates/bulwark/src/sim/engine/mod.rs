@@ -25,7 +25,7 @@ use super::{PreparedScenario, RunOptions, SimError};
 use crate::earth::{EarthModel, Ecef, Geodetic, inverse};
 use crate::event_queue::EventQueue;
 use crate::flight::ObjectKind;
-use crate::ids::{AreaId, EngagementId, ObjectId, RadarId, RoundId, ThreatId};
+use crate::ids::{AreaId, EngagementId, ObjectId, RadarId, RoundId, ThreatId, TrackId};
 use crate::scenario::Scenario;
 use crate::track::dynamics::BallisticDynamics;
 use crate::track::filter::BallisticFilter;
@@ -353,6 +353,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         for &(id, col) in &report.local.updated {
             self.truth.local_update(i, id, report.detections[col].0);
         }
+        let merged_into = |merged: &[(TrackId, TrackId)], id: TrackId| merged.iter().find(|m| m.0 == id).map(|m| m.1);
         for (&id, firm) in report
             .local
             .confirmed
@@ -373,6 +374,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                     tracker,
                     track: id,
                     object,
+                    merged_into: merged_into(&report.local.merged, id),
                 }
             };
             self.log.push(t_s, kind);
@@ -401,9 +403,17 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                         tracker,
                         track: id,
                         object,
+                        merged_into: merged_into(&system.merged, id),
                     }
                 };
                 self.log.push(t_s, kind);
+            }
+            // A track merged into another hands it its history: what it followed, the battle
+            // manager's record of it and the engagements aimed at it.
+            for &(gone, kept) in &system.merged {
+                self.truth.system_merge(gone, kept);
+                self.manager.merged(gone, kept);
+                self.shooters.retarget(gone, kept);
             }
         }
         for cue in &report.cues {

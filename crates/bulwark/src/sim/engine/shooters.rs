@@ -106,6 +106,13 @@ impl Shooters {
         self.shots_at[k]
     }
 
+    /// System track `gone` was merged into `kept`: engagements aimed at `gone` now follow `kept`.
+    pub(super) fn retarget(&mut self, gone: TrackId, kept: TrackId) {
+        for e in self.engagements.iter_mut().filter(|e| e.track == gone) {
+            e.track = kept;
+        }
+    }
+
     /// Battery `b` fires a salvo of `n` rounds at system track `track` (whose object is
     /// `object`) on `plan`: the stock is drawn down and every round's launch, handover and
     /// intercept are scheduled, then the engagement's kill assessment.
