@@ -6,6 +6,7 @@
 mod aiming;
 mod analytic;
 mod architecture;
+mod audit;
 mod campaign;
 mod common;
 mod engage;

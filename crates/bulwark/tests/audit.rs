@@ -1,0 +1,171 @@
+//! The engagement-run audit of issue 13 over 50 seeds of every bundled scenario: the artefacts
+//! an analyst would catch in `events.jsonl` and that discredit any figure taken from it.
+//!
+//! - **One track per object**: firm system tracks per object ever detected. Korea, Guam and the
+//!   analytic check hold at most 1.1; the lofted ICBM (re-entry after a 2,500 s arc) and the
+//!   strategic raid (warheads among decoys released metres apart) do not yet, and are held to
+//!   their present level so that a regression shows (see docs/engagement.md, "Track
+//!   management").
+//! - **No shot at the dead**: no interceptor launched at a track (or a track merged into it) after
+//!   its kill was assessed.
+//! - **No kill credit beyond reach**: no round killed whose realised handover miss exceeds its
+//!   kill vehicle's divert reach.
+
+use std::collections::{HashMap, HashSet};
+
+use bulwark::ids::TrackId;
+use bulwark::scenario::load_scenario;
+use bulwark::sim::events::Tracker;
+use bulwark::sim::{EventKind, PreparedScenario, RoundResult, RunOptions};
+use rayon::prelude::*;
+
+/// Seeds per scenario.
+const SEEDS: u64 = 50;
+
+/// What one run shows.
+#[derive(Debug, Default, Clone, Copy)]
+struct Audit {
+    firm_system_tracks: u32,
+    objects_detected: u32,
+    launches_at_assessed_kills: u32,
+    kills_beyond_reach: u32,
+}
+
+impl std::ops::Add for Audit {
+    type Output = Audit;
+    fn add(self, o: Audit) -> Audit {
+        Audit {
+            firm_system_tracks: self.firm_system_tracks + o.firm_system_tracks,
+            objects_detected: self.objects_detected + o.objects_detected,
+            launches_at_assessed_kills: self.launches_at_assessed_kills + o.launches_at_assessed_kills,
+            kills_beyond_reach: self.kills_beyond_reach + o.kills_beyond_reach,
+        }
+    }
+}
+
+fn audit_run(prepared: &PreparedScenario, seed: u64) -> Audit {
+    let outcome = prepared
+        .run(RunOptions {
+            seed,
+            trial: 0,
+            record_flights: false,
+            log_detections: false,
+        })
+        .expect("the run completes");
+    let mut audit = Audit::default();
+    let mut detected = HashSet::new();
+    // Each system track's survivor after merges, and the tracks whose kill was assessed.
+    let mut merged: HashMap<TrackId, TrackId> = HashMap::new();
+    let survivor = |merged: &HashMap<TrackId, TrackId>, mut id: TrackId| {
+        while let Some(&next) = merged.get(&id) {
+            id = next;
+        }
+        id
+    };
+    let mut assessed_killed: HashSet<TrackId> = HashSet::new();
+    for e in &outcome.events {
+        match &e.kind {
+            EventKind::FirstDetection { object, .. } => {
+                detected.insert(object.clone());
+            }
+            EventKind::TrackFirm {
+                tracker: Tracker::System,
+                ..
+            } => audit.firm_system_tracks += 1,
+            EventKind::TrackDropped {
+                tracker: Tracker::System,
+                track,
+                merged_into: Some(into),
+                ..
+            } => {
+                merged.insert(*track, *into);
+                if assessed_killed.contains(track) {
+                    assessed_killed.insert(survivor(&merged, *into));
+                }
+            }
+            EventKind::KillAssessment {
+                track, killed: true, ..
+            } => {
+                assessed_killed.insert(survivor(&merged, *track));
+            }
+            EventKind::InterceptorLaunch { track, .. } => {
+                if assessed_killed.contains(&survivor(&merged, *track)) {
+                    audit.launches_at_assessed_kills += 1;
+                }
+            }
+            EventKind::Intercept {
+                result: RoundResult::Killed,
+                handover_miss_m,
+                divert_reach_m,
+                ..
+            } => {
+                if handover_miss_m.is_none_or(|m| m > *divert_reach_m) {
+                    audit.kills_beyond_reach += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    audit.objects_detected = detected.len() as u32;
+    audit
+}
+
+fn audit_scenario(file: &str) -> Audit {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(file);
+    let scenario = load_scenario(&path).expect("the bundled scenario loads");
+    let prepared = PreparedScenario::new(scenario).expect("the bundled scenario prepares");
+    let total = (1..=SEEDS)
+        .into_par_iter()
+        .map(|seed| audit_run(&prepared, seed))
+        .reduce(Audit::default, |a, b| a + b);
+    eprintln!(
+        "{file}: {SEEDS} seeds, {:.3} firm system tracks per detected object ({} / {}), {} launches at assessed kills, {} kills beyond reach",
+        f64::from(total.firm_system_tracks) / f64::from(total.objects_detected.max(1)),
+        total.firm_system_tracks,
+        total.objects_detected,
+        total.launches_at_assessed_kills,
+        total.kills_beyond_reach
+    );
+    total
+}
+
+fn check(file: &str, max_tracks_per_object: f64) {
+    let a = audit_scenario(file);
+    assert!(a.objects_detected > 0, "{file}: nothing was detected");
+    let per_object = f64::from(a.firm_system_tracks) / f64::from(a.objects_detected);
+    assert!(
+        per_object <= max_tracks_per_object,
+        "{file}: {per_object:.3} firm system tracks per detected object, allowed {max_tracks_per_object}: {a:?}"
+    );
+    assert_eq!(a.launches_at_assessed_kills, 0, "{file}: {a:?}");
+    assert_eq!(a.kills_beyond_reach, 0, "{file}: {a:?}");
+}
+
+#[test]
+fn audit_korea() {
+    check("korea-2017.toml", 1.1);
+}
+
+#[test]
+fn audit_guam() {
+    check("guam.toml", 1.1);
+}
+
+#[test]
+fn audit_analytic_check() {
+    check("analytic-check.toml", 1.1);
+}
+
+/// Not yet one track per object (re-entry reacquisition); held at its present level.
+#[test]
+fn audit_lofted_icbm() {
+    check("lofted-icbm.toml", 3.2);
+}
+
+/// Not yet one track per object (dense decoy clusters); held at its present level.
+#[test]
+fn audit_strategic_china_us() {
+    check("strategic-china-us.toml", 3.0);
+}
