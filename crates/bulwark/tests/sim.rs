@@ -106,14 +106,16 @@ fn every_intercept_lies_inside_its_envelope_after_launch_plus_flyout() {
 /// A round kills only where a kill vehicle could: its realised handover miss within the divert
 /// reach and the target's true position inside the interceptor's envelope. Trials 5, 7, 10 and
 /// 19 of seed 2017 are those in which the σ-only endgame credited THAAD with kills at 39.5 km
-/// (below its published 40 km floor) and above 150 km (its ceiling), beside trial 0.
+/// (below its published 40 km floor) and above 150 km (its ceiling); with one track per object
+/// the rounds refused for their miss or their point fall in other trials, so the first ten are
+/// taken too.
 #[test]
 fn every_hit_lies_within_the_divert_reach_and_inside_the_envelope() {
     let scenario = korea();
     let prepared = PreparedScenario::new(scenario.clone()).unwrap();
     let mut hits = 0;
     let mut refused = 0;
-    for trial in [0, 5, 7, 10, 19] {
+    for trial in (0..10).chain([10, 19]) {
         let outcome = prepared
             .run(RunOptions { trial, ..options(2017) })
             .expect("the run completes");

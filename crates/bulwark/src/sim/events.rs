@@ -54,9 +54,11 @@ pub enum Reason {
     EngagementLimit,
     /// The battery's own radar holds no firm track and it may not fire on remote tracks.
     NoFireControlTrack,
-    /// A lower-tier battery fires because it cannot wait for the upper tier's kill assessment.
+    /// A later layer fires because it cannot wait for the kill assessment of the engagement in
+    /// flight (THAAD behind SM-3, Patriot behind THAAD).
     Backup,
-    /// A lower-tier battery waits while the upper tier engages.
+    /// A later layer waits for the kill assessment of the engagement in flight, its own window
+    /// staying open past it.
     UpperTierEngaging,
     /// The threat was assessed killed.
     AlreadyKilled,

@@ -240,9 +240,10 @@ impl BattleManager {
             (info.in_flight, info.engagements)
         };
         if let Some(e) = in_flight {
-            let battery = cx.shooters.engagements[e].battery;
-            // A lower tier may back up an upper-tier engagement whose assessment comes too late.
-            if cx.shooters.batteries[battery].spec.tier() == Tier::Upper && doctrine.upper_tier_first {
+            // A later layer keeps its window: it fires as a backup when waiting for the kill
+            // assessment of the engagement in flight would close it, and waits for the
+            // assessment otherwise (shoot-look-shoot across layers).
+            if doctrine.upper_tier_first {
                 self.backup(cx, t_s, id, area, e);
             }
             return;
@@ -350,8 +351,10 @@ impl BattleManager {
         })
     }
 
-    /// A lower-tier battery fires while an upper-tier engagement is in flight only when waiting for
-    /// its kill assessment would close the lower tier's own window.
+    /// Layering: while engagement `engaged` is in flight at track `id`, every other battery
+    /// of another weapon defending the area whose own intercept would come after that
+    /// engagement's (a later layer: THAAD after SM-3, Patriot after THAAD) fires a backup only when waiting for the kill
+    /// assessment would close its window; otherwise it logs that it waits for the assessment.
     fn backup<F: BallisticFilter + Clone>(
         &mut self,
         cx: &mut Orders<'_, '_, F>,
@@ -360,26 +363,31 @@ impl BattleManager {
         area: AreaId,
         upper: EngagementId,
     ) {
-        let assessment_s = cx.shooters.engagements[upper].intercept_s
-            + cx.shooters.batteries[cx.shooters.engagements[upper].battery]
-                .spec
-                .kill_assessment_delay_s();
+        let engaged = &cx.shooters.engagements[upper];
+        let (engaged_battery, engaged_intercept_s) = (engaged.battery, engaged.intercept_s);
+        let assessment_s = engaged_intercept_s + cx.shooters.batteries[engaged_battery].spec.kill_assessment_delay_s();
         for b in cx.shooters.battery_ids() {
-            if cx.shooters.batteries[b].spec.tier() != Tier::Lower || !cx.shooters.batteries[b].defends.contains(&area)
-            {
+            if b == engaged_battery || !cx.shooters.batteries[b].defends.contains(&area) {
                 continue;
             }
             let Ok(plan) = self.window(cx, t_s, b, id) else {
                 continue;
             };
+            // Only a later layer backs up: another weapon, whose intercept comes after the one
+            // in flight (a second battery of the same weapon is not a layer).
+            let same_weapon =
+                cx.shooters.batteries[b].spec.name() == cx.shooters.batteries[engaged_battery].spec.name();
+            if same_weapon || plan.intercept_s <= engaged_intercept_s {
+                continue;
+            }
             let reaction = cx.shooters.batteries[b].spec.reaction_time_s();
             if plan.last_launch_s - reaction < assessment_s {
                 self.engage_or_hold(cx, t_s, b, id, plan, Reason::Backup);
                 return;
             }
             let detail = format!(
-                "upper tier assesses at {assessment_s:.1} s, before this battery's last launch at {:.1} s",
-                plan.last_launch_s
+                "{} assesses its engagement at {assessment_s:.1} s, before this battery's last launch at {:.1} s",
+                cx.shooters.batteries[engaged_battery].name, plan.last_launch_s
             );
             self.decision(
                 cx,
