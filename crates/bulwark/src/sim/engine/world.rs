@@ -41,11 +41,11 @@ impl World {
     }
 
     /// Object `k`'s ECEF position (m), earth-relative velocity (m/s) and cross-section (m²) at
-    /// `t_s`, when it is alive then: what a radar looks at.
+    /// `t_s`, when it is in the sky then: what a radar looks at. A killed object flies on as
+    /// debris: a hit-to-kill intercept breaks the target up, but its fragments keep its momentum
+    /// and stay on nearly its path to the ground, in the radars' view, which is what makes kill
+    /// assessment uncertain (a debris track assessed alive draws another salvo).
     pub(in crate::sim) fn seen_at(&self, k: ObjectId, t_s: f64) -> Option<(Vector3<f64>, Vector3<f64>, f64)> {
-        if self.killed_by(k, t_s) {
-            return None;
-        }
         self.objects[k].object.seen_at(t_s)
     }
 
