@@ -200,6 +200,11 @@ fn audit_analytic_check() {
     check("analytic-check.toml", 1.1);
 }
 
+#[test]
+fn audit_analytic_check_sls() {
+    check("analytic-check-sls.toml", 1.1);
+}
+
 /// Not yet one track per object (re-entry reacquisition); held at its present level.
 #[test]
 fn audit_lofted_icbm() {

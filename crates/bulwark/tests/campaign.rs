@@ -261,6 +261,53 @@ fn val_campaign_converges_to_wilkening_closed_form() {
     assert!(st.interceptors_fired.mean >= f64::from(n * m));
 }
 
+/// `scenarios/analytic-check-sls.toml`: the analytic check under shoot-look-shoot with imperfect
+/// kill assessment (f_k = 0.1, f_a = 0.2). The closed form (Wilkening 1999 with its
+/// kill-assessment extension, `analysis::analytic`, built from the scenario's own doctrine) gives
+/// P(no leaker) = 0.9364 and 10.104 interceptors; the campaign's 95 % intervals hold both. The
+/// interceptors test that a kill assessed alive draws its second salvo: at the debris of the
+/// killed warhead, which flies on in the radars' view (a run whose killed objects vanished fired
+/// ~8.6). The full 10,000-trial comparison is `scripts/validate_analytic.sh`.
+#[test]
+fn val_shoot_look_shoot_campaign_converges_to_the_closed_form() {
+    use bulwark::analysis::analytic::{AnalyticInputs, Doctrine, Tier, evaluate};
+    let s = load_scenario(&scenario_path("analytic-check-sls.toml")).expect("bundled scenario loads");
+    let d = &s.doctrine;
+    assert!(d.shoot_look_shoot && d.max_engagements_per_threat == 2);
+    let k = d.sspk_override.expect("the check fixes k");
+    let tier = Tier {
+        doctrine: Doctrine::ShootLookShoot {
+            first_shots: d.salvo_size,
+            second_shots: d.salvo_size,
+            kill_assessment: d.kill_assessment,
+        },
+        ..Tier::salvo(k, 1.0, 1.0, d.salvo_size)
+    };
+    let closed = evaluate(&AnalyticInputs::single_tier(s.threats.len() as u32, tier)).unwrap();
+    assert!((closed.p_zero_leakers - 0.936415).abs() < 1e-6 && (closed.expected_interceptors - 10.104).abs() < 1e-9);
+
+    let prepared = PreparedScenario::new(s).expect("the scenario prepares");
+    let tally = pool(2)
+        .install(|| run_campaign(&prepared, 20261206, 300, Control::default()))
+        .unwrap();
+    let st = tally.statistics().unwrap();
+    let p = &st.p_zero_leakers;
+    assert!(
+        p.wilson_95[0] <= closed.p_zero_leakers && closed.p_zero_leakers <= p.wilson_95[1],
+        "P(no leaker) {} outside the campaign's {:?} (estimate {})",
+        closed.p_zero_leakers,
+        p.wilson_95,
+        p.estimate
+    );
+    let ci = st.interceptors_fired.mean_ci_95.unwrap();
+    assert!(
+        ci[0] <= closed.expected_interceptors && closed.expected_interceptors <= ci[1],
+        "interceptors {} outside the campaign's {ci:?} (mean {})",
+        closed.expected_interceptors,
+        st.interceptors_fired.mean
+    );
+}
+
 // ---- Sweeps ----
 
 const SWEEP_TEXT: &str = r#"
