@@ -148,6 +148,11 @@ fn golden_run_analytic_check() {
 }
 
 #[test]
+fn golden_run_analytic_check_sls() {
+    check_scenario("run", "analytic-check-sls");
+}
+
+#[test]
 fn golden_run_guam() {
     check_scenario("run", "guam");
 }

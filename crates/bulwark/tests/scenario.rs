@@ -12,7 +12,8 @@ use bulwark::earth::{EarthModel, Geodetic, direct};
 use bulwark::flight::{AimRequest, FlightOptions, Shape, aim, load_preset};
 use bulwark::ids::{AreaId, RadarId};
 use bulwark::scenario::{
-    AreaShape, Doctrine, PlatformKind, ScenarioError, TrackFilter, load_scenario, parse_scenario, sha256_hex,
+    AreaShape, Doctrine, FireControl, PlatformKind, ScenarioError, TrackFilter, load_scenario, parse_scenario,
+    sha256_hex,
 };
 
 fn repo() -> PathBuf {
@@ -243,12 +244,15 @@ fn small_scenario_values_round_trip() {
     assert_eq!((b0.kind, b0.launchers, b0.stock), (PlatformKind::Land, 3, 24));
     assert_eq!(b0.interceptor.sspk(), 0.8);
     assert_eq!(
-        (b0.radar, b0.engage_on_remote, b0.defends.clone()),
-        (Some(RadarId::new(0)), false, vec![AreaId::new(1)])
+        (b0.radar, b0.fire_control, b0.defends.clone()),
+        (Some(RadarId::new(0)), FireControl::Autonomous, vec![AreaId::new(1)])
     );
     assert!(b0.defends_area(AreaId::new(1)) && !b0.defends_area(AreaId::new(0)));
     assert_eq!(b0.site.alt_m(), 0.0);
-    assert_eq!((b1.kind, b1.stock, b1.engage_on_remote), (PlatformKind::Ship, 5, true));
+    assert_eq!(
+        (b1.kind, b1.stock, b1.fire_control),
+        (PlatformKind::Ship, 5, FireControl::EngageOnRemote)
+    );
     assert!(b1.defends.is_empty() && b1.defends_area(AreaId::new(0)));
     let bundled_ib = bulwark::engage::load_interceptor_preset("sm-3-ib").unwrap();
     assert_eq!(b1.interceptor, bundled_ib);

@@ -382,3 +382,71 @@ fn run_counts_add_up_and_feed_the_summary_and_the_campaign_row_alike() {
     assert_eq!(summary.interceptors_fired, row.fired_by_battery.iter().sum::<u32>());
     assert_eq!(row.kills.len(), counts.kills.len());
 }
+
+/// The three fire-control modes on the analytic check's raid, the battery's own radar moved
+/// 400 km to the south-west and turned away from the threats (it never sees them) while the
+/// network radar beside the city tracks them: an autonomous battery never launches; one that
+/// launches on remote fires, but its rounds have no track to be guided by at handover (track
+/// lost, with the reason); one that engages on remote is guided by the network and kills.
+#[test]
+fn fire_control_modes_differ_in_what_the_own_radar_must_see() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/analytic-check.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text
+        .replace(
+            "radar = \"tpy2\"\nengage_on_remote = true",
+            "radar = \"blind\"\nFIRE_CONTROL",
+        )
+        .replace(
+            "[[battery]]",
+            "[[radar]]\nname = \"blind\"\npreset = \"an-tpy-2-tbr\"\nsite = { lat_deg = 33.0, lon_deg = 125.5, alt_m = 0.0 }\nboresight_az_deg = 200.0\nnetworked = false\n\n[[battery]]",
+        );
+    assert!(
+        text.contains("FIRE_CONTROL"),
+        "the analytic check's battery is as this test expects"
+    );
+    let run_with = |mode: &str| {
+        let s = bulwark::scenario::parse_scenario(
+            &text.replace("FIRE_CONTROL", &format!("fire_control = \"{mode}\"")),
+            "fc.toml",
+        )
+        .expect("the variant loads");
+        let outcome = run(&PreparedScenario::new(s.clone()).unwrap(), 7);
+        RunCounts::new(&s, &outcome)
+    };
+    let autonomous = run_with("autonomous");
+    assert_eq!(autonomous.rounds_fired(), 0, "{autonomous:#?}");
+    let launch = run_with("launch_on_remote");
+    assert!(launch.rounds_fired() > 0, "{launch:#?}");
+    assert_eq!(launch.rounds_by_result.track_lost, launch.rounds_fired(), "{launch:#?}");
+    assert_eq!(launch.intercepted, 0);
+    let engage = run_with("engage_on_remote");
+    assert!(
+        engage.intercepted > 0 && engage.rounds_by_result.track_lost == 0,
+        "{engage:#?}"
+    );
+}
+
+/// `fire_control` is checked like every field: an unknown mode names the allowed ones, and it
+/// may not be given beside `engage_on_remote`.
+#[test]
+fn fire_control_is_checked_by_the_loader() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/analytic-check.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let unknown = text.replace("engage_on_remote = true", "fire_control = \"launch-on-remote\"");
+    let e = bulwark::scenario::parse_scenario(&unknown, "fc.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("fire_control") && e.contains("launch_on_remote") && e.contains("autonomous"),
+        "{e}"
+    );
+    let both = text.replace(
+        "engage_on_remote = true",
+        "engage_on_remote = true\nfire_control = \"autonomous\"",
+    );
+    let e = bulwark::scenario::parse_scenario(&both, "fc.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not both"), "{e}");
+}

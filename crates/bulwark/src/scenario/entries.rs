@@ -3,7 +3,9 @@
 
 use super::builder::{Builder, Res, list_or_none};
 use super::errors::did_you_mean;
-use super::model::{AreaShape, BatteryEntry, DefendedArea, PlatformKind, RadarEntry, RaidLine, ThreatEntry};
+use super::model::{
+    AreaShape, BatteryEntry, DefendedArea, FireControl, PlatformKind, RadarEntry, RaidLine, ThreatEntry,
+};
 use super::overrides::{INTERCEPTORS, MISSILES, PresetRef, RADARS, load_with_overrides};
 use super::raw::{RawArea, RawBattery, RawRadar, RawThreat};
 use super::source::FieldPath;
@@ -214,9 +216,39 @@ impl Builder<'_, '_> {
                     })?,
             ),
         };
-        let engage_on_remote = b.engage_on_remote.unwrap_or(radar.is_none());
+        let fire_control = match (&b.fire_control, b.engage_on_remote) {
+            (Some(_), Some(_)) => {
+                return Err(self.err(
+                    &p.key("fire_control"),
+                    "give either fire_control or engage_on_remote, not both (engage_on_remote = true is fire_control = \"engage_on_remote\", false is \"autonomous\")".to_string(),
+                ));
+            }
+            (Some(name), None) => FireControl::from_name(name).ok_or_else(|| {
+                self.err(
+                    &p.key("fire_control"),
+                    format!(
+                        "unknown fire control '{name}'{}; allowed: {}",
+                        did_you_mean(name, FireControl::NAMES.iter().copied()),
+                        FireControl::NAMES.join(", ")
+                    ),
+                )
+            })?,
+            (None, Some(true)) => FireControl::EngageOnRemote,
+            (None, Some(false)) => FireControl::Autonomous,
+            (None, None) if radar.is_none() => FireControl::EngageOnRemote,
+            (None, None) => FireControl::Autonomous,
+        };
+        if radar.is_none() && fire_control == FireControl::LaunchOnRemote {
+            return Err(self.err(
+                &p.key("fire_control"),
+                format!(
+                    "battery '{}' has no radar of its own to guide its rounds after a launch on remote; give it a radar or use fire_control = \"engage_on_remote\"",
+                    b.name
+                ),
+            ));
+        }
         if radar.is_none() {
-            if !engage_on_remote {
+            if !fire_control.launches_on_remote() {
                 return Err(self.err(
                     &p.key("engage_on_remote"),
                     format!(
@@ -266,7 +298,7 @@ impl Builder<'_, '_> {
             launchers,
             stock,
             radar,
-            engage_on_remote,
+            fire_control,
             defends,
         })
     }

@@ -62,6 +62,6 @@ pub use entries::DEFAULT_LAUNCH_INTERVAL_S;
 pub use errors::{Located, ScenarioError};
 pub use load::{load_scenario, parse_scenario, sha256_hex};
 pub use model::{
-    AreaShape, BatteryEntry, DefendedArea, Doctrine, KillAssessment, PlatformKind, RadarEntry, RaidLine, Scenario,
-    ThreatEntry, TrackFilter, TrackingOptions,
+    AreaShape, BatteryEntry, DefendedArea, Doctrine, FireControl, KillAssessment, PlatformKind, RadarEntry, RaidLine,
+    Scenario, ThreatEntry, TrackFilter, TrackingOptions,
 };

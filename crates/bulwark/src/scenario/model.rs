@@ -216,8 +216,8 @@ pub struct BatteryEntry {
     pub stock: u32,
     /// Its own fire-control radar.
     pub radar: Option<RadarId>,
-    /// May fire on network (system) tracks, not only its own radar's.
-    pub engage_on_remote: bool,
+    /// What the battery needs of its own radar to launch and to guide its rounds.
+    pub fire_control: FireControl,
     /// The defended areas it protects; empty: all of them.
     pub defends: Vec<AreaId>,
 }
@@ -296,6 +296,41 @@ impl KillAssessment {
     /// Whether an assessment can be wrong (so needs a draw).
     pub fn is_perfect(&self) -> bool {
         self.false_kill == 0.0 && self.false_alive == 0.0
+    }
+}
+
+/// What a battery needs of its own radar (the distinctions of US Army and Navy integrated fire
+/// control: CRS R41526 and the MDA's engage-on-remote tests of 2011–2014).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FireControl {
+    /// Launch and guide on its own radar only: it fires when its radar holds a firm track of the
+    /// target (correlated with the system track).
+    Autonomous,
+    /// Launch on a remote (network) track; its own radar must then acquire the target in time to
+    /// hand it to the kill vehicle: a round whose battery's radar holds no firm track of the
+    /// target at handover is not guided (track lost).
+    LaunchOnRemote,
+    /// Launch and guide on remote (network) tracks alone, from launch to handover.
+    EngageOnRemote,
+}
+
+impl FireControl {
+    /// The names a scenario file uses.
+    pub const NAMES: &'static [&'static str] = &["autonomous", "launch_on_remote", "engage_on_remote"];
+
+    /// The mode named `name` in a scenario file.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "autonomous" => Some(Self::Autonomous),
+            "launch_on_remote" => Some(Self::LaunchOnRemote),
+            "engage_on_remote" => Some(Self::EngageOnRemote),
+            _ => None,
+        }
+    }
+
+    /// Whether the battery may launch on a remote (network) track.
+    pub fn launches_on_remote(self) -> bool {
+        self != Self::Autonomous
     }
 }
 

@@ -146,6 +146,7 @@ pub(crate) struct RawBattery {
     pub stock: Option<i64>,
     pub radar: Option<String>,
     pub engage_on_remote: Option<bool>,
+    pub fire_control: Option<String>,
     pub defends: Option<Vec<String>>,
     pub interceptor_overrides: Option<toml::Table>,
 }

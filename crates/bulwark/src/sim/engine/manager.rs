@@ -413,7 +413,7 @@ impl BattleManager {
         if battery.stock == 0 {
             return Err((Reason::OutOfStock, format!("{} has no interceptor left", battery.name)));
         }
-        if !battery.engage_on_remote && !own_radar_holds(cx, b, id) {
+        if !battery.fire_control.launches_on_remote() && !own_radar_holds(cx, b, id) {
             let detail = match battery.radar {
                 Some(r) => format!(
                     "its radar {} holds no firm track of it",

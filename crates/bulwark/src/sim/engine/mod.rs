@@ -166,7 +166,7 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
             envelope: env.clone(),
             site: b.site,
             radar: b.radar,
-            engage_on_remote: b.engage_on_remote,
+            fire_control: b.fire_control,
             defends: if b.defends.is_empty() {
                 AreaId::all(scenario.defended_areas.len()).collect()
             } else {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use nalgebra::{Matrix3, Vector3};
 use rand::RngExt;
 
+use super::CORRELATION_M;
 use super::labels::TrackTruth;
 use super::world::World;
 use super::{BatteryTotals, EventLog, FlightRecord, HANDOVER_GATE_M, Pending, Stage, log_point};
@@ -19,6 +20,7 @@ use crate::engage::interceptor::InterceptorSpec;
 use crate::event_queue::EventQueue;
 use crate::ids::{AreaId, BatteryId, EngagementId, ObjectId, RadarId, RoundId, TrackId};
 use crate::random::StreamKey;
+use crate::scenario::FireControl;
 use crate::sim::battle::{InterceptPlan, ground_range_m};
 use crate::sim::events::{EventKind, RoundResult};
 use crate::track::dynamics::{position, velocity};
@@ -35,7 +37,7 @@ pub(super) struct BatteryState {
     pub(super) envelope: Arc<Envelope>,
     pub(super) site: Geodetic,
     pub(super) radar: Option<RadarId>,
-    pub(super) engage_on_remote: bool,
+    pub(super) fire_control: FireControl,
     pub(super) defends: Vec<AreaId>,
     pub(super) stock: u32,
     pub(super) totals: BatteryTotals,
@@ -63,6 +65,8 @@ struct Round {
     handover_miss_m: Option<f64>,
     /// Its fly-out in [`Shooters::flights`], when the run records flights.
     flight: Option<usize>,
+    /// Why it had no track handed over, when that is not the network losing the target.
+    unguided: Option<&'static str>,
 }
 
 /// What a kill assessment tells the battle manager.
@@ -141,6 +145,7 @@ impl Shooters {
                 handover_sigma_m: None,
                 handover_miss_m: None,
                 flight: None,
+                unguided: None,
             });
             queue.push(plan.launch_s.max(t_s), Pending::Launch(r));
             let homing = self.batteries[b].spec.homing_time_s();
@@ -263,6 +268,33 @@ impl Shooters {
         let Some((x, p)) = predicted else {
             return;
         };
+        // Launched on remote: the battery's own radar must now hold the target, and guides the
+        // kill vehicle to it with its own track.
+        let (x, p) = if b.fire_control == FireControl::LaunchOnRemote {
+            let own = b.radar.and_then(|radar| {
+                network
+                    .node(radar)
+                    .local()
+                    .tracks()
+                    .iter()
+                    .filter(|t| t.status == TrackStatus::Firm)
+                    .map(|t| t.filter.predicted_state_at(stage.earth, plan.intercept_s))
+                    .map(|(xl, pl)| ((position(&xl) - position(&x)).norm(), xl, pl))
+                    .filter(|(d, _, _)| *d < CORRELATION_M)
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, xl, pl)| (xl, pl))
+            });
+            match own {
+                Some(own) => own,
+                None => {
+                    self.rounds[r].unguided =
+                        Some("launched on remote, but its own radar held no track of the target at handover");
+                    return;
+                }
+            }
+        } else {
+            (x, p)
+        };
         let to_pip = (plan.pip_ecef_m - stage.earth.to_ecef(&b.site).0).normalize();
         let closing = velocity(&x) - to_pip * b.envelope.max_speed_m_s();
         let u = closing.normalize();
@@ -310,7 +342,7 @@ impl Shooters {
             (Some(_), None, _) => (
                 0.0,
                 RoundResult::TrackLost,
-                Some("track lost before handover".to_string()),
+                Some(round.unguided.unwrap_or("track lost before handover").to_string()),
             ),
             (Some(_), Some(_), None) => (
                 0.0,
