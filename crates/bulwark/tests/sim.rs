@@ -450,3 +450,30 @@ fn fire_control_is_checked_by_the_loader() {
         .to_string();
     assert!(e.contains("not both"), "{e}");
 }
+
+/// In-flight target updates arrive `data_link_latency_s` late: the kill vehicle is handed an
+/// older track, so its realised handover misses grow with the latency (Korea, seed 2017: the
+/// mean miss with a 20 s link is larger than with an instantaneous one).
+#[test]
+fn handover_misses_grow_with_the_data_link_latency() {
+    let mean_miss = |latency_s: f64| {
+        let mut scenario = korea();
+        scenario.doctrine.data_link_latency_s = latency_s;
+        let outcome = run(&PreparedScenario::new(scenario).unwrap(), 2017);
+        let misses: Vec<f64> = outcome
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Intercept { handover_miss_m, .. } => *handover_miss_m,
+                _ => None,
+            })
+            .collect();
+        assert!(!misses.is_empty());
+        misses.iter().sum::<f64>() / misses.len() as f64
+    };
+    let (now, late) = (mean_miss(0.0), mean_miss(20.0));
+    assert!(
+        late > now,
+        "mean handover miss {late} m with a 20 s link, {now} m with none"
+    );
+}

@@ -225,6 +225,15 @@ impl Builder<'_, '_> {
                 )?,
             },
             sspk_override: d.sspk_override.map(|v| prob("sspk_override", v)).transpose()?,
+            data_link_latency_s: match d.data_link_latency_s {
+                None => def.data_link_latency_s,
+                Some(v) => self.number(
+                    &p.key("data_link_latency_s"),
+                    v,
+                    (0.0..=60.0).contains(&v),
+                    "a latency from 0 to 60 s",
+                )?,
+            },
             kill_assessment: match &d.kill_assessment {
                 None => def.kill_assessment,
                 Some(k) => {

@@ -353,6 +353,10 @@ pub struct Doctrine {
     pub sspk_override: Option<f64>,
     /// How salvos are assessed (default perfect, the closed form's assumption).
     pub kill_assessment: KillAssessment,
+    /// Latency of the data link that carries in-flight target updates from the battle manager
+    /// to an interceptor in flight (s, default 1, notional): the kill vehicle is handed the
+    /// system track as it stood this long before handover.
+    pub data_link_latency_s: f64,
 }
 
 impl Default for Doctrine {
@@ -367,6 +371,10 @@ impl Default for Doctrine {
             decision_interval_s: 1.0,
             sspk_override: None,
             kill_assessment: KillAssessment::PERFECT,
+            // Notional: tactical data links (Link 16, the Patriot and THAAD in-flight
+            // communication links) deliver a target update on the order of a second after the
+            // track it comes from; the figure is not published.
+            data_link_latency_s: 1.0,
         }
     }
 }

@@ -45,6 +45,7 @@ pub(crate) struct RawDoctrine {
     pub max_engagements_per_threat: Option<i64>,
     pub discrimination_probability: Option<f64>,
     pub decision_interval_s: Option<f64>,
+    pub data_link_latency_s: Option<f64>,
     pub sspk_override: Option<f64>,
     pub kill_assessment: Option<RawKillAssessment>,
 }

@@ -207,7 +207,7 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
         network,
         truth,
         manager: BattleManager::new(BallisticDynamics::new(earth)),
-        shooters: Shooters::new(batteries, n_objects),
+        shooters: Shooters::new(batteries, n_objects, scenario.doctrine.data_link_latency_s),
         queue: EventQueue::new(),
         log: EventLog::default(),
     };

@@ -86,17 +86,20 @@ pub(super) struct Shooters {
     shots_at: Vec<u32>,
     /// Interceptor flights, when the run records flights.
     pub(super) flights: Vec<FlightRecord>,
+    /// Latency of the in-flight target update link (s).
+    data_link_latency_s: f64,
 }
 
 impl Shooters {
     /// The scenario's batteries, nothing fired, facing `objects` objects.
-    pub(super) fn new(batteries: Vec<BatteryState>, objects: usize) -> Self {
+    pub(super) fn new(batteries: Vec<BatteryState>, objects: usize, data_link_latency_s: f64) -> Self {
         Self {
             batteries,
             engagements: Vec::new(),
             rounds: Vec::new(),
             shots_at: vec![0; objects],
             flights: Vec::new(),
+            data_link_latency_s,
         }
     }
 
@@ -131,6 +134,7 @@ impl Shooters {
         plan: InterceptPlan,
         n: u32,
     ) -> EngagementId {
+        let data_link_latency_s = self.data_link_latency_s;
         let battery = &mut self.batteries[b];
         battery.stock -= n;
         battery.totals.fired += n;
@@ -148,9 +152,11 @@ impl Shooters {
                 unguided: None,
             });
             queue.push(plan.launch_s.max(t_s), Pending::Launch(r));
+            // The kill vehicle is handed the last in-flight target update it received: the
+            // system track as it stood one data-link latency before handover.
             let homing = self.batteries[b].spec.homing_time_s();
             queue.push(
-                (plan.intercept_s - homing).max(plan.launch_s.max(t_s)),
+                (plan.intercept_s - homing - data_link_latency_s).max(plan.launch_s.max(t_s)),
                 Pending::Handover(r),
             );
             queue.push(plan.intercept_s, Pending::Intercept(r));
