@@ -639,8 +639,7 @@ impl BallisticDynamics {
     #[inline(always)]
     fn propagate_covariance_in_place_body(&self, x: &mut State, p: &mut StateMatrix, noise: &ProcessNoise, dt_s: f64) {
         for piece in noise_pieces(dt_s) {
-            let q_kappa = noise.inverse_beta_variance(self, x, piece);
-            let q_accel = noise.accel_psd_at(self, x);
+            let (q_accel, q_kappa) = noise.piece_densities(self, x, piece);
             let phi = self.propagate_rows_in_place(x, piece);
             transform_covariance(&phi, p, q_accel, piece.abs(), q_kappa);
         }
@@ -854,16 +853,23 @@ impl ProcessNoise {
         self.exo_accel_psd_m2_s3
     }
 
-    /// The acceleration density (m²/s³) for a prediction from `x`.
+    /// For a prediction of `dt_s` from `x`: the acceleration density (m²/s³) and the κ entry of
+    /// [`Self::discrete`], q_κ T ρ(h₀)/ρ₀. The air density at `x` is looked up once, and only
+    /// when one of them follows the air.
     #[inline]
-    pub fn accel_psd_at(&self, dynamics: &BallisticDynamics, x: &State) -> f64 {
-        match self.exo_accel_psd_m2_s3 {
+    fn piece_densities(&self, dynamics: &BallisticDynamics, x: &State, dt_s: f64) -> (f64, f64) {
+        let air = self.exo_accel_psd_m2_s3.is_some() || self.inverse_beta_psd_m4_kg2_s > 0.0;
+        let rho = if air { dynamics.density_kg_m3(&position(x)) } else { 0.0 };
+        let accel = match self.exo_accel_psd_m2_s3 {
             None => self.accel_psd_m2_s3,
-            Some(exo) => {
-                let rho = dynamics.density_kg_m3(&position(x));
-                exo + self.accel_psd_m2_s3 * rho / SEA_LEVEL_DENSITY_KG_M3
-            }
-        }
+            Some(exo) => exo + self.accel_psd_m2_s3 * rho / SEA_LEVEL_DENSITY_KG_M3,
+        };
+        let kappa = if self.inverse_beta_psd_m4_kg2_s > 0.0 {
+            self.inverse_beta_psd_m4_kg2_s * dt_s.abs() * rho / SEA_LEVEL_DENSITY_KG_M3
+        } else {
+            0.0
+        };
+        (accel, kappa)
     }
 
     /// No process noise: the target is assumed to follow the model exactly.
@@ -887,8 +893,9 @@ impl ProcessNoise {
 
     /// The discrete noise covariance over `dt_s` (its sign ignored) starting from `x`.
     pub fn discrete(&self, dynamics: &BallisticDynamics, x: &State, dt_s: f64) -> StateMatrix {
-        let mut m = Self::white_acceleration(self.accel_psd_at(dynamics, x), dt_s);
-        m[(INVERSE_BETA, INVERSE_BETA)] = self.inverse_beta_variance(dynamics, x, dt_s);
+        let (accel, kappa) = self.piece_densities(dynamics, x, dt_s);
+        let mut m = Self::white_acceleration(accel, dt_s);
+        m[(INVERSE_BETA, INVERSE_BETA)] = kappa;
         m
     }
 
@@ -908,18 +915,6 @@ impl ProcessNoise {
             m[(i + 3, i + 3)] = q * t;
         }
         m
-    }
-
-    /// The κ entry of [`Self::discrete`]: q_κ T ρ(h₀)/ρ₀ (zero, with no density look-up, when
-    /// q_κ = 0).
-    #[inline]
-    fn inverse_beta_variance(&self, dynamics: &BallisticDynamics, x: &State, dt_s: f64) -> f64 {
-        if self.inverse_beta_psd_m4_kg2_s > 0.0 {
-            let rho = dynamics.density_kg_m3(&position(x));
-            self.inverse_beta_psd_m4_kg2_s * dt_s.abs() * rho / SEA_LEVEL_DENSITY_KG_M3
-        } else {
-            0.0
-        }
     }
 }
 

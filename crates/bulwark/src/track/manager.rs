@@ -224,7 +224,6 @@ pub struct Track<F> {
     /// Hits and misses of the last looks, newest last (at most the confirmation window).
     looks: Vec<bool>,
     total_looks: usize,
-    consecutive_misses: usize,
 }
 
 impl<F> Track<F> {
@@ -234,7 +233,6 @@ impl<F> Track<F> {
         if self.looks.len() > window {
             self.looks.remove(0);
         }
-        self.consecutive_misses = if hit { 0 } else { self.consecutive_misses + 1 };
     }
 
     fn hits(&self) -> usize {
@@ -486,7 +484,6 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                         weighted_misses: 0.0,
                         looks: vec![true, true],
                         total_looks: 2,
-                        consecutive_misses: 0,
                     });
                     out.started.push(id);
                     if cfg.confirm_hits <= 2
@@ -511,12 +508,17 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         ProcessNoise::white_acceleration(cfg.manoeuvre_accel_psd_m2_s3 - cfg.noise.accel_psd_m2_s3(), dt_s)
     }
 
-    /// Track `i`'s covariance had it been manoeuvring since its last update, when it is
-    /// ballistic: its own covariance plus the difference of the two levels over that time.
-    fn could_have_manoeuvred(&self, i: usize) -> Option<StateMatrix> {
+    /// What track `i`'s covariance would gain had it been manoeuvring since its last update: the
+    /// difference of the two levels over that time.
+    fn manoeuvre_since_update(&self, i: usize) -> StateMatrix {
         let track = &self.tracks[i];
-        (self.config.manoeuvres_modelled() && !track.manoeuvring)
-            .then(|| self.level_difference(track.filter.state().0 - track.last_update_s))
+        self.level_difference(track.filter.state().0 - track.last_update_s)
+    }
+
+    /// [`Self::manoeuvre_since_update`] for a ballistic track, when tracks have a manoeuvring
+    /// level.
+    fn could_have_manoeuvred(&self, i: usize) -> Option<StateMatrix> {
+        (self.config.manoeuvres_modelled() && !self.tracks[i].manoeuvring).then(|| self.manoeuvre_since_update(i))
     }
 
     /// Ballistic tracks left without a measurement are offered the measurements left over, gated
@@ -541,7 +543,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         for (r, &row) in rows.iter().enumerate() {
             let i = live[row];
             let mut wide = self.tracks[i].filter.clone();
-            wide.add_covariance(&self.level_difference(self.tracks[i].filter.state().0 - self.tracks[i].last_update_s));
+            wide.add_covariance(&self.manoeuvre_since_update(i));
             for (c, &col) in leftover.iter().enumerate() {
                 if let Some(nis) = gated_nis(&wide, site, &measurements[col], cfg.gate_nis) {
                     costs.allow(r, c, nis);
@@ -553,7 +555,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         for (r, &row) in rows.iter().enumerate() {
             if let Some(c) = a.track_to_measurement[r] {
                 let i = live[row];
-                let extra = self.level_difference(self.tracks[i].filter.state().0 - self.tracks[i].last_update_s);
+                let extra = self.manoeuvre_since_update(i);
                 let track = &mut self.tracks[i];
                 track.filter.add_covariance(&extra);
                 track.filter.set_process_noise(cfg.manoeuvre_noise());
@@ -691,7 +693,6 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 survivor.last_update_s = fresh.last_update_s;
                 survivor.updates += fresh.updates;
                 survivor.look(true, self.config.confirm_window);
-                survivor.consecutive_misses = 0;
                 if survivor.status == TrackStatus::Tentative && fresh.status == TrackStatus::Firm {
                     survivor.status = TrackStatus::Firm;
                     survivor.firm_s = fresh.firm_s;

@@ -72,13 +72,18 @@ impl TrackTruth {
 
     /// System track `id` was updated with a measurement of `object`.
     pub(super) fn system_update(&mut self, id: TrackId, object: ObjectId) {
+        self.count_system_updates(id, object, 1);
+    }
+
+    /// System track `id` counts `n` more updates with measurements of `object`.
+    fn count_system_updates(&mut self, id: TrackId, object: ObjectId, n: u32) {
         let i = id.slot();
         if self.system.len() <= i {
             self.system.resize(i + 1, Vec::new());
         }
         match self.system[i].iter_mut().find(|(k, _)| *k == object) {
-            Some(slot) => slot.1 += 1,
-            None => self.system[i].push((object, 1)),
+            Some(slot) => slot.1 += n,
+            None => self.system[i].push((object, n)),
         }
     }
 
@@ -88,9 +93,7 @@ impl TrackTruth {
             return;
         };
         for (object, n) in counts {
-            for _ in 0..n {
-                self.system_update(kept, object);
-            }
+            self.count_system_updates(kept, object, n);
         }
     }
 

@@ -23,8 +23,8 @@ use crate::random::StreamKey;
 use crate::scenario::FireControl;
 use crate::sim::battle::{InterceptPlan, ground_range_m};
 use crate::sim::events::{EventKind, RoundResult};
-use crate::track::dynamics::{position, velocity};
-use crate::track::filter::BallisticFilter;
+use crate::track::dynamics::{State, position, velocity};
+use crate::track::filter::{BallisticFilter, StateCovariance};
 use crate::track::manager::{Track, TrackStatus};
 use crate::track::network::SensorNetwork;
 
@@ -260,16 +260,13 @@ impl Shooters {
         let own = network.system().track(e.track).filter(live);
         let predicted = match own {
             Some(track) => Some(track.filter.predicted_state_at(stage.earth, plan.intercept_s)),
-            None => network
-                .system()
-                .tracks()
-                .iter()
-                .filter(|t| t.status == TrackStatus::Firm)
-                .map(|t| t.filter.predicted_state_at(stage.earth, plan.intercept_s))
-                .map(|(x, p)| ((position(&x) - plan.pip_ecef_m).norm(), x, p))
-                .filter(|(d, _, _)| *d < HANDOVER_GATE_M)
-                .min_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, x, p)| (x, p)),
+            None => nearest_firm_prediction(
+                network.system().tracks(),
+                stage,
+                plan.intercept_s,
+                &plan.pip_ecef_m,
+                HANDOVER_GATE_M,
+            ),
         };
         let Some((x, p)) = predicted else {
             return;
@@ -278,17 +275,8 @@ impl Shooters {
         // kill vehicle to it with its own track.
         let (x, p) = if b.fire_control == FireControl::LaunchOnRemote {
             let own = b.radar.and_then(|radar| {
-                network
-                    .node(radar)
-                    .local()
-                    .tracks()
-                    .iter()
-                    .filter(|t| t.status == TrackStatus::Firm)
-                    .map(|t| t.filter.predicted_state_at(stage.earth, plan.intercept_s))
-                    .map(|(xl, pl)| ((position(&xl) - position(&x)).norm(), xl, pl))
-                    .filter(|(d, _, _)| *d < CORRELATION_M)
-                    .min_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(_, xl, pl)| (xl, pl))
+                let local = network.node(radar).local().tracks();
+                nearest_firm_prediction(local, stage, plan.intercept_s, &position(&x), CORRELATION_M)
             });
             match own {
                 Some(own) => own,
@@ -455,4 +443,23 @@ impl Shooters {
         );
         Assessment { track, killed }
     }
+}
+
+/// Of the firm `tracks`, the prediction to `t_s` (state and covariance) whose position lies
+/// nearest `reference` (ECEF, m), when within `gate_m`.
+fn nearest_firm_prediction<F: BallisticFilter>(
+    tracks: &[Track<F>],
+    stage: &Stage<'_>,
+    t_s: f64,
+    reference: &Vector3<f64>,
+    gate_m: f64,
+) -> Option<(State, StateCovariance)> {
+    tracks
+        .iter()
+        .filter(|t| t.status == TrackStatus::Firm)
+        .map(|t| t.filter.predicted_state_at(stage.earth, t_s))
+        .map(|(x, p)| ((position(&x) - reference).norm(), x, p))
+        .filter(|(d, _, _)| *d < gate_m)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, x, p)| (x, p))
 }
