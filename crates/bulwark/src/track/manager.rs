@@ -508,11 +508,15 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         ProcessNoise::white_acceleration(cfg.manoeuvre_accel_psd_m2_s3 - cfg.noise.accel_psd_m2_s3(), dt_s)
     }
 
-    /// What track `i`'s covariance would gain had it been manoeuvring since its last update: the
-    /// difference of the two levels over that time.
+    /// What track `i`'s covariance would gain had it been manoeuvring since its last update, for
+    /// at most a thrust window: the difference of the two levels over that time. Thrust does not
+    /// last (a track coasting longer than a thrust window is predicted at the ballistic level),
+    /// so a manoeuvre is hypothesised over the last window only; a measurement far off a long
+    /// ballistic coast belongs to another object, or starts a track of its own.
     fn manoeuvre_since_update(&self, i: usize) -> StateMatrix {
         let track = &self.tracks[i];
-        self.level_difference(track.filter.state().0 - track.last_update_s)
+        let gap_s = track.filter.state().0 - track.last_update_s;
+        self.level_difference(gap_s.min(self.config.thrust_window_s))
     }
 
     /// [`Self::manoeuvre_since_update`] for a ballistic track, when tracks have a manoeuvring
