@@ -696,6 +696,16 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 survivor.level_evidence = fresh.level_evidence;
                 survivor.last_update_s = fresh.last_update_s;
                 survivor.updates += fresh.updates;
+                // Just updated: no misses since, and the thrust measured on the estimate it takes.
+                survivor.weighted_misses = fresh.weighted_misses;
+                survivor.thrust_reference = fresh.thrust_reference;
+                survivor.thrust_m_s2 = fresh.thrust_m_s2;
+                for z in fresh.last_by_sensor {
+                    match survivor.last_by_sensor.iter_mut().find(|m| m.sensor == z.sensor) {
+                        Some(m) => *m = z,
+                        None => survivor.last_by_sensor.push(z),
+                    }
+                }
                 survivor.look(true, self.config.confirm_window);
                 if survivor.status == TrackStatus::Tentative && fresh.status == TrackStatus::Firm {
                     survivor.status = TrackStatus::Firm;
@@ -709,9 +719,16 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 out.updated[u].0 = keep_id;
             } else {
                 let absorbed = std::mem::take(&mut self.tracks[b].distinct_from);
+                let absorbed_seen = std::mem::take(&mut self.tracks[b].last_by_sensor);
                 let absorbed_updates = self.tracks[b].updates;
                 let survivor = &mut self.tracks[a];
                 survivor.updates += absorbed_updates;
+                // Detections by sensors the survivor has not had: what those sensors expect of it.
+                for z in absorbed_seen {
+                    if !survivor.last_by_sensor.iter().any(|m| m.sensor == z.sensor) {
+                        survivor.last_by_sensor.push(z);
+                    }
+                }
                 for id in absorbed {
                     if !survivor.distinct_from.contains(&id) {
                         survivor.distinct_from.push(id);
