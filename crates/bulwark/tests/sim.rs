@@ -3,6 +3,7 @@
 use bulwark::campaign::trial::TrialRecord;
 use bulwark::scenario::{Scenario, load_scenario};
 use bulwark::sim::battle::ground_range_m;
+use bulwark::sim::events::{Reason, Tracker};
 use bulwark::sim::{EventKind, PreparedScenario, RoundResult, RunCounts, RunOptions, RunOutcome, Summary};
 
 fn korea() -> Scenario {
@@ -476,4 +477,112 @@ fn handover_misses_grow_with_the_data_link_latency() {
         late > now,
         "mean handover miss {late} m with a 20 s link, {now} m with none"
     );
+}
+
+/// A networked radar's report reaches the battle manager one sensor-to-C2 latency after its
+/// scan: every system track is confirmed exactly that much later while nothing the later
+/// picture changes has happened yet (the first firm system track: before it, no cue and no
+/// engagement differ), and every kill assessment is known that much after the intercept and
+/// the interceptor's assessment delay.
+#[test]
+fn sensor_reports_reach_the_battle_manager_after_the_link_latency() {
+    let run_with_latency = |latency_s: f64| {
+        let mut scenario = korea();
+        scenario.doctrine.sensor_to_c2_latency_s = latency_s;
+        let delay: std::collections::HashMap<String, f64> = scenario
+            .batteries
+            .iter()
+            .map(|b| (b.name.clone(), b.interceptor.kill_assessment_delay_s()))
+            .collect();
+        (run(&PreparedScenario::new(scenario).unwrap(), 2017), delay)
+    };
+    let first_firm = |outcome: &RunOutcome| {
+        outcome
+            .events
+            .iter()
+            .find(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::TrackFirm {
+                        tracker: Tracker::System,
+                        ..
+                    }
+                )
+            })
+            .map(|e| e.t_s)
+            .expect("a system track is confirmed")
+    };
+    let (now, _) = run_with_latency(0.0);
+    let (late, delay) = run_with_latency(3.0);
+    let (firm_now, firm_late) = (first_firm(&now), first_firm(&late));
+    assert!(
+        (firm_late - firm_now - 3.0).abs() < 1e-9,
+        "first firm system track at {firm_now} s with no latency, {firm_late} s with 3 s"
+    );
+    let mut intercept_at = std::collections::HashMap::new();
+    let mut assessments = 0;
+    for e in &late.events {
+        match &e.kind {
+            EventKind::InterceptorLaunch {
+                engagement,
+                intercept_s,
+                ..
+            } => {
+                intercept_at.insert(*engagement, *intercept_s);
+            }
+            EventKind::KillAssessment {
+                battery, engagement, ..
+            } => {
+                assessments += 1;
+                let expected = intercept_at[engagement] + delay[battery] + 3.0;
+                assert!(
+                    (e.t_s - expected).abs() < 1e-9,
+                    "{battery} engagement {engagement} assessed at {} s, expected {expected} s",
+                    e.t_s
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(assessments > 0);
+}
+
+/// A fire order reaches the launcher one C2-to-shooter latency after the decision: every round
+/// leaves at least that latency plus its interceptor's reaction time after the battle manager's
+/// last firing decision for its battery.
+#[test]
+fn fire_orders_reach_the_launcher_after_the_link_latency() {
+    let mut scenario = korea();
+    scenario.doctrine.c2_to_shooter_latency_s = 4.0;
+    let reaction: std::collections::HashMap<String, f64> = scenario
+        .batteries
+        .iter()
+        .map(|b| (b.name.clone(), b.interceptor.reaction_time_s()))
+        .collect();
+    let outcome = run(&PreparedScenario::new(scenario).unwrap(), 2017);
+    let mut last_order: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+    let mut launches = 0;
+    for e in &outcome.events {
+        match &e.kind {
+            EventKind::Decision {
+                battery: Some(b),
+                reason: Reason::Engage | Reason::Backup | Reason::PartialSalvo,
+                ..
+            } => {
+                last_order.insert(b.clone(), e.t_s);
+            }
+            EventKind::InterceptorLaunch { battery, .. } => {
+                launches += 1;
+                let ordered = last_order[battery];
+                assert!(
+                    e.t_s - ordered >= 4.0 + reaction[battery] - 1e-9,
+                    "{battery} launched at {} s on an order of {ordered} s (reaction {} s, link 4 s)",
+                    e.t_s,
+                    reaction[battery]
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(launches > 0);
 }

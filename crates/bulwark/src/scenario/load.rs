@@ -234,6 +234,24 @@ impl Builder<'_, '_> {
                     "a latency from 0 to 60 s",
                 )?,
             },
+            sensor_to_c2_latency_s: match d.sensor_to_c2_latency_s {
+                None => def.sensor_to_c2_latency_s,
+                Some(v) => self.number(
+                    &p.key("sensor_to_c2_latency_s"),
+                    v,
+                    (0.0..=60.0).contains(&v),
+                    "a latency from 0 to 60 s",
+                )?,
+            },
+            c2_to_shooter_latency_s: match d.c2_to_shooter_latency_s {
+                None => def.c2_to_shooter_latency_s,
+                Some(v) => self.number(
+                    &p.key("c2_to_shooter_latency_s"),
+                    v,
+                    (0.0..=60.0).contains(&v),
+                    "a latency from 0 to 60 s",
+                )?,
+            },
             kill_assessment: match &d.kill_assessment {
                 None => def.kill_assessment,
                 Some(k) => {

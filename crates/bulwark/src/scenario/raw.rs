@@ -46,6 +46,8 @@ pub(crate) struct RawDoctrine {
     pub discrimination_probability: Option<f64>,
     pub decision_interval_s: Option<f64>,
     pub data_link_latency_s: Option<f64>,
+    pub sensor_to_c2_latency_s: Option<f64>,
+    pub c2_to_shooter_latency_s: Option<f64>,
     pub sspk_override: Option<f64>,
     pub kill_assessment: Option<RawKillAssessment>,
 }

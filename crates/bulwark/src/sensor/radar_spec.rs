@@ -24,9 +24,10 @@ const RADARS: crate::preset_file::Embedded = crate::preset_file::Embedded {
 };
 
 /// How the radar looks at a target: spreading its time over a search volume, or dwelling on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Mode {
     /// The search form of the range equation: the solid angle Ω searched once per frame.
+    #[default]
     Search,
     /// The track form: a dwell T_dwell on the target.
     Track,

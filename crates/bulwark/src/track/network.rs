@@ -185,6 +185,8 @@ pub struct ScanReport {
     pub system: Option<ScanOutcome>,
     /// Radars the system track cued in this scan, in radar order.
     pub cues: Vec<Cue>,
+    /// The mode the radar scanned in (its system report is fused in that mode's terms).
+    pub mode: Mode,
     /// Time of this radar's next scan (s) and its schedule generation.
     pub next_scan: (f64, u32),
 }
@@ -273,15 +275,40 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         &self.system
     }
 
-    /// Radar `i` scans at `t_s`. `truth(k)` gives object k's ECEF position (m), earth-relative
-    /// velocity (m/s) and cross-section (m²) at `t_s`, or `None` when it does not exist then
-    /// (not yet released, landed or killed); objects are `0..objects` as given to [`Self::new`].
+    /// Radar `i` scans at `t_s`; a networked radar's measurements are fused by the system
+    /// tracker at once. `truth(k)` gives object k's ECEF position (m), earth-relative velocity
+    /// (m/s) and cross-section (m²) at `t_s`, or `None` when it does not exist then (not yet
+    /// released, landed or killed); objects are `0..objects` as given to [`Self::new`].
     pub fn scan(
         &mut self,
         earth: &EarthModel,
         t_s: f64,
         i: RadarId,
         truth: impl Fn(ObjectId) -> Option<(Vector3<f64>, Vector3<f64>, f64)>,
+    ) -> Result<ScanReport, NetworkError> {
+        self.scan_and_fuse(earth, t_s, i, truth, true)
+    }
+
+    /// Radar `i` scans at `t_s` as [`Self::scan`] does, but leaves its report to the system
+    /// tracker unfused (`system` is `None`, no cues): the caller hands the measurements to
+    /// [`Self::fuse`] when the report reaches the battle manager.
+    pub fn scan_local(
+        &mut self,
+        earth: &EarthModel,
+        t_s: f64,
+        i: RadarId,
+        truth: impl Fn(ObjectId) -> Option<(Vector3<f64>, Vector3<f64>, f64)>,
+    ) -> Result<ScanReport, NetworkError> {
+        self.scan_and_fuse(earth, t_s, i, truth, false)
+    }
+
+    fn scan_and_fuse(
+        &mut self,
+        earth: &EarthModel,
+        t_s: f64,
+        i: RadarId,
+        truth: impl Fn(ObjectId) -> Option<(Vector3<f64>, Vector3<f64>, f64)>,
+        fuse_now: bool,
     ) -> Result<ScanReport, NetworkError> {
         let mut report = ScanReport::default();
         let node = &mut self.nodes[i];
@@ -303,6 +330,7 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
                 report.detections.push((k, z, first));
             }
         }
+        report.mode = mode;
         let measurements: Vec<Measurement> = report.detections.iter().map(|d| d.1).collect();
         let radar = &node.radar;
         let site = *radar.site();
@@ -317,15 +345,10 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
                 tracker: Some(i),
                 source,
             })?;
-        if node.networked {
-            report.system = Some(
-                self.system
-                    .scan(earth, &site, t_s, &measurements, detection_probability)
-                    .map_err(|source| NetworkError { tracker: None, source })?,
-            );
-            if self.cueing {
-                self.cue(earth, t_s, i, &mut report.cues);
-            }
+        if node.networked && fuse_now {
+            let (system, cues) = self.fuse(earth, t_s, t_s, i, mode, &measurements)?;
+            report.system = Some(system);
+            report.cues = cues;
         }
         let node = &self.nodes[i];
         let step_s = if node.tracking() {
@@ -335,6 +358,37 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         };
         report.next_scan = (t_s + step_s, node.generation);
         Ok(report)
+    }
+
+    /// The system tracker takes the measurements of radar `i`'s scan made at `scan_t_s` in
+    /// `mode` (as its report reaches the battle manager at `now_s`, after the sensor-to-C2
+    /// link's latency, or at once), and cues the other networked radars to dwell on a firm
+    /// system track in their field of regard from `now_s` on. Reports must arrive in the order
+    /// of their scans.
+    pub fn fuse(
+        &mut self,
+        earth: &EarthModel,
+        now_s: f64,
+        scan_t_s: f64,
+        i: RadarId,
+        mode: Mode,
+        measurements: &[Measurement],
+    ) -> Result<(ScanOutcome, Vec<Cue>), NetworkError> {
+        let radar = &self.nodes[i].radar;
+        let site = *radar.site();
+        let sensor = i.index();
+        let detection_probability = |r: &Vector3<f64>, last: &[Measurement]| {
+            radar.expected_detection_probability(earth, r, last.iter().find(|z| z.sensor == sensor), mode)
+        };
+        let outcome = self
+            .system
+            .scan(earth, &site, scan_t_s, measurements, detection_probability)
+            .map_err(|source| NetworkError { tracker: None, source })?;
+        let mut cues = Vec::new();
+        if self.cueing {
+            self.cue(earth, now_s, i, &mut cues);
+        }
+        Ok((outcome, cues))
     }
 
     /// Networked radars whose field of regard holds a firm system track dwell on it.

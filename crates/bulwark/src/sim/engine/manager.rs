@@ -365,7 +365,7 @@ impl BattleManager {
     ) {
         let engaged = &cx.shooters.engagements[upper];
         let (engaged_battery, engaged_intercept_s) = (engaged.battery, engaged.intercept_s);
-        let assessment_s = engaged_intercept_s + cx.shooters.batteries[engaged_battery].spec.kill_assessment_delay_s();
+        let assessment_s = cx.shooters.assessment_known_s(engaged_battery, engaged_intercept_s);
         for b in cx.shooters.battery_ids() {
             if b == engaged_battery || !cx.shooters.batteries[b].defends.contains(&area) {
                 continue;
@@ -380,8 +380,7 @@ impl BattleManager {
             if same_weapon || plan.intercept_s <= engaged_intercept_s {
                 continue;
             }
-            let reaction = cx.shooters.batteries[b].spec.reaction_time_s();
-            if plan.last_launch_s - reaction < assessment_s {
+            if plan.last_launch_s - cx.shooters.order_to_launch_s(b) < assessment_s {
                 self.engage_or_hold(cx, t_s, b, id, plan, Reason::Backup);
                 return;
             }
@@ -423,7 +422,7 @@ impl BattleManager {
             };
             return Err((Reason::NoFireControlTrack, detail));
         }
-        let earliest = t_s + battery.spec.reaction_time_s();
+        let earliest = t_s + cx.shooters.order_to_launch_s(b);
         plan_intercept(
             cx.stage.earth,
             &battery.site,
@@ -453,7 +452,7 @@ impl BattleManager {
         reason: Reason,
     ) {
         let interval = cx.stage.scenario.doctrine.decision_interval_s;
-        let reaction = cx.shooters.batteries[b].spec.reaction_time_s();
+        let reaction = cx.shooters.order_to_launch_s(b);
         if plan.launch_s > cx.stage.t_end_s {
             // The run ends first (end_time_s): rounds committed now would be counted as fired
             // but never launched.

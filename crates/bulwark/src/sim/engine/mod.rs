@@ -19,6 +19,8 @@
 //!
 //! Killed objects stop producing measurements at the moment of intercept and never impact.
 
+use std::collections::VecDeque;
+
 use super::events::{Event, EventKind, LogPoint, Tracker};
 use super::truth::{ThreatTruth, TruthObject};
 use super::{PreparedScenario, RunOptions, SimError};
@@ -27,9 +29,12 @@ use crate::event_queue::EventQueue;
 use crate::flight::ObjectKind;
 use crate::ids::{AreaId, EngagementId, ObjectId, RadarId, RoundId, ThreatId, TrackId};
 use crate::scenario::Scenario;
+use crate::sensor::Measurement;
+use crate::sensor::radar_spec::Mode;
 use crate::track::dynamics::BallisticDynamics;
 use crate::track::filter::BallisticFilter;
-use crate::track::network::SensorNetwork;
+use crate::track::manager::ScanOutcome;
+use crate::track::network::{Cue, NetworkError, SensorNetwork};
 
 mod labels;
 mod manager;
@@ -77,7 +82,12 @@ const CORRELATION_M: f64 = 2_000.0;
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Pending {
     ThreatLaunch(ThreatId),
-    Scan { radar: RadarId, generation: u32 },
+    Scan {
+        radar: RadarId,
+        generation: u32,
+    },
+    /// The oldest report in [`Engine::reports`] reaches the battle manager.
+    Fuse,
     Decide,
     Launch(RoundId),
     Handover(RoundId),
@@ -120,6 +130,19 @@ struct Engine<'a, F> {
     shooters: Shooters,
     queue: EventQueue<Pending>,
     log: EventLog,
+    /// Networked radars' scan reports on their way to the battle manager over the
+    /// sensor-to-C2 link, oldest first (one latency for every link, so they arrive in order).
+    reports: VecDeque<RadarReport>,
+}
+
+/// One networked radar scan's measurements on their way to the system tracker.
+struct RadarReport {
+    radar: RadarId,
+    scan_t_s: f64,
+    mode: Mode,
+    /// The object each measurement came from (for the event log's labels only), and the
+    /// measurement.
+    detections: Vec<(ObjectId, Measurement)>,
 }
 
 fn log_point(g: &Geodetic) -> LogPoint {
@@ -207,9 +230,10 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
         network,
         truth,
         manager: BattleManager::new(BallisticDynamics::new(earth)),
-        shooters: Shooters::new(batteries, n_objects, scenario.doctrine.data_link_latency_s),
+        shooters: Shooters::new(batteries, n_objects, &scenario.doctrine),
         queue: EventQueue::new(),
         log: EventLog::default(),
+        reports: VecDeque::new(),
     };
     engine.schedule_start();
     engine.run()?;
@@ -263,6 +287,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                         self.scan(t_s, radar)?;
                     }
                 }
+                Pending::Fuse => self.fuse(t_s)?,
                 Pending::Decide => {
                     self.decide(t_s);
                     self.queue
@@ -320,14 +345,16 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     /// the scans it asks for.
     fn scan(&mut self, t_s: f64, i: RadarId) -> Result<(), SimError> {
         let world = &self.world;
-        let report = self
-            .network
-            .scan(self.stage.earth, t_s, i, |k| world.seen_at(k, t_s))
-            .map_err(|e| SimError::Track {
-                tracker: e.tracker.map_or_else(|| "system".to_string(), |r| self.radar_name(r)),
-                t_s,
-                message: e.source.to_string(),
-            })?;
+        let latency_s = self.stage.scenario.doctrine.sensor_to_c2_latency_s;
+        let networked = self.stage.scenario.radars[i].networked;
+        let defer = networked && latency_s > 0.0;
+        let truth = |k| world.seen_at(k, t_s);
+        let scanned = if defer {
+            self.network.scan_local(self.stage.earth, t_s, i, truth)
+        } else {
+            self.network.scan(self.stage.earth, t_s, i, truth)
+        };
+        let report = scanned.map_err(|e| self.track_error(e, t_s))?;
         for &(k, z, first) in &report.detections {
             if self.stage.options.log_detections {
                 let kind = EventKind::Detection {
@@ -379,10 +406,64 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             };
             self.log.push(t_s, kind);
         }
-        // System tracker: measurement-level fusion of the networked radars.
+        if defer {
+            self.reports.push_back(RadarReport {
+                radar: i,
+                scan_t_s: t_s,
+                mode: report.mode,
+                detections: report.detections.iter().map(|&(k, z, _)| (k, z)).collect(),
+            });
+            self.queue.push(t_s + latency_s, Pending::Fuse);
+        }
         if let Some(system) = &report.system {
+            let objects: Vec<ObjectId> = report.detections.iter().map(|d| d.0).collect();
+            self.fused(t_s, system, &objects, &report.cues);
+        }
+        let (next_s, generation) = report.next_scan;
+        self.queue.push(next_s, Pending::Scan { radar: i, generation });
+        Ok(())
+    }
+
+    fn track_error(&self, e: NetworkError, t_s: f64) -> SimError {
+        SimError::Track {
+            tracker: e.tracker.map_or_else(|| "system".to_string(), |r| self.radar_name(r)),
+            t_s,
+            message: e.source.to_string(),
+        }
+    }
+
+    /// The oldest scan report in flight reaches the battle manager at `t_s`: the system tracker
+    /// fuses it.
+    fn fuse(&mut self, t_s: f64) -> Result<(), SimError> {
+        let Some(report) = self.reports.pop_front() else {
+            return Ok(());
+        };
+        let measurements: Vec<Measurement> = report.detections.iter().map(|d| d.1).collect();
+        let (system, cues) = self
+            .network
+            .fuse(
+                self.stage.earth,
+                t_s,
+                report.scan_t_s,
+                report.radar,
+                report.mode,
+                &measurements,
+            )
+            .map_err(|e| self.track_error(e, t_s))?;
+        let objects: Vec<ObjectId> = report.detections.iter().map(|d| d.0).collect();
+        self.fused(t_s, &system, &objects, &cues);
+        Ok(())
+    }
+
+    /// Logs and books what the system tracker did with one scan's measurements (from
+    /// `objects`, in measurement order) as the battle manager learns it at `t_s`, and schedules
+    /// the scans of the radars it cued.
+    fn fused(&mut self, t_s: f64, system: &ScanOutcome, objects: &[ObjectId], cues: &[Cue]) {
+        let merged_into = |merged: &[(TrackId, TrackId)], id: TrackId| merged.iter().find(|m| m.0 == id).map(|m| m.1);
+        // System tracker: measurement-level fusion of the networked radars.
+        {
             for &(id, col) in &system.updated {
-                self.truth.system_update(id, report.detections[col].0);
+                self.truth.system_update(id, objects[col]);
             }
             for (&id, firm) in system
                 .confirmed
@@ -416,7 +497,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 self.shooters.retarget(gone, kept);
             }
         }
-        for cue in &report.cues {
+        for cue in cues {
             self.queue.push(
                 cue.next_scan_s,
                 Pending::Scan {
@@ -433,9 +514,6 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 },
             );
         }
-        let (next_s, generation) = report.next_scan;
-        self.queue.push(next_s, Pending::Scan { radar: i, generation });
-        Ok(())
     }
 
     fn radar_name(&self, radar: RadarId) -> String {

@@ -20,7 +20,7 @@ use crate::engage::interceptor::InterceptorSpec;
 use crate::event_queue::EventQueue;
 use crate::ids::{AreaId, BatteryId, EngagementId, ObjectId, RadarId, RoundId, TrackId};
 use crate::random::StreamKey;
-use crate::scenario::FireControl;
+use crate::scenario::{Doctrine, FireControl};
 use crate::sim::battle::{InterceptPlan, ground_range_m};
 use crate::sim::events::{EventKind, RoundResult};
 use crate::track::dynamics::{State, position, velocity};
@@ -88,19 +88,39 @@ pub(super) struct Shooters {
     pub(super) flights: Vec<FlightRecord>,
     /// Latency of the in-flight target update link (s).
     data_link_latency_s: f64,
+    /// Latency of the sensors' reports to the battle manager (s).
+    sensor_to_c2_latency_s: f64,
+    /// Latency of a fire order from the battle manager to a launcher (s).
+    c2_to_shooter_latency_s: f64,
 }
 
 impl Shooters {
-    /// The scenario's batteries, nothing fired, facing `objects` objects.
-    pub(super) fn new(batteries: Vec<BatteryState>, objects: usize, data_link_latency_s: f64) -> Self {
+    /// The scenario's batteries, nothing fired, facing `objects` objects, linked to the battle
+    /// manager as `doctrine` says.
+    pub(super) fn new(batteries: Vec<BatteryState>, objects: usize, doctrine: &Doctrine) -> Self {
         Self {
             batteries,
             engagements: Vec::new(),
             rounds: Vec::new(),
             shots_at: vec![0; objects],
             flights: Vec::new(),
-            data_link_latency_s,
+            data_link_latency_s: doctrine.data_link_latency_s,
+            sensor_to_c2_latency_s: doctrine.sensor_to_c2_latency_s,
+            c2_to_shooter_latency_s: doctrine.c2_to_shooter_latency_s,
         }
+    }
+
+    /// Time from a fire order to battery `b`'s earliest launch (s): the order's link latency
+    /// and the interceptor's reaction time.
+    pub(super) fn order_to_launch_s(&self, b: BatteryId) -> f64 {
+        self.c2_to_shooter_latency_s + self.batteries[b].spec.reaction_time_s()
+    }
+
+    /// When the battle manager learns the kill assessment of battery `b`'s intercept at
+    /// `intercept_s` (s): after the interceptor's kill-assessment delay and the sensor report's
+    /// link latency.
+    pub(super) fn assessment_known_s(&self, b: BatteryId, intercept_s: f64) -> f64 {
+        intercept_s + self.batteries[b].spec.kill_assessment_delay_s() + self.sensor_to_c2_latency_s
     }
 
     /// The batteries' ids, in scenario order.
@@ -161,8 +181,7 @@ impl Shooters {
             );
             queue.push(plan.intercept_s, Pending::Intercept(r));
         }
-        let delay = self.batteries[b].spec.kill_assessment_delay_s();
-        queue.push(plan.intercept_s + delay, Pending::Assess(e));
+        queue.push(self.assessment_known_s(b, plan.intercept_s), Pending::Assess(e));
         self.engagements.push(Engagement {
             battery: b,
             track,
