@@ -358,12 +358,12 @@ pub struct Doctrine {
     /// system track as it stood this long before handover.
     pub data_link_latency_s: f64,
     /// Latency of the links that carry a networked radar's scan reports to the battle manager
-    /// (s, default 0, notional; one figure for every radar, so reports arrive in the order
+    /// (s, default 1, notional; one figure for every radar, so reports arrive in the order
     /// they were made): the system tracker fuses a scan, and the battle manager learns what it
     /// shows (new and dropped tracks, kill assessments), this long after the scan.
     pub sensor_to_c2_latency_s: f64,
     /// Latency of the link that carries a fire order from the battle manager to a battery's
-    /// launcher (s, default 0, notional): added to the interceptor's reaction time between an
+    /// launcher (s, default 1, notional): added to the interceptor's reaction time between an
     /// order and the earliest launch.
     pub c2_to_shooter_latency_s: f64,
 }
@@ -384,8 +384,12 @@ impl Default for Doctrine {
             // communication links) deliver a target update on the order of a second after the
             // track it comes from; the figure is not published.
             data_link_latency_s: 1.0,
-            sensor_to_c2_latency_s: 0.0,
-            c2_to_shooter_latency_s: 0.0,
+            // Notional, like the in-flight update link: a track report over a tactical data
+            // link (Link 16's 12 s frame carries a high-rate track's reports every few time
+            // slots) or a fire order to a launcher arrives on the order of a second after it
+            // is made; the real links' figures are not published.
+            sensor_to_c2_latency_s: 1.0,
+            c2_to_shooter_latency_s: 1.0,
         }
     }
 }
