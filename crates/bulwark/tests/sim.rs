@@ -549,7 +549,7 @@ fn sensor_reports_reach_the_battle_manager_after_the_link_latency() {
 
 /// A fire order reaches the launcher one C2-to-shooter latency after the decision: every round
 /// leaves at least that latency plus its interceptor's reaction time after the battle manager's
-/// last firing decision for its battery.
+/// last firing decision for its battery and track.
 #[test]
 fn fire_orders_reach_the_launcher_after_the_link_latency() {
     let mut scenario = korea();
@@ -560,20 +560,23 @@ fn fire_orders_reach_the_launcher_after_the_link_latency() {
         .map(|b| (b.name.clone(), b.interceptor.reaction_time_s()))
         .collect();
     let outcome = run(&PreparedScenario::new(scenario).unwrap(), 2017);
-    let mut last_order: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+    // The battle manager's last firing order to each battery against each track.
+    let mut last_order: std::collections::HashMap<(String, bulwark::ids::TrackId), f64> =
+        std::collections::HashMap::new();
     let mut launches = 0;
     for e in &outcome.events {
         match &e.kind {
             EventKind::Decision {
                 battery: Some(b),
+                track,
                 reason: Reason::Engage | Reason::Backup | Reason::PartialSalvo,
                 ..
             } => {
-                last_order.insert(b.clone(), e.t_s);
+                last_order.insert((b.clone(), *track), e.t_s);
             }
-            EventKind::InterceptorLaunch { battery, .. } => {
+            EventKind::InterceptorLaunch { battery, track, .. } => {
                 launches += 1;
-                let ordered = last_order[battery];
+                let ordered = last_order[&(battery.clone(), *track)];
                 assert!(
                     e.t_s - ordered >= 4.0 + reaction[battery] - 1e-9,
                     "{battery} launched at {} s on an order of {ordered} s (reaction {} s, link 4 s)",
