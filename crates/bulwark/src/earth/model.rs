@@ -149,6 +149,19 @@ impl EarthModel {
         }
     }
 
+    /// The smallest radius of curvature of the surface (m): b²/a for the ellipsoid (the
+    /// meridian's at the equator), the radius for a sphere. No curve on the surface bends more
+    /// sharply than 1 over this.
+    pub fn min_radius_of_curvature_m(&self) -> f64 {
+        match self.shape {
+            Shape::Ellipsoid {
+                semi_major_axis_m,
+                flattening,
+            } => semi_major_axis_m * (1.0 - flattening) * (1.0 - flattening),
+            Shape::Sphere { radius_m } => radius_m,
+        }
+    }
+
     /// The radius of the sphere earths, or the WGS-84 mean radius R₁ = (2a + b)/3 for the
     /// ellipsoid: the radius used to turn a central angle into a rough distance.
     pub fn mean_radius_m(&self) -> f64 {

@@ -2,7 +2,7 @@
 //! exists has passed every check of the loader ([`super::load`]): names are unique, references
 //! resolve, numbers are finite and in range.
 
-use crate::earth::{EarthModel, Geodetic, inverse};
+use crate::earth::{EarthModel, Geodetic, within_geodesic_distance};
 use crate::engage::interceptor::InterceptorSpec;
 use crate::flight::{Missile, Shape};
 use crate::ids::{AreaId, BatteryId, RadarId, RaidLineId};
@@ -116,18 +116,7 @@ impl DefendedArea {
     /// longitude for a polygon.
     pub fn contains(&self, earth: &EarthModel, point: &Geodetic) -> bool {
         match &self.shape {
-            AreaShape::Circle { centre, radius_m } => {
-                // The chord between two surface points is never longer than the geodesic between
-                // them: a point farther than the radius (and a metre, for roundoff) from the
-                // centre in a straight line is outside, without the geodesic's cost.
-                let on_surface = |g: &Geodetic| g.with_alt_m(0.0).map(|s| earth.to_ecef(&s).0);
-                if let (Ok(c), Ok(p)) = (on_surface(centre), on_surface(point))
-                    && (p - c).norm() > radius_m + 1.0
-                {
-                    return false;
-                }
-                inverse(earth, centre, point).distance_m <= *radius_m
-            }
+            AreaShape::Circle { centre, radius_m } => within_geodesic_distance(earth, centre, point, *radius_m),
             AreaShape::Polygon { vertices } => {
                 let (x, y) = (point.lon_deg(), point.lat_deg());
                 let mut inside = false;

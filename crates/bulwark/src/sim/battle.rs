@@ -11,7 +11,7 @@
 
 use nalgebra::Vector3;
 
-use crate::earth::{EarthModel, Geodetic, inverse};
+use crate::earth::{EarthModel, Geodetic, inverse, within_geodesic_distance};
 use crate::engage::envelope::Envelope;
 use crate::scenario::{AreaShape, DefendedArea};
 use crate::track::dynamics::{BallisticDynamics, MAX_SUBSTEP_S, State, position, velocity};
@@ -142,6 +142,16 @@ pub struct InterceptPlan {
     pub window_end_s: f64,
     /// Launch time of the last feasible intercept (s).
     pub last_launch_s: f64,
+}
+
+/// Whether `point` lies within `margin_m` of defended `area` ([`distance_to_area_m`] at most
+/// `margin_m`), deciding circles from the chord where it can
+/// ([`crate::earth::within_geodesic_distance`]).
+pub fn within_area_margin(earth: &EarthModel, area: &DefendedArea, point: &Geodetic, margin_m: f64) -> bool {
+    match &area.shape {
+        AreaShape::Circle { centre, radius_m } => within_geodesic_distance(earth, centre, point, radius_m + margin_m),
+        AreaShape::Polygon { .. } => distance_to_area_m(earth, area, point) <= margin_m,
+    }
 }
 
 /// Distance (m) along the surface from `point` to defended `area`; 0 inside. Circles use the

@@ -17,7 +17,7 @@ use crate::earth::Ecef;
 use crate::engage::interceptor::Tier;
 use crate::event_queue::EventQueue;
 use crate::ids::{AreaId, BatteryId, EngagementId, TrackId};
-use crate::sim::battle::{InterceptPlan, PredictedPath, distance_to_area_m, plan_intercept};
+use crate::sim::battle::{InterceptPlan, PredictedPath, plan_intercept, within_area_margin};
 use crate::sim::events::{EventKind, Reason};
 use crate::track::dynamics::{BallisticDynamics, position, velocity};
 use crate::track::filter::BallisticFilter;
@@ -195,7 +195,12 @@ impl BattleManager {
             // across the boundary does not switch the engagement on and off.
             let area = cx.stage.scenario.area_containing(&g).or_else(|| {
                 self.tracks[id.slot()].threatening_area.filter(|&a| {
-                    distance_to_area_m(cx.stage.earth, &cx.stage.scenario.defended_areas[a], &g) <= THREAT_MARGIN_M
+                    within_area_margin(
+                        cx.stage.earth,
+                        &cx.stage.scenario.defended_areas[a],
+                        &g,
+                        THREAT_MARGIN_M,
+                    )
                 })
             });
             let warhead = cx.truth.classified_as_warhead(id);
