@@ -20,10 +20,13 @@ fn scratch(name: &str) -> PathBuf {
     crate::scratch_in("sensing", name)
 }
 
-/// A scenario of one Nodong, launched at t = 0, watched by `radars` with the defence off.
+/// A scenario of one Nodong, launched at t = 0, watched by `radars` with the defence off. `see`
+/// and `visibility` have no battle manager and fuse every report at once, so the run is given
+/// an instantaneous sensor-to-C2 link to match.
 fn scenario(radars: &[(&str, &str, f64, f64, f64)]) -> String {
     let mut text = String::from(
-        "name = \"sensing\"\nepoch = 2017-09-15T06:57:00Z\n\n[defence]\nenabled = false\n\n[[threat]]\n\
+        "name = \"sensing\"\nepoch = 2017-09-15T06:57:00Z\n\n[defence]\nenabled = false\n\n\
+         [doctrine]\nsensor_to_c2_latency_s = 0.0\n\n[[threat]]\n\
          name = \"nodong\"\nmissile = \"nodong\"\nlaunch = { lat_deg = 39.66, lon_deg = 124.71 }\n\
          aim = { lat_deg = 35.9, lon_deg = 128.6 }\n",
     );
