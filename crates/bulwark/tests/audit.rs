@@ -12,9 +12,14 @@
 //!   kill vehicle's divert reach.
 //! - **Layering**: no warhead leaks after an upper layer engaged it while a later layer of another
 //!   weapon defending the same place never fired at it (at Guam: THAAD behind the SM-3s).
+//! - **No gap**: once a firm system track has held a warhead, no run of its detections that no
+//!   firm system track took lasts longer than [`NO_GAP_S`] (`ObjectOutcome::coverage`: a
+//!   detection shows that a radar could see it). The lofted ICBM and the strategic raid are held
+//!   at their present level.
 
 use std::collections::{HashMap, HashSet};
 
+use bulwark::flight::ObjectKind;
 use bulwark::ids::TrackId;
 use bulwark::scenario::load_scenario;
 use bulwark::sim::events::Tracker;
@@ -35,6 +40,11 @@ struct Audit {
     unlayered_leakers: u32,
     /// Rounds of each weapon, by interceptor name.
     rounds: u32,
+    /// Warhead detections, after a firm system track first took one, that no firm system track
+    /// took.
+    warhead_untracked_detections: u32,
+    /// Longest such gap of any warhead (s).
+    warhead_longest_gap_s: f64,
 }
 
 impl std::ops::Add for Audit {
@@ -47,6 +57,8 @@ impl std::ops::Add for Audit {
             kills_beyond_reach: self.kills_beyond_reach + o.kills_beyond_reach,
             unlayered_leakers: self.unlayered_leakers + o.unlayered_leakers,
             rounds: self.rounds + o.rounds,
+            warhead_untracked_detections: self.warhead_untracked_detections + o.warhead_untracked_detections,
+            warhead_longest_gap_s: self.warhead_longest_gap_s.max(o.warhead_longest_gap_s),
         }
     }
 }
@@ -144,6 +156,10 @@ fn audit_run(prepared: &PreparedScenario, seed: u64) -> Audit {
         }
     }
     audit.objects_detected = detected.len() as u32;
+    for o in outcome.objects.iter().filter(|o| o.kind == ObjectKind::Warhead) {
+        audit.warhead_untracked_detections += o.coverage.untracked_detections;
+        audit.warhead_longest_gap_s = audit.warhead_longest_gap_s.max(o.coverage.longest_gap_s);
+    }
     audit
 }
 
@@ -158,21 +174,32 @@ fn audit_scenario(file: &str) -> Audit {
         .map(|seed| audit_run(&prepared, seed))
         .reduce(Audit::default, |a, b| a + b);
     eprintln!(
-        "{file}: {SEEDS} seeds, {:.3} firm system tracks per detected object ({} / {}), {} launches at assessed kills, {} kills beyond reach, {} leakers engaged by one of their area's several weapons, {} rounds",
+        "{file}: {SEEDS} seeds, {:.3} firm system tracks per detected object ({} / {}), {} launches at assessed kills, {} kills beyond reach, {} leakers engaged by one of their area's several weapons, {} rounds, {} warhead detections no firm system track took (longest gap {:.0} s)",
         f64::from(total.firm_system_tracks) / f64::from(total.objects_detected.max(1)),
         total.firm_system_tracks,
         total.objects_detected,
         total.launches_at_assessed_kills,
         total.kills_beyond_reach,
         total.unlayered_leakers,
-        total.rounds
+        total.rounds,
+        total.warhead_untracked_detections,
+        total.warhead_longest_gap_s
     );
     total
 }
 
-fn check(file: &str, max_tracks_per_object: f64) -> Audit {
+/// A gap no longer than this (s, a few revisits: a measurement outside a gate now and then)
+/// counts as none.
+const NO_GAP_S: f64 = 10.0;
+
+fn check(file: &str, max_tracks_per_object: f64, max_gap_s: f64) -> Audit {
     let a = audit_scenario(file);
     assert!(a.objects_detected > 0, "{file}: nothing was detected");
+    assert!(
+        a.warhead_longest_gap_s <= max_gap_s,
+        "{file}: a warhead went {:.0} s detected but held by no firm system track, allowed {max_gap_s} s: {a:?}",
+        a.warhead_longest_gap_s
+    );
     let per_object = f64::from(a.firm_system_tracks) / f64::from(a.objects_detected);
     assert!(
         per_object <= max_tracks_per_object,
@@ -185,34 +212,37 @@ fn check(file: &str, max_tracks_per_object: f64) -> Audit {
 
 #[test]
 fn audit_korea() {
-    check("korea-2017.toml", 1.1);
+    check("korea-2017.toml", 1.1, NO_GAP_S);
 }
 
 /// With the Aegis ship present, THAAD still engages what the SM-3s leave.
 #[test]
 fn audit_guam() {
-    let a = check("guam.toml", 1.1);
+    let a = check("guam.toml", 1.1, NO_GAP_S);
     assert_eq!(a.unlayered_leakers, 0, "{a:?}");
 }
 
 #[test]
 fn audit_analytic_check() {
-    check("analytic-check.toml", 1.1);
+    check("analytic-check.toml", 1.1, NO_GAP_S);
 }
 
 #[test]
 fn audit_analytic_check_sls() {
-    check("analytic-check-sls.toml", 1.1);
+    check("analytic-check-sls.toml", 1.1, NO_GAP_S);
 }
 
-/// Not yet one track per object (re-entry reacquisition); held at its present level.
+/// Not yet one track per object, nor held without a gap (the warhead and its spent stage swap
+/// tracks, and the warhead is picked up afresh at re-entry: 61 s at worst over the 50 seeds);
+/// both held at their present level.
 #[test]
 fn audit_lofted_icbm() {
-    check("lofted-icbm.toml", 3.2);
+    check("lofted-icbm.toml", 3.2, 90.0);
 }
 
-/// Not yet one track per object (dense decoy clusters); held at its present level.
+/// Not yet one track per object (dense decoy clusters), nor held without a gap (142 s at
+/// worst); both held at their present level.
 #[test]
 fn audit_strategic_china_us() {
-    check("strategic-china-us.toml", 3.0);
+    check("strategic-china-us.toml", 3.0, 200.0);
 }

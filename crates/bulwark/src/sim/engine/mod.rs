@@ -33,7 +33,7 @@ use crate::sensor::Measurement;
 use crate::sensor::radar_spec::Mode;
 use crate::track::dynamics::BallisticDynamics;
 use crate::track::filter::BallisticFilter;
-use crate::track::manager::ScanOutcome;
+use crate::track::manager::{ScanOutcome, TrackStatus};
 use crate::track::network::{Cue, NetworkError, SensorNetwork};
 
 mod labels;
@@ -44,7 +44,7 @@ mod world;
 
 use labels::TrackTruth;
 use manager::{BattleManager, Orders};
-pub use outcome::{BatteryTotals, FlightRecord, ObjectOutcome, RunOutcome, kind_name};
+pub use outcome::{BatteryTotals, FlightRecord, ObjectOutcome, RunOutcome, TrackCoverage, kind_name};
 use shooters::{BatteryState, Shooters};
 use world::World;
 
@@ -133,6 +133,8 @@ struct Engine<'a, F> {
     /// Networked radars' scan reports on their way to the battle manager over the
     /// sensor-to-C2 link, oldest first (one latency for every link, so they arrive in order).
     reports: VecDeque<RadarReport>,
+    /// How the fused picture held each object.
+    coverage: Vec<TrackCoverage>,
 }
 
 /// One networked radar scan's measurements on their way to the system tracker.
@@ -234,6 +236,7 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
         queue: EventQueue::new(),
         log: EventLog::default(),
         reports: VecDeque::new(),
+        coverage: vec![TrackCoverage::default(); n_objects],
     };
     engine.schedule_start();
     engine.run()?;
@@ -459,6 +462,17 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     /// `objects`, in measurement order) as the battle manager learns it at `t_s`, and schedules
     /// the scans of the radars it cued.
     fn fused(&mut self, t_s: f64, system: &ScanOutcome, objects: &[ObjectId], cues: &[Cue]) {
+        for (col, &k) in objects.iter().enumerate() {
+            let by_firm_track = system.updated.iter().any(|&(id, c)| {
+                c == col
+                    && self
+                        .network
+                        .system()
+                        .track(id)
+                        .is_some_and(|t| t.status == TrackStatus::Firm)
+            });
+            self.coverage[k].detected(t_s, by_firm_track);
+        }
         let merged_into = |merged: &[(TrackId, TrackId)], id: TrackId| merged.iter().find(|m| m.0 == id).map(|m| m.1);
         // System tracker: measurement-level fusion of the networked radars.
         {
@@ -607,6 +621,11 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 killed_s: self.world.killed_s[k],
                 impact: self.world.impacts[k].map(|(t, g, _)| (t, g)),
                 area: self.world.impacts[k].and_then(|(_, _, a)| a),
+                coverage: {
+                    let mut c = self.coverage[k];
+                    c.close(self.world.killed_s[k].unwrap_or(o.impact_s()).min(t_end_s));
+                    c
+                },
                 miss_from_aim_km: match (o.kind, self.world.impacts[k]) {
                     (ObjectKind::Warhead, Some((_, g, _))) => {
                         Some(inverse(earth, &scenario.threats[o.threat].aim, &g).distance_m / 1e3)
