@@ -200,6 +200,11 @@ impl Builder<'_, '_> {
         let def = Doctrine::default();
         let prob =
             |key: &str, v: f64| self.number(&p.key(key), v, (0.0..=1.0).contains(&v), "a probability from 0 to 1");
+        // A link's latency: 0 to 60 s, or the default.
+        let latency = |key: &str, v: Option<f64>, default: f64| match v {
+            None => Ok(default),
+            Some(v) => self.number(&p.key(key), v, (0.0..=60.0).contains(&v), "a latency from 0 to 60 s"),
+        };
         let doctrine = Doctrine {
             salvo_size: match d.salvo_size {
                 None => def.salvo_size,
@@ -225,33 +230,17 @@ impl Builder<'_, '_> {
                 )?,
             },
             sspk_override: d.sspk_override.map(|v| prob("sspk_override", v)).transpose()?,
-            data_link_latency_s: match d.data_link_latency_s {
-                None => def.data_link_latency_s,
-                Some(v) => self.number(
-                    &p.key("data_link_latency_s"),
-                    v,
-                    (0.0..=60.0).contains(&v),
-                    "a latency from 0 to 60 s",
-                )?,
-            },
-            sensor_to_c2_latency_s: match d.sensor_to_c2_latency_s {
-                None => def.sensor_to_c2_latency_s,
-                Some(v) => self.number(
-                    &p.key("sensor_to_c2_latency_s"),
-                    v,
-                    (0.0..=60.0).contains(&v),
-                    "a latency from 0 to 60 s",
-                )?,
-            },
-            c2_to_shooter_latency_s: match d.c2_to_shooter_latency_s {
-                None => def.c2_to_shooter_latency_s,
-                Some(v) => self.number(
-                    &p.key("c2_to_shooter_latency_s"),
-                    v,
-                    (0.0..=60.0).contains(&v),
-                    "a latency from 0 to 60 s",
-                )?,
-            },
+            data_link_latency_s: latency("data_link_latency_s", d.data_link_latency_s, def.data_link_latency_s)?,
+            sensor_to_c2_latency_s: latency(
+                "sensor_to_c2_latency_s",
+                d.sensor_to_c2_latency_s,
+                def.sensor_to_c2_latency_s,
+            )?,
+            c2_to_shooter_latency_s: latency(
+                "c2_to_shooter_latency_s",
+                d.c2_to_shooter_latency_s,
+                def.c2_to_shooter_latency_s,
+            )?,
             kill_assessment: match &d.kill_assessment {
                 None => def.kill_assessment,
                 Some(k) => {

@@ -171,6 +171,15 @@ pub struct Cue {
     pub generation: u32,
 }
 
+/// When a networked radar's scan reaches the system tracker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fusion {
+    /// In the scan itself: no link latency (`see`, `visibility`).
+    AtOnce,
+    /// Later, through [`SensorNetwork::fuse`]: after the sensor-to-C2 link's latency.
+    Later,
+}
+
 /// What one scan of one radar produced.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScanReport {
@@ -275,41 +284,22 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         &self.system
     }
 
-    /// Radar `i` scans at `t_s`; a networked radar's measurements are fused by the system
-    /// tracker at once. `truth(k)` gives object k's ECEF position (m), earth-relative velocity
-    /// (m/s) and cross-section (m²) at `t_s`, or `None` when it does not exist then (not yet
-    /// released, landed or killed); objects are `0..objects` as given to [`Self::new`].
+    /// Radar `i` scans at `t_s`. `truth(k)` gives object k's ECEF position (m), earth-relative
+    /// velocity (m/s) and cross-section (m²) at `t_s`, or `None` when it does not exist then
+    /// (not yet released, landed or killed); objects are `0..objects` as given to
+    /// [`Self::new`]. With [`Fusion::AtOnce`] a networked radar's measurements are fused by the
+    /// system tracker in this call; with [`Fusion::Later`] its report is left unfused (`system`
+    /// is `None`, no cues) and the caller hands the measurements to [`Self::fuse`] when the
+    /// report reaches the battle manager.
     pub fn scan(
         &mut self,
         earth: &EarthModel,
         t_s: f64,
         i: RadarId,
         truth: impl Fn(ObjectId) -> Option<(Vector3<f64>, Vector3<f64>, f64)>,
+        fusion: Fusion,
     ) -> Result<ScanReport, NetworkError> {
-        self.scan_and_fuse(earth, t_s, i, truth, true)
-    }
-
-    /// Radar `i` scans at `t_s` as [`Self::scan`] does, but leaves its report to the system
-    /// tracker unfused (`system` is `None`, no cues): the caller hands the measurements to
-    /// [`Self::fuse`] when the report reaches the battle manager.
-    pub fn scan_local(
-        &mut self,
-        earth: &EarthModel,
-        t_s: f64,
-        i: RadarId,
-        truth: impl Fn(ObjectId) -> Option<(Vector3<f64>, Vector3<f64>, f64)>,
-    ) -> Result<ScanReport, NetworkError> {
-        self.scan_and_fuse(earth, t_s, i, truth, false)
-    }
-
-    fn scan_and_fuse(
-        &mut self,
-        earth: &EarthModel,
-        t_s: f64,
-        i: RadarId,
-        truth: impl Fn(ObjectId) -> Option<(Vector3<f64>, Vector3<f64>, f64)>,
-        fuse_now: bool,
-    ) -> Result<ScanReport, NetworkError> {
+        let fuse_now = fusion == Fusion::AtOnce;
         let mut report = ScanReport::default();
         let node = &mut self.nodes[i];
         let mode = if node.tracking() { Mode::Track } else { Mode::Search };
@@ -463,7 +453,7 @@ pub fn run_network<F: BallisticFilter + Clone>(
             continue;
         }
         let report = network
-            .scan(earth, t, i, |k| objects[k].seen_at(t))
+            .scan(earth, t, i, |k| objects[k].seen_at(t), Fusion::AtOnce)
             .map_err(|e| e.source)?;
         let summary = &mut summaries[i];
         summary.scans += 1;

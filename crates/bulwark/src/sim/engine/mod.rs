@@ -34,7 +34,7 @@ use crate::sensor::radar_spec::Mode;
 use crate::track::dynamics::BallisticDynamics;
 use crate::track::filter::BallisticFilter;
 use crate::track::manager::{ScanOutcome, TrackStatus};
-use crate::track::network::{Cue, NetworkError, SensorNetwork};
+use crate::track::network::{Cue, Fusion, NetworkError, SensorNetwork};
 
 mod labels;
 mod manager;
@@ -352,12 +352,11 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let networked = self.stage.scenario.radars[i].networked;
         let defer = networked && latency_s > 0.0;
         let truth = |k| world.seen_at(k, t_s);
-        let scanned = if defer {
-            self.network.scan_local(self.stage.earth, t_s, i, truth)
-        } else {
-            self.network.scan(self.stage.earth, t_s, i, truth)
-        };
-        let report = scanned.map_err(|e| self.track_error(e, t_s))?;
+        let fusion = if defer { Fusion::Later } else { Fusion::AtOnce };
+        let report = self
+            .network
+            .scan(self.stage.earth, t_s, i, truth, fusion)
+            .map_err(|e| self.track_error(e, t_s))?;
         for &(k, z, first) in &report.detections {
             if self.stage.options.log_detections {
                 let kind = EventKind::Detection {
