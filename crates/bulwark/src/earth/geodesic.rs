@@ -117,6 +117,7 @@ pub fn direct(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     /// The chord shortcut agrees with the geodesic everywhere, most of all near the limit: on
     /// both earths, for limits from 1 km to 500 km, at points spread from a hundredth of the
@@ -150,7 +151,6 @@ mod tests {
             }
         }
     }
-    use super::*;
 
     /// GeographicLib's published example (Karney, geographiclib docs, "GeodSolve" examples and
     /// REFERENCES.md): JFK (40.63972222, −73.77888889), azimuth 53.5°, 5,850 km →

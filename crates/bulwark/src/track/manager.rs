@@ -227,6 +227,23 @@ pub struct Track<F> {
 }
 
 impl<F> Track<F> {
+    /// Detection `z` becomes its latest by `z`'s sensor.
+    fn note_detection(&mut self, z: Measurement) {
+        match self.last_by_sensor.iter_mut().find(|m| m.sensor == z.sensor) {
+            Some(m) => *m = z,
+            None => self.last_by_sensor.push(z),
+        }
+    }
+
+    /// It is a different object from each of `others` too.
+    fn add_distinct(&mut self, others: Vec<TrackId>) {
+        for id in others {
+            if !self.distinct_from.contains(&id) {
+                self.distinct_from.push(id);
+            }
+        }
+    }
+
     fn look(&mut self, hit: bool, window: usize) {
         self.looks.push(hit);
         self.total_looks += 1;
@@ -367,10 +384,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                     track.updates += 1;
                     track.look(true, cfg.confirm_window);
                     track.weighted_misses = 0.0;
-                    match track.last_by_sensor.iter_mut().find(|m| m.sensor == z.sensor) {
-                        Some(m) => *m = *z,
-                        None => track.last_by_sensor.push(*z),
-                    }
+                    track.note_detection(*z);
                     out.updated.push((track.id, col));
                     if cfg.manoeuvres_modelled() {
                         self.measure_thrust(earth, i);
@@ -701,21 +715,14 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 survivor.thrust_reference = fresh.thrust_reference;
                 survivor.thrust_m_s2 = fresh.thrust_m_s2;
                 for z in fresh.last_by_sensor {
-                    match survivor.last_by_sensor.iter_mut().find(|m| m.sensor == z.sensor) {
-                        Some(m) => *m = z,
-                        None => survivor.last_by_sensor.push(z),
-                    }
+                    survivor.note_detection(z);
                 }
                 survivor.look(true, self.config.confirm_window);
                 if survivor.status == TrackStatus::Tentative && fresh.status == TrackStatus::Firm {
                     survivor.status = TrackStatus::Firm;
                     survivor.firm_s = fresh.firm_s;
                 }
-                for id in fresh.distinct_from {
-                    if !survivor.distinct_from.contains(&id) {
-                        survivor.distinct_from.push(id);
-                    }
-                }
+                survivor.add_distinct(fresh.distinct_from);
                 out.updated[u].0 = keep_id;
             } else {
                 let absorbed = std::mem::take(&mut self.tracks[b].distinct_from);
@@ -729,11 +736,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                         survivor.last_by_sensor.push(z);
                     }
                 }
-                for id in absorbed {
-                    if !survivor.distinct_from.contains(&id) {
-                        survivor.distinct_from.push(id);
-                    }
-                }
+                survivor.add_distinct(absorbed);
             }
             let loser = &mut self.tracks[gone];
             loser.status = TrackStatus::Deleted;

@@ -322,15 +322,16 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         }
         report.mode = mode;
         let measurements: Vec<Measurement> = report.detections.iter().map(|d| d.1).collect();
-        let radar = &node.radar;
-        let site = *radar.site();
-        let sensor = i.index();
-        let detection_probability = |r: &Vector3<f64>, last: &[Measurement]| {
-            radar.expected_detection_probability(earth, r, last.iter().find(|z| z.sensor == sensor), mode)
-        };
+        let site = *node.radar.site();
         report.local = node
             .local
-            .scan(earth, &site, t_s, &measurements, detection_probability)
+            .scan(
+                earth,
+                &site,
+                t_s,
+                &measurements,
+                expected_detection(&node.radar, earth, i, mode),
+            )
             .map_err(|source| NetworkError {
                 tracker: Some(i),
                 source,
@@ -366,13 +367,15 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
     ) -> Result<(ScanOutcome, Vec<Cue>), NetworkError> {
         let radar = &self.nodes[i].radar;
         let site = *radar.site();
-        let sensor = i.index();
-        let detection_probability = |r: &Vector3<f64>, last: &[Measurement]| {
-            radar.expected_detection_probability(earth, r, last.iter().find(|z| z.sensor == sensor), mode)
-        };
         let outcome = self
             .system
-            .scan(earth, &site, scan_t_s, measurements, detection_probability)
+            .scan(
+                earth,
+                &site,
+                scan_t_s,
+                measurements,
+                expected_detection(radar, earth, i, mode),
+            )
             .map_err(|source| NetworkError { tracker: None, source })?;
         let mut cues = Vec::new();
         if self.cueing {
@@ -408,6 +411,19 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
             }
         }
     }
+}
+
+/// The miss weight a look of radar `i` in `mode` gives a track (the tracker's
+/// `detection_probability`): the radar's expected detection probability at the track's
+/// predicted position, from the track's latest detection by this radar.
+fn expected_detection<'a>(
+    radar: &'a Radar,
+    earth: &'a EarthModel,
+    i: RadarId,
+    mode: Mode,
+) -> impl Fn(&Vector3<f64>, &[Measurement]) -> f64 + 'a {
+    let sensor = i.index();
+    move |r, last| radar.expected_detection_probability(earth, r, last.iter().find(|z| z.sensor == sensor), mode)
 }
 
 /// Runs the radars against the threat objects with filters of type `F`, every radar networked:

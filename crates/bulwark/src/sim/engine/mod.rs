@@ -142,9 +142,40 @@ struct RadarReport {
     radar: RadarId,
     scan_t_s: f64,
     mode: Mode,
-    /// The object each measurement came from (for the event log's labels only), and the
-    /// measurement.
-    detections: Vec<(ObjectId, Measurement)>,
+    /// The scan's detections, as [`crate::track::network::ScanReport::detections`] gives them.
+    detections: Vec<Detection>,
+}
+
+/// One detection of a scan: the object it came from (for the event log's labels and the
+/// coverage audit only), the measurement, and whether it was the radar's first of that object.
+type Detection = (ObjectId, Measurement, bool);
+
+/// Logs the tracks `outcome` confirmed and dropped (with what each dropped track was merged
+/// into) as `tracker`'s, each labelled with the object `object_of` says it followed.
+fn log_track_changes(
+    log: &mut EventLog,
+    t_s: f64,
+    tracker: &Tracker,
+    outcome: &ScanOutcome,
+    object_of: impl Fn(TrackId) -> String,
+) {
+    for &id in &outcome.confirmed {
+        let kind = EventKind::TrackFirm {
+            tracker: tracker.clone(),
+            track: id,
+            object: object_of(id),
+        };
+        log.push(t_s, kind);
+    }
+    for &id in &outcome.deleted {
+        let kind = EventKind::TrackDropped {
+            tracker: tracker.clone(),
+            track: id,
+            object: object_of(id),
+            merged_into: outcome.merged.iter().find(|m| m.0 == id).map(|m| m.1),
+        };
+        log.push(t_s, kind);
+    }
 }
 
 fn log_point(g: &Geodetic) -> LogPoint {
@@ -382,44 +413,20 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         for &(id, col) in &report.local.updated {
             self.truth.local_update(i, id, report.detections[col].0);
         }
-        let merged_into = |merged: &[(TrackId, TrackId)], id: TrackId| merged.iter().find(|m| m.0 == id).map(|m| m.1);
-        for (&id, firm) in report
-            .local
-            .confirmed
-            .iter()
-            .map(|id| (id, true))
-            .chain(report.local.deleted.iter().map(|id| (id, false)))
-        {
-            let object = self.truth.name(self.truth.local_object(i, id));
-            let tracker = Tracker::Radar(self.radar_name(i));
-            let kind = if firm {
-                EventKind::TrackFirm {
-                    tracker,
-                    track: id,
-                    object,
-                }
-            } else {
-                EventKind::TrackDropped {
-                    tracker,
-                    track: id,
-                    object,
-                    merged_into: merged_into(&report.local.merged, id),
-                }
-            };
-            self.log.push(t_s, kind);
-        }
-        if defer {
+        let tracker = Tracker::Radar(self.radar_name(i));
+        log_track_changes(&mut self.log, t_s, &tracker, &report.local, |id| {
+            self.truth.name(self.truth.local_object(i, id))
+        });
+        if let Some(system) = &report.system {
+            self.fused(t_s, system, &report.detections, &report.cues);
+        } else if defer {
             self.reports.push_back(RadarReport {
                 radar: i,
                 scan_t_s: t_s,
                 mode: report.mode,
-                detections: report.detections.iter().map(|&(k, z, _)| (k, z)).collect(),
+                detections: report.detections,
             });
             self.queue.push(t_s + latency_s, Pending::Fuse);
-        }
-        if let Some(system) = &report.system {
-            let objects: Vec<ObjectId> = report.detections.iter().map(|d| d.0).collect();
-            self.fused(t_s, system, &objects, &report.cues);
         }
         let (next_s, generation) = report.next_scan;
         self.queue.push(next_s, Pending::Scan { radar: i, generation });
@@ -452,16 +459,15 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                 &measurements,
             )
             .map_err(|e| self.track_error(e, t_s))?;
-        let objects: Vec<ObjectId> = report.detections.iter().map(|d| d.0).collect();
-        self.fused(t_s, &system, &objects, &cues);
+        self.fused(t_s, &system, &report.detections, &cues);
         Ok(())
     }
 
-    /// Logs and books what the system tracker did with one scan's measurements (from
-    /// `objects`, in measurement order) as the battle manager learns it at `t_s`, and schedules
-    /// the scans of the radars it cued.
-    fn fused(&mut self, t_s: f64, system: &ScanOutcome, objects: &[ObjectId], cues: &[Cue]) {
-        for (col, &k) in objects.iter().enumerate() {
+    /// Logs and books what the system tracker did with one scan's measurements (`detections`,
+    /// in measurement order, with the objects they came from) as the battle manager learns it at
+    /// `t_s`, and schedules the scans of the radars it cued.
+    fn fused(&mut self, t_s: f64, system: &ScanOutcome, detections: &[Detection], cues: &[Cue]) {
+        for (col, &(k, _, _)) in detections.iter().enumerate() {
             let by_firm_track = system.updated.iter().any(|&(id, c)| {
                 c == col
                     && self
@@ -472,43 +478,19 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
             });
             self.coverage[k].detected(t_s, by_firm_track);
         }
-        let merged_into = |merged: &[(TrackId, TrackId)], id: TrackId| merged.iter().find(|m| m.0 == id).map(|m| m.1);
         // System tracker: measurement-level fusion of the networked radars.
-        {
-            for &(id, col) in &system.updated {
-                self.truth.system_update(id, objects[col]);
-            }
-            for (&id, firm) in system
-                .confirmed
-                .iter()
-                .map(|id| (id, true))
-                .chain(system.deleted.iter().map(|id| (id, false)))
-            {
-                let object = self.truth.system_name(id);
-                let tracker = Tracker::System;
-                let kind = if firm {
-                    EventKind::TrackFirm {
-                        tracker,
-                        track: id,
-                        object,
-                    }
-                } else {
-                    EventKind::TrackDropped {
-                        tracker,
-                        track: id,
-                        object,
-                        merged_into: merged_into(&system.merged, id),
-                    }
-                };
-                self.log.push(t_s, kind);
-            }
-            // A track merged into another hands it its history: what it followed, the battle
-            // manager's record of it and the engagements aimed at it.
-            for &(gone, kept) in &system.merged {
-                self.truth.system_merge(gone, kept);
-                self.manager.merged(gone, kept);
-                self.shooters.retarget(gone, kept);
-            }
+        for &(id, col) in &system.updated {
+            self.truth.system_update(id, detections[col].0);
+        }
+        log_track_changes(&mut self.log, t_s, &Tracker::System, system, |id| {
+            self.truth.system_name(id)
+        });
+        // A track merged into another hands it its history: what it followed, the battle
+        // manager's record of it and the engagements aimed at it.
+        for &(gone, kept) in &system.merged {
+            self.truth.system_merge(gone, kept);
+            self.manager.merged(gone, kept);
+            self.shooters.retarget(gone, kept);
         }
         for cue in cues {
             self.queue.push(
