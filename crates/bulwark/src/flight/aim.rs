@@ -23,7 +23,7 @@ use thiserror::Error;
 use super::propagate::{BoostControls, BurnoutState, Flight, FlightError, FlightOptions, fly_boosted, fly_burnout};
 use super::vehicle::Missile;
 use crate::earth::{EarthModel, Geodetic, inverse};
-use crate::numerics::{IllinoisBracket, golden_section_min};
+use crate::numerics::{IllinoisBracket, brent_min, golden_section_min};
 
 /// The shape of an aimed trajectory.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -152,6 +152,18 @@ const KICK_SCAN_ORDER: [usize; KICK_SCAN_STEPS + 1] = [
 /// Relative tolerance on the maximum range: an aim point up to this much beyond the best shot
 /// found is still aimed at.
 const REACH_TOLERANCE: f64 = 5e-4;
+/// Tolerance of the range-maximising kick (degrees). Range is flat at its maximum (it falls
+/// with the square of the kick's error), so 10⁻²° costs well under a metre of range, and a
+/// finer kick is lost in the inner flights' own error; the polish then lands the shot on the
+/// aim point whatever the kick's last digits.
+const KICK_TOL_DEG: f64 = 1e-2;
+/// First step of the search for the range-maximising kick from a guess (degrees); the step
+/// doubles until the range falls again on both sides.
+const KICK_BRACKET_STEP_DEG: f64 = 0.25;
+/// Half-width of the bracket and tolerance of the last, finer search for the minimum-energy
+/// kick at the solved cut-off (degrees).
+const FINAL_KICK_BRACKET_DEG: f64 = 0.05;
+const FINAL_KICK_TOL_DEG: f64 = 1e-4;
 
 /// Kick angle of scan point `i` (degrees): denser at small kicks, where long-burning missiles have
 /// their optimum.
@@ -187,7 +199,8 @@ impl Ctx<'_> {
         })
     }
 
-    /// The range-maximising kick for a cut-off time: a coarse scan then golden-section search.
+    /// The range-maximising kick for a cut-off time: a coarse scan, then Brent's minimiser
+    /// between the best scan point's neighbours.
     fn best_kick(&self, az: f64, cutoff: f64) -> Result<(f64, Shot), AimError> {
         self.best_kick_until(az, cutoff, f64::INFINITY)
     }
@@ -207,37 +220,104 @@ impl Ctx<'_> {
         let (idx, best_shot) = best.expect("the scan has points");
         let a = scan_kick_deg(idx.saturating_sub(1));
         let b = scan_kick_deg((idx + 1).min(KICK_SCAN_STEPS));
-        let (k, _) = golden_section_min::<AimError>(|k| Ok(-self.shot(az, k, cutoff)?.range_km), a, b, 1e-4)?;
-        let s = self.shot(az, k, cutoff)?;
-        Ok(if s.range_km >= best_shot.range_km {
-            (k, s)
-        } else {
-            (scan_kick_deg(idx), best_shot)
-        })
+        self.refine_kick(az, cutoff, a, b, (scan_kick_deg(idx), best_shot), KICK_TOL_DEG)
     }
 
-    /// The kick on one side of the optimum that gives the range (range is monotone there).
-    fn kick_for_range(&self, az: f64, cutoff: f64, target_km: f64, lo: f64, hi: f64) -> Result<(f64, Shot), AimError> {
-        let mut a = lo;
-        let mut b = hi;
-        let sa = self.shot(az, a, cutoff)?;
-        let sb = self.shot(az, b, cutoff)?;
-        let increasing = sb.range_km > sa.range_km;
-        let mut mid = (b, sb);
-        for _ in 0..60 {
-            let m = 0.5 * (a + b);
-            let sm = self.shot(az, m, cutoff)?;
-            mid = (m, sm);
-            if (sm.range_km - target_km).abs() < 0.005 {
-                break;
-            }
-            if (sm.range_km < target_km) == increasing {
-                a = m;
+    /// The range-maximising kick for a cut-off time near `guess_deg` (the optimum of a nearby
+    /// cut-off): the bracket grows from the guess by doubling steps until the range falls on
+    /// both sides, then Brent's minimiser. A handful of flights where the coarse scan of
+    /// [`Self::best_kick`] takes 25 before it starts; the optimum moves smoothly with the cut-off,
+    /// so the search follows it.
+    fn best_kick_near(&self, az: f64, cutoff: f64, guess_deg: f64) -> Result<(f64, Shot), AimError> {
+        let kick = |k: f64| k.clamp(KICK_MIN_DEG, KICK_MAX_DEG);
+        let mid = kick(guess_deg);
+        let s_mid = self.shot(az, mid, cutoff)?;
+        let mut step = KICK_BRACKET_STEP_DEG;
+        // The better side, then walk that way until the range falls.
+        let up = kick(mid + step);
+        let s_up = self.shot(az, up, cutoff)?;
+        let (mut near, mut s_near, dir) = if s_up.range_km > s_mid.range_km {
+            (up, s_up, 1.0)
+        } else {
+            let down = kick(mid - step);
+            let s_down = self.shot(az, down, cutoff)?;
+            if s_down.range_km > s_mid.range_km {
+                (down, s_down, -1.0)
             } else {
-                b = m;
+                // Bracketed already: the optimum lies between down and up.
+                return self.refine_kick(az, cutoff, down, up, (mid, s_mid), KICK_TOL_DEG);
             }
+        };
+        let mut behind = mid;
+        loop {
+            step *= 2.0;
+            let far = kick(near + dir * step);
+            if far == near {
+                // At the end of the kicks searched: the best is there.
+                return Ok((near, s_near));
+            }
+            let s_far = self.shot(az, far, cutoff)?;
+            if s_far.range_km <= s_near.range_km {
+                return self.refine_kick(
+                    az,
+                    cutoff,
+                    behind.min(far),
+                    behind.max(far),
+                    (near, s_near),
+                    KICK_TOL_DEG,
+                );
+            }
+            (behind, near, s_near) = (near, far, s_far);
         }
-        Ok(mid)
+    }
+
+    /// Brent's minimiser of the range's negative on [a, b], keeping `known` (a point inside with
+    /// its shot) if the search finds nothing better.
+    fn refine_kick(
+        &self,
+        az: f64,
+        cutoff: f64,
+        a: f64,
+        b: f64,
+        known: (f64, Shot),
+        tol_deg: f64,
+    ) -> Result<(f64, Shot), AimError> {
+        let mut best = known;
+        brent_min::<AimError>(
+            |k| {
+                let s = self.shot(az, k, cutoff)?;
+                if s.range_km > best.1.range_km {
+                    best = (k, s);
+                }
+                Ok(-s.range_km)
+            },
+            a.max(KICK_MIN_DEG),
+            b.min(KICK_MAX_DEG),
+            tol_deg,
+        )?;
+        Ok(best)
+    }
+
+    /// The kick on one side of the optimum that gives the range (range is monotone there), by
+    /// Illinois root finding to 5 m of range.
+    fn kick_for_range(&self, az: f64, cutoff: f64, target_km: f64, lo: f64, hi: f64) -> Result<(f64, Shot), AimError> {
+        let sa = self.shot(az, lo, cutoff)?;
+        let sb = self.shot(az, hi, cutoff)?;
+        let mut last = (hi, sb);
+        illinois(
+            |k| {
+                let s = self.shot(az, k, cutoff)?;
+                last = (k, s);
+                Ok(s.range_km - target_km)
+            },
+            lo,
+            hi,
+            sa.range_km - target_km,
+            sb.range_km - target_km,
+            1e-9,
+            0.005,
+        )?;
+        Ok(last)
     }
 }
 
@@ -340,7 +420,9 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         if target_km >= shot_full.range_km {
             return Ok((full, kick_full, shot_full));
         }
-        let (_, s_lo) = ctx.best_kick(az0, t_min)?;
+        // The range-maximising kick moves little with the cut-off: each search starts from the
+        // optimum found for the cut-off before.
+        let (kick_lo, s_lo) = ctx.best_kick_near(az0, t_min, kick_full)?;
         if s_lo.range_km > target_km {
             return Err(AimError::TooClose {
                 missile: m.display_name.clone(),
@@ -349,8 +431,13 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
                 min_range_km: s_lo.range_km,
             });
         }
+        let mut last = (f64::NAN, kick_lo, s_lo);
         let tc = illinois(
-            |tc| Ok(ctx.best_kick(az0, tc)?.1.range_km - target_km),
+            |tc| {
+                let (k, s) = ctx.best_kick_near(az0, tc, last.1)?;
+                last = (tc, k, s);
+                Ok(s.range_km - target_km)
+            },
             t_min,
             full,
             s_lo.range_km - target_km,
@@ -358,7 +445,22 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             1e-4,
             0.01,
         )?;
-        let (k, s) = ctx.best_kick(az0, tc)?;
+        // The root is usually the last cut-off tried.
+        let (k, s) = if last.0 == tc {
+            (last.1, last.2)
+        } else {
+            ctx.best_kick_near(az0, tc, last.1)?
+        };
+        // The kick is pinned more finely at the solved cut-off: range is flat there, but the
+        // flight time and apogee are not, and a minimum-energy trajectory should be one.
+        let (k, s) = ctx.refine_kick(
+            az0,
+            tc,
+            k - FINAL_KICK_BRACKET_DEG,
+            k + FINAL_KICK_BRACKET_DEG,
+            (k, s),
+            FINAL_KICK_TOL_DEG,
+        )?;
         Ok((tc, k, s))
     };
     // (cut-off, kick, which control the polish varies: true = cut-off, false = kick)
@@ -396,8 +498,11 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             let (tc_me, _, s_me) = min_energy(&ctx)?;
             // Along the family "range = target", apogee grows with cut-off on the steep side and
             // falls with it on the shallow side.
+            // Each cut-off's kick search starts from the optimum of the one before.
+            let last_kick = std::cell::Cell::new(kick_full);
             let side = |tc: f64| -> Result<(f64, Shot), AimError> {
-                let (kb, _) = ctx.best_kick(az0, tc)?;
+                let (kb, _) = ctx.best_kick_near(az0, tc, last_kick.get())?;
+                last_kick.set(kb);
                 if lofted {
                     ctx.kick_for_range(az0, tc, target_km, KICK_MIN_DEG, kb)
                 } else {
