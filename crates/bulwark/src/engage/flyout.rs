@@ -160,7 +160,7 @@ pub fn fly_out(
         let range = if (r_ecef - site_ecef).norm() < 1e-3 {
             0.0
         } else {
-            crate::earth::inverse(earth, site, &below).distance_m
+            crate::earth::distance_m(earth, site, &below)
         };
         let v_rel = Vector3::new(y[3] + w * y[1], y[4] - w * y[0], y[5]);
         Ok((
