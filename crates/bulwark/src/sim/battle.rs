@@ -14,7 +14,7 @@ use nalgebra::Vector3;
 use crate::earth::{EarthModel, Geodetic, inverse, within_geodesic_distance};
 use crate::engage::envelope::Envelope;
 use crate::scenario::{AreaShape, DefendedArea};
-use crate::track::dynamics::{BallisticDynamics, MAX_SUBSTEP_S, State, position, velocity};
+use crate::track::dynamics::{BallisticDynamics, INVERSE_BETA, MAX_SUBSTEP_S, State, position, velocity};
 
 /// Step of the predicted path (s).
 pub const PATH_STEP_S: f64 = 1.0;
@@ -25,6 +25,10 @@ pub const EXO_STEP_S: f64 = 4.0;
 
 /// The longest a path is predicted ahead (s).
 pub const MAX_PREDICTION_S: f64 = 3_600.0;
+
+/// Largest relative change of the estimated 1/β for which a path can still stand for the
+/// estimate ([`PredictedPath::departure_m`]).
+pub const PATH_REUSE_KAPPA_REL: f64 = 0.01;
 
 /// One point of a predicted path.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,9 +46,53 @@ pub struct PathPoint {
 pub struct PredictedPath {
     /// Points, the first at the estimate's time, the last on the ground (interpolated).
     pub points: Vec<PathPoint>,
+    /// The Runge–Kutta nodes the points were interpolated from (time, state), from the estimate
+    /// to the step that reaches the ground; empty for a path laid by other means.
+    nodes: Vec<(f64, State)>,
 }
 
 impl PredictedPath {
+    /// Empties the path (keeping its storage), for a caller that lays its own points.
+    pub fn clear(&mut self) {
+        self.points.clear();
+        self.nodes.clear();
+    }
+
+    /// How far an estimate `x` made at `t_s` departs from this path (m): |Δr| + |Δv|·(time to
+    /// impact), with Δr and Δv the differences between `x` and this path's state at `t_s` (the
+    /// cubic Hermite interpolant of its Runge–Kutta nodes, the same the points come from). A
+    /// first-order measure of how far a path flown from `x` would land from this one: a
+    /// velocity change along the flight path also changes the time of flight, and can move the
+    /// impact up to about twice as far (tested). `None` when the path
+    /// was not flown by [`Self::predict`], does not span `t_s` or does not reach the ground, or
+    /// when the estimate's 1/β differs from the path's by more than [`PATH_REUSE_KAPPA_REL`] of
+    /// it (drag changes the path with no change of position or velocity).
+    pub fn departure_m(&self, t_s: f64, x: &State) -> Option<f64> {
+        let impact = self.impact()?;
+        let (first, last) = (self.nodes.first()?, self.nodes.last()?);
+        if !(t_s >= first.0 && t_s <= last.0) || self.nodes.len() < 2 {
+            return None;
+        }
+        let kappa_old = first.1[INVERSE_BETA];
+        if (x[INVERSE_BETA] - kappa_old).abs() > PATH_REUSE_KAPPA_REL * kappa_old.abs() {
+            return None;
+        }
+        // The segment [nodes[i], nodes[i + 1]] holding t_s.
+        let i = self
+            .nodes
+            .partition_point(|n| n.0 <= t_s)
+            .clamp(1, self.nodes.len() - 1)
+            - 1;
+        let ((t0, a), (t1, b)) = (self.nodes[i], self.nodes[i + 1]);
+        let h = t1 - t0;
+        let s = (t_s - t0) / h;
+        let (pa, va, pb, vb) = (position(&a), velocity(&a), position(&b), velocity(&b));
+        let r = crate::numerics::hermite_position(&pa, &va, &pb, &vb, h, s);
+        let v = crate::numerics::hermite_velocity(&pa, &va, &pb, &vb, h, s);
+        let to_go_s = (impact.t_s - t_s).max(0.0);
+        Some((position(x) - r).norm() + (velocity(x) - v).norm() * to_go_s)
+    }
+
     /// Flies the estimate `x` made at `t_s` to the ground, reusing `self`'s storage.
     ///
     /// Classical RK4 on the tracker's dynamics with steps of [`EXO_STEP_S`] where the air is too
@@ -53,7 +101,8 @@ impl PredictedPath {
     /// the steps' positions and velocities. The last point is on the ground (the step that
     /// crosses it is interpolated linearly in altitude).
     pub fn predict(&mut self, dynamics: &BallisticDynamics, t_s: f64, x: &State) {
-        self.points.clear();
+        self.clear();
+        self.nodes.push((t_s, *x));
         let earth = dynamics.earth();
         let mut t = t_s;
         let mut x = *x;
@@ -69,6 +118,7 @@ impl PredictedPath {
             let h = if substep >= MAX_SUBSTEP_S { EXO_STEP_S } else { substep };
             let next = rk4(dynamics, &x, h);
             let next_alt = earth.altitude_m(&position(&next));
+            self.nodes.push((t + h, next));
             // Points inside the step, from the Hermite cubic through both ends.
             while next_point_s < t + h {
                 let r = hermite(&x, &next, h, (next_point_s - t) / h);
@@ -313,6 +363,64 @@ mod tests {
         let impact = path.impact().unwrap();
         assert!((impact.t_s - t).abs() < 0.1, "{} vs {t}", impact.t_s);
         assert!((impact.r_ecef_m - position(&x)).norm() < 50.0);
+    }
+
+    /// A path stands for an estimate that follows it: the estimate carried along the path by the
+    /// tracker's own propagation departs from it by centimetres; an estimate 30 m off in
+    /// position and 0.5 m/s in velocity departs by 30 m + 0.5 m/s × the time to impact, and the
+    /// path flown from it lands within twice that of the first; a changed 1/β, a time outside
+    /// the path and a path laid without nodes give no answer.
+    #[test]
+    fn departure_bounds_how_far_a_new_path_would_land() {
+        let earth = EarthModel::wgs84();
+        let dynamics = BallisticDynamics::new(&earth);
+        let site = Geodetic::from_degrees(38.0, 127.0, 150e3).unwrap();
+        let r = earth.to_ecef(&site).0;
+        let v = site.enu_rotation().transpose() * Vector3::new(0.0, -2500.0, 1000.0);
+        let x0 = state(&r, &v, 1.0 / 50_000.0);
+        let mut path = PredictedPath::default();
+        path.predict(&dynamics, 0.0, &x0);
+        let impact = *path.impact().unwrap();
+        // Carried 10.5 s along by the tracker's propagation.
+        let x = dynamics.propagate(&x0, 10.5);
+        let d = path.departure_m(10.5, &x).unwrap();
+        assert!(d < 0.5, "{d} m");
+        // Perturbed by 30 m and 0.5 m/s: the departure is |Δr| + |Δv|·t_go, and the path flown
+        // from the perturbed estimate lands within twice that of the first, whichever way the
+        // velocity moved (along the flight path the range's sensitivity exceeds t_go).
+        let enu_to_ecef = site.enu_rotation().transpose();
+        for dv_enu in [
+            Vector3::new(0.5, 0.0, 0.0),
+            Vector3::new(0.0, -0.5, 0.0),
+            Vector3::new(0.0, 0.0, 0.5),
+        ] {
+            let dv = enu_to_ecef * dv_enu;
+            let mut y = x;
+            y[0] += 30.0;
+            for k in 0..3 {
+                y[3 + k] += dv[k];
+            }
+            let d = path.departure_m(10.5, &y).unwrap();
+            let expected = 30.0 + 0.5 * (impact.t_s - 10.5);
+            assert!((d - expected).abs() < 1.0, "{d} against {expected}");
+            let mut other = PredictedPath::default();
+            other.predict(&dynamics, 10.5, &y);
+            let moved = (other.impact().unwrap().r_ecef_m - impact.r_ecef_m).norm();
+            assert!(
+                moved < 2.0 * d,
+                "Δv {dv_enu:?}: the new path lands {moved} m away, departure {d} m"
+            );
+        }
+        // A changed 1/β: no answer, the path must be flown again.
+        let mut z = x;
+        z[INVERSE_BETA] *= 1.05;
+        assert_eq!(path.departure_m(10.5, &z), None);
+        // Outside the path's span, and a path without nodes.
+        assert_eq!(path.departure_m(-1.0, &x), None);
+        assert_eq!(path.departure_m(impact.t_s + 10.0, &x), None);
+        let mut laid = path.clone();
+        laid.nodes.clear();
+        assert_eq!(laid.departure_m(10.5, &x), None);
     }
 
     #[test]

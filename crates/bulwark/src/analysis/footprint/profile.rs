@@ -119,7 +119,7 @@ pub(super) fn lay_path(
     frame: &Frame,
     path: &mut PredictedPath,
 ) -> (f64, f64) {
-    path.points.clear();
+    path.clear();
     let (bp, w) = match b {
         Some((p, w)) => (p, w),
         None => (a, 0.0),

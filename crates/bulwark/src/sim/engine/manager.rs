@@ -10,8 +10,8 @@ use nalgebra::Vector3;
 use super::labels::TrackTruth;
 use super::shooters::Shooters;
 use super::{
-    CORRELATION_M, DUPLICATE_M, EventLog, HANDOVER_GATE_M, IMPACT_STABLE_M, LAUNCH_DUE_S, Pending, REPLAN_S, Stage,
-    THREAT_MARGIN_M, URGENT_REPLAN_S, log_point,
+    CORRELATION_M, DUPLICATE_M, EventLog, HANDOVER_GATE_M, IMPACT_STABLE_M, LAUNCH_DUE_S, PATH_REUSE_M, Pending,
+    REPLAN_S, Stage, THREAT_MARGIN_M, URGENT_REPLAN_S, log_point,
 };
 use crate::earth::Ecef;
 use crate::engage::interceptor::Tier;
@@ -161,7 +161,8 @@ impl BattleManager {
                 continue;
             }
             // A track's path is predicted again every REPLAN_S, every URGENT_REPLAN_S while it
-            // threatens and is not engaged, and at every decision once a held launch is due.
+            // threatens and is not engaged, and at every decision once a held launch is due,
+            // unless the track's estimate still follows it.
             let age_s = info.path_made_s.map_or(f64::INFINITY, |made| t_s - made);
             let urgent = info.threatening_area.is_some() && info.in_flight.is_none();
             let launch_due = info.held_launch_s.is_some_and(|l| l - t_s <= LAUNCH_DUE_S);
@@ -171,16 +172,21 @@ impl BattleManager {
                 };
                 let (tf, x) = track.filter.state();
                 let (tf, x) = (tf, *x);
-                let mut path = std::mem::take(&mut self.tracks[id.slot()].path);
-                path.predict(&self.dynamics, tf, &x);
-                let info = &mut self.tracks[id.slot()];
-                info.path = path;
-                info.path_made_s = Some(t_s);
-                if let Some(p) = info.path.impact() {
-                    info.impact_stable = info
-                        .previous_impact
-                        .is_some_and(|(t0, r0)| t_s - t0 >= 1.0 && (p.r_ecef_m - r0).norm() < IMPACT_STABLE_M);
-                    info.previous_impact = Some((t_s, p.r_ecef_m));
+                // A path the new estimate still follows is kept (it departs from it by less
+                // than PATH_REUSE_M); it is checked again at the next decision.
+                let followed = info.path.departure_m(tf, &x).is_some_and(|d| d < PATH_REUSE_M);
+                if !followed {
+                    let mut path = std::mem::take(&mut self.tracks[id.slot()].path);
+                    path.predict(&self.dynamics, tf, &x);
+                    let info = &mut self.tracks[id.slot()];
+                    info.path = path;
+                    info.path_made_s = Some(t_s);
+                    if let Some(p) = info.path.impact() {
+                        info.impact_stable = info
+                            .previous_impact
+                            .is_some_and(|(t0, r0)| t_s - t0 >= 1.0 && (p.r_ecef_m - r0).norm() < IMPACT_STABLE_M);
+                        info.previous_impact = Some((t_s, p.r_ecef_m));
+                    }
                 }
             }
             let Some(impact) = self.tracks[id.slot()].path.impact().copied() else {

@@ -54,6 +54,13 @@ const REPLAN_S: f64 = 4.0;
 /// Interval between two predictions of the path of a threatening track not yet engaged (s).
 const URGENT_REPLAN_S: f64 = 2.0;
 
+/// A track's path is flown again when due only if its new estimate departs from it by more
+/// than this ([`crate::sim::battle::PredictedPath::departure_m`], a first-order measure of how
+/// far the new path would land from the old one; m). Far below the impact uncertainty of
+/// a ballistic track (a 1 m/s velocity error is 300 m of impact five minutes out) and the
+/// envelopes' ~1 km grid; a path that still stands for the estimate is not flown again.
+const PATH_REUSE_M: f64 = 100.0;
+
 /// Two predictions of a track's impact point, at least a second apart, that agree within this
 /// distance mark its prediction as stable (m). A missile still under thrust, which the ballistic
 /// tracker does not model, moves its predicted impact point by kilometres per second; the battle
