@@ -58,6 +58,10 @@ struct TrackInfo {
     /// The estimate flown to the ground, and when that was done.
     path: PredictedPath,
     path_made_s: Option<f64>,
+    /// Which flight of a path `path` is (unique in the run; 0: none yet).
+    path_generation: u64,
+    /// Per battery, the last launch window found on this path ([`BattleManager::window`]).
+    windows: Vec<Option<CachedWindow>>,
     /// Launch time of the latest held plan (s).
     held_launch_s: Option<f64>,
     /// The previous predicted impact point: when it was predicted and where (ECEF, m).
@@ -66,12 +70,39 @@ struct TrackInfo {
     impact_stable: bool,
 }
 
+/// A launch window found on one flight of a track's path, from one earliest launch time. On the
+/// same path and from a later earliest launch the window is the same as long as its first and
+/// last launches are still feasible: points only drop out of a window as time goes on.
+#[derive(Debug, Clone, Copy)]
+struct CachedWindow {
+    path_generation: u64,
+    earliest_launch_s: f64,
+    plan: Option<InterceptPlan>,
+}
+
+impl CachedWindow {
+    /// The window [`plan_intercept`] would find on the same path from `earliest_launch_s`, if
+    /// this one answers for it.
+    fn answers(&self, path_generation: u64, earliest_launch_s: f64) -> Option<Option<InterceptPlan>> {
+        if self.path_generation != path_generation || earliest_launch_s < self.earliest_launch_s {
+            return None;
+        }
+        match self.plan {
+            None => Some(None),
+            Some(p) if p.launch_s >= earliest_launch_s && p.last_launch_s >= earliest_launch_s => Some(Some(p)),
+            Some(_) => None,
+        }
+    }
+}
+
 /// The battle manager: its record of every system track, and the dynamics it predicts paths
 /// with (the tracker's own).
 pub(super) struct BattleManager {
     dynamics: BallisticDynamics,
     /// By track number.
     tracks: Vec<TrackInfo>,
+    /// Paths flown so far (numbers them).
+    paths_flown: u64,
 }
 
 impl BattleManager {
@@ -80,6 +111,7 @@ impl BattleManager {
         Self {
             dynamics,
             tracks: Vec::new(),
+            paths_flown: 0,
         }
     }
 
@@ -178,8 +210,10 @@ impl BattleManager {
                 if !followed {
                     let mut path = std::mem::take(&mut self.tracks[id.slot()].path);
                     path.predict(&self.dynamics, tf, &x);
+                    self.paths_flown += 1;
                     let info = &mut self.tracks[id.slot()];
                     info.path = path;
+                    info.path_generation = self.paths_flown;
                     info.path_made_s = Some(t_s);
                     if let Some(p) = info.path.impact() {
                         info.impact_stable = info
@@ -413,7 +447,7 @@ impl BattleManager {
 
     /// The battery's earliest intercept of the track on the current predicted path, or why not.
     fn window<F: BallisticFilter + Clone>(
-        &self,
+        &mut self,
         cx: &Orders<'_, '_, F>,
         t_s: f64,
         b: BatteryId,
@@ -434,14 +468,29 @@ impl BattleManager {
             return Err((Reason::NoFireControlTrack, detail));
         }
         let earliest = t_s + cx.shooters.order_to_launch_s(b);
-        plan_intercept(
-            cx.stage.earth,
-            &battery.site,
-            &battery.envelope,
-            &self.tracks[id.slot()].path,
-            earliest,
-        )
-        .ok_or_else(|| {
+        let info = self.track_info(id);
+        let cached = info
+            .windows
+            .get(b.index())
+            .copied()
+            .flatten()
+            .and_then(|w| w.answers(info.path_generation, earliest));
+        let plan = match cached {
+            Some(plan) => plan,
+            None => {
+                let plan = plan_intercept(cx.stage.earth, &battery.site, &battery.envelope, &info.path, earliest);
+                if info.windows.len() <= b.index() {
+                    info.windows.resize(b.index() + 1, None);
+                }
+                info.windows[b.index()] = Some(CachedWindow {
+                    path_generation: info.path_generation,
+                    earliest_launch_s: earliest,
+                    plan,
+                });
+                plan
+            }
+        };
+        plan.ok_or_else(|| {
             (
                 Reason::NoWindow,
                 format!(
@@ -533,4 +582,80 @@ fn own_radar_holds<F: BallisticFilter + Clone>(cx: &Orders<'_, '_, F>, b: Batter
         let predicted = position(xs) + velocity(xs) * (tl - ts);
         (position(xl) - predicted).norm() < CORRELATION_M
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::Vector3;
+
+    use super::*;
+    use crate::earth::{EarthModel, Geodetic};
+    use crate::engage::envelope::Envelope;
+    use crate::engage::load_interceptor_preset;
+    use crate::track::dynamics::state;
+
+    /// A cached window answers only where it equals the window found afresh: on a Nodong-like
+    /// path past a THAAD battery, from earliest launches every 0.7 s across the whole window and
+    /// beyond, a window cached at each earlier launch time either declines or answers exactly
+    /// what `plan_intercept` finds; it answers until the cached window's first launch has passed,
+    /// declines for another path or an earlier launch time, and a "no window" stays "no window"
+    /// on the same path.
+    #[test]
+    fn a_cached_window_answers_only_what_plan_intercept_finds() {
+        let earth = EarthModel::wgs84();
+        let dynamics = BallisticDynamics::new(&earth);
+        let spec = load_interceptor_preset("thaad").unwrap();
+        let envelope = Envelope::compute(&spec, &earth).unwrap();
+        let battery = Geodetic::from_degrees(35.9, 128.1, 0.0).unwrap();
+        let start = Geodetic::from_degrees(37.0, 128.0, 100e3).unwrap();
+        let v = start.enu_rotation().transpose() * Vector3::new(0.0, -1500.0, 0.0);
+        let x = state(&earth.to_ecef(&start).0, &v, 1.0 / 50_000.0);
+        let mut path = PredictedPath::default();
+        path.predict(&dynamics, 0.0, &x);
+        let fresh = |earliest: f64| plan_intercept(&earth, &battery, &envelope, &path, earliest);
+        let first = fresh(0.0).expect("the path passes through THAAD's envelope");
+        let (mut answered, mut declined) = (0, 0);
+        let times: Vec<f64> = (0..)
+            .map(|k| k as f64 * 0.7)
+            .take_while(|&t| t < first.last_launch_s + 20.0)
+            .collect();
+        for (i, &e0) in times.iter().enumerate() {
+            let cached = CachedWindow {
+                path_generation: 7,
+                earliest_launch_s: e0,
+                plan: fresh(e0),
+            };
+            for &e1 in &times[i..] {
+                match cached.answers(7, e1) {
+                    Some(plan) => {
+                        assert_eq!(plan, fresh(e1), "cached at {e0} s, asked at {e1} s");
+                        answered += 1;
+                    }
+                    None => {
+                        // Declined only once the cached window's first launch has passed.
+                        assert!(
+                            cached.plan.is_some_and(|p| p.launch_s < e1),
+                            "cached at {e0} s, asked at {e1} s"
+                        );
+                        declined += 1;
+                    }
+                }
+            }
+            // Another path, or an earlier launch time: never answered from this one.
+            assert_eq!(cached.answers(8, e0), None);
+            if e0 > 0.0 {
+                assert_eq!(cached.answers(7, e0 - 0.5), None);
+            }
+        }
+        assert!(
+            answered > 100 && declined > 100,
+            "answered {answered}, declined {declined}"
+        );
+        let none = CachedWindow {
+            path_generation: 7,
+            earliest_launch_s: first.last_launch_s + 1.0,
+            plan: None,
+        };
+        assert_eq!(none.answers(7, first.last_launch_s + 5.0), Some(None));
+    }
 }
