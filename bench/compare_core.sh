@@ -4,7 +4,9 @@
 # (`bulwark campaign scenarios/korea-2017.toml --trials 200`) and a single `bulwark run` of the
 # Korean scenario on one thread, interleaved `rounds` times in one session (this VM is noisy),
 # and the campaign's peak memory at 200 and 400 trials (flat in the number of trials).
-# Both builds' campaign summaries must be byte-identical (the golden outputs did not move).
+# With BULWARK_BENCH_SAME_OUTPUTS=1 both builds' campaign summaries and run events must be
+# byte-identical (as they were through issue 12's recomposition); since issue 13's behaviour
+# changes they differ on purpose, and the script says whether they do.
 #
 # Usage: bench/compare_core.sh [rounds, default 3] [baseline commit, default c838cd0]
 # Builds the baseline in a git worktree under target/bench-baseline (once) and the current tree;
@@ -46,8 +48,14 @@ for i in $(seq "$rounds"); do
     echo "round $i $who campaign(${trials}) wall/user/sys/rss: $c   run(1 thread): $r"
     results+=("$who $c $r")
   done
-  cmp "$scratch/c-base/summary.json" "$scratch/c-new/summary.json"
-  cmp "$scratch/r-base/events.jsonl" "$scratch/r-new/events.jsonl"
+  if [[ "${BULWARK_BENCH_SAME_OUTPUTS:-0}" == 1 ]]; then
+    cmp "$scratch/c-base/summary.json" "$scratch/c-new/summary.json"
+    cmp "$scratch/r-base/events.jsonl" "$scratch/r-new/events.jsonl"
+  elif cmp -s "$scratch/c-base/summary.json" "$scratch/c-new/summary.json"; then
+    echo "round $i: campaign summaries identical"
+  else
+    echo "round $i: campaign summaries differ (behaviour changed since the baseline: see CHANGELOG.md)"
+  fi
 done
 # Memory against the number of trials (the current build).
 m200=$(timed "$new_bin" campaign "$scenario" --trials 200 --out "$scratch/m200" --quiet)

@@ -289,6 +289,9 @@ pub struct TrackManager<F> {
     candidates: Vec<Candidate>,
     next_id: TrackId,
     last_scan_s: f64,
+    /// A scan's gated pairs (row of the live tracks, measurement, innovation), in row and
+    /// measurement order: storage kept between scans.
+    gated: Vec<(usize, usize, Innovation)>,
 }
 
 impl<F: BallisticFilter + Clone> TrackManager<F> {
@@ -300,6 +303,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             candidates: Vec::new(),
             next_id: TrackId::FIRST,
             last_scan_s: f64::NEG_INFINITY,
+            gated: Vec::new(),
         }
     }
 
@@ -349,6 +353,9 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         // spaced objects apart (a warhead and its spent stage just after separation), and a
         // thrusting object's measurement, outside it, is still taken under the manoeuvring level.
         let mut costs = CostMatrix::new(live.len(), measurements.len());
+        // The innovations of the gated pairs are kept: an assigned pair's weighs its levels.
+        let mut gated = std::mem::take(&mut self.gated);
+        gated.clear();
         for (row, &i) in live.iter().enumerate() {
             let track = &self.tracks[i];
             let ballistic = track.manoeuvring.then(|| {
@@ -357,9 +364,10 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 f
             });
             for (col, z) in measurements.iter().enumerate() {
-                if let Some(nis) = gated_nis(&track.filter, site, z, cfg.gate_nis) {
+                if let Some(inn) = gated_innovation(&track.filter, site, z, cfg.gate_nis) {
                     let tight = ballistic.as_ref().and_then(|f| gated_nis(f, site, z, cfg.gate_nis));
-                    costs.allow(row, col, tight.unwrap_or(nis));
+                    costs.allow(row, col, tight.unwrap_or(inn.nis));
+                    gated.push((row, col, inn));
                 }
             }
         }
@@ -376,7 +384,12 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 Some(col) => {
                     let z = &measurements[col];
                     if cfg.manoeuvres_modelled() && !caught[row] {
-                        self.weigh_levels(i, site, z);
+                        // Its innovation from the gate (the filter has not changed since).
+                        let here = gated
+                            .binary_search_by(|g| (g.0, g.1).cmp(&(row, col)))
+                            .ok()
+                            .map(|k| gated[k].2);
+                        self.weigh_levels(i, site, z, here);
                     }
                     let track = &mut self.tracks[i];
                     track.filter.update(site, z)?;
@@ -410,6 +423,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 }
             }
         }
+        self.gated = gated;
         if cfg.merge_gate > 0.0 {
             self.note_distinct(&out.updated);
             self.merge_duplicates(&live, &mut out);
@@ -589,15 +603,16 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
     }
 
     /// Weighs measurement `z` under track `i`'s two noise levels and switches the track's level
-    /// when the CUSUM of the other level's log-likelihood ratio passes the threshold.
-    fn weigh_levels(&mut self, i: usize, site: &SensorSite, z: &Measurement) {
+    /// when the CUSUM of the other level's log-likelihood ratio passes the threshold. `here` is
+    /// `z`'s innovation under the track's present level, when already known.
+    fn weigh_levels(&mut self, i: usize, site: &SensorSite, z: &Measurement, here: Option<Innovation>) {
         let cfg = self.config;
         let mut extra = self.level_difference(self.tracks[i].predicted_s);
         let track = &mut self.tracks[i];
         if track.manoeuvring {
             extra = -extra;
         }
-        let Ok(here) = track.filter.innovation(site, z) else {
+        let Some(here) = here.or_else(|| track.filter.innovation(site, z).ok()) else {
             return;
         };
         let mut other = track.filter.clone();
@@ -751,11 +766,21 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
 /// gate by the filter's cheap bound is refused without its full innovation (the margin covers
 /// the two computations' roundoff, so the gate's decisions are the same).
 fn gated_nis<F: BallisticFilter>(filter: &F, site: &SensorSite, z: &Measurement, gate: f64) -> Option<f64> {
+    gated_innovation(filter, site, z, gate).map(|inn| inn.nis)
+}
+
+/// [`gated_nis`], with the whole innovation.
+fn gated_innovation<F: BallisticFilter>(
+    filter: &F,
+    site: &SensorSite,
+    z: &Measurement,
+    gate: f64,
+) -> Option<Innovation> {
     if filter.nis_lower_bound(site, z) > gate * PREGATE_MARGIN {
         return None;
     }
     let inn = filter.innovation(site, z).ok()?;
-    (inn.nis.is_finite() && inn.nis <= gate).then_some(inn.nis)
+    (inn.nis.is_finite() && inn.nis <= gate).then_some(inn)
 }
 
 /// The determinant of an innovation's covariance over its measured quantities.
