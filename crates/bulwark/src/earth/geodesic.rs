@@ -4,13 +4,6 @@
 //! Karney's algorithms (C. F. F. Karney, "Algorithms for geodesics", J. Geodesy 87, 43–55, 2013)
 //! through the geographiclib-rs crate, accurate to about 15 nm on WGS-84. On the sphere earths the
 //! same code runs with flattening 0, which is the great circle.
-//!
-//! [`distance_m`] is the distance alone, for callers that need many of them (the interceptor
-//! envelope's fan asks for one per sample, ~10⁵ per interceptor type): Vincenty's iteration
-//! (T. Vincenty, "Direct and inverse solutions of geodesics on the ellipsoid with application of
-//! nested equations", *Survey Review* 23(176), 88–93, 1975), accurate to about 0.1 mm and a
-//! quarter of Karney's cost on lines far from antipodal, with Karney's algorithm where it does
-//! not converge.
 
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 
@@ -87,82 +80,6 @@ pub fn inverse(earth: &EarthModel, from: &Geodetic, to: &Geodetic) -> GeodesicLi
     }
 }
 
-/// Iterations of Vincenty's λ before giving the line to Karney's algorithm (it converges in a
-/// handful except near antipodal points, where it can fail).
-const VINCENTY_MAX_ITERATIONS: usize = 20;
-
-/// Length (m) of the geodesic from `from` to `to` (heights ignored): [`inverse`]'s distance to
-/// about 0.1 mm, by Vincenty's inverse iteration (1975) where it converges, else by [`inverse`]
-/// itself. The great circle on the sphere earths.
-pub fn distance_m(earth: &EarthModel, from: &Geodetic, to: &Geodetic) -> f64 {
-    let (a, f) = match earth.shape() {
-        Shape::Sphere { radius_m } => return great_circle(radius_m, from, to).distance_m,
-        Shape::Ellipsoid {
-            semi_major_axis_m,
-            flattening,
-        } => (semi_major_axis_m, flattening),
-    };
-    vincenty_distance_m(a, f, from, to).unwrap_or_else(|| inverse(earth, from, to).distance_m)
-}
-
-/// Vincenty's inverse solution for the distance on the ellipsoid (a, f); `None` if λ has not
-/// converged to 1e-12 rad in [`VINCENTY_MAX_ITERATIONS`].
-fn vincenty_distance_m(a: f64, f: f64, from: &Geodetic, to: &Geodetic) -> Option<f64> {
-    let b = a * (1.0 - f);
-    // Reduced latitudes U from tan U = (1 − f) tan φ.
-    let reduced = |lat: f64| {
-        let tan_u = (1.0 - f) * lat.tan();
-        let cos_u = 1.0 / (1.0 + tan_u * tan_u).sqrt();
-        (tan_u * cos_u, cos_u)
-    };
-    let (sin_u1, cos_u1) = reduced(from.lat_rad());
-    let (sin_u2, cos_u2) = reduced(to.lat_rad());
-    let l = to.lon_rad() - from.lon_rad();
-    let mut lambda = l;
-    for _ in 0..VINCENTY_MAX_ITERATIONS {
-        let (sin_lambda, cos_lambda) = lambda.sin_cos();
-        let cross = cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lambda;
-        let sin_sigma = ((cos_u2 * sin_lambda).powi(2) + cross * cross).sqrt();
-        if sin_sigma == 0.0 {
-            // Coincident points.
-            return Some(0.0);
-        }
-        let cos_sigma = sin_u1 * sin_u2 + cos_u1 * cos_u2 * cos_lambda;
-        let sigma = sin_sigma.atan2(cos_sigma);
-        let sin_alpha = cos_u1 * cos_u2 * sin_lambda / sin_sigma;
-        let cos2_alpha = 1.0 - sin_alpha * sin_alpha;
-        // On the equator cos²α = 0 and the term vanishes.
-        let cos_2sigma_m = if cos2_alpha != 0.0 {
-            cos_sigma - 2.0 * sin_u1 * sin_u2 / cos2_alpha
-        } else {
-            0.0
-        };
-        let c = f / 16.0 * cos2_alpha * (4.0 + f * (4.0 - 3.0 * cos2_alpha));
-        let previous = lambda;
-        lambda = l
-            + (1.0 - c)
-                * f
-                * sin_alpha
-                * (sigma + c * sin_sigma * (cos_2sigma_m + c * cos_sigma * (-1.0 + 2.0 * cos_2sigma_m * cos_2sigma_m)));
-        if (lambda - previous).abs() < 1e-12 {
-            let u2 = cos2_alpha * (a * a - b * b) / (b * b);
-            let big_a = 1.0 + u2 / 16384.0 * (4096.0 + u2 * (-768.0 + u2 * (320.0 - 175.0 * u2)));
-            let big_b = u2 / 1024.0 * (256.0 + u2 * (-128.0 + u2 * (74.0 - 47.0 * u2)));
-            let delta_sigma = big_b
-                * sin_sigma
-                * (cos_2sigma_m
-                    + big_b / 4.0
-                        * (cos_sigma * (-1.0 + 2.0 * cos_2sigma_m * cos_2sigma_m)
-                            - big_b / 6.0
-                                * cos_2sigma_m
-                                * (-3.0 + 4.0 * sin_sigma * sin_sigma)
-                                * (-3.0 + 4.0 * cos_2sigma_m * cos_2sigma_m)));
-            return Some(b * big_a * (sigma - delta_sigma));
-        }
-    }
-    None
-}
-
 /// Whether the surface points under `a` and `b` are at most `limit_m` apart along the geodesic
 /// ([`inverse`]'s distance), decided from the straight chord between them where it can be, at a
 /// fraction of the geodesic's cost. The chord c is never longer than the geodesic s; and a
@@ -201,44 +118,6 @@ pub fn direct(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Vincenty's distance agrees with Karney's to a millimetre on WGS-84, from a metre to nearly
-    /// half the globe, in every direction and at every latitude; nearly antipodal lines (where
-    /// Vincenty's iteration fails) fall back to Karney's; coincident points are 0 apart; the
-    /// sphere earths give the great circle.
-    #[test]
-    fn distance_agrees_with_karney() {
-        let earth = EarthModel::wgs84();
-        let mut worst = 0.0f64;
-        for lat_deg in [-89.0, -60.0, -12.5, 0.0, 0.3, 37.0, 64.0, 88.9] {
-            let from = Geodetic::from_degrees(lat_deg, 128.0, 0.0).unwrap();
-            for k in 0..24 {
-                let azimuth_deg = 15.0 * k as f64 + 1.0;
-                for d in [1.0, 1e3, 2e5, 1.5e6, 5e6, 1.2e7, 1.9e7] {
-                    let (to, _) = direct(&earth, &from, azimuth_deg, d).unwrap();
-                    let karney = inverse(&earth, &from, &to).distance_m;
-                    let fast = distance_m(&earth, &from, &to);
-                    worst = worst.max((fast - karney).abs());
-                    assert!(
-                        (fast - karney).abs() < 1e-3,
-                        "{lat_deg}° {azimuth_deg}° {d} m: {fast} against {karney}"
-                    );
-                }
-            }
-        }
-        assert!(worst > 0.0, "the two methods are distinct computations");
-        // Nearly antipodal: Vincenty does not converge, Karney answers.
-        let a = Geodetic::from_degrees(0.0, 0.0, 0.0).unwrap();
-        let b = Geodetic::from_degrees(0.5, 179.7, 0.0).unwrap();
-        let (fa, fb) = (crate::earth::wgs84::SEMI_MAJOR_AXIS_M, crate::earth::wgs84::FLATTENING);
-        assert!(vincenty_distance_m(fa, fb, &a, &b).is_none());
-        assert_eq!(distance_m(&earth, &a, &b), inverse(&earth, &a, &b).distance_m);
-        assert_eq!(distance_m(&earth, &a, &a), 0.0);
-        let sphere = EarthModel::spherical();
-        let c = Geodetic::from_degrees(37.0, 128.0, 0.0).unwrap();
-        let d = Geodetic::from_degrees(13.4, 144.7, 0.0).unwrap();
-        assert_eq!(distance_m(&sphere, &c, &d), inverse(&sphere, &c, &d).distance_m);
-    }
 
     /// The chord shortcut agrees with the geodesic everywhere, most of all near the limit: on
     /// both earths, for limits from 1 km to 500 km, at points spread from a hundredth of the

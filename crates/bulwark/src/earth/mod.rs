@@ -22,6 +22,6 @@ pub mod wgs84;
 
 pub use atmosphere::{Atmosphere, AtmosphereState, NoAtmosphere, UsStandard1976};
 pub use frames::{Ecef, Eci, Enu, Geodetic, GeodeticError, wrap_lon_deg};
-pub use geodesic::{GeodesicLine, direct, distance_m, inverse, within_geodesic_distance};
+pub use geodesic::{GeodesicLine, direct, inverse, within_geodesic_distance};
 pub use gravity::gravity_acceleration;
 pub use model::{EarthKind, EarthModel, Shape};

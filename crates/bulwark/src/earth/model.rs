@@ -360,6 +360,19 @@ impl EarthModel {
     pub fn up_at(&self, r_ecef_m: &Vector3<f64>) -> Vector3<f64> {
         self.altitude_and_up(r_ecef_m).1
     }
+
+    /// Ground range (m) between two points given by their unit surface normals ("up", e.g. from
+    /// [`Self::up_at`]): the angle between the normals times the mean radius. Within 0.5 % of
+    /// the geodesic over the few hundred kilometres of an interceptor's reach (the ellipsoid's
+    /// radii of curvature differ from the mean by less than that), and a few hundred
+    /// instructions where the geodesic takes thousands: the measure of ground range of the
+    /// interceptor envelopes and of the battle manager that looks them up.
+    #[inline]
+    pub fn ground_range_between_normals_m(&self, up_a: &Vector3<f64>, up_b: &Vector3<f64>) -> f64 {
+        let cos = up_a.dot(up_b).clamp(-1.0, 1.0);
+        let sin = up_a.cross(up_b).norm();
+        sin.atan2(cos) * self.mean_radius_m()
+    }
 }
 
 #[cfg(test)]

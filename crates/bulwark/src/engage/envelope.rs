@@ -47,6 +47,8 @@ pub const GRID_NODES: usize = 201;
 const SAMPLES_PER_FLYOUT: f64 = 600.0;
 /// Relative tolerance of the fly-outs (the envelope's resolution is far coarser).
 const FLYOUT_RTOL: f64 = 1e-8;
+/// Tolerance, in grid steps, of a node on the edge of a triangle's bounding box.
+const NODE_TOLERANCE: f64 = 1e-9;
 
 /// Why an envelope cannot be computed.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -229,12 +231,17 @@ impl Envelope {
         if det.abs() < 1e-6 {
             return;
         }
+        // The nodes of the bounding box, with the inside test's tolerance: a vertex a rounding
+        // error beyond a node (the vertical shot's ground range is zero only to ~1e-9 m) keeps
+        // that node in the box, and the weights below decide.
         let (x0, x1) = (p[0].min(q[0]).min(r[0]), p[0].max(q[0]).max(r[0]));
         let (y0, y1) = (p[1].min(q[1]).min(r[1]), p[1].max(q[1]).max(r[1]));
-        let i0 = ((x0 / self.range_step_m).ceil().max(0.0)) as usize;
-        let i1 = (x1 / self.range_step_m).floor();
-        let j0 = (((y0 - self.min_alt_m) / self.alt_step_m).ceil().max(0.0)) as usize;
-        let j1 = ((y1 - self.min_alt_m) / self.alt_step_m).floor();
+        let i0 = ((x0 / self.range_step_m - NODE_TOLERANCE).ceil().max(0.0)) as usize;
+        let i1 = (x1 / self.range_step_m + NODE_TOLERANCE).floor();
+        let j0 = (((y0 - self.min_alt_m) / self.alt_step_m - NODE_TOLERANCE)
+            .ceil()
+            .max(0.0)) as usize;
+        let j1 = ((y1 - self.min_alt_m) / self.alt_step_m + NODE_TOLERANCE).floor();
         if i1 < 0.0 || j1 < 0.0 {
             return;
         }

@@ -150,24 +150,30 @@ pub fn fly_out(
     let w = earth.rotation_rate_rad_s();
     let deriv = |seg: &Segment, t: f64, y: &State| -> State { derivative(earth, &seg.drive, seg.t_start, t, y) };
 
-    // Samples: time, ground range along the surface from the site, altitude.
+    // Samples: time, ground range from the site, altitude. Ground range is measured as the
+    // battle manager measures it when it looks the envelope up (the angle between the two
+    // geodetic normals times the mean radius, `EarthModel::ground_range_between_normals_m`).
     let site_ecef = earth.to_ecef(site).0;
+    let site_up = site.up_ecef();
     let sample = |t: f64, y: &State| -> Result<(FlyoutPoint, f64), FlightError> {
         let r = Vector3::new(y[0], y[1], y[2]);
         let r_ecef = rot_z(&r, -w * t);
-        let g = earth.to_geodetic(&Ecef(r_ecef))?;
-        let below = g.with_alt_m(0.0)?;
+        let (altitude_m, up) = earth.altitude_and_up(&r_ecef);
+        if !altitude_m.is_finite() {
+            // Not a position: the geodetic conversion says why.
+            earth.to_geodetic(&Ecef(r_ecef))?;
+        }
         let range = if (r_ecef - site_ecef).norm() < 1e-3 {
             0.0
         } else {
-            crate::earth::distance_m(earth, site, &below)
+            earth.ground_range_between_normals_m(&site_up, &up)
         };
         let v_rel = Vector3::new(y[3] + w * y[1], y[4] - w * y[0], y[5]);
         Ok((
             FlyoutPoint {
                 t_s: t,
                 ground_range_m: range,
-                altitude_m: g.alt_m(),
+                altitude_m,
             },
             v_rel.norm(),
         ))

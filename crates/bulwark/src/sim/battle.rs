@@ -240,14 +240,11 @@ pub fn distance_to_area_m(earth: &EarthModel, area: &DefendedArea, point: &Geode
 }
 
 /// Ground range (m) from `site` (its up unit vector `site_up`) to a point at ECEF `r`: the
-/// great-circle angle between the two geodetic normals times the earth's mean radius. Within
-/// 0.5 % of the geodesic distance over the few hundred kilometres of an envelope, well inside the
-/// envelope table's resolution.
+/// great-circle angle between the two geodetic normals times the earth's mean radius
+/// ([`EarthModel::ground_range_between_normals_m`]), the measure the envelope tables are built
+/// with. Within 0.5 % of the geodesic distance over the few hundred kilometres of an envelope.
 pub fn ground_range_m(earth: &EarthModel, site_up: &Vector3<f64>, r: &Vector3<f64>) -> f64 {
-    let up = earth.up_at(r);
-    let cos = site_up.dot(&up).clamp(-1.0, 1.0);
-    let sin = site_up.cross(&up).norm();
-    sin.atan2(cos) * earth.mean_radius_m()
+    earth.ground_range_between_normals_m(site_up, &earth.up_at(r))
 }
 
 /// The earliest feasible intercept of `path` by a battery at `site` with `envelope`, launching
