@@ -9,10 +9,6 @@
 //!   keeps its own stopping rule; [`find_root_illinois`] is the common driver.
 //! * [`golden_section_min`]: golden-section search for the minimum of a unimodal function
 //!   (Kiefer 1953), shrinking the bracket by 1/φ ≈ 0.618 per evaluation.
-//! * [`brent_min`]: Brent's minimiser (R. P. Brent, *Algorithms for Minimization without
-//!   Derivatives*, 1973, ch. 5): parabolic interpolation through the best three points, with a
-//!   golden-section step whenever the parabola's step is not trusted; superlinear on a smooth
-//!   minimum, never slower than golden section by more than a small factor.
 //! * [`rk4_step`]: one classical fourth-order Runge–Kutta step of an autonomous system
 //!   ẋ = f(x); the global error falls as h⁴.
 //! * [`hermite_position`], [`hermite_velocity`]: the cubic Hermite polynomial through two
@@ -164,86 +160,6 @@ pub fn golden_section_min<E>(
     Ok(if f1 < f2 { (x1, f1) } else { (x2, f2) })
 }
 
-/// Brent's minimiser of `f` on `[a, b]` (Brent 1973, ch. 5, procedure *localmin*): returns a
-/// point and its value where the bracket around the best point found has shrunk to about
-/// `2·tol` (plus a relative √ε·|x| for roundoff). For a unimodal `f` that is the minimum to
-/// within `tol`; otherwise a local minimum. Near a smooth minimum the parabolic steps converge
-/// superlinearly, so it needs a fraction of [`golden_section_min`]'s evaluations for the same
-/// tolerance. The errors of `f` pass through.
-pub fn brent_min<E>(mut f: impl FnMut(f64) -> Result<f64, E>, a: f64, b: f64, tol: f64) -> Result<(f64, f64), E> {
-    // The golden ratio's smaller part, (3 − √5)/2.
-    let golden = 0.5 * (3.0 - 5f64.sqrt());
-    let sqrt_eps = f64::EPSILON.sqrt();
-    let (mut lo, mut hi) = if a <= b { (a, b) } else { (b, a) };
-    // x: best point so far; w: second best; v: previous value of w.
-    let mut x = lo + golden * (hi - lo);
-    let mut fx = f(x)?;
-    let (mut w, mut fw, mut v, mut fv) = (x, fx, x, fx);
-    // d: the last step; e: the step before it.
-    let (mut d, mut e) = (0.0f64, 0.0f64);
-    loop {
-        let mid = 0.5 * (lo + hi);
-        let tol1 = sqrt_eps * x.abs() + tol / 3.0;
-        let tol2 = 2.0 * tol1;
-        if (x - mid).abs() <= tol2 - 0.5 * (hi - lo) {
-            return Ok((x, fx));
-        }
-        let mut parabolic = false;
-        if e.abs() > tol1 {
-            // The parabola through (x, fx), (w, fw), (v, fv): its step from x is p/q.
-            let r = (x - w) * (fx - fv);
-            let mut q = (x - v) * (fx - fw);
-            let mut p = (x - v) * q - (x - w) * r;
-            q = 2.0 * (q - r);
-            if q > 0.0 {
-                p = -p;
-            } else {
-                q = -q;
-            }
-            let e_before = e;
-            // Trusted only if it falls inside the bracket and moves less than half the step
-            // before last (otherwise the parabola is not converging).
-            if p.abs() < (0.5 * q * e_before).abs() && p > q * (lo - x) && p < q * (hi - x) {
-                e = d;
-                d = p / q;
-                let u = x + d;
-                if u - lo < tol2 || hi - u < tol2 {
-                    d = if x < mid { tol1 } else { -tol1 };
-                }
-                parabolic = true;
-            }
-        }
-        if !parabolic {
-            e = if x < mid { hi - x } else { lo - x };
-            d = golden * e;
-        }
-        let u = if d.abs() >= tol1 { x + d } else { x + tol1.copysign(d) };
-        let fu = f(u)?;
-        if fu <= fx {
-            if u < x {
-                hi = x;
-            } else {
-                lo = x;
-            }
-            (v, fv) = (w, fw);
-            (w, fw) = (x, fx);
-            (x, fx) = (u, fu);
-        } else {
-            if u < x {
-                lo = u;
-            } else {
-                hi = u;
-            }
-            if fu <= fw || w == x {
-                (v, fv) = (w, fw);
-                (w, fw) = (u, fu);
-            } else if fu <= fv || v == x || v == w {
-                (v, fv) = (u, fu);
-            }
-        }
-    }
-}
-
 /// One classical Runge–Kutta step of length `h` of the autonomous system ẋ = f(x) (h may be
 /// negative): x + h(k₁ + 2k₂ + 2k₃ + k₄)/6.
 #[inline(always)]
@@ -364,50 +280,6 @@ mod tests {
         // Equal values at both ends: the secant point is not finite, the midpoint is used.
         let b = IllinoisBracket::new(0.0, 1.0, 4.0, 1.0);
         assert_eq!(b.secant_point(), 2.0);
-    }
-
-    #[test]
-    fn brent_finds_minima_in_fewer_evaluations_than_golden_section() {
-        // (x − 1.3)² + 0.7 on [−4, 5]: a parabola, found by the first parabolic steps.
-        let mut n_brent = 0;
-        let (x, fx) = brent_min(
-            |x| {
-                n_brent += 1;
-                Ok::<_, ()>((x - 1.3) * (x - 1.3) + 0.7)
-            },
-            -4.0,
-            5.0,
-            1e-9,
-        )
-        .unwrap();
-        assert!((x - 1.3).abs() < 1e-8, "{x}");
-        assert!((fx - 0.7).abs() < 1e-15, "{fx}");
-        let mut n_golden = 0;
-        golden_section_min(
-            |x| {
-                n_golden += 1;
-                Ok::<_, ()>((x - 1.3) * (x - 1.3) + 0.7)
-            },
-            -4.0,
-            5.0,
-            1e-9,
-        )
-        .unwrap();
-        assert!(
-            n_brent * 3 < n_golden,
-            "Brent {n_brent}, golden section {n_golden} evaluations"
-        );
-        // cos on [2, 4]: the minimum at π, not a parabola.
-        let (x, _) = brent_min(|x: f64| Ok::<_, ()>(x.cos()), 2.0, 4.0, 1e-10).unwrap();
-        assert!((x - std::f64::consts::PI).abs() < 1e-8, "{x}");
-        // A minimum at the end of the bracket: e^x on [0, 1] converges to the left end.
-        let (x, _) = brent_min(|x: f64| Ok::<_, ()>(x.exp()), 0.0, 1.0, 1e-9).unwrap();
-        assert!(x < 1e-8, "{x}");
-        // A kinked minimum (|x − 0.25|): golden steps take over where parabolas fail.
-        let (x, _) = brent_min(|x: f64| Ok::<_, ()>((x - 0.25).abs()), -1.0, 2.0, 1e-9).unwrap();
-        assert!((x - 0.25).abs() < 1e-8, "{x}");
-        // The function's error passes through.
-        assert_eq!(brent_min(|_| Err::<f64, _>("no"), 0.0, 1.0, 1e-3), Err("no"));
     }
 
     #[test]

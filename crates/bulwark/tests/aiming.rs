@@ -80,6 +80,41 @@ fn min_energy_uses_least_burn_and_sits_between_lofted_and_depressed() {
     assert!(me.flight.summary.apogee_km < lo.flight.summary.apogee_km);
 }
 
+/// A minimum-energy shot's kick maximises the range at its cut-off: the same cut-off with the
+/// kick 0.1° either side (and the same azimuth) flies shorter, by about the curvature of the
+/// range's maximum (a flat top: tens of metres), so the solver found the top and not a slope.
+#[test]
+fn min_energy_kick_maximises_the_range_at_its_cut_off() {
+    let earth = EarthModel::wgs84();
+    for (name, launch, target) in [
+        ("nodong", p(39.66, 124.71), p(35.9, 128.6)),
+        ("scud-c", p(38.5, 125.8), p(36.0, 128.3)),
+    ] {
+        let m = load_preset(name).unwrap();
+        let req = AimRequest {
+            missile: &m,
+            launch,
+            aim: target,
+            shape: Shape::MinEnergy,
+        };
+        let opts = FlightOptions::default();
+        let shot = aim(&earth, &req, &opts).unwrap();
+        let range_at = |dk: f64| {
+            let c = bulwark::flight::BoostControls {
+                kick_angle_deg: shot.controls.kick_angle_deg + dk,
+                ..shot.controls
+            };
+            bulwark::flight::fly_boosted(&earth, &m, &launch, &c, &opts).unwrap().summary.range_km
+        };
+        let r0 = range_at(0.0);
+        for dk in [-0.1, 0.1] {
+            let r = range_at(dk);
+            assert!(r < r0, "{name}: kick {dk:+}° flies {r} km, the solved kick {r0} km");
+            assert!(r0 - r < 0.5, "{name}: kick {dk:+}° falls short by {} km: not a flat top", r0 - r);
+        }
+    }
+}
+
 #[test]
 fn unreachable_aim_points_say_why() {
     let earth = EarthModel::wgs84();

@@ -23,7 +23,7 @@ use thiserror::Error;
 use super::propagate::{BoostControls, BurnoutState, Flight, FlightError, FlightOptions, fly_boosted, fly_burnout};
 use super::vehicle::Missile;
 use crate::earth::{EarthModel, Geodetic, inverse};
-use crate::numerics::{IllinoisBracket, brent_min, golden_section_min};
+use crate::numerics::{IllinoisBracket, golden_section_min};
 
 /// The shape of an aimed trajectory.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -152,18 +152,22 @@ const KICK_SCAN_ORDER: [usize; KICK_SCAN_STEPS + 1] = [
 /// Relative tolerance on the maximum range: an aim point up to this much beyond the best shot
 /// found is still aimed at.
 const REACH_TOLERANCE: f64 = 5e-4;
-/// Tolerance of the range-maximising kick (degrees). Range is flat at its maximum (it falls
-/// with the square of the kick's error), so 10⁻²° costs well under a metre of range, and a
-/// finer kick is lost in the inner flights' own error; the polish then lands the shot on the
-/// aim point whatever the kick's last digits.
-const KICK_TOL_DEG: f64 = 1e-2;
-/// First step of the search for the range-maximising kick from a guess (degrees); the step
-/// doubles until the range falls again on both sides.
-const KICK_BRACKET_STEP_DEG: f64 = 0.25;
-/// Half-width of the bracket and tolerance of the last, finer search for the minimum-energy
-/// kick at the solved cut-off (degrees).
-const FINAL_KICK_BRACKET_DEG: f64 = 0.05;
-const FINAL_KICK_TOL_DEG: f64 = 1e-4;
+/// Steps of the parabolic search for the range-maximising kick (degrees): the first step from a
+/// guess, and the smallest. Range is flat at its maximum (it falls with the square of the kick's
+/// error, by roughly 0.4 km per square degree for a 300 km shot), so a parabola through three
+/// shots 0.05° apart places the optimum to a few thousandths of a degree, where the inner
+/// flights' own error (their tolerance is 1e-8) takes over; the polish then lands the shot on
+/// the aim point whatever the kick's last digits.
+const KICK_STEP_DEG: f64 = 0.25;
+const KICK_FINE_STEP_DEG: f64 = 0.05;
+/// How close to the aim point's range the minimum-energy cut-off is solved (km): the polish
+/// then moves the cut-off the last few tens of metres (at 10 km of range per second of burn, 0.5 km
+/// is 0.05 s, over which the optimum kick moves by thousandths of a degree).
+const MIN_ENERGY_RANGE_TOL_KM: f64 = 0.5;
+/// How much each parabola narrows the next one's step.
+const KICK_STEP_SHRINK: f64 = 0.2;
+/// Most parabolas (and walking steps) one search takes.
+const KICK_MAX_PARABOLAS: usize = 30;
 
 /// Kick angle of scan point `i` (degrees): denser at small kicks, where long-burning missiles have
 /// their optimum.
@@ -199,8 +203,8 @@ impl Ctx<'_> {
         })
     }
 
-    /// The range-maximising kick for a cut-off time: a coarse scan, then Brent's minimiser
-    /// between the best scan point's neighbours.
+    /// The range-maximising kick for a cut-off time: a coarse scan, then successive parabolas
+    /// ([`Self::maximise_kick`]) around the best scan point.
     fn best_kick(&self, az: f64, cutoff: f64) -> Result<(f64, Shot), AimError> {
         self.best_kick_until(az, cutoff, f64::INFINITY)
     }
@@ -218,84 +222,86 @@ impl Ctx<'_> {
             }
         }
         let (idx, best_shot) = best.expect("the scan has points");
-        let a = scan_kick_deg(idx.saturating_sub(1));
-        let b = scan_kick_deg((idx + 1).min(KICK_SCAN_STEPS));
-        self.refine_kick(az, cutoff, a, b, (scan_kick_deg(idx), best_shot), KICK_TOL_DEG)
+        // Half the scan's spacing around its best point, narrowing to the fine step.
+        let spacing = scan_kick_deg((idx + 1).min(KICK_SCAN_STEPS)) - scan_kick_deg(idx.saturating_sub(1));
+        self.maximise_kick(
+            az,
+            cutoff,
+            (scan_kick_deg(idx), best_shot),
+            0.25 * spacing,
+            KICK_FINE_STEP_DEG,
+        )
     }
 
     /// The range-maximising kick for a cut-off time near `guess_deg` (the optimum of a nearby
-    /// cut-off): the bracket grows from the guess by doubling steps until the range falls on
-    /// both sides, then Brent's minimiser. A handful of flights where the coarse scan of
-    /// [`Self::best_kick`] takes 25 before it starts; the optimum moves smoothly with the cut-off,
-    /// so the search follows it.
-    fn best_kick_near(&self, az: f64, cutoff: f64, guess_deg: f64) -> Result<(f64, Shot), AimError> {
-        let kick = |k: f64| k.clamp(KICK_MIN_DEG, KICK_MAX_DEG);
-        let mid = kick(guess_deg);
-        let s_mid = self.shot(az, mid, cutoff)?;
-        let mut step = KICK_BRACKET_STEP_DEG;
-        // The better side, then walk that way until the range falls.
-        let up = kick(mid + step);
-        let s_up = self.shot(az, up, cutoff)?;
-        let (mut near, mut s_near, dir) = if s_up.range_km > s_mid.range_km {
-            (up, s_up, 1.0)
-        } else {
-            let down = kick(mid - step);
-            let s_down = self.shot(az, down, cutoff)?;
-            if s_down.range_km > s_mid.range_km {
-                (down, s_down, -1.0)
-            } else {
-                // Bracketed already: the optimum lies between down and up.
-                return self.refine_kick(az, cutoff, down, up, (mid, s_mid), KICK_TOL_DEG);
-            }
-        };
-        let mut behind = mid;
-        loop {
-            step *= 2.0;
-            let far = kick(near + dir * step);
-            if far == near {
-                // At the end of the kicks searched: the best is there.
-                return Ok((near, s_near));
-            }
-            let s_far = self.shot(az, far, cutoff)?;
-            if s_far.range_km <= s_near.range_km {
-                return self.refine_kick(
-                    az,
-                    cutoff,
-                    behind.min(far),
-                    behind.max(far),
-                    (near, s_near),
-                    KICK_TOL_DEG,
-                );
-            }
-            (behind, near, s_near) = (near, far, s_far);
-        }
-    }
-
-    /// Brent's minimiser of the range's negative on [a, b], keeping `known` (a point inside with
-    /// its shot) if the search finds nothing better.
-    fn refine_kick(
+    /// cut-off), by parabolas from [`KICK_STEP_DEG`] down to `finest_step_deg`. A handful of
+    /// flights where the coarse scan of [`Self::best_kick`] takes 25 before it starts; the
+    /// optimum moves smoothly with the cut-off, so the search follows it.
+    fn best_kick_near(
         &self,
         az: f64,
         cutoff: f64,
-        a: f64,
-        b: f64,
-        known: (f64, Shot),
-        tol_deg: f64,
+        guess_deg: f64,
+        finest_step_deg: f64,
     ) -> Result<(f64, Shot), AimError> {
-        let mut best = known;
-        brent_min::<AimError>(
-            |k| {
-                let s = self.shot(az, k, cutoff)?;
-                if s.range_km > best.1.range_km {
-                    best = (k, s);
+        let centre = guess_deg.clamp(KICK_MIN_DEG, KICK_MAX_DEG);
+        let shot = self.shot(az, centre, cutoff)?;
+        self.maximise_kick(az, cutoff, (centre, shot), KICK_STEP_DEG, finest_step_deg)
+    }
+
+    /// Successive parabolas towards the range-maximising kick from `centre` (a kick and its
+    /// shot): with the shots one `step` either side, it walks (doubling the step) while a side
+    /// flies farther, else flies the vertex of the parabola through the three and keeps the
+    /// best, then narrows the step (by [`KICK_STEP_SHRINK`]) until it is `finest_step`. At the
+    /// end of the kicks searched, that end is the answer.
+    fn maximise_kick(
+        &self,
+        az: f64,
+        cutoff: f64,
+        centre: (f64, Shot),
+        step_deg: f64,
+        finest_step_deg: f64,
+    ) -> Result<(f64, Shot), AimError> {
+        let (mut c, mut sc) = centre;
+        let mut step = step_deg.max(finest_step_deg);
+        for _ in 0..KICK_MAX_PARABOLAS {
+            let a = (c - step).max(KICK_MIN_DEG);
+            let b = (c + step).min(KICK_MAX_DEG);
+            let sa = if a < c { Some(self.shot(az, a, cutoff)?) } else { None };
+            let sb = if b > c { Some(self.shot(az, b, cutoff)?) } else { None };
+            let range = |s: Option<Shot>| s.map_or(f64::NEG_INFINITY, |s| s.range_km);
+            let (ra, rb) = (range(sa), range(sb));
+            if ra > sc.range_km || rb > sc.range_km {
+                // The optimum lies beyond the farther side: walk there.
+                (c, sc) = if ra > rb {
+                    (a, sa.expect("flown"))
+                } else {
+                    (b, sb.expect("flown"))
+                };
+                step *= 2.0;
+                continue;
+            }
+            let (Some(sa), Some(sb)) = (sa, sb) else {
+                // At the end of the kicks searched, and best there.
+                return Ok((c, sc));
+            };
+            // Vertex of the parabola through (c − h, c, c + h): c + h(ra − rb)/(2(ra − 2rc + rb)).
+            let curvature = sa.range_km - 2.0 * sc.range_km + sb.range_km;
+            if curvature < 0.0 {
+                let v = (c + 0.5 * step * (sa.range_km - sb.range_km) / curvature).clamp(a, b);
+                if v != c {
+                    let sv = self.shot(az, v, cutoff)?;
+                    if sv.range_km > sc.range_km {
+                        (c, sc) = (v, sv);
+                    }
                 }
-                Ok(-s.range_km)
-            },
-            a.max(KICK_MIN_DEG),
-            b.min(KICK_MAX_DEG),
-            tol_deg,
-        )?;
-        Ok(best)
+            }
+            if step <= finest_step_deg {
+                return Ok((c, sc));
+            }
+            step = (step * KICK_STEP_SHRINK).max(finest_step_deg);
+        }
+        Ok((c, sc))
     }
 
     /// The kick on one side of the optimum that gives the range (range is monotone there), by
@@ -318,6 +324,19 @@ impl Ctx<'_> {
             0.005,
         )?;
         Ok(last)
+    }
+}
+
+/// The kick at cut-off `tc` interpolated linearly between the nearest known (cut-off, kick)
+/// pairs on either side (`known` sorted by cut-off, at least one pair); the nearest pair's kick
+/// outside their span.
+fn interpolated_kick(known: &[(f64, f64)], tc: f64) -> f64 {
+    let i = known.partition_point(|&(t, _)| t < tc);
+    match (i.checked_sub(1).map(|j| known[j]), known.get(i)) {
+        (Some((t0, k0)), Some(&(t1, k1))) if t1 > t0 => k0 + (k1 - k0) * (tc - t0) / (t1 - t0),
+        (Some((_, k0)), _) => k0,
+        (None, Some(&(_, k1))) => k1,
+        (None, None) => KICK_MIN_DEG,
     }
 }
 
@@ -422,7 +441,7 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         }
         // The range-maximising kick moves little with the cut-off: each search starts from the
         // optimum found for the cut-off before.
-        let (kick_lo, s_lo) = ctx.best_kick_near(az0, t_min, kick_full)?;
+        let (kick_lo, s_lo) = ctx.best_kick_near(az0, t_min, kick_full, KICK_FINE_STEP_DEG)?;
         if s_lo.range_km > target_km {
             return Err(AimError::TooClose {
                 missile: m.display_name.clone(),
@@ -431,11 +450,20 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
                 min_range_km: s_lo.range_km,
             });
         }
+        // Each cut-off tried takes one parabola around the optimum of the one before (the
+        // optimum moves little, and range is flat there); the solved cut-off's kick is then
+        // narrowed to the fine step.
         let mut last = (f64::NAN, kick_lo, s_lo);
+        // The optimum kicks found so far, by cut-off: a new cut-off's search starts from the
+        // kick interpolated between its neighbours.
+        let mut known: Vec<(f64, f64)> = vec![(t_min, kick_lo), (full, kick_full)];
         let tc = illinois(
             |tc| {
-                let (k, s) = ctx.best_kick_near(az0, tc, last.1)?;
+                let guess = interpolated_kick(&known, tc);
+                let (k, s) = ctx.best_kick_near(az0, tc, guess, KICK_STEP_DEG)?;
                 last = (tc, k, s);
+                let at = known.partition_point(|&(t, _)| t < tc);
+                known.insert(at, (tc, k));
                 Ok(s.range_km - target_km)
             },
             t_min,
@@ -443,24 +471,13 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             s_lo.range_km - target_km,
             shot_full.range_km - target_km,
             1e-4,
-            0.01,
+            MIN_ENERGY_RANGE_TOL_KM,
         )?;
-        // The root is usually the last cut-off tried.
         let (k, s) = if last.0 == tc {
-            (last.1, last.2)
+            ctx.maximise_kick(az0, tc, (last.1, last.2), KICK_FINE_STEP_DEG, KICK_FINE_STEP_DEG)?
         } else {
-            ctx.best_kick_near(az0, tc, last.1)?
+            ctx.best_kick_near(az0, tc, last.1, KICK_FINE_STEP_DEG)?
         };
-        // The kick is pinned more finely at the solved cut-off: range is flat there, but the
-        // flight time and apogee are not, and a minimum-energy trajectory should be one.
-        let (k, s) = ctx.refine_kick(
-            az0,
-            tc,
-            k - FINAL_KICK_BRACKET_DEG,
-            k + FINAL_KICK_BRACKET_DEG,
-            (k, s),
-            FINAL_KICK_TOL_DEG,
-        )?;
         Ok((tc, k, s))
     };
     // (cut-off, kick, which control the polish varies: true = cut-off, false = kick)
@@ -501,7 +518,7 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             // Each cut-off's kick search starts from the optimum of the one before.
             let last_kick = std::cell::Cell::new(kick_full);
             let side = |tc: f64| -> Result<(f64, Shot), AimError> {
-                let (kb, _) = ctx.best_kick_near(az0, tc, last_kick.get())?;
+                let (kb, _) = ctx.best_kick_near(az0, tc, last_kick.get(), KICK_FINE_STEP_DEG)?;
                 last_kick.set(kb);
                 if lofted {
                     ctx.kick_for_range(az0, tc, target_km, KICK_MIN_DEG, kb)
