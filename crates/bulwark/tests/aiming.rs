@@ -104,13 +104,20 @@ fn min_energy_kick_maximises_the_range_at_its_cut_off() {
                 kick_angle_deg: shot.controls.kick_angle_deg + dk,
                 ..shot.controls
             };
-            bulwark::flight::fly_boosted(&earth, &m, &launch, &c, &opts).unwrap().summary.range_km
+            bulwark::flight::fly_boosted(&earth, &m, &launch, &c, &opts)
+                .unwrap()
+                .summary
+                .range_km
         };
         let r0 = range_at(0.0);
         for dk in [-0.1, 0.1] {
             let r = range_at(dk);
             assert!(r < r0, "{name}: kick {dk:+}° flies {r} km, the solved kick {r0} km");
-            assert!(r0 - r < 0.5, "{name}: kick {dk:+}° falls short by {} km: not a flat top", r0 - r);
+            assert!(
+                r0 - r < 0.5,
+                "{name}: kick {dk:+}° falls short by {} km: not a flat top",
+                r0 - r
+            );
         }
     }
 }
