@@ -240,8 +240,8 @@ fn audit_lofted_icbm() {
     check("lofted-icbm.toml", 3.2, 90.0);
 }
 
-/// Not yet one track per object (dense decoy clusters), nor held without a gap (142 s at
-/// worst); both held at their present level.
+/// Not yet one track per object (dense decoy clusters), nor held without a gap (126 s at
+/// worst on 2026-12-07); both held near their present level.
 #[test]
 fn audit_strategic_china_us() {
     check("strategic-china-us.toml", 3.0, 200.0);
