@@ -13,7 +13,7 @@
 use thiserror::Error;
 
 /// A gated cost matrix: rows are tracks, columns measurements.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CostMatrix {
     tracks: usize,
     measurements: usize,
@@ -46,6 +46,14 @@ impl CostMatrix {
         }
     }
 
+    /// Makes this an all-forbidden matrix of `tracks` × `measurements`, keeping its storage.
+    pub fn reset(&mut self, tracks: usize, measurements: usize) {
+        self.tracks = tracks;
+        self.measurements = measurements;
+        self.cost.clear();
+        self.cost.resize(tracks * measurements, None);
+    }
+
     /// Allows the pair (track, measurement) at `cost`.
     pub fn allow(&mut self, track: usize, measurement: usize, cost: f64) {
         self.cost[track * self.measurements + measurement] = Some(cost);
@@ -58,7 +66,7 @@ impl CostMatrix {
 }
 
 /// The result: for each track the measurement it takes, if any.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Assignment {
     /// `track_to_measurement[t] = Some(m)` when track t takes measurement m.
     pub track_to_measurement: Vec<Option<usize>>,
@@ -69,88 +77,144 @@ pub struct Assignment {
 /// Solves the GNN assignment; a pair is taken only if its cost is below `no_assignment_cost`
 /// (use the gate's cost, so that leaving a track without a measurement is always possible).
 pub fn assign(costs: &CostMatrix, no_assignment_cost: f64) -> Result<Assignment, AssignmentError> {
-    let (nt, nm) = (costs.tracks, costs.measurements);
-    let mut assignment = Assignment {
-        track_to_measurement: vec![None; nt],
-        unassigned_measurements: Vec::new(),
-    };
-    if nt == 0 || nm == 0 {
-        assignment.unassigned_measurements = (0..nm).collect();
-        return Ok(assignment);
-    }
-    // A pair whose cost is at most the no-assignment cost is cheaper than the 2 × that cost of
-    // leaving its track and its measurement both unassigned, so where every allowed pair is that
-    // cheap and no track and no measurement has a second allowed pair (the usual case: objects
-    // far apart) the optimum takes every allowed pair, and the solver is not needed.
-    let mut row_pairs = vec![0u32; nt];
-    let mut col_pairs = vec![0u32; nm];
-    let mut all_cheap = true;
-    for (t, row_count) in row_pairs.iter_mut().enumerate() {
-        for (m, col_count) in col_pairs.iter_mut().enumerate() {
-            if let Some(c) = costs.get(t, m) {
-                if !c.is_finite() {
-                    return Err(AssignmentError::NonFinite {
-                        track: t,
-                        measurement: m,
-                    });
+    let mut assigner = Assigner::default();
+    assigner.solve(costs, no_assignment_cost)?;
+    Ok(assigner.result)
+}
+
+/// [`assign`] with its working storage kept between calls (a tracker assigns at every scan).
+#[derive(Debug, Clone, Default)]
+pub struct Assigner {
+    /// The last solution.
+    pub result: Assignment,
+    row_pairs: Vec<u32>,
+    col_pairs: Vec<u32>,
+    taken: Vec<bool>,
+    full: Vec<f64>,
+}
+
+impl Assigner {
+    /// Solves the assignment of `costs` into [`Self::result`] (as [`assign`] does).
+    pub fn solve(&mut self, costs: &CostMatrix, no_assignment_cost: f64) -> Result<(), AssignmentError> {
+        let (nt, nm) = (costs.tracks, costs.measurements);
+        let assignment = &mut self.result;
+        assignment.track_to_measurement.clear();
+        assignment.track_to_measurement.resize(nt, None);
+        assignment.unassigned_measurements.clear();
+        if nt == 0 || nm == 0 {
+            assignment.unassigned_measurements.extend(0..nm);
+            return Ok(());
+        }
+        // A pair whose cost is at most the no-assignment cost is cheaper than the 2 × that cost of
+        // leaving its track and its measurement both unassigned, so where every allowed pair is that
+        // cheap and no track and no measurement has a second allowed pair (the usual case: objects
+        // far apart) the optimum takes every allowed pair, and the solver is not needed.
+        let (row_pairs, col_pairs) = (&mut self.row_pairs, &mut self.col_pairs);
+        row_pairs.clear();
+        row_pairs.resize(nt, 0);
+        col_pairs.clear();
+        col_pairs.resize(nm, 0);
+        let mut all_cheap = true;
+        for (t, row_count) in row_pairs.iter_mut().enumerate() {
+            for (m, col_count) in col_pairs.iter_mut().enumerate() {
+                if let Some(c) = costs.get(t, m) {
+                    if !c.is_finite() {
+                        return Err(AssignmentError::NonFinite {
+                            track: t,
+                            measurement: m,
+                        });
+                    }
+                    *row_count += 1;
+                    *col_count += 1;
+                    all_cheap &= c <= no_assignment_cost;
                 }
-                *row_count += 1;
-                *col_count += 1;
-                all_cheap &= c <= no_assignment_cost;
             }
         }
-    }
-    if all_cheap && no_assignment_cost > 0.0 && row_pairs.iter().chain(&col_pairs).all(|&k| k <= 1) {
-        let mut taken = vec![false; nm];
-        for (t, slot) in assignment.track_to_measurement.iter_mut().enumerate() {
-            if let Some(m) = (0..nm).find(|&m| costs.get(t, m).is_some()) {
-                *slot = Some(m);
-                taken[m] = true;
+        let taken = &mut self.taken;
+        taken.clear();
+        taken.resize(nm, false);
+        if all_cheap && no_assignment_cost > 0.0 && row_pairs.iter().chain(col_pairs.iter()).all(|&k| k <= 1) {
+            for (t, slot) in assignment.track_to_measurement.iter_mut().enumerate() {
+                if let Some(m) = (0..nm).find(|&m| costs.get(t, m).is_some()) {
+                    *slot = Some(m);
+                    taken[m] = true;
+                }
             }
+            assignment
+                .unassigned_measurements
+                .extend((0..nm).filter(|&m| !taken[m]));
+            return Ok(());
         }
-        assignment.unassigned_measurements = (0..nm).filter(|&m| !taken[m]).collect();
-        return Ok(assignment);
-    }
-    // Augmented square matrix of size (nt + nm): [C | D_t ; D_m | 0], where D_t gives each track
-    // its own "missed" column and D_m each measurement its own "new track" row.
-    let n = nt + nm;
-    let forbidden = 1e12 * (1.0 + no_assignment_cost.abs());
-    let mut full = vec![forbidden; n * n];
-    for t in 0..nt {
+        // Augmented square matrix of size (nt + nm): [C | D_t ; D_m | 0], where D_t gives each
+        // track its own "missed" column and D_m each measurement its own "new track" row.
+        let n = nt + nm;
+        let forbidden = 1e12 * (1.0 + no_assignment_cost.abs());
+        let full = &mut self.full;
+        full.clear();
+        full.resize(n * n, forbidden);
+        for t in 0..nt {
+            for m in 0..nm {
+                if let Some(c) = costs.get(t, m) {
+                    if !c.is_finite() {
+                        return Err(AssignmentError::NonFinite {
+                            track: t,
+                            measurement: m,
+                        });
+                    }
+                    full[t * n + m] = c;
+                }
+            }
+            full[t * n + nm + t] = no_assignment_cost;
+        }
         for m in 0..nm {
-            if let Some(c) = costs.get(t, m) {
-                if !c.is_finite() {
-                    return Err(AssignmentError::NonFinite {
-                        track: t,
-                        measurement: m,
-                    });
-                }
-                full[t * n + m] = c;
+            full[(nt + m) * n + m] = no_assignment_cost;
+            for k in 0..nt {
+                full[(nt + m) * n + nm + k] = 0.0;
             }
         }
-        full[t * n + nm + t] = no_assignment_cost;
-    }
-    for m in 0..nm {
-        full[(nt + m) * n + m] = no_assignment_cost;
-        for k in 0..nt {
-            full[(nt + m) * n + nm + k] = 0.0;
+        let (rows, cols) = lsap::solve(n, n, full, false).map_err(|e| AssignmentError::Solver(format!("{e:?}")))?;
+        for (&r, &c) in rows.iter().zip(cols.iter()) {
+            if r < nt && c < nm && costs.get(r, c).is_some() {
+                assignment.track_to_measurement[r] = Some(c);
+                taken[c] = true;
+            }
         }
+        assignment
+            .unassigned_measurements
+            .extend((0..nm).filter(|&m| !taken[m]));
+        Ok(())
     }
-    let (rows, cols) = lsap::solve(n, n, &full, false).map_err(|e| AssignmentError::Solver(format!("{e:?}")))?;
-    let mut taken = vec![false; nm];
-    for (&r, &c) in rows.iter().zip(cols.iter()) {
-        if r < nt && c < nm && costs.get(r, c).is_some() {
-            assignment.track_to_measurement[r] = Some(c);
-            taken[c] = true;
-        }
-    }
-    assignment.unassigned_measurements = (0..nm).filter(|&m| !taken[m]).collect();
-    Ok(assignment)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An assigner reused across problems of different sizes, through both the shortcut and
+    /// the solver, answers each as a fresh [`assign`] does (no state left from the last one).
+    #[test]
+    fn a_reused_assigner_answers_as_a_fresh_assignment() {
+        let mut big = CostMatrix::new(3, 4);
+        big.allow(0, 2, 3.0);
+        big.allow(1, 2, 1.0);
+        big.allow(2, 0, 15.0);
+        let mut disjoint = CostMatrix::new(2, 2);
+        disjoint.allow(0, 1, 2.0);
+        disjoint.allow(1, 0, 4.0);
+        let empty = CostMatrix::new(0, 3);
+        let mut assigner = Assigner::default();
+        let mut reused = CostMatrix::default();
+        for costs in [&big, &disjoint, &empty, &big, &disjoint] {
+            assigner.solve(costs, 16.0).unwrap();
+            assert_eq!(assigner.result, assign(costs, 16.0).unwrap());
+            // A matrix reset to another shape is all forbidden again.
+            reused.reset(costs.tracks, costs.measurements);
+            assert!((0..costs.tracks).all(|t| (0..costs.measurements).all(|m| reused.get(t, m).is_none())));
+            if costs.tracks > 0 && costs.measurements > 0 {
+                reused.allow(0, 0, 1.0);
+            }
+        }
+    }
 
     /// Pairs that share no track and no measurement are all taken (without the solver), and
     /// the same matrix with one conflicting pair added goes through the solver and still takes

@@ -57,7 +57,7 @@
 use nalgebra::{Matrix6, Vector3, Vector6};
 use thiserror::Error;
 
-use super::assignment::{AssignmentError, CostMatrix, assign};
+use super::assignment::{Assigner, AssignmentError, CostMatrix, assign};
 use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix, velocity};
 use super::filter::{BallisticFilter, DragPrior, FilterError, InitialEstimate, Innovation, cartesian_position};
 use crate::earth::EarthModel;
@@ -290,8 +290,16 @@ pub struct TrackManager<F> {
     next_id: TrackId,
     last_scan_s: f64,
     /// A scan's gated pairs (row of the live tracks, measurement, innovation), in row and
-    /// measurement order: storage kept between scans.
+    /// measurement order: storage kept between scans, like the next four.
     gated: Vec<(usize, usize, Innovation)>,
+    /// A scan's live tracks (indices into `tracks`).
+    live: Vec<usize>,
+    /// A scan's gating costs.
+    costs: CostMatrix,
+    /// A scan's assignment and its working storage.
+    assigner: Assigner,
+    /// A scan's tracks caught manoeuvring, by row.
+    caught: Vec<bool>,
 }
 
 impl<F: BallisticFilter + Clone> TrackManager<F> {
@@ -304,6 +312,10 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             next_id: TrackId::FIRST,
             last_scan_s: f64::NEG_INFINITY,
             gated: Vec::new(),
+            live: Vec::new(),
+            costs: CostMatrix::new(0, 0),
+            assigner: Assigner::default(),
+            caught: Vec::new(),
         }
     }
 
@@ -340,9 +352,10 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         self.last_scan_s = t_s;
         let cfg = self.config;
         let mut out = ScanOutcome::default();
-        let live: Vec<usize> = (0..self.tracks.len())
-            .filter(|&i| self.tracks[i].status != TrackStatus::Deleted)
-            .collect();
+        // Working lists, their storage kept between scans (put back at the end).
+        let mut live = std::mem::take(&mut self.live);
+        live.clear();
+        live.extend((0..self.tracks.len()).filter(|&i| self.tracks[i].status != TrackStatus::Deleted));
         for &i in &live {
             let track = &mut self.tracks[i];
             track.predicted_s = t_s - track.filter.state().0;
@@ -352,7 +365,8 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         // level where it lies inside that level's gate too: the tighter hypothesis tells closely
         // spaced objects apart (a warhead and its spent stage just after separation), and a
         // thrusting object's measurement, outside it, is still taken under the manoeuvring level.
-        let mut costs = CostMatrix::new(live.len(), measurements.len());
+        let mut costs = std::mem::take(&mut self.costs);
+        costs.reset(live.len(), measurements.len());
         // The innovations of the gated pairs are kept: an assigned pair's weighs its levels.
         let mut gated = std::mem::take(&mut self.gated);
         gated.clear();
@@ -371,11 +385,14 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 }
             }
         }
-        let a = assign(&costs, cfg.gate_nis)?;
-        let mut taken = a.track_to_measurement;
-        let mut leftover = a.unassigned_measurements;
+        let mut assigner = std::mem::take(&mut self.assigner);
+        assigner.solve(&costs, cfg.gate_nis)?;
+        let mut taken = std::mem::take(&mut assigner.result.track_to_measurement);
+        let mut leftover = std::mem::take(&mut assigner.result.unassigned_measurements);
         // Tracks caught manoeuvring this scan: their level was just switched.
-        let mut caught = vec![false; live.len()];
+        let mut caught = std::mem::take(&mut self.caught);
+        caught.clear();
+        caught.resize(live.len(), false);
         if cfg.manoeuvres_modelled() {
             self.catch_manoeuvres(site, measurements, &live, &mut taken, &mut leftover, &mut caught)?;
         }
@@ -526,6 +543,9 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             }
         }
         self.candidates.extend(new_candidates);
+        assigner.result.track_to_measurement = taken;
+        assigner.result.unassigned_measurements = leftover;
+        (self.live, self.costs, self.assigner, self.caught) = (live, costs, assigner, caught);
         Ok(out)
     }
 
