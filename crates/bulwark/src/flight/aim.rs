@@ -342,7 +342,8 @@ fn interpolated_kick(known: &[(f64, f64)], tc: f64) -> f64 {
 
 /// Illinois root finding of a monotone `f` on [a, b] with f(a), f(b) of opposite signs
 /// ([`IllinoisBracket`]): stops at the first trial point where |f| < `tol_f` or the bracket it
-/// was drawn from is narrower than `tol_x`, or after 80 evaluations.
+/// was drawn from is narrower than `tol_x`, or after 80 evaluations. The root returned is
+/// always the last point `f` was evaluated at.
 fn illinois(
     mut f: impl FnMut(f64) -> Result<f64, AimError>,
     a: f64,
@@ -453,7 +454,7 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         // Each cut-off tried takes one parabola around the optimum of the one before (the
         // optimum moves little, and range is flat there); the solved cut-off's kick is then
         // narrowed to the fine step.
-        let mut last = (f64::NAN, kick_lo, s_lo);
+        let mut last = (kick_lo, s_lo);
         // The optimum kicks found so far, by cut-off: a new cut-off's search starts from the
         // kick interpolated between its neighbours.
         let mut known: Vec<(f64, f64)> = vec![(t_min, kick_lo), (full, kick_full)];
@@ -461,7 +462,7 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             |tc| {
                 let guess = interpolated_kick(&known, tc);
                 let (k, s) = ctx.best_kick_near(az0, tc, guess, KICK_STEP_DEG)?;
-                last = (tc, k, s);
+                last = (k, s);
                 let at = known.partition_point(|&(t, _)| t < tc);
                 known.insert(at, (tc, k));
                 Ok(s.range_km - target_km)
@@ -473,11 +474,8 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             1e-4,
             MIN_ENERGY_RANGE_TOL_KM,
         )?;
-        let (k, s) = if last.0 == tc {
-            ctx.maximise_kick(az0, tc, (last.1, last.2), KICK_FINE_STEP_DEG, KICK_FINE_STEP_DEG)?
-        } else {
-            ctx.best_kick_near(az0, tc, last.1, KICK_FINE_STEP_DEG)?
-        };
+        // The root is the last cut-off `illinois` tried, and `last` its kick and shot.
+        let (k, s) = ctx.maximise_kick(az0, tc, last, KICK_FINE_STEP_DEG, KICK_FINE_STEP_DEG)?;
         Ok((tc, k, s))
     };
     // (cut-off, kick, which control the polish varies: true = cut-off, false = kick)

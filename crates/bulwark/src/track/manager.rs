@@ -57,7 +57,7 @@
 use nalgebra::{Matrix6, Vector3, Vector6};
 use thiserror::Error;
 
-use super::assignment::{Assigner, AssignmentError, CostMatrix, assign};
+use super::assignment::{Assigner, Assignment, AssignmentError, CostMatrix, assign};
 use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix, velocity};
 use super::filter::{BallisticFilter, DragPrior, FilterError, InitialEstimate, Innovation, cartesian_position};
 use crate::earth::EarthModel;
@@ -387,14 +387,16 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         }
         let mut assigner = std::mem::take(&mut self.assigner);
         assigner.solve(&costs, cfg.gate_nis)?;
-        let mut taken = std::mem::take(&mut assigner.result.track_to_measurement);
-        let mut leftover = std::mem::take(&mut assigner.result.unassigned_measurements);
+        let Assignment {
+            track_to_measurement: taken,
+            unassigned_measurements: leftover,
+        } = &mut assigner.result;
         // Tracks caught manoeuvring this scan: their level was just switched.
         let mut caught = std::mem::take(&mut self.caught);
         caught.clear();
         caught.resize(live.len(), false);
         if cfg.manoeuvres_modelled() {
-            self.catch_manoeuvres(site, measurements, &live, &mut taken, &mut leftover, &mut caught)?;
+            self.catch_manoeuvres(site, measurements, &live, taken, leftover, &mut caught)?;
         }
         for (row, &i) in live.iter().enumerate() {
             match taken[row] {
@@ -440,7 +442,6 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 }
             }
         }
-        self.gated = gated;
         if cfg.merge_gate > 0.0 {
             self.note_distinct(&out.updated);
             self.merge_duplicates(&live, &mut out);
@@ -485,7 +486,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         // Start tracks from leftover measurements and waiting candidates.
         self.candidates.retain(|c| t_s - c.z.t_s <= cfg.candidate_lifetime_s);
         let mut new_candidates = Vec::new();
-        for &col in &leftover {
+        for &col in leftover.iter() {
             let z = measurements[col];
             let (r, cov) = cartesian_position(site, &z);
             let sigma = cov.trace().sqrt();
@@ -543,9 +544,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             }
         }
         self.candidates.extend(new_candidates);
-        assigner.result.track_to_measurement = taken;
-        assigner.result.unassigned_measurements = leftover;
-        (self.live, self.costs, self.assigner, self.caught) = (live, costs, assigner, caught);
+        (self.live, self.costs, self.gated, self.assigner, self.caught) = (live, costs, gated, assigner, caught);
         Ok(out)
     }
 
@@ -584,11 +583,14 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         leftover: &mut Vec<usize>,
         caught: &mut [bool],
     ) -> Result<(), TrackError> {
+        if leftover.is_empty() {
+            return Ok(());
+        }
         let cfg = self.config;
         let rows: Vec<usize> = (0..live.len())
             .filter(|&row| taken[row].is_none() && !self.tracks[live[row]].manoeuvring)
             .collect();
-        if rows.is_empty() || leftover.is_empty() {
+        if rows.is_empty() {
             return Ok(());
         }
         let mut costs = CostMatrix::new(rows.len(), leftover.len());

@@ -58,7 +58,7 @@ struct TrackInfo {
     /// The estimate flown to the ground, and when that was done.
     path: PredictedPath,
     path_made_s: Option<f64>,
-    /// Which flight of a path `path` is (unique in the run; 0: none yet).
+    /// How many paths of this track have been flown: which flight `path` is (0: none yet).
     path_generation: u64,
     /// Per battery, the last launch window found on this path ([`BattleManager::window`]).
     windows: Vec<Option<CachedWindow>>,
@@ -101,8 +101,6 @@ pub(super) struct BattleManager {
     dynamics: BallisticDynamics,
     /// By track number.
     tracks: Vec<TrackInfo>,
-    /// Paths flown so far (numbers them).
-    paths_flown: u64,
 }
 
 impl BattleManager {
@@ -111,7 +109,6 @@ impl BattleManager {
         Self {
             dynamics,
             tracks: Vec::new(),
-            paths_flown: 0,
         }
     }
 
@@ -210,10 +207,9 @@ impl BattleManager {
                 if !followed {
                     let mut path = std::mem::take(&mut self.tracks[id.slot()].path);
                     path.predict(&self.dynamics, tf, &x);
-                    self.paths_flown += 1;
                     let info = &mut self.tracks[id.slot()];
                     info.path = path;
-                    info.path_generation = self.paths_flown;
+                    info.path_generation += 1;
                     info.path_made_s = Some(t_s);
                     if let Some(p) = info.path.impact() {
                         info.impact_stable = info
