@@ -44,6 +44,29 @@ pub enum Steering {
     HoldKick,
 }
 
+/// An angle with its sine and cosine, worked out once for a segment rather than at every
+/// evaluation of the derivative.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Angle {
+    /// The angle (rad).
+    pub rad: f64,
+    /// Its sine.
+    pub sin: f64,
+    /// Its cosine.
+    pub cos: f64,
+}
+
+impl Angle {
+    /// `rad` with its sine and cosine.
+    pub fn new(rad: f64) -> Self {
+        Self {
+            rad,
+            sin: rad.sin(),
+            cos: rad.cos(),
+        }
+    }
+}
+
 /// Where the thrust points during one powered segment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Attitude {
@@ -54,10 +77,10 @@ pub(crate) enum Attitude {
         t0_s: f64,
         t1_s: f64,
         kick_rad: f64,
-        azimuth_rad: f64,
+        azimuth: Angle,
     },
-    /// Held at `tilt_rad` from the local vertical towards the azimuth.
-    Hold { tilt_rad: f64, azimuth_rad: f64 },
+    /// Held at `tilt` from the local vertical towards the azimuth.
+    Hold { tilt: Angle, azimuth: Angle },
     /// Along the air-relative velocity (the vertical while that is still zero).
     GravityTurn,
 }
@@ -170,14 +193,14 @@ pub(crate) fn boost_segments<'a>(
                     t0_s: t_po0,
                     t1_s: t_po1,
                     kick_rad,
-                    azimuth_rad,
+                    azimuth: Angle::new(azimuth_rad),
                 }
             } else {
                 match steering {
                     Steering::GravityTurn => Attitude::GravityTurn,
                     Steering::HoldKick => Attitude::Hold {
-                        tilt_rad: kick_rad,
-                        azimuth_rad,
+                        tilt: Angle::new(kick_rad),
+                        azimuth: Angle::new(azimuth_rad),
                     },
                 }
             };
@@ -265,9 +288,12 @@ pub(crate) fn local(earth: &EarthModel, t: f64, y: &State) -> Local {
     let w = earth.rotation_rate_rad_s();
     let r = Vector3::new(y[0], y[1], y[2]);
     let v = Vector3::new(y[3], y[4], y[5]);
-    let r_ecef = rot_z(&r, -w * t);
+    // One sine and cosine for both turns (ECI → ECEF by −ω⊕t, back by +ω⊕t): the same numbers
+    // as `rot_z` gives each way, since sin(−x) = −sin x exactly.
+    let (s, c) = if t == 0.0 { (0.0, 1.0) } else { (w * t).sin_cos() };
+    let r_ecef = Vector3::new(c * r.x + s * r.y, c * r.y - s * r.x, r.z);
     let (alt_m, up_ecef) = earth.altitude_and_up(&r_ecef);
-    let up_eci = rot_z(&up_ecef, w * t);
+    let up_eci = Vector3::new(c * up_ecef.x - s * up_ecef.y, s * up_ecef.x + c * up_ecef.y, up_ecef.z);
     let v_rel = Vector3::new(v.x + w * r.y, v.y - w * r.x, v.z);
     Local {
         r_ecef,
@@ -300,10 +326,9 @@ pub(crate) fn derivative(earth: &EarthModel, drive: &Drive, t_start_s: f64, t: f
             let mass = burn.mass_at_start_kg - burn.mass_flow_kg_s * (t - t_start_s);
             let thrust = (burn.thrust_vac_n - atm.pressure_pa * burn.exit_area_m2).max(0.0);
             let speed = l.v_rel.norm();
-            let tilted = |tilt: f64, azimuth_rad: f64| {
+            let tilted = |tilt_sin: f64, tilt_cos: f64, azimuth: &Angle| {
                 let (east, north) = east_north(&l.up_eci);
-                let (sa, ca) = azimuth_rad.sin_cos();
-                l.up_eci * tilt.cos() + (north * ca + east * sa) * tilt.sin()
+                l.up_eci * tilt_cos + (north * azimuth.cos + east * azimuth.sin) * tilt_sin
             };
             let dir = match burn.attitude {
                 Attitude::Vertical => l.up_eci,
@@ -311,12 +336,12 @@ pub(crate) fn derivative(earth: &EarthModel, drive: &Drive, t_start_s: f64, t: f
                     t0_s,
                     t1_s,
                     kick_rad,
-                    azimuth_rad,
+                    azimuth,
                 } => {
-                    let f = ((t - t0_s) / (t1_s - t0_s)).clamp(0.0, 1.0);
-                    tilted(kick_rad * f, azimuth_rad)
+                    let tilt = kick_rad * ((t - t0_s) / (t1_s - t0_s)).clamp(0.0, 1.0);
+                    tilted(tilt.sin(), tilt.cos(), &azimuth)
                 }
-                Attitude::Hold { tilt_rad, azimuth_rad } => tilted(tilt_rad, azimuth_rad),
+                Attitude::Hold { tilt, azimuth } => tilted(tilt.sin, tilt.cos, &azimuth),
                 Attitude::GravityTurn => {
                     if speed > 1e-6 {
                         l.v_rel / speed
@@ -389,10 +414,7 @@ mod tests {
         assert_eq!(held[3].end, BoostEnd::Staging);
         assert!(matches!(
             held[2].burn.attitude,
-            Attitude::Hold {
-                tilt_rad: 0.2,
-                azimuth_rad: 1.0
-            }
+            Attitude::Hold { tilt, azimuth } if tilt == Angle::new(0.2) && azimuth == Angle::new(1.0)
         ));
     }
 
@@ -430,8 +452,8 @@ mod tests {
         let (kick, az) = (20f64.to_radians(), 60f64.to_radians());
         let d = thrust_dir(
             Attitude::Hold {
-                tilt_rad: kick,
-                azimuth_rad: az,
+                tilt: Angle::new(kick),
+                azimuth: Angle::new(az),
             },
             0.0,
         );
@@ -442,7 +464,7 @@ mod tests {
             t0_s: 0.0,
             t1_s: 2e-9,
             kick_rad: kick,
-            azimuth_rad: az,
+            azimuth: Angle::new(az),
         };
         // At t = 1 ns the earth has not turned measurably: the local axes are those of t = 0.
         let d = thrust_dir(pitch_over, 1e-9);
