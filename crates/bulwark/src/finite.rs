@@ -33,9 +33,20 @@ impl ser::Error for Found {
     }
 }
 
-/// The serializer: writes nothing, remembers where it is.
+/// One step of the path from the top level to a value.
+enum Step {
+    /// A struct field or an enum variant.
+    Name(&'static str),
+    /// An element of a sequence or tuple, or an entry of a map whose keys are not text.
+    Index(usize),
+    /// The entry of a map under a text key.
+    Key(String),
+}
+
+/// The serializer: writes nothing, remembers where it is (without allocating, except for the
+/// text keys of maps).
 pub struct Walker {
-    path: Vec<String>,
+    path: Vec<Step>,
 }
 
 impl Walker {
@@ -45,10 +56,18 @@ impl Walker {
         } else {
             let mut s = String::new();
             for p in &self.path {
-                if !p.starts_with('[') && !s.is_empty() {
+                let name: &str = match p {
+                    Step::Index(i) => {
+                        s.push_str(&format!("[{i}]"));
+                        continue;
+                    }
+                    Step::Name(name) => name,
+                    Step::Key(key) => key,
+                };
+                if !s.is_empty() {
                     s.push('.');
                 }
-                s.push_str(p);
+                s.push_str(name);
             }
             format!("field '{s}'")
         }
@@ -56,8 +75,8 @@ impl Walker {
     fn float(&self, v: f64) -> Result<(), Found> {
         if v.is_finite() { Ok(()) } else { Err(Found(self.here())) }
     }
-    fn nested<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), Found> {
-        self.path.push(key);
+    fn nested<T: Serialize + ?Sized>(&mut self, step: Step, value: &T) -> Result<(), Found> {
+        self.path.push(step);
         let r = value.serialize(&mut *self);
         self.path.pop();
         r
@@ -152,7 +171,7 @@ impl<'a> ser::Serializer for &'a mut Walker {
         variant: &'static str,
         value: &T,
     ) -> Result<(), Found> {
-        self.nested(variant.to_owned(), value)
+        self.nested(Step::Name(variant), value)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, Found> {
         Ok(Compound::new(self, None))
@@ -192,7 +211,7 @@ impl<'a> ser::Serializer for &'a mut Walker {
 impl<'a> Compound<'a> {
     fn new(walker: &'a mut Walker, variant: Option<&'static str>) -> Self {
         if let Some(v) = variant {
-            walker.path.push(v.to_owned());
+            walker.path.push(Step::Name(v));
         }
         Compound {
             walker,
@@ -211,9 +230,9 @@ impl<'a> Compound<'a> {
     }
 
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {
-        let key = format!("[{}]", self.index);
+        let step = Step::Index(self.index);
         self.index += 1;
-        self.walker.nested(key, value)
+        self.walker.nested(step, value)
     }
 }
 
@@ -253,7 +272,7 @@ impl ser::SerializeMap for Compound<'_> {
             // A text key (a flattened struct's field, a map of names) names the value.
             Some(name) => {
                 self.index += 1;
-                self.walker.nested(name, value)
+                self.walker.nested(Step::Key(name), value)
             }
             None => self.element(value),
         }
@@ -269,7 +288,7 @@ macro_rules! named {
             type Ok = ();
             type Error = Found;
             fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Found> {
-                self.walker.nested(key.to_owned(), value)
+                self.walker.nested(Step::Name(key), value)
             }
             fn end(self) -> Result<(), Found> {
                 self.finish()

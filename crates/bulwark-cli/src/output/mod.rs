@@ -95,11 +95,21 @@ fn scan_json(text: &str) -> Option<(usize, usize)> {
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
+                // To the closing quote, stepping over escapes.
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                while let Some(rest) = bytes.get(i..) {
+                    match memchr::memchr2(b'"', b'\\', rest) {
+                        Some(k) if rest[k] == b'\\' => i += k + 2,
+                        Some(k) => {
+                            i += k + 1;
+                            break;
+                        }
+                        None => {
+                            i = bytes.len();
+                            break;
+                        }
+                    }
                 }
-                i += 1;
             }
             c if c.is_ascii_alphabetic() => {
                 let start = i;
@@ -123,6 +133,10 @@ fn scan_json(text: &str) -> Option<(usize, usize)> {
 
 fn is_non_finite_word(w: &str) -> bool {
     let w = w.trim().trim_start_matches(['+', '-']);
+    // Every spelling begins with an n or an i: numbers and names are passed over at once.
+    if !matches!(w.as_bytes().first(), Some(b'n' | b'N' | b'i' | b'I')) {
+        return false;
+    }
     w.eq_ignore_ascii_case("nan") || w.eq_ignore_ascii_case("inf") || w.eq_ignore_ascii_case("infinity")
 }
 
@@ -133,10 +147,11 @@ fn scan_csv(text: &str) -> Option<(usize, usize)> {
         let mut field_start = 0;
         let mut in_quotes = false;
         let body = line.trim_end_matches(['\n', '\r']);
-        for (i, c) in body.char_indices().chain(std::iter::once((body.len(), ','))) {
+        // Quotes and commas are single bytes that never occur inside a multi-byte character.
+        for (i, c) in body.bytes().enumerate().chain(std::iter::once((body.len(), b','))) {
             match c {
-                '"' => in_quotes = !in_quotes,
-                ',' if !in_quotes => {
+                b'"' => in_quotes = !in_quotes,
+                b',' if !in_quotes => {
                     if is_non_finite_word(&body[field_start..i]) {
                         return Some(line_col(text, offset + field_start));
                     }
@@ -223,9 +238,18 @@ mod tests {
         assert_eq!(scan_json("{\"a\": 1.5e-3, \"n\": \"NaN inf\", \"b\": null}"), None);
         assert_eq!(scan_json("{\"a\": 1,\n \"b\": NaN}"), Some((2, 7)));
         assert_eq!(scan_json("[1, -inf]"), Some((1, 6)));
+        // Escaped quotes and backslashes stay inside their string; text after it is scanned.
+        assert_eq!(scan_json(r#"{"s": "a \" NaN \\", "t": NaN}"#), Some((1, 27)));
+        assert_eq!(scan_json(r#"{"s": "\\"} inf"#), Some((1, 13)));
+        // A string left open runs to the end of the text.
+        assert_eq!(scan_json(r#"{"s": "NaN"#), None);
+        assert_eq!(scan_json(r#"{"s": "ends in \"#), None);
         assert_eq!(scan_csv("name,x\n\"inf, really\",1\nNaN-city,2.0\n"), None);
         assert_eq!(scan_csv("name,x\nkorea,NaN\n"), Some((2, 7)));
         assert_eq!(scan_csv("a,b\n-inf,1\r\n"), Some((2, 1)));
+        // A quoted field holds commas and words; the field after it is still a field.
+        assert_eq!(scan_csv("name,x\n\"Séoul, inf\",nan\n"), Some((2, 14)));
+        assert_eq!(scan_csv("name,x\n\"Séoul, inf\",Infinity2\n"), None);
         assert_eq!(
             scan_markup("<svg><text x=\"1\">information NaN</text><path d=\"M 1 2 L 3 4\"/></svg>"),
             None

@@ -25,9 +25,45 @@ impl Rect {
         w * h
     }
 
-    /// Whether the segment a–b passes through the box.
+    /// Whether the segment a–b passes through the box (edges included).
     fn meets_segment(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+        // A segment wholly to one side cannot meet the box: the cheap test first.
+        if (a.0 < self.x0 && b.0 < self.x0)
+            || (a.0 > self.x1 && b.0 > self.x1)
+            || (a.1 < self.y0 && b.1 < self.y0)
+            || (a.1 > self.y1 && b.1 > self.y1)
+        {
+            return false;
+        }
         clip_segment(Pt::new(a.0, a.1), Pt::new(b.0, b.1), self.x0, self.x1, self.y0, self.y1).is_some()
+    }
+
+    /// The bounding box of a polyline, or None if it is empty or holds a non-finite point.
+    fn around(line: &[(f64, f64)]) -> Option<Rect> {
+        let first = line.first()?;
+        let mut r = Rect {
+            x0: first.0,
+            y0: first.1,
+            x1: first.0,
+            y1: first.1,
+        };
+        for &(x, y) in line {
+            if !(x.is_finite() && y.is_finite()) {
+                return None;
+            }
+            r = Rect {
+                x0: r.x0.min(x),
+                y0: r.y0.min(y),
+                x1: r.x1.max(x),
+                y1: r.y1.max(y),
+            };
+        }
+        Some(r)
+    }
+
+    /// Whether two boxes are strictly apart (not even touching).
+    fn apart_from(&self, o: &Rect) -> bool {
+        self.x1 < o.x0 || o.x1 < self.x0 || self.y1 < o.y0 || o.y1 < self.y0
     }
 
     fn outside_area(&self, f: &Frame) -> f64 {
@@ -166,6 +202,8 @@ pub(super) fn shown_places<'a>(map: &'a Map, l: &Layout) -> Vec<Shown<'a>> {
 /// edges, or else the position that collides least. Placed labels join the obstacles.
 pub(super) fn draw_places(shown: &[Shown], f: Frame, obstacles: &mut Vec<Rect>, lines: &[Vec<(f64, f64)>]) -> String {
     let mut out = String::new();
+    // Each line's bounding box: a line whose box is apart from a label's cannot cross it.
+    let line_boxes: Vec<Option<Rect>> = lines.iter().map(|line| Rect::around(line)).collect();
     for p in shown {
         out.push_str(&marker_svg(p.style, p.x, p.y));
         out.push('\n');
@@ -205,7 +243,9 @@ pub(super) fn draw_places(shown: &[Shown], f: Frame, obstacles: &mut Vec<Rect>, 
             let b = boxed(c);
             let crossings = lines
                 .iter()
-                .flat_map(|line| line.windows(2))
+                .zip(&line_boxes)
+                .filter(|(_, around)| around.is_none_or(|around| !around.apart_from(&b)))
+                .flat_map(|(line, _)| line.windows(2))
                 .filter(|w| b.meets_segment(w[0], w[1]))
                 .count();
             obstacles.iter().map(|o| b.overlap(o)).sum::<f64>() + 4.0 * b.outside_area(&f) + 40.0 * crossings as f64
