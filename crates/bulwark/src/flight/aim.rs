@@ -137,7 +137,7 @@ pub struct AimedFlight {
 }
 
 /// Tolerance of the inner solves' flights: looser than the final flight, for speed.
-const AIM_RTOL: f64 = 1e-8;
+const AIM_RTOL: f64 = 1e-7;
 /// Smallest and largest kick angles searched (degrees).
 const KICK_MIN_DEG: f64 = 0.02;
 const KICK_MAX_DEG: f64 = 85.0;
