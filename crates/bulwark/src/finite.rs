@@ -13,7 +13,19 @@ use serde::ser::{self, Serialize};
 /// Checks that every float in `value` is finite; the error is the path of the first that is not
 /// (`field 'batteries[1].fired'`, or `the top level` for a bare number).
 pub fn check<T: Serialize + ?Sized>(value: &T) -> Result<(), String> {
-    let mut walker = Walker { path: Vec::new() };
+    // A quick walk that only looks at the numbers; only when it finds one not finite (or the
+    // value refuses to serialise) does a second walk follow the path, to name the place.
+    let mut quick = Walker {
+        path: Vec::new(),
+        follow_path: false,
+    };
+    if value.serialize(&mut quick).is_ok() {
+        return Ok(());
+    }
+    let mut walker = Walker {
+        path: Vec::new(),
+        follow_path: true,
+    };
     value.serialize(&mut walker).map_err(|e| e.0)
 }
 
@@ -47,6 +59,9 @@ enum Step {
 /// text keys of maps).
 pub struct Walker {
     path: Vec<Step>,
+    /// Whether the path is followed (to name a non-finite number's place) or not (a quick walk
+    /// that only says whether there is one).
+    follow_path: bool,
 }
 
 impl Walker {
@@ -73,9 +88,16 @@ impl Walker {
         }
     }
     fn float(&self, v: f64) -> Result<(), Found> {
-        if v.is_finite() { Ok(()) } else { Err(Found(self.here())) }
+        match (v.is_finite(), self.follow_path) {
+            (true, _) => Ok(()),
+            (false, true) => Err(Found(self.here())),
+            (false, false) => Err(Found(String::new())),
+        }
     }
     fn nested<T: Serialize + ?Sized>(&mut self, step: Step, value: &T) -> Result<(), Found> {
+        if !self.follow_path {
+            return value.serialize(&mut *self);
+        }
         self.path.push(step);
         let r = value.serialize(&mut *self);
         self.path.pop();
@@ -210,6 +232,7 @@ impl<'a> ser::Serializer for &'a mut Walker {
 
 impl<'a> Compound<'a> {
     fn new(walker: &'a mut Walker, variant: Option<&'static str>) -> Self {
+        let variant = variant.filter(|_| walker.follow_path);
         if let Some(v) = variant {
             walker.path.push(Step::Name(v));
         }
@@ -264,7 +287,9 @@ impl ser::SerializeMap for Compound<'_> {
     type Error = Found;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Found> {
         key.serialize(&mut *self.walker)?;
-        self.key = key.serialize(KeyName).ok();
+        if self.walker.follow_path {
+            self.key = key.serialize(KeyName).ok();
+        }
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Found> {

@@ -32,7 +32,8 @@ pub fn covers(
 /// Whether `radar` sees a target at `g` within `detection_range_m` (slant range, m).
 fn detects(earth: &EarthModel, radar: &Radar, g: &Geodetic, detection_range_m: f64) -> bool {
     let r = earth.to_ecef(g).0;
-    radar.sees(earth, &r) && (r - radar.site().ecef.0).norm() <= detection_range_m
+    // The range first: it is a subtraction and a norm, the line of sight a refracted horizon.
+    (r - radar.site().ecef.0).norm() <= detection_range_m && radar.sees(earth, &r)
 }
 
 /// Margin of a coverage grid beyond the radar's reach, on each side (degrees of latitude).
