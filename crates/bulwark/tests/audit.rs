@@ -237,7 +237,7 @@ fn audit_analytic_check_sls() {
 /// both held at their present level.
 #[test]
 fn audit_lofted_icbm() {
-    check("lofted-icbm.toml", 3.2, 90.0);
+    check("lofted-icbm.toml", 1.6, 90.0);
 }
 
 /// Not yet one track per object (dense decoy clusters), nor held without a gap (126 s at

@@ -34,9 +34,9 @@ use crate::sensor::{Measurement, SensorSite};
 
 use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix};
 use super::filter::{
-    BallisticFilter, FilterError, InitialEstimate, Innovation, StateCovariance, check_time, innovation_leading,
-    joseph_update_leading, measured, measurement_and_jacobian_leading, measurement_noise, measurement_residual,
-    validate_measurement,
+    BallisticFilter, DragPrior, FilterError, InitialEstimate, Innovation, StateCovariance, check_time,
+    innovation_leading, joseph_update_leading, measured, measurement_and_jacobian_leading, measurement_noise,
+    measurement_residual, validate_measurement,
 };
 use super::impact::{ImpactError, ImpactMethod, ImpactPrediction, predict_impact};
 
@@ -130,6 +130,10 @@ impl BallisticFilter for Ekf {
         self.p += extra;
     }
 
+    fn reset_inverse_beta(&mut self, prior: &DragPrior) {
+        super::filter::reset_inverse_beta_of(&mut self.x, &mut self.p, prior);
+    }
+
     fn new(initial: &InitialEstimate, noise: ProcessNoise) -> Self {
         Self {
             t_s: initial.t_s(),
@@ -208,6 +212,11 @@ mod tests {
     #[test]
     fn predicts_gates_and_updates_across_north() {
         crate::track::filter::test_support::check_predict_and_update::<Ekf>();
+    }
+
+    #[test]
+    fn forgetting_the_drag_parameter_keeps_position_and_velocity() {
+        crate::track::filter::test_support::check_reset_inverse_beta::<Ekf>();
     }
 
     /// The copy of the update compiled for AVX2 gives the baseline code's estimate, covariance

@@ -143,6 +143,16 @@ impl DragPrior {
     }
 }
 
+impl DragPrior {
+    /// A prior known to be valid at compile time (mean ≥ 0, σ > 0; not checked).
+    pub(crate) const fn const_new(inverse_beta_m2_kg: f64, sigma_m2_kg: f64) -> Self {
+        Self {
+            inverse_beta_m2_kg,
+            sigma_m2_kg,
+        }
+    }
+}
+
 impl Default for DragPrior {
     /// β ≈ 2,000 kg/m² (κ = 5e-4 m²/kg) with σ_κ = 5e-4 m²/kg: from heavy modern RVs (κ near 0)
     /// to boosters and light objects a few σ out. A broad prior for an object of unknown type.
@@ -316,6 +326,39 @@ pub trait BallisticFilter {
     /// covariance (symmetric, positive semi-definite): a track manager adds or takes back the
     /// difference between two process-noise levels over the last prediction.
     fn add_covariance(&mut self, extra: &StateMatrix);
+
+    /// Forgets what the estimate says of κ = 1/β: κ takes `prior`'s value and variance, with no
+    /// correlation to the position and velocity (a track manager whose track has coasted out of
+    /// a thrusting phase above the air, where the drag learnt under thrust belonged to the
+    /// burning stack and the drag of what coasts on cannot yet be seen).
+    fn reset_inverse_beta(&mut self, prior: &DragPrior);
+}
+
+/// Height (m) above which the air's drag on a coasting object cannot be seen in a track's updates.
+const ABOVE_THE_AIR_M: f64 = 80e3;
+/// The drag prior a track takes when it coasts out of thrust above the air: any object, from a
+/// heavy RV (κ near 0) to a tumbling spent stage (β ≈ 30 kg/m², κ ≈ 0.03 m²/kg) within 1σ.
+const AFTER_THRUST_DRAG: DragPrior = DragPrior::const_new(5e-4, 0.03);
+
+/// A track returning to the ballistic level above the air forgets its drag estimate: what it
+/// learnt under thrust belonged to the burning stack, and what coasts on (a warhead, its stage)
+/// may differ fifty-fold in β; its re-entry will tell.
+pub(crate) fn forget_drag_above_the_air<F: BallisticFilter>(earth: &EarthModel, filter: &mut F) {
+    let (_, x) = filter.state();
+    if earth.altitude_m(&nalgebra::Vector3::new(x[0], x[1], x[2])) > ABOVE_THE_AIR_M {
+        filter.reset_inverse_beta(&AFTER_THRUST_DRAG);
+    }
+}
+
+/// Sets κ = 1/β of `x` and its row and column of `p` to `prior` (no correlations).
+pub(crate) fn reset_inverse_beta_of(x: &mut State, p: &mut StateMatrix, prior: &DragPrior) {
+    use super::dynamics::INVERSE_BETA;
+    x[INVERSE_BETA] = prior.inverse_beta_m2_kg();
+    for i in 0..INVERSE_BETA {
+        p[(i, INVERSE_BETA)] = 0.0;
+        p[(INVERSE_BETA, i)] = 0.0;
+    }
+    p[(INVERSE_BETA, INVERSE_BETA)] = prior.sigma_m2_kg() * prior.sigma_m2_kg();
 }
 
 /// The covariance of a state (an alias that reads better in signatures).
@@ -418,6 +461,38 @@ pub(crate) mod test_support {
         let inn = f.update(&site, &z).unwrap();
         assert_eq!(inn.dim, 4);
         assert!(inn.covariance[(3, 3)] > 1.0);
+    }
+
+    /// After a few updates κ is correlated with the position and velocity; forgetting it sets κ
+    /// to the prior's value and variance, clears its correlations, and leaves the position and
+    /// velocity block and their estimate as they were.
+    pub(crate) fn check_reset_inverse_beta<F: BallisticFilter>() {
+        use crate::track::dynamics::INVERSE_BETA;
+        let (earth, site, truth, init) = northern_target();
+        let mut f = F::new(&init, ProcessNoise::new(1.0, 1e-9).unwrap());
+        let dynamics = BallisticDynamics::new(&earth);
+        let mut x = truth;
+        for k in 1..=5 {
+            x = dynamics.propagate(&x, 1.0);
+            let t = 10.0 + f64::from(k);
+            f.predict(&earth, t);
+            f.update(&site, &measurement_of(&site, &x, t, 0.0)).unwrap();
+        }
+        let (x_before, p_before) = (*f.state().1, *f.covariance());
+        assert!((0..INVERSE_BETA).any(|i| p_before[(i, INVERSE_BETA)] != 0.0));
+        let prior = DragPrior::new(5e-4, 0.03).unwrap();
+        f.reset_inverse_beta(&prior);
+        let (x_after, p_after) = (f.state().1, f.covariance());
+        assert_eq!(x_after[INVERSE_BETA], 5e-4);
+        assert_eq!(p_after[(INVERSE_BETA, INVERSE_BETA)], 0.03 * 0.03);
+        for i in 0..INVERSE_BETA {
+            assert_eq!(p_after[(i, INVERSE_BETA)], 0.0);
+            assert_eq!(p_after[(INVERSE_BETA, i)], 0.0);
+            assert_eq!(x_after[i], x_before[i]);
+            for j in 0..INVERSE_BETA {
+                assert_eq!(p_after[(i, j)], p_before[(i, j)]);
+            }
+        }
     }
 }
 

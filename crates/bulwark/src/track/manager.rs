@@ -432,6 +432,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                         track.manoeuvring = false;
                         track.level_evidence = 0.0;
                         track.filter.set_process_noise(cfg.noise);
+                        super::filter::forget_drag_above_the_air(earth, &mut track.filter);
                     }
                     let pd = detection_probability(&r, &track.last_by_sensor);
                     if pd > 0.0 {
@@ -692,6 +693,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             track.manoeuvring = false;
             track.level_evidence = 0.0;
             track.filter.set_process_noise(cfg.noise);
+            super::filter::forget_drag_above_the_air(earth, &mut track.filter);
         }
     }
 

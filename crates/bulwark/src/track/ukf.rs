@@ -37,7 +37,7 @@ use crate::sensor::{Measurement, SensorSite};
 
 use super::dynamics::{BallisticDynamics, ProcessNoise, STATE_DIM, State, StateMatrix, noise_pieces, symmetrised};
 use super::filter::{
-    BallisticFilter, FilterError, InitialEstimate, Innovation, StateCovariance, check_time, measured,
+    BallisticFilter, DragPrior, FilterError, InitialEstimate, Innovation, StateCovariance, check_time, measured,
     measurement_noise, measurement_residual, predicted_measurement, validate_measurement,
 };
 use super::impact::{ImpactError, ImpactMethod, ImpactPrediction, predict_impact};
@@ -136,6 +136,10 @@ impl BallisticFilter for Ukf {
         self.p += extra;
     }
 
+    fn reset_inverse_beta(&mut self, prior: &DragPrior) {
+        super::filter::reset_inverse_beta_of(&mut self.x, &mut self.p, prior);
+    }
+
     fn new(initial: &InitialEstimate, noise: ProcessNoise) -> Self {
         Self::with_params(initial, noise, UnscentedParams::default())
     }
@@ -232,5 +236,10 @@ mod tests {
     #[test]
     fn predicts_gates_and_updates_across_north() {
         crate::track::filter::test_support::check_predict_and_update::<Ukf>();
+    }
+
+    #[test]
+    fn forgetting_the_drag_parameter_keeps_position_and_velocity() {
+        crate::track::filter::test_support::check_reset_inverse_beta::<Ukf>();
     }
 }
