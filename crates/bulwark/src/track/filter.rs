@@ -71,7 +71,43 @@ pub struct Innovation {
     pub nis: f64,
 }
 
+/// Most that a track's spread adds to the cost of a pair ([`Innovation::assignment_cost`]):
+/// that of an innovation 10⁸ times the measurement's own volume. A track manager's no-assignment
+/// cost is its gate plus this, so every gated pair is still cheaper than leaving its track and its
+/// measurement both without a partner (as many pairs are made as before).
+pub const MAX_SPREAD_COST: f64 = 40.0;
+
 impl Innovation {
+    /// det S over the measured quantities.
+    pub fn determinant(&self) -> f64 {
+        if self.dim == 3 {
+            self.covariance.fixed_view::<3, 3>(0, 0).determinant()
+        } else {
+            self.covariance.determinant()
+        }
+    }
+
+    /// The cost of giving measurement `z` (whose innovation this is) to the track: the negative
+    /// log-likelihood d² + ln|S|, less the measurement's own ln|R| so that a track known as well
+    /// as the measurement costs its d² alone (Blackman & Popoli, *Design and Analysis of Modern
+    /// Tracking Systems*, 1999, §6.2, the generalised statistical distance), the spread term
+    /// capped at [`MAX_SPREAD_COST`]. The normalised distance d² alone favours the most uncertain
+    /// track, near which everything lies: a track that coasted a long arc unseen would take the
+    /// first return near it from the track that has followed that object all along.
+    pub fn assignment_cost(&self, z: &Measurement) -> f64 {
+        let mut ln_det_r = 2.0 * (z.sigma_range_m.ln() + z.sigma_azimuth_rad.ln() + z.sigma_elevation_rad.ln());
+        if self.dim == 4 {
+            ln_det_r += 2.0 * z.sigma_range_rate_m_s.map_or(0.0, f64::ln);
+        }
+        let spread = self.determinant().ln() - ln_det_r;
+        self.nis
+            + if spread.is_finite() {
+                spread.clamp(0.0, MAX_SPREAD_COST)
+            } else {
+                0.0
+            }
+    }
+
     pub(crate) fn padded<const M: usize>(
         t_s: f64,
         residual: &SVector<f64, M>,
@@ -607,6 +643,31 @@ mod tests {
         assert!(DragPrior::from_ballistic_coefficient(-5.0, 0.3).is_err());
         let e = InitialEstimate::new(0.0, State::zeros(), StateMatrix::zeros()).unwrap_err();
         assert!(e.to_string().contains("positive definite"), "{e}");
+    }
+
+    /// The assignment cost is d² where the track is known as well as the measurement (S = R), and
+    /// grows with the track's spread: of two tracks at the same d², the more uncertain costs
+    /// ln(|S₂|/|S₁|) more (here 3 ln 100 for ten times the spread on each axis), capped.
+    #[test]
+    fn assignment_cost_is_the_distance_plus_the_tracks_spread() {
+        use super::test_support::{measurement_of, northern_target};
+        let (_, site, x, _) = northern_target();
+        let z = measurement_of(&site, &x, 10.0, 0.0);
+        let r = [
+            z.sigma_range_m.powi(2),
+            z.sigma_azimuth_rad.powi(2),
+            z.sigma_elevation_rad.powi(2),
+        ];
+        let innovation = |scale: f64, nis: f64| {
+            let s = SMatrix::<f64, 3, 3>::from_diagonal(&SVector::<f64, 3>::from(r.map(|v| v * scale)));
+            Innovation::padded(10.0, &SVector::<f64, 3>::zeros(), &s, nis)
+        };
+        assert!((innovation(1.0, 4.0).assignment_cost(&z) - 4.0).abs() < 1e-9);
+        let (tight, broad) = (innovation(1.0, 4.0), innovation(100.0, 4.0));
+        assert!((broad.assignment_cost(&z) - tight.assignment_cost(&z) - 3.0 * 100f64.ln()).abs() < 1e-9);
+        // A track far nearer in d² but a thousand times more spread per axis still costs more.
+        assert!(innovation(1e6, 0.5).assignment_cost(&z) > innovation(1.0, 12.0).assignment_cost(&z));
+        assert_eq!(innovation(1e30, 1.0).assignment_cost(&z), 1.0 + MAX_SPREAD_COST);
     }
 
     /// The Joseph form equals the textbook (I − KH)P̄ form on a well-conditioned problem and keeps

@@ -59,7 +59,9 @@ use thiserror::Error;
 
 use super::assignment::{Assigner, Assignment, AssignmentError, CostMatrix, assign};
 use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix, velocity};
-use super::filter::{BallisticFilter, DragPrior, FilterError, InitialEstimate, Innovation, cartesian_position};
+use super::filter::{
+    BallisticFilter, DragPrior, FilterError, InitialEstimate, Innovation, MAX_SPREAD_COST, cartesian_position,
+};
 use crate::earth::EarthModel;
 use crate::ids::TrackId;
 use crate::sensor::{Measurement, SensorSite};
@@ -379,14 +381,16 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             });
             for (col, z) in measurements.iter().enumerate() {
                 if let Some(inn) = gated_innovation(&track.filter, site, z, cfg.gate_nis) {
-                    let tight = ballistic.as_ref().and_then(|f| gated_nis(f, site, z, cfg.gate_nis));
-                    costs.allow(row, col, tight.unwrap_or(inn.nis));
+                    let tight = ballistic
+                        .as_ref()
+                        .and_then(|f| gated_innovation(f, site, z, cfg.gate_nis));
+                    costs.allow(row, col, tight.as_ref().unwrap_or(&inn).assignment_cost(z));
                     gated.push((row, col, inn));
                 }
             }
         }
         let mut assigner = std::mem::take(&mut self.assigner);
-        assigner.solve(&costs, cfg.gate_nis)?;
+        assigner.solve(&costs, cfg.gate_nis + MAX_SPREAD_COST)?;
         let Assignment {
             track_to_measurement: taken,
             unassigned_measurements: leftover,
@@ -643,7 +647,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         let Ok(there) = other.innovation(site, z) else {
             return;
         };
-        let (det_here, det_there) = (innovation_determinant(&here), innovation_determinant(&there));
+        let (det_here, det_there) = (here.determinant(), there.determinant());
         if !(det_here > 0.0 && det_there > 0.0 && here.nis.is_finite() && there.nis.is_finite()) {
             return;
         }
@@ -805,15 +809,6 @@ fn gated_innovation<F: BallisticFilter>(
     }
     let inn = filter.innovation(site, z).ok()?;
     (inn.nis.is_finite() && inn.nis <= gate).then_some(inn)
-}
-
-/// The determinant of an innovation's covariance over its measured quantities.
-fn innovation_determinant(inn: &Innovation) -> f64 {
-    if inn.dim == 3 {
-        inn.covariance.fixed_view::<3, 3>(0, 0).determinant()
-    } else {
-        inn.covariance.determinant()
-    }
 }
 
 /// The track-to-track statistic d² = Δxᵀ(P₁ + P₂)⁻¹Δx on position and velocity of two filters
