@@ -237,7 +237,7 @@ fn audit_analytic_check_sls() {
 /// both held at their present level.
 #[test]
 fn audit_lofted_icbm() {
-    check("lofted-icbm.toml", 1.3, 90.0);
+    check("lofted-icbm.toml", 1.2, 60.0);
 }
 
 /// Not yet one track per object (dense decoy clusters), nor held without a gap (126 s at

@@ -604,12 +604,13 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             let mut wide = self.tracks[i].filter.clone();
             wide.add_covariance(&self.manoeuvre_since_update(i));
             for (c, &col) in leftover.iter().enumerate() {
-                if let Some(nis) = gated_nis(&wide, site, &measurements[col], cfg.gate_nis) {
-                    costs.allow(r, c, nis);
+                let z = &measurements[col];
+                if let Some(inn) = gated_innovation(&wide, site, z, cfg.gate_nis) {
+                    costs.allow(r, c, inn.assignment_cost(z));
                 }
             }
         }
-        let a = assign(&costs, cfg.gate_nis)?;
+        let a = assign(&costs, cfg.gate_nis + MAX_SPREAD_COST)?;
         let mut used = Vec::new();
         for (r, &row) in rows.iter().enumerate() {
             if let Some(c) = a.track_to_measurement[r] {
@@ -790,14 +791,9 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
     }
 }
 
-/// The NIS of `z` against `filter` when it lies inside `gate`. A measurement far outside the
-/// gate by the filter's cheap bound is refused without its full innovation (the margin covers
-/// the two computations' roundoff, so the gate's decisions are the same).
-fn gated_nis<F: BallisticFilter>(filter: &F, site: &SensorSite, z: &Measurement, gate: f64) -> Option<f64> {
-    gated_innovation(filter, site, z, gate).map(|inn| inn.nis)
-}
-
-/// [`gated_nis`], with the whole innovation.
+/// The innovation of `z` against `filter` when its NIS lies inside `gate`. A measurement far
+/// outside the gate by the filter's cheap bound is refused without its full innovation (the
+/// margin covers the two computations' roundoff, so the gate's decisions are the same).
 fn gated_innovation<F: BallisticFilter>(
     filter: &F,
     site: &SensorSite,
