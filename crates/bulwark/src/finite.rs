@@ -15,18 +15,10 @@ use serde::ser::{self, Serialize};
 pub fn check<T: Serialize + ?Sized>(value: &T) -> Result<(), String> {
     // A quick walk that only looks at the numbers; only when it finds one not finite (or the
     // value refuses to serialise) does a second walk follow the path, to name the place.
-    let mut quick = Walker {
-        path: Vec::new(),
-        follow_path: false,
-    };
-    if value.serialize(&mut quick).is_ok() {
+    if value.serialize(&mut Walker::new(false)).is_ok() {
         return Ok(());
     }
-    let mut walker = Walker {
-        path: Vec::new(),
-        follow_path: true,
-    };
-    value.serialize(&mut walker).map_err(|e| e.0)
+    value.serialize(&mut Walker::new(true)).map_err(|e| e.0)
 }
 
 /// The path of the first non-finite float found (the serializer's error type).
@@ -65,6 +57,13 @@ pub struct Walker {
 }
 
 impl Walker {
+    fn new(follow_path: bool) -> Self {
+        Self {
+            path: Vec::new(),
+            follow_path,
+        }
+    }
+
     fn here(&self) -> String {
         if self.path.is_empty() {
             "the top level".to_owned()

@@ -228,7 +228,14 @@ pub fn hermite_velocity(
 #[inline]
 pub fn rotate_z(v: &Vector3<f64>, angle_rad: f64) -> Vector3<f64> {
     let (s, c) = angle_rad.sin_cos();
-    Vector3::new(c * v.x - s * v.y, s * v.x + c * v.y, v.z)
+    rotate_z_by(v, s, c)
+}
+
+/// [`rotate_z`] by the angle whose sine and cosine are given (one `sin_cos` can serve a turn
+/// both ways: −angle has sine −s, exactly).
+#[inline]
+pub fn rotate_z_by(v: &Vector3<f64>, sin: f64, cos: f64) -> Vector3<f64> {
+    Vector3::new(cos * v.x - sin * v.y, sin * v.x + cos * v.y, v.z)
 }
 
 #[cfg(test)]

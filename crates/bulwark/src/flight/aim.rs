@@ -156,7 +156,7 @@ const REACH_TOLERANCE: f64 = 5e-4;
 /// guess, and the smallest. Range is flat at its maximum (it falls with the square of the kick's
 /// error, by roughly 0.4 km per square degree for a 300 km shot), so a parabola through three
 /// shots 0.05° apart places the optimum to a few thousandths of a degree, where the inner
-/// flights' own error (their tolerance is 1e-8) takes over; the polish then lands the shot on
+/// flights' own error (their tolerance is [`AIM_RTOL`]) takes over; the polish then lands the shot on
 /// the aim point whatever the kick's last digits.
 const KICK_STEP_DEG: f64 = 0.25;
 const KICK_FINE_STEP_DEG: f64 = 0.05;

@@ -27,7 +27,7 @@ use nalgebra::{SVector, Vector3};
 
 use super::vehicle::{DragCurve, PitchProgram, Stage};
 use crate::earth::EarthModel;
-use crate::numerics::rotate_z;
+use crate::numerics::{rotate_z, rotate_z_by};
 
 /// The state integrated: inertial position (m) and velocity (m/s).
 pub(crate) type State = SVector<f64, 6>;
@@ -44,12 +44,10 @@ pub enum Steering {
     HoldKick,
 }
 
-/// An angle with its sine and cosine, worked out once for a segment rather than at every
+/// An angle's sine and cosine, worked out once for a segment rather than at every
 /// evaluation of the derivative.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Angle {
-    /// The angle (rad).
-    pub rad: f64,
     /// Its sine.
     pub sin: f64,
     /// Its cosine.
@@ -57,10 +55,9 @@ pub(crate) struct Angle {
 }
 
 impl Angle {
-    /// `rad` with its sine and cosine.
+    /// The sine and cosine of `rad`.
     pub fn new(rad: f64) -> Self {
         Self {
-            rad,
             sin: rad.sin(),
             cos: rad.cos(),
         }
@@ -291,9 +288,9 @@ pub(crate) fn local(earth: &EarthModel, t: f64, y: &State) -> Local {
     // One sine and cosine for both turns (ECI → ECEF by −ω⊕t, back by +ω⊕t): the same numbers
     // as `rot_z` gives each way, since sin(−x) = −sin x exactly.
     let (s, c) = if t == 0.0 { (0.0, 1.0) } else { (w * t).sin_cos() };
-    let r_ecef = Vector3::new(c * r.x + s * r.y, c * r.y - s * r.x, r.z);
+    let r_ecef = rotate_z_by(&r, -s, c);
     let (alt_m, up_ecef) = earth.altitude_and_up(&r_ecef);
-    let up_eci = Vector3::new(c * up_ecef.x - s * up_ecef.y, s * up_ecef.x + c * up_ecef.y, up_ecef.z);
+    let up_eci = rotate_z_by(&up_ecef, s, c);
     let v_rel = Vector3::new(v.x + w * r.y, v.y - w * r.x, v.z);
     Local {
         r_ecef,

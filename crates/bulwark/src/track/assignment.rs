@@ -140,43 +140,35 @@ impl Assigner {
                     taken[m] = true;
                 }
             }
-            assignment
-                .unassigned_measurements
-                .extend((0..nm).filter(|&m| !taken[m]));
-            return Ok(());
-        }
-        // Augmented square matrix of size (nt + nm): [C | D_t ; D_m | 0], where D_t gives each
-        // track its own "missed" column and D_m each measurement its own "new track" row.
-        let n = nt + nm;
-        let forbidden = 1e12 * (1.0 + no_assignment_cost.abs());
-        let full = &mut self.full;
-        full.clear();
-        full.resize(n * n, forbidden);
-        for t in 0..nt {
-            for m in 0..nm {
-                if let Some(c) = costs.get(t, m) {
-                    if !c.is_finite() {
-                        return Err(AssignmentError::NonFinite {
-                            track: t,
-                            measurement: m,
-                        });
+        } else {
+            // Augmented square matrix of size (nt + nm): [C | D_t ; D_m | 0], where D_t gives each
+            // track its own "missed" column and D_m each measurement its own "new track" row.
+            // (Every allowed cost was found finite above.)
+            let n = nt + nm;
+            let forbidden = 1e12 * (1.0 + no_assignment_cost.abs());
+            let full = &mut self.full;
+            full.clear();
+            full.resize(n * n, forbidden);
+            for t in 0..nt {
+                for m in 0..nm {
+                    if let Some(c) = costs.get(t, m) {
+                        full[t * n + m] = c;
                     }
-                    full[t * n + m] = c;
+                }
+                full[t * n + nm + t] = no_assignment_cost;
+            }
+            for m in 0..nm {
+                full[(nt + m) * n + m] = no_assignment_cost;
+                for k in 0..nt {
+                    full[(nt + m) * n + nm + k] = 0.0;
                 }
             }
-            full[t * n + nm + t] = no_assignment_cost;
-        }
-        for m in 0..nm {
-            full[(nt + m) * n + m] = no_assignment_cost;
-            for k in 0..nt {
-                full[(nt + m) * n + nm + k] = 0.0;
-            }
-        }
-        let (rows, cols) = lsap::solve(n, n, full, false).map_err(|e| AssignmentError::Solver(format!("{e:?}")))?;
-        for (&r, &c) in rows.iter().zip(cols.iter()) {
-            if r < nt && c < nm && costs.get(r, c).is_some() {
-                assignment.track_to_measurement[r] = Some(c);
-                taken[c] = true;
+            let (rows, cols) = lsap::solve(n, n, full, false).map_err(|e| AssignmentError::Solver(format!("{e:?}")))?;
+            for (&r, &c) in rows.iter().zip(cols.iter()) {
+                if r < nt && c < nm && costs.get(r, c).is_some() {
+                    assignment.track_to_measurement[r] = Some(c);
+                    taken[c] = true;
+                }
             }
         }
         assignment

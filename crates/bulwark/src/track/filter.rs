@@ -138,6 +138,14 @@ pub struct DragPrior {
 }
 
 impl DragPrior {
+    /// A prior known to be valid at compile time (mean ≥ 0, σ > 0; not checked).
+    pub(crate) const fn const_new(inverse_beta_m2_kg: f64, sigma_m2_kg: f64) -> Self {
+        Self {
+            inverse_beta_m2_kg,
+            sigma_m2_kg,
+        }
+    }
+
     /// A prior with mean `inverse_beta_m2_kg` (finite, may be 0 for "no drag expected") and
     /// standard deviation `sigma_m2_kg` (finite, positive).
     pub fn new(inverse_beta_m2_kg: f64, sigma_m2_kg: f64) -> Result<Self, FilterError> {
@@ -176,16 +184,6 @@ impl DragPrior {
     /// Prior standard deviation of κ (m²/kg).
     pub fn sigma_m2_kg(&self) -> f64 {
         self.sigma_m2_kg
-    }
-}
-
-impl DragPrior {
-    /// A prior known to be valid at compile time (mean ≥ 0, σ > 0; not checked).
-    pub(crate) const fn const_new(inverse_beta_m2_kg: f64, sigma_m2_kg: f64) -> Self {
-        Self {
-            inverse_beta_m2_kg,
-            sigma_m2_kg,
-        }
     }
 }
 
@@ -381,7 +379,7 @@ const AFTER_THRUST_DRAG: DragPrior = DragPrior::const_new(5e-4, 0.03);
 /// may differ fifty-fold in β; its re-entry will tell.
 pub(crate) fn forget_drag_above_the_air<F: BallisticFilter>(earth: &EarthModel, filter: &mut F) {
     let (_, x) = filter.state();
-    if earth.altitude_m(&nalgebra::Vector3::new(x[0], x[1], x[2])) > ABOVE_THE_AIR_M {
+    if earth.altitude_m(&super::dynamics::position(x)) > ABOVE_THE_AIR_M {
         filter.reset_inverse_beta(&AFTER_THRUST_DRAG);
     }
 }

@@ -121,6 +121,12 @@ impl ManagerConfig {
         self.manoeuvre_accel_psd_m2_s3 > self.noise.accel_psd_m2_s3()
     }
 
+    /// The cost of leaving a track or a measurement without a partner: the gate plus the most a
+    /// track's spread adds to a pair ([`MAX_SPREAD_COST`]), so that every gated pair is cheaper.
+    fn no_assignment_cost(&self) -> f64 {
+        self.gate_nis + MAX_SPREAD_COST
+    }
+
     /// The process noise of the manoeuvring level (the ballistic level's drag-parameter walk).
     fn manoeuvre_noise(&self) -> ProcessNoise {
         ProcessNoise::new(self.manoeuvre_accel_psd_m2_s3, self.noise.inverse_beta_psd_m4_kg2_s()).unwrap_or(self.noise)
@@ -259,6 +265,26 @@ impl<F> Track<F> {
     }
 }
 
+impl<F: BallisticFilter> Track<F> {
+    /// Switches to the manoeuvring level, its covariance first grown by `extra` (the manoeuvre
+    /// noise its last prediction should have carried).
+    fn start_manoeuvring(&mut self, extra: &StateMatrix, cfg: &ManagerConfig) {
+        self.filter.add_covariance(extra);
+        self.filter.set_process_noise(cfg.manoeuvre_noise());
+        self.manoeuvring = true;
+        self.level_evidence = 0.0;
+    }
+
+    /// Returns to the ballistic level; above the air it also forgets its drag estimate
+    /// ([`super::filter::forget_drag_above_the_air`]).
+    fn return_to_ballistic(&mut self, earth: &EarthModel, cfg: &ManagerConfig) {
+        self.manoeuvring = false;
+        self.level_evidence = 0.0;
+        self.filter.set_process_noise(cfg.noise);
+        super::filter::forget_drag_above_the_air(earth, &mut self.filter);
+    }
+}
+
 /// What a scan did, for event logs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScanOutcome {
@@ -390,7 +416,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             }
         }
         let mut assigner = std::mem::take(&mut self.assigner);
-        assigner.solve(&costs, cfg.gate_nis + MAX_SPREAD_COST)?;
+        assigner.solve(&costs, cfg.no_assignment_cost())?;
         let Assignment {
             track_to_measurement: taken,
             unassigned_measurements: leftover,
@@ -433,10 +459,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                     // Thrust does not last: a manoeuvring track that has gone a thrust window
                     // without an update coasts on, and is predicted, at the ballistic level.
                     if track.manoeuvring && t_s - track.last_update_s >= cfg.thrust_window_s {
-                        track.manoeuvring = false;
-                        track.level_evidence = 0.0;
-                        track.filter.set_process_noise(cfg.noise);
-                        super::filter::forget_drag_above_the_air(earth, &mut track.filter);
+                        track.return_to_ballistic(earth, &cfg);
                     }
                     let pd = detection_probability(&r, &track.last_by_sensor);
                     if pd > 0.0 {
@@ -610,17 +633,13 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 }
             }
         }
-        let a = assign(&costs, cfg.gate_nis + MAX_SPREAD_COST)?;
+        let a = assign(&costs, cfg.no_assignment_cost())?;
         let mut used = Vec::new();
         for (r, &row) in rows.iter().enumerate() {
             if let Some(c) = a.track_to_measurement[r] {
                 let i = live[row];
                 let extra = self.manoeuvre_since_update(i);
-                let track = &mut self.tracks[i];
-                track.filter.add_covariance(&extra);
-                track.filter.set_process_noise(cfg.manoeuvre_noise());
-                track.manoeuvring = true;
-                track.level_evidence = 0.0;
+                self.tracks[i].start_manoeuvring(&extra, &cfg);
                 taken[row] = Some(leftover[c]);
                 caught[row] = true;
                 used.push(leftover[c]);
@@ -662,10 +681,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             .thrust_m_s2
             .is_some_and(|(a, sigma)| a - 3.0 * sigma > cfg.thrust_threshold_m_s2);
         if !track.manoeuvring && (track.level_evidence > cfg.manoeuvre_switch_log_odds || thrusting) {
-            track.manoeuvring = true;
-            track.level_evidence = 0.0;
-            track.filter.add_covariance(&extra);
-            track.filter.set_process_noise(cfg.manoeuvre_noise());
+            track.start_manoeuvring(&extra, &cfg);
         }
     }
 
@@ -695,10 +711,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             a - 3.0 * sigma <= cfg.thrust_threshold_m_s2 && a <= 3.0 * cfg.thrust_threshold_m_s2
         });
         if track.manoeuvring && track.level_evidence > cfg.manoeuvre_switch_log_odds && coasting {
-            track.manoeuvring = false;
-            track.level_evidence = 0.0;
-            track.filter.set_process_noise(cfg.noise);
-            super::filter::forget_drag_above_the_air(earth, &mut track.filter);
+            track.return_to_ballistic(earth, &cfg);
         }
     }
 
