@@ -7,13 +7,14 @@ use std::time::Instant;
 
 use bulwark::scenario::{Scenario, ScenarioError, load_scenario, parse_scenario};
 use bulwark::sim::{RunOptions, RunOutcome, Summary};
+use bulwark_report::decimal::push_fixed;
 use clap::Args;
 
 use crate::diag::CliError;
 use crate::output::lock::FolderLock;
 use crate::output::target::DirTarget;
-use crate::output::write::Outputs;
-use crate::output::{json_line, json_pretty, note};
+use crate::output::write::{Contents, Outputs};
+use crate::output::{CheckedJson, note};
 
 /// The bundled Korean scenario, run when no file is given.
 pub(crate) const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/korea-2017.toml");
@@ -111,21 +112,20 @@ fn output_files(
     scenario: &Scenario,
     outcome: &RunOutcome,
     summary: &Summary,
-) -> Result<Vec<(&'static str, Vec<u8>)>, CliError> {
-    let mut events = String::new();
+) -> Result<Vec<(&'static str, Contents)>, CliError> {
+    let mut events = CheckedJson::lines();
     for (i, e) in outcome.events.iter().enumerate() {
-        events.push_str(&json_line(e, &format!("events.jsonl, event {}", i + 1))?);
-        events.push('\n');
+        events.push_line(e, || format!("events.jsonl, event {}", i + 1))?;
     }
-    let summary_json = json_pretty(summary, "summary.json")?;
+    let summary_json = CheckedJson::pretty(summary, "summary.json")?;
     let model = bulwark_report::run_report(scenario, outcome, summary)?;
     let report =
         bulwark_report::render_report_html(&model).map_err(|e| CliError::from(e).context("cannot draw report.html"))?;
     Ok(vec![
-        ("events.jsonl", events.into_bytes()),
-        ("summary.json", summary_json.into_bytes()),
-        ("trajectories.csv", trajectories_csv(outcome).into_bytes()),
-        ("report.html", report.into_bytes()),
+        ("events.jsonl", events.into()),
+        ("summary.json", summary_json.into()),
+        ("trajectories.csv", trajectories_csv(outcome).into_bytes().into()),
+        ("report.html", report.into_bytes().into()),
     ])
 }
 
@@ -133,12 +133,18 @@ fn output_files(
 pub(crate) fn trajectories_csv(outcome: &RunOutcome) -> String {
     let mut s = String::from("name,kind,owner,t_s,lat_deg,lon_deg,alt_m,end\n");
     for f in &outcome.flights {
+        // The same bytes as `{:.2},{:.6},{:.6},{:.1}`, without the formatting machinery.
+        let head = format!("{},{},{},", f.name, f.kind, f.owner);
+        let tail = format!(",{}\n", f.end);
+        s.reserve(f.points.len() * (head.len() + tail.len() + 40));
         for p in &f.points {
-            let _ = writeln!(
-                s,
-                "{},{},{},{:.2},{:.6},{:.6},{:.1},{}",
-                f.name, f.kind, f.owner, p[0], p[1], p[2], p[3], f.end
-            );
+            s.push_str(&head);
+            push_fixed(&mut s, p[0], 2);
+            for (v, decimals) in [(p[1], 6), (p[2], 6), (p[3], 1)] {
+                s.push(',');
+                push_fixed(&mut s, v, decimals);
+            }
+            s.push_str(&tail);
         }
     }
     s

@@ -110,17 +110,20 @@ impl Coastlines {
     fn parse(text: &str) -> Result<Coastlines, String> {
         let mut land: Vec<Polygon> = Vec::new();
         let mut points = 0;
+        let mut nums: Vec<i64> = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             let (tag, rest) = line.split_at(1);
-            let nums = rest
-                .split_ascii_whitespace()
-                .map(|t| t.parse::<i64>().map_err(|e| format!("line {}: {e}", n + 1)))
-                .collect::<Result<Vec<_>, _>>()?;
-            if nums.len() < 6 || nums.len() % 2 != 0 {
+            nums.clear();
+            for token in rest.split_ascii_whitespace() {
+                let value = parse_millidegrees(token)
+                    .ok_or_else(|| format!("line {}: '{token}' is not a whole number of millidegrees", n + 1))?;
+                nums.push(value);
+            }
+            if nums.len() < 6 || !nums.len().is_multiple_of(2) {
                 return Err(format!(
                     "line {}: a ring needs an even count of at least 6 numbers",
                     n + 1
@@ -175,6 +178,26 @@ fn artificial(a: Pt, b: Pt) -> bool {
 }
 
 /// A land ring → coastline polylines: the whole ring closed, or the runs between artificial edges.
+/// A decimal integer with an optional minus sign, of at most 9 digits (a million degrees in
+/// millidegrees: more than any vertex or step of the asset needs); None for anything else.
+fn parse_millidegrees(token: &str) -> Option<i64> {
+    let (negative, digits) = match token.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, token),
+    };
+    if digits.is_empty() || digits.len() > 9 {
+        return None;
+    }
+    let mut value = 0i64;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = 10 * value + i64::from(b - b'0');
+    }
+    Some(if negative { -value } else { value })
+}
+
 fn coast_pieces(ring: &[Pt]) -> Vec<Vec<LatLon>> {
     let n = ring.len();
     let to_ll = |p: &Pt| LatLon::new(p.y, p.x).map_err(|e| e.to_string());
@@ -227,4 +250,31 @@ fn shifts(x0: f64, x1: f64) -> Vec<f64> {
 
 fn overlaps(b: &[f64; 4], shift: f64, x0: f64, x1: f64, y0: f64, y1: f64) -> bool {
     b[0] + shift <= x1 && b[1] + shift >= x0 && b[2] <= y1 && b[3] >= y0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ring_numbers_are_signed_whole_millidegrees() {
+        assert_eq!(parse_millidegrees("180000"), Some(180_000));
+        assert_eq!(parse_millidegrees("-61"), Some(-61));
+        assert_eq!(parse_millidegrees("0"), Some(0));
+        for bad in ["", "-", "+5", "1.5", "12a", "--3", "1234567890", "１"] {
+            assert_eq!(parse_millidegrees(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_malformed_asset_is_refused_with_its_line() {
+        let e = Coastlines::parse("# comment\nO 0 0 1000 0 0 1000\nO 0 0 1x 0 0 1000\n").unwrap_err();
+        assert_eq!(e, "line 3: '1x' is not a whole number of millidegrees");
+        let e = Coastlines::parse("O 0 0 1000 0\n").unwrap_err();
+        assert!(e.starts_with("line 1: a ring needs"), "{e}");
+        let e = Coastlines::parse("H 0 0 1000 0 0 1000\n").unwrap_err();
+        assert!(e.contains("a hole before any outer ring"), "{e}");
+        let ok = Coastlines::parse("O 0 0 1000 0 0 1000\nH 100 100 10 0 0 10\n").unwrap();
+        assert_eq!((ok.land().len(), ok.point_count()), (1, 6));
+    }
 }

@@ -54,6 +54,7 @@
 
 pub mod campaign_html;
 pub mod coastline;
+pub mod decimal;
 mod error;
 pub mod geojson;
 mod geometry;

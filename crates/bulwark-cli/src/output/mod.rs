@@ -3,9 +3,10 @@
 //!
 //! The promises, for every command (docs/robustness.md, §6):
 //! - **no NaN or infinity reaches an output**: JSON values are checked before they are serialised
-//!   (serde_json would quietly turn a NaN into `null`), and every text output is scanned for a
-//!   non-finite number by its format (JSON, CSV, SVG/HTML) before anything is written; a hit is an
-//!   error naming the file and the place, and nothing is written (this file);
+//!   (serde_json would quietly turn a NaN into `null`; text so made is [`CheckedJson`]), and every
+//!   other text output is scanned for a non-finite number by its format (JSON, CSV, SVG/HTML)
+//!   before anything is written; a hit is an error naming the file and the place, and nothing is
+//!   written (this file);
 //! - **every argument is checked before the disk is touched**: an output file or folder is
 //!   checked by [`target`] (a regular file we own, or nothing, may be replaced; never a link, a
 //!   device, a FIFO or a folder; no path named for two outputs) before the command does any work;
@@ -45,11 +46,37 @@ pub fn ensure_finite<T: Serialize>(value: &T, what: &str) -> Result<(), CliError
     bulwark::finite::check(value).map_err(|path| non_finite(what, &path))
 }
 
-/// Compact one-line JSON of `value` (no newline), refusing non-finite numbers.
-pub fn json_line<T: Serialize>(value: &T, what: &str) -> Result<String, CliError> {
-    bulwark::finite::check(value).map_err(|path| non_finite(what, &path))?;
-    serde_json::to_string(value)
-        .map_err(|e| CliError::caused_by(Blame::Failure, e).context(format_args!("{what}: cannot serialise")))
+/// JSON text whose every number was checked finite when it was serialised (as by
+/// [`json_pretty`]): an output written from it is not scanned again.
+#[derive(Debug, Default)]
+pub struct CheckedJson(Vec<u8>);
+
+impl CheckedJson {
+    /// Pretty JSON of `value`, as [`json_pretty`].
+    pub fn pretty<T: Serialize>(value: &T, what: &str) -> Result<Self, CliError> {
+        json_pretty(value, what).map(|text| Self(text.into_bytes()))
+    }
+
+    /// An empty JSON-lines text, to which [`CheckedJson::push_line`] adds lines.
+    pub fn lines() -> Self {
+        Self::default()
+    }
+
+    /// Adds `value` as one compact line, refusing non-finite numbers; `what` names it in an error
+    /// (built only then).
+    pub fn push_line<T: Serialize>(&mut self, value: &T, what: impl Fn() -> String) -> Result<(), CliError> {
+        bulwark::finite::check(value).map_err(|path| non_finite(&what(), &path))?;
+        serde_json::to_writer(&mut self.0, value).map_err(|e| {
+            CliError::caused_by(Blame::Failure, e).context(format_args!("{}: cannot serialise", what()))
+        })?;
+        self.0.push(b'\n');
+        Ok(())
+    }
+
+    /// The text's bytes (UTF-8).
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
 }
 
 fn non_finite(what: &str, place: &str) -> CliError {
@@ -230,7 +257,11 @@ mod tests {
             altitude_km: vec![],
             note: Some(f64::NEG_INFINITY),
         };
-        assert!(json_line(&inf, "events.jsonl").is_err());
+        let mut lines = CheckedJson::lines();
+        lines.push_line(&inf.name, || "events.jsonl, event 1".into()).unwrap();
+        let e = lines.push_line(&inf, || "events.jsonl, event 2".into()).unwrap_err();
+        assert!(e.message().contains("events.jsonl, event 2"), "{}", e.message());
+        assert_eq!(lines.into_bytes(), b"\"x\"\n");
     }
 
     #[test]

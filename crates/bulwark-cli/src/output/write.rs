@@ -1,7 +1,8 @@
 //! Writing a result whole, or not at all.
 //!
 //! A command collects everything it writes in one [`Outputs`] and commits it at once:
-//! 1. every text is checked for non-finite numbers (nothing is written if one is found);
+//! 1. every text is checked for non-finite numbers (nothing is written if one is found): JSON
+//!    as it is serialised ([`CheckedJson`]), any other text by a scan of its format;
 //! 2. every file is written under a temporary name: a single file (`--csv t.csv`) beside its
 //!    target as `.t.csv.bulwark-PID-N.tmp`, a set of files for a folder inside a private folder
 //!    `.bulwark-tmp-PID-N` made in it (mode 0700); each is created exclusively (`O_EXCL`) and
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::CheckedJson;
 use super::lock::FolderLock;
 use super::target::{DirTarget, FileTarget, replaceable};
 use crate::diag::{Blame, CliError};
@@ -162,6 +164,43 @@ impl Drop for TempDir {
 struct Planned {
     dest: PathBuf,
     contents: Option<Vec<u8>>,
+    /// Whether the text is to be scanned for non-finite numbers (not for [`CheckedJson`]).
+    scan: bool,
+}
+
+/// A file's bytes for [`Outputs`]: text that [`Outputs::commit`] scans for a non-finite number
+/// by its format, or JSON whose every number was checked finite as it was serialised.
+pub enum Contents {
+    /// Text to scan (or binary, which is not scanned).
+    Scan(Vec<u8>),
+    /// Checked JSON: scanning it again could find nothing.
+    Checked(CheckedJson),
+}
+
+impl From<Vec<u8>> for Contents {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::Scan(bytes)
+    }
+}
+
+impl From<CheckedJson> for Contents {
+    fn from(json: CheckedJson) -> Self {
+        Self::Checked(json)
+    }
+}
+
+impl Contents {
+    fn planned(self, dest: PathBuf) -> Planned {
+        let (contents, scan) = match self {
+            Self::Scan(bytes) => (bytes, true),
+            Self::Checked(json) => (json.into_bytes(), false),
+        };
+        Planned {
+            dest,
+            contents: Some(contents),
+            scan,
+        }
+    }
 }
 
 /// A set of files for one locked folder.
@@ -224,41 +263,36 @@ impl<'l> Outputs<'l> {
     }
 
     /// One file (`--csv t.csv`).
-    pub fn file(&mut self, target: &FileTarget, contents: Vec<u8>) {
-        self.files.push(Planned {
-            dest: target.path.clone(),
-            contents: Some(contents),
-        });
+    pub fn file(&mut self, target: &FileTarget, contents: impl Into<Contents>) {
+        self.files.push(contents.into().planned(target.path.clone()));
     }
 
     /// A set of files for the locked folder of `target`, replacing its earlier outputs: every
     /// name of `target.names` that the set does not write is removed once the set is in place.
-    pub fn set(&mut self, lock: &'l FolderLock, target: &DirTarget, files: Vec<(&str, Vec<u8>)>) {
+    pub fn set<C: Into<Contents>>(&mut self, lock: &'l FolderLock, target: &DirTarget, files: Vec<(&str, C)>) {
         self.set_in(lock, target, None, files, &[]);
     }
 
     /// As [`Outputs::set`], with files `adopted` that are already written: in `temp` (a private
     /// folder of the locked folder) when given, moved with the others; else in the folder itself,
     /// where they stay.
-    pub fn set_in(
+    pub fn set_in<C: Into<Contents>>(
         &mut self,
         lock: &'l FolderLock,
         target: &DirTarget,
         temp: Option<TempDir>,
-        files: Vec<(&str, Vec<u8>)>,
+        files: Vec<(&str, C)>,
         adopted: &[&str],
     ) {
         let dir = lock.dir();
         let mut planned: Vec<Planned> = files
             .into_iter()
-            .map(|(name, contents)| Planned {
-                dest: dir.join(name),
-                contents: Some(contents),
-            })
+            .map(|(name, contents)| contents.into().planned(dir.join(name)))
             .collect();
         planned.extend(adopted.iter().map(|name| Planned {
             dest: dir.join(name),
             contents: None,
+            scan: false,
         }));
         let stale = target
             .names
@@ -278,9 +312,9 @@ impl<'l> Outputs<'l> {
     /// Checks, writes and moves everything into place (see the module's documentation). On an
     /// error nothing has changed: no temporary is left, and every earlier file is where it was.
     pub fn commit(mut self) -> Result<(), CliError> {
-        // 1. Every text checked before anything is written.
+        // 1. Every text checked before anything is written (checked JSON already was).
         for f in self.files.iter().chain(self.sets.iter().flat_map(|s| &s.files)) {
-            if let Some(c) = &f.contents {
+            if let (Some(c), true) = (&f.contents, f.scan) {
                 super::check_text(&f.dest, c)?;
             }
         }

@@ -21,12 +21,12 @@ pub(crate) fn esc(text: &str) -> String {
 
 /// `v` with exactly `decimals` decimals, never `-0`.
 pub(crate) fn fixed(v: f64, decimals: usize) -> String {
-    let t = format!("{v:.decimals$}");
+    let mut t = String::with_capacity(24);
+    crate::decimal::push_fixed(&mut t, v, decimals);
     if t.starts_with('-') && t[1..].bytes().all(|b| b == b'0' || b == b'.') {
-        t[1..].to_string()
-    } else {
-        t
+        t.remove(0);
     }
+    t
 }
 
 /// A coordinate in px: one decimal, without a trailing `.0` and never `-0`.

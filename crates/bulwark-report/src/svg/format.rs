@@ -1,8 +1,7 @@
 //! Number and text formatting for SVG: fixed decimals (so output is deterministic), escaping,
 //! path data, and rough text widths for layout.
 
-use std::fmt::Write;
-
+use crate::decimal::push_tenths;
 use crate::latlon::wrap_lon;
 
 /// A number with one decimal, without a trailing ".0" and without a negative zero.
@@ -11,13 +10,9 @@ pub(super) fn num(v: f64) -> String {
 }
 
 pub(super) fn tenths(t: i64) -> String {
-    let sign = if t < 0 { "-" } else { "" };
-    let a = t.unsigned_abs();
-    if a.is_multiple_of(10) {
-        format!("{sign}{}", a / 10)
-    } else {
-        format!("{sign}{}.{}", a / 10, a % 10)
-    }
+    let mut s = String::new();
+    push_tenths(&mut s, t);
+    s
 }
 
 pub(super) fn esc(text: &str) -> String {
@@ -104,12 +99,17 @@ impl PathData {
         if q.len() < if closed { 3 } else { 2 } {
             return;
         }
-        let _ = write!(self.d, "M{},{}L", tenths(q[0].0), tenths(q[0].1));
-        for (i, p) in q[1..].iter().enumerate() {
-            if i > 0 {
-                self.d.push(' ');
+        self.d.reserve(12 * q.len());
+        self.d.push('M');
+        for (i, p) in q.iter().enumerate() {
+            match i {
+                0 => {}
+                1 => self.d.push('L'),
+                _ => self.d.push(' '),
             }
-            let _ = write!(self.d, "{},{}", tenths(p.0), tenths(p.1));
+            push_tenths(&mut self.d, p.0);
+            self.d.push(',');
+            push_tenths(&mut self.d, p.1);
         }
         if closed {
             self.d.push('Z');

@@ -18,6 +18,9 @@
 //! sideways) until the impact lies within 10 m of the aim point. A result farther than 1 km is an
 //! error, never a silent answer.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use thiserror::Error;
 
 use super::propagate::{BoostControls, BurnoutState, Flight, FlightError, FlightOptions, fly_boosted, fly_burnout};
@@ -181,6 +184,10 @@ struct Ctx<'a> {
     missile: &'a Missile,
     launch: Geodetic,
     opts: FlightOptions,
+    /// Every shot flown, by the bits of (azimuth, kick, cut-off): the searches come back to
+    /// shots they flew (a walk of [`Ctx::maximise_kick`] re-flies the side it left one step
+    /// before), and a flight costs far more than a look-up.
+    flown: RefCell<HashMap<[u64; 3], Shot>>,
 }
 
 #[derive(Clone, Copy)]
@@ -191,16 +198,22 @@ struct Shot {
 
 impl Ctx<'_> {
     fn shot(&self, azimuth_deg: f64, kick_deg: f64, cutoff_s: f64) -> Result<Shot, AimError> {
+        let key = [azimuth_deg.to_bits(), kick_deg.to_bits(), cutoff_s.to_bits()];
+        if let Some(&s) = self.flown.borrow().get(&key) {
+            return Ok(s);
+        }
         let c = BoostControls {
             azimuth_deg,
             kick_angle_deg: kick_deg,
             cutoff_time_s: Some(cutoff_s),
         };
         let f = fly_boosted(self.earth, self.missile, &self.launch, &c, &self.opts)?;
-        Ok(Shot {
+        let shot = Shot {
             range_km: f.summary.range_km,
             apogee_km: f.summary.apogee_km,
-        })
+        };
+        self.flown.borrow_mut().insert(key, shot);
+        Ok(shot)
     }
 
     /// The range-maximising kick for a cut-off time: a coarse scan, then successive parabolas
@@ -395,6 +408,7 @@ pub fn out_of_reach_km(
             impact_alt_m: aim_point.alt_m(),
             ..FlightOptions::default()
         },
+        flown: RefCell::default(),
     };
     let enough_km = target_km / (1.0 + REACH_TOLERANCE);
     let (_, s) = ctx.best_kick_until(line.azimuth_start_deg, missile.total_burn_time_s(), enough_km)?;
@@ -423,6 +437,7 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             impact_alt_m: req.aim.alt_m(),
             ..*options
         },
+        flown: RefCell::default(),
     };
     let az0 = line.azimuth_start_deg;
     let full = m.total_burn_time_s();

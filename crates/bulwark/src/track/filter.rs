@@ -83,7 +83,7 @@ impl Innovation {
         if self.dim == 3 {
             self.covariance.fixed_view::<3, 3>(0, 0).determinant()
         } else {
-            self.covariance.determinant()
+            crate::numerics::determinant_4x4(&self.covariance)
         }
     }
 
