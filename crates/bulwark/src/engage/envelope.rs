@@ -250,12 +250,21 @@ impl Envelope {
         // A node on a shared edge belongs to both triangles; the tolerance keeps it from falling
         // between them through rounding.
         let eps = 1e-9;
+        // A weight's numerator (times the sign of det) below −2·eps·|det| makes the rounded
+        // weight below −eps whatever the division's rounding: such a node is skipped without
+        // dividing (most nodes of a thin triangle's box), with the same result.
+        let (sign, certainly_outside) = (det.signum(), -2.0 * eps * det.abs());
         for j in j0..=j1 {
             let y = self.min_alt_m + j as f64 * self.alt_step_m;
             for i in i0..=i1 {
                 let x = i as f64 * self.range_step_m;
-                let wq = ((x - p[0]) * (r[1] - p[1]) - (r[0] - p[0]) * (y - p[1])) / det;
-                let wr = ((q[0] - p[0]) * (y - p[1]) - (x - p[0]) * (q[1] - p[1])) / det;
+                let num_q = (x - p[0]) * (r[1] - p[1]) - (r[0] - p[0]) * (y - p[1]);
+                let num_r = (q[0] - p[0]) * (y - p[1]) - (x - p[0]) * (q[1] - p[1]);
+                if num_q * sign < certainly_outside || num_r * sign < certainly_outside {
+                    continue;
+                }
+                let wq = num_q / det;
+                let wr = num_r / det;
                 let wp = 1.0 - wq - wr;
                 if wp < -eps || wq < -eps || wr < -eps {
                     continue;
@@ -489,5 +498,27 @@ mod tests {
     fn envelope_is_send_and_sync() {
         fn check<T: Send + Sync + Clone>() {}
         check::<Envelope>();
+    }
+}
+
+#[cfg(test)]
+mod tmp_envhash {
+    use super::*;
+    use crate::engage::interceptor::load_interceptor_preset;
+    #[test]
+    fn envhash() {
+        let earth = EarthModel::wgs84();
+        for name in ["thaad", "pac-3-mse", "sm-3-ib"] {
+            let e = Envelope::compute(&load_interceptor_preset(name).unwrap(), &earth).unwrap();
+            let mut h = 0u64;
+            for (t, m) in e.times_s.iter().zip(&e.member_at) {
+                h = h
+                    .wrapping_mul(1_000_003)
+                    .wrapping_add(t.to_bits())
+                    .wrapping_mul(31)
+                    .wrapping_add(m.to_bits() as u64);
+            }
+            println!("ENV {name} {h:x}");
+        }
     }
 }
