@@ -232,17 +232,18 @@ fn audit_analytic_check_sls() {
     check("analytic-check-sls.toml", 1.1, NO_GAP_S);
 }
 
-/// Not yet one track per object, nor held without a gap (the warhead and its spent stage swap
-/// tracks, and the warhead is picked up afresh at re-entry: 61 s at worst over the 50 seeds);
-/// both held at their present level.
+/// One track per object (1.090 over the 50 seeds since the range's second-order term), but not
+/// yet held without a gap: the warhead is picked up afresh at re-entry, 32 s at worst; held at
+/// that level.
 #[test]
 fn audit_lofted_icbm() {
-    check("lofted-icbm.toml", 1.2, 60.0);
+    check("lofted-icbm.toml", 1.1, 40.0);
 }
 
-/// Not yet one track per object (dense decoy clusters), nor held without a gap (126 s at
-/// worst on 2026-12-07); both held near their present level.
+/// Not yet one track per object (dense decoy clusters seen by UHF radars whose angle errors are
+/// tens of kilometres across the beam: 1.976 over the 50 seeds on 2026-12-07), nor held without a
+/// gap (86 s at worst); both held near their present level.
 #[test]
 fn audit_strategic_china_us() {
-    check("strategic-china-us.toml", 2.4, 200.0);
+    check("strategic-china-us.toml", 2.1, 100.0);
 }
