@@ -58,10 +58,21 @@ fn range_curvature(site: &SensorSite, x: &State, p: &StateMatrix) -> (f64, f64) 
         return (0.0, 0.0);
     }
     let u = d / range_m;
-    let across = Matrix3::identity() - u * u.transpose();
-    let p_across = across * p.fixed_view::<3, 3>(0, 0) * across;
-    let bias_m = p_across.trace() / (2.0 * range_m);
-    let extra_var_m2 = (p_across * p_across).trace() / (2.0 * range_m * range_m);
+    let p_rr = p.fixed_view::<3, 3>(0, 0);
+    let pu = p_rr * u;
+    curvature_terms(range_m, &pu, u.dot(&pu), &p_rr.into_owned())
+}
+
+/// [`range_curvature`] from the range, Pu and uᵀPu of the position block P, by the identities
+/// tr P⊥ = tr P − uᵀPu and tr P⊥² = tr P² − 2|Pu|² + (uᵀPu)² (P symmetric, uᵀu = 1), without
+/// forming P⊥; both clamped at 0 against rounding.
+#[inline(always)]
+fn curvature_terms(range_m: f64, pu: &Vector3<f64>, upu: f64, p_rr: &Matrix3<f64>) -> (f64, f64) {
+    let tr_perp = (p_rr.trace() - upu).max(0.0);
+    let tr_p2: f64 = p_rr.iter().map(|v| v * v).sum();
+    let tr_perp2 = (tr_p2 - 2.0 * pu.norm_squared() + upu * upu).max(0.0);
+    let bias_m = tr_perp / (2.0 * range_m);
+    let extra_var_m2 = tr_perp2 / (2.0 * range_m * range_m);
     if bias_m.is_finite() && extra_var_m2.is_finite() {
         (bias_m, extra_var_m2)
     } else {
@@ -212,9 +223,11 @@ impl BallisticFilter for Ekf {
             return 0.0;
         }
         let u = d / range_m;
-        let p = self.p.fixed_view::<3, 3>(0, 0);
-        let (bias_m, extra_var_m2) = range_curvature(site, &self.x, &self.p);
-        let s_rr = (p * u).dot(&u) + z.sigma_range_m * z.sigma_range_m + extra_var_m2;
+        let p = self.p.fixed_view::<3, 3>(0, 0).into_owned();
+        let pu = p * u;
+        let upu = pu.dot(&u);
+        let (bias_m, extra_var_m2) = curvature_terms(range_m, &pu, upu, &p);
+        let s_rr = upu + z.sigma_range_m * z.sigma_range_m + extra_var_m2;
         let nu = z.range_m - range_m - bias_m;
         let bound = nu * nu / s_rr;
         if bound.is_finite() { bound } else { 0.0 }
