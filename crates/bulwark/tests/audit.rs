@@ -240,10 +240,11 @@ fn audit_lofted_icbm() {
     check("lofted-icbm.toml", 1.1, 40.0);
 }
 
-/// Not yet one track per object (dense decoy clusters seen by UHF radars whose angle errors are
-/// tens of kilometres across the beam: 1.976 over the 50 seeds on 2026-12-07), nor held without a
-/// gap (86 s at worst); both held near their present level.
+/// Not yet one track per object (1.328 over the 50 seeds on 2026-12-07, 1.976 before new tracks
+/// in a cluster paired their returns by range along a neighbour's velocity): decoy clusters seen
+/// by UHF radars whose angle errors are tens of kilometres across the beam still swap tracks;
+/// nor held without a gap (88 s at worst); both held near their present level.
 #[test]
 fn audit_strategic_china_us() {
-    check("strategic-china-us.toml", 2.1, 100.0);
+    check("strategic-china-us.toml", 1.4, 100.0);
 }

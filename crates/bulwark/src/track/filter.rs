@@ -43,7 +43,7 @@
 //! P_vκ = (∂a/∂κ) σ_κ² T/2. Range rate, if reported, is not used to initialise. Alternatively, one
 //! measurement and a velocity prior ([`InitialEstimate::from_measurement_and_velocity`]).
 
-use nalgebra::{Cholesky, SMatrix, SVector, Vector3};
+use nalgebra::{Cholesky, Matrix3, Matrix6, SMatrix, SVector, Vector3, Vector6};
 
 use crate::earth::EarthModel;
 use crate::sensor::{Measurement, SensorSite};
@@ -267,6 +267,37 @@ impl InitialEstimate {
             .copy_from(&(dv_dkappa * var_k).transpose());
         p[(INVERSE_BETA, INVERSE_BETA)] = var_k;
         Self::new(z2.t_s, state(&r2, &v2, kappa), p)
+    }
+
+    /// The estimate conditioned on a prior for its velocity (mean in m/s and covariance in
+    /// m²/s², ECEF axes) taken as a linear measurement of the velocity: the Kalman update with
+    /// H = [0 I 0]. None when the two disagree: the d² of their difference (χ² with 3 degrees
+    /// of freedom) passes `gate`. A new track in a cluster of objects released from one bus
+    /// takes its neighbour's velocity this way ([`super::manager`]): two returns a revisit
+    /// apart from a radar whose angle errors are kilometres across the beam leave the velocity
+    /// unknown by kilometres per second across it, while the objects of the cluster move
+    /// together to metres per second.
+    pub fn with_velocity_prior(
+        &self,
+        velocity_m_s: &Vector3<f64>,
+        covariance_m2_s2: &Matrix3<f64>,
+        gate: f64,
+    ) -> Option<Self> {
+        let p = &self.covariance;
+        let s = p.fixed_view::<3, 3>(3, 3) + covariance_m2_s2;
+        let s_inv = s.try_inverse()?;
+        let nu = velocity_m_s - Vector3::new(self.state[3], self.state[4], self.state[5]);
+        let d2 = (nu.transpose() * s_inv * nu)[(0, 0)];
+        // (A NaN d² is refused too.)
+        if d2.is_nan() || d2 > gate {
+            return None;
+        }
+        // K = P Hᵀ S⁻¹ (7×3); x + Kν; P − K S Kᵀ, symmetrised.
+        let gain = p.fixed_view::<7, 3>(0, 3) * s_inv;
+        let state = self.state + gain * nu;
+        let mut covariance = p - gain * s * gain.transpose();
+        covariance = (covariance + covariance.transpose()) * 0.5;
+        Self::new(self.t_s, state, covariance).ok()
     }
 
     /// One measurement and a velocity prior (earth-relative, ECEF axes) with a standard deviation
@@ -530,6 +561,42 @@ pub(crate) mod test_support {
     }
 }
 
+/// Factor on the gate above which a filter's NIS lower bound refuses a measurement before its
+/// full innovation is computed ([`BallisticFilter::nis_lower_bound`]): far above the roundoff
+/// between the bound and the full computation.
+const PREGATE_MARGIN: f64 = 1.001;
+
+/// The innovation of `z` against `filter` when its NIS lies inside `gate`. A measurement far
+/// outside the gate by the filter's cheap bound is refused without its full innovation (the
+/// margin covers the two computations' roundoff, so the gate's decisions are the same).
+pub(crate) fn gated_innovation<F: BallisticFilter>(
+    filter: &F,
+    site: &SensorSite,
+    z: &Measurement,
+    gate: f64,
+) -> Option<Innovation> {
+    if filter.nis_lower_bound(site, z) > gate * PREGATE_MARGIN {
+        return None;
+    }
+    let inn = filter.innovation(site, z).ok()?;
+    (inn.nis.is_finite() && inn.nis <= gate).then_some(inn)
+}
+
+/// The track-to-track statistic d² = Δxᵀ(P₁ + P₂)⁻¹Δx on position and velocity of two filters
+/// at the same time, with `b_extra` added to the second's covariance (it may have manoeuvred
+/// since its last update); `None` when the sum is not positive definite.
+pub(crate) fn track_distance<F: BallisticFilter>(a: &F, b: &F, b_extra: Option<&StateMatrix>) -> Option<f64> {
+    let (xa, xb) = (a.state().1, b.state().1);
+    let dx: Vector6<f64> = xa.fixed_rows::<6>(0) - xb.fixed_rows::<6>(0);
+    let mut s: Matrix6<f64> = a.covariance().fixed_view::<6, 6>(0, 0) + b.covariance().fixed_view::<6, 6>(0, 0);
+    if let Some(extra) = b_extra {
+        s += extra.fixed_view::<6, 6>(0, 0);
+    }
+    let chol = s.cholesky()?;
+    let d2 = dx.dot(&chol.solve(&dx));
+    d2.is_finite().then_some(d2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,6 +613,36 @@ mod tests {
     fn target(site: &SensorSite) -> State {
         let r = site.position_of(400e3, 5.9, 0.3);
         state(&r, &Vector3::new(1500.0, -2500.0, 800.0), 2e-4)
+    }
+
+    /// A velocity prior is fused as a measurement of the velocity: with equal variances the
+    /// velocity moves halfway and its variance halves, position follows through the
+    /// cross-covariance, and a prior that disagrees beyond the gate is refused.
+    #[test]
+    fn a_velocity_prior_is_fused_like_a_measurement_of_the_velocity() {
+        let x = target(&site());
+        let mut p = StateMatrix::identity() * 100.0;
+        for i in 0..3 {
+            p[(i, i + 3)] = 50.0;
+            p[(i + 3, i)] = 50.0;
+        }
+        let initial = InitialEstimate::new(10.0, x, p).unwrap();
+        let v = Vector3::new(x[3] + 10.0, x[4], x[5]);
+        let fused = initial
+            .with_velocity_prior(&v, &(Matrix3::identity() * 100.0), 16.27)
+            .unwrap();
+        let (xs, ps) = (fused.state(), fused.covariance());
+        assert!((xs[3] - (x[3] + 5.0)).abs() < 1e-9, "{}", xs[3]);
+        assert!((ps[(3, 3)] - 50.0).abs() < 1e-9 && (ps[(4, 4)] - 50.0).abs() < 1e-9);
+        // Position moves by P_rv / (P_vv + R) of the velocity residual: 50 / 200 × 10 m/s.
+        assert!((xs[0] - (x[0] + 2.5)).abs() < 1e-9, "{}", xs[0] - x[0]);
+        assert_eq!(fused.t_s(), 10.0);
+        let far = Vector3::new(x[3] + 100.0, x[4], x[5]);
+        assert!(
+            initial
+                .with_velocity_prior(&far, &(Matrix3::identity() * 100.0), 16.27)
+                .is_none()
+        );
     }
 
     #[test]

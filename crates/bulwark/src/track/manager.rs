@@ -12,9 +12,10 @@
 //! 4. assigned tracks are updated (a hit); tracks the sensor was looking at but that got no
 //!    measurement coast on their prediction (a miss);
 //! 5. measurements left over are paired with unpaired measurements of earlier scans that lie
-//!    within reach (maximum speed × elapsed time, plus 4σ of both positions); a pair starts a
-//!    tentative track by two-point differencing; a measurement without a partner waits as a
-//!    candidate for a limited time.
+//!    within reach (maximum speed × elapsed time, plus 4σ of both positions), by range along the
+//!    velocity of a firm ballistic neighbour where there is one ([`super::initiation`]); a pair
+//!    starts a tentative track by two-point differencing; a measurement without a partner waits
+//!    as a candidate for a limited time.
 //!
 //! A tentative track is confirmed (firm) when M of its last N looks were hits, and dropped when
 //! that can no longer happen (Blackman & Popoli, *Design and Analysis of Modern Tracking Systems*,
@@ -54,22 +55,20 @@
 //! and reported merged into it. This also re-associates a track restarted after a gap with the
 //! track that coasted through it.
 
-use nalgebra::{Matrix6, Vector3, Vector6};
+use nalgebra::Vector3;
 use thiserror::Error;
 
 use super::assignment::{Assigner, Assignment, AssignmentError, CostMatrix, assign};
 use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix, velocity};
 use super::filter::{
     BallisticFilter, DragPrior, FilterError, InitialEstimate, Innovation, MAX_SPREAD_COST, cartesian_position,
+    gated_innovation, track_distance,
 };
+use super::initiation::{Candidate, Pairing, cluster_neighbour, cluster_prior, partner};
 use crate::earth::EarthModel;
 use crate::ids::TrackId;
 use crate::sensor::{Measurement, SensorSite};
 
-/// Factor on the gate above which a filter's NIS lower bound refuses a measurement before its
-/// full innovation is computed ([`BallisticFilter::nis_lower_bound`]): far above the roundoff
-/// between the bound and the full computation.
-const PREGATE_MARGIN: f64 = 1.001;
 const EXO_Q: f64 = 0.01;
 
 /// Settings of track management.
@@ -113,6 +112,13 @@ pub struct ManagerConfig {
     /// Gate on d² of the track-to-track test (χ² with 6 degrees of freedom) under which two
     /// tracks are merged; 0 disables merging.
     pub merge_gate: f64,
+    /// Distance (m) within which a new track takes the velocity of the nearest firm ballistic
+    /// track as its prior, when the two agree (objects released from one bus fly on together);
+    /// 0 disables.
+    pub cluster_radius_m: f64,
+    /// Spread (m/s, standard deviation per axis) of a released object's velocity about its
+    /// neighbour's in that prior: the release speeds, with a margin.
+    pub release_speed_m_s: f64,
 }
 
 impl ManagerConfig {
@@ -125,6 +131,16 @@ impl ManagerConfig {
     /// track's spread adds to a pair ([`MAX_SPREAD_COST`]), so that every gated pair is cheaper.
     fn no_assignment_cost(&self) -> f64 {
         self.gate_nis + MAX_SPREAD_COST
+    }
+
+    /// The settings of track initiation ([`super::initiation`]).
+    fn pairing(&self) -> Pairing {
+        Pairing {
+            max_speed_m_s: self.max_speed_m_s,
+            cluster_radius_m: self.cluster_radius_m,
+            release_speed_m_s: self.release_speed_m_s,
+            gate_nis: self.gate_nis,
+        }
     }
 
     /// The process noise of the manoeuvring level (the ballistic level's drag-parameter walk).
@@ -159,6 +175,8 @@ impl Default for ManagerConfig {
             thrust_window_s: 10.0,
             thrust_threshold_m_s2: 10.0,
             merge_gate: 22.46,
+            cluster_radius_m: 5e3,
+            release_speed_m_s: 20.0,
         }
     }
 }
@@ -301,12 +319,6 @@ pub struct ScanOutcome {
     /// (deleted track, the track it was merged into) of each merge; the deleted track is also in
     /// `deleted`, and an update it took in this scan is reported under the track it joined.
     pub merged: Vec<(TrackId, TrackId)>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Candidate {
-    site: SensorSite,
-    z: Measurement,
 }
 
 /// A track manager over filters of type `F` (EKF or UKF).
@@ -518,26 +530,38 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             let z = measurements[col];
             let (r, cov) = cartesian_position(site, &z);
             let sigma = cov.trace().sqrt();
-            let partner = self
-                .candidates
+            // Beside a ballistic neighbour (a cluster released from one bus), by range along its
+            // velocity; else by distance (super::initiation).
+            let neighbours = self
+                .tracks
                 .iter()
-                .enumerate()
-                .filter(|(_, c)| c.z.t_s < z.t_s)
-                .map(|(k, c)| {
-                    let (rc, covc) = cartesian_position(&c.site, &c.z);
-                    let reach = cfg.max_speed_m_s * (z.t_s - c.z.t_s) + 4.0 * (sigma + covc.trace().sqrt());
-                    (k, (r - rc).norm(), reach)
-                })
-                .filter(|(_, d, reach)| d <= reach)
-                .min_by(|a, b| a.1.total_cmp(&b.1));
+                .filter(|t| t.status == TrackStatus::Firm && !t.manoeuvring);
+            let neighbour = cluster_neighbour(neighbours.map(|t| &t.filter), earth, z.t_s, &r, &cov, &cfg.pairing());
+            let partner = partner(
+                &self.candidates,
+                neighbour.as_ref().map(|(x, _)| x),
+                site,
+                &z,
+                (&r, sigma),
+                &cfg.pairing(),
+            );
             match partner {
-                Some((k, _, _)) => {
+                Some(k) => {
                     let c = self.candidates.remove(k);
                     let initial = InitialEstimate::from_two_measurements(earth, (&c.site, &c.z), (site, &z), cfg.drag)?;
                     let id = self.next_id;
                     self.next_id = self.next_id.next();
-                    // A new track's motion is unknown: it may still be thrusting.
-                    let manoeuvring = cfg.manoeuvres_modelled();
+                    // A new track's motion is unknown (it may still be thrusting), unless it
+                    // flies with a ballistic neighbour: then it starts from its velocity.
+                    let neighbours = self
+                        .tracks
+                        .iter()
+                        .filter(|t| t.status == TrackStatus::Firm && !t.manoeuvring);
+                    let (initial, manoeuvring) =
+                        match cluster_prior(neighbours.map(|t| &t.filter), earth, &initial, &cfg.pairing()) {
+                            Some(spawned) => (spawned, false),
+                            None => (initial, cfg.manoeuvres_modelled()),
+                        };
                     let noise = if manoeuvring { cfg.manoeuvre_noise() } else { cfg.noise };
                     self.tracks.push(Track {
                         id,
@@ -804,43 +828,13 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
     }
 }
 
-/// The innovation of `z` against `filter` when its NIS lies inside `gate`. A measurement far
-/// outside the gate by the filter's cheap bound is refused without its full innovation (the
-/// margin covers the two computations' roundoff, so the gate's decisions are the same).
-fn gated_innovation<F: BallisticFilter>(
-    filter: &F,
-    site: &SensorSite,
-    z: &Measurement,
-    gate: f64,
-) -> Option<Innovation> {
-    if filter.nis_lower_bound(site, z) > gate * PREGATE_MARGIN {
-        return None;
-    }
-    let inn = filter.innovation(site, z).ok()?;
-    (inn.nis.is_finite() && inn.nis <= gate).then_some(inn)
-}
-
-/// The track-to-track statistic d² = Δxᵀ(P₁ + P₂)⁻¹Δx on position and velocity of two filters
-/// at the same time, with `b_extra` added to the second's covariance (it may have manoeuvred
-/// since its last update); `None` when the sum is not positive definite.
-fn track_distance<F: BallisticFilter>(a: &F, b: &F, b_extra: Option<&StateMatrix>) -> Option<f64> {
-    let (xa, xb) = (a.state().1, b.state().1);
-    let dx: Vector6<f64> = xa.fixed_rows::<6>(0) - xb.fixed_rows::<6>(0);
-    let mut s: Matrix6<f64> = a.covariance().fixed_view::<6, 6>(0, 0) + b.covariance().fixed_view::<6, 6>(0, 0);
-    if let Some(extra) = b_extra {
-        s += extra.fixed_view::<6, 6>(0, 0);
-    }
-    let chol = s.cholesky()?;
-    let d2 = dx.dot(&chol.solve(&dx));
-    d2.is_finite().then_some(d2)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::earth::Geodetic;
     use crate::flight::{AimRequest, FlightOptions, Shape, aim, fly_threat_complex, load_preset};
     use crate::random::stream;
+    use crate::track::dynamics::position;
     use crate::track::ekf::Ekf;
     use rand::RngExt;
     use rand_distr::{Distribution, StandardNormal};
@@ -957,6 +951,95 @@ mod tests {
             let (r, _) = objects[obj].trajectory.state_at(tt).unwrap();
             assert!((Vector3::new(x[0], x[1], x[2]) - r).norm() < 100.0);
         }
+    }
+
+    /// Objects released from one bus at 20 m/s, seen by a radar whose angle errors (10 mrad,
+    /// ~12 km across the beam) dwarf their spacing but whose range errors (20 m) do not. Once the
+    /// first object's track is firm and ballistic, a new object's return is paired with its own
+    /// earlier return by range along that track's velocity, even when a cross-beam error puts
+    /// another object's return nearer (as distance would pair them; the cluster radius set to
+    /// 0): the new track's range rate is then its object's, not off by their spacing over the
+    /// revisit.
+    #[test]
+    fn a_new_track_in_a_cluster_pairs_its_returns_by_range() {
+        let earth = EarthModel::wgs84();
+        let site = SensorSite::new(&earth, Geodetic::from_degrees(0.0, 0.0, 0.0).unwrap());
+        let release = earth.to_ecef(&Geodetic::from_degrees(8.0, 0.0, 800e3).unwrap()).0;
+        let dynamics = BallisticDynamics::new(&earth);
+        // Moving east at 7 km/s (earth-relative, ECEF), no drag at 800 km; objects 1 and 2
+        // released at 20 m/s away from and towards the radar, 2.4 km apart in range after 60 s.
+        let bus = crate::track::dynamics::state(&release, &Vector3::new(0.0, 7000.0, 0.0), 0.0);
+        let away = (release - site.ecef.0).normalize() * 20.0;
+        let kicks = [Vector3::zeros(), away, -away];
+        let truth = |k: usize, t: f64| {
+            let mut x0 = bus;
+            for i in 0..3 {
+                x0[3 + i] += kicks[k][i];
+            }
+            dynamics.propagate(&x0, t)
+        };
+        // A return of object k at t, with errors in range and azimuth (m, rad).
+        let look = |k: usize, t: f64, dr: f64, daz: f64| {
+            let x = truth(k, t);
+            let [range, az, el, _] = site.observe_exact(&position(&x), &velocity(&x));
+            Measurement {
+                t_s: t,
+                sensor: 0,
+                range_m: range + dr,
+                azimuth_rad: az + daz,
+                elevation_rad: el,
+                range_rate_m_s: None,
+                sigma_range_m: 20.0,
+                sigma_azimuth_rad: 0.01,
+                sigma_elevation_rad: 0.01,
+                sigma_range_rate_m_s: None,
+                snr_db: 13.0,
+            }
+        };
+        let range_rate = |k: usize, t: f64| site.observe_exact(&position(&truth(k, t)), &velocity(&truth(k, t)))[3];
+        let run = |cluster_radius_m: f64| -> f64 {
+            let mut manager: TrackManager<Ekf> = TrackManager::new(ManagerConfig {
+                cluster_radius_m,
+                ..config()
+            });
+            let mut t = 0.0;
+            // Object 0 alone, long enough for a firm ballistic track.
+            while t < 60.0 {
+                manager
+                    .scan(&earth, &site, t, &[look(0, t, 0.0, 0.0)], |_, _| 1.0)
+                    .unwrap();
+                t += 2.0;
+            }
+            assert!(
+                manager
+                    .tracks()
+                    .iter()
+                    .any(|tr| tr.status == TrackStatus::Firm && !tr.manoeuvring)
+            );
+            // Objects 1 and 2 appear; object 1's first return is 4 mrad (~5 km) off in azimuth, farther than object 2's.
+            let first = [
+                look(0, 60.0, 0.0, 0.0),
+                look(1, 60.0, 0.0, -4e-3),
+                look(2, 60.0, 0.0, 0.0),
+            ];
+            manager.scan(&earth, &site, 60.0, &first, |_, _| 1.0).unwrap();
+            let second = [look(0, 62.0, 0.0, 0.0), look(1, 62.0, 0.0, 0.0)];
+            let out = manager.scan(&earth, &site, 62.0, &second, |_, _| 1.0).unwrap();
+            let new = out.started.first().copied().expect("a track is started");
+            let tr = manager.tracks().iter().find(|tr| tr.id == new).unwrap();
+            let (_, x) = tr.filter.state();
+            site.observe_exact(&position(x), &velocity(x))[3] - range_rate(1, 62.0)
+        };
+        let by_range = run(ManagerConfig::default().cluster_radius_m);
+        assert!(
+            by_range.abs() < 30.0,
+            "paired by range: range rate off by {by_range} m/s"
+        );
+        let by_distance = run(0.0);
+        assert!(
+            by_distance.abs() > 100.0,
+            "paired by distance: range rate off by {by_distance} m/s"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod ekf;
 pub mod error;
 pub mod filter;
 pub mod impact;
+pub mod initiation;
 pub mod kalman;
 pub mod manager;
 pub mod measurement_model;
