@@ -177,7 +177,6 @@ fn artificial(a: Pt, b: Pt) -> bool {
     (a.x.abs() == 180.0 && b.x.abs() == 180.0) || (a.y <= -89.99 && b.y <= -89.99)
 }
 
-/// A land ring → coastline polylines: the whole ring closed, or the runs between artificial edges.
 /// A decimal integer with an optional minus sign, of at most 9 digits (a million degrees in
 /// millidegrees: more than any vertex or step of the asset needs); None for anything else.
 fn parse_millidegrees(token: &str) -> Option<i64> {
@@ -198,6 +197,7 @@ fn parse_millidegrees(token: &str) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
+/// A land ring → coastline polylines: the whole ring closed, or the runs between artificial edges.
 fn coast_pieces(ring: &[Pt]) -> Vec<Vec<LatLon>> {
     let n = ring.len();
     let to_ll = |p: &Pt| LatLon::new(p.y, p.x).map_err(|e| e.to_string());

@@ -500,25 +500,3 @@ mod tests {
         check::<Envelope>();
     }
 }
-
-#[cfg(test)]
-mod tmp_envhash {
-    use super::*;
-    use crate::engage::interceptor::load_interceptor_preset;
-    #[test]
-    fn envhash() {
-        let earth = EarthModel::wgs84();
-        for name in ["thaad", "pac-3-mse", "sm-3-ib"] {
-            let e = Envelope::compute(&load_interceptor_preset(name).unwrap(), &earth).unwrap();
-            let mut h = 0u64;
-            for (t, m) in e.times_s.iter().zip(&e.member_at) {
-                h = h
-                    .wrapping_mul(1_000_003)
-                    .wrapping_add(t.to_bits())
-                    .wrapping_mul(31)
-                    .wrapping_add(m.to_bits() as u64);
-            }
-            println!("ENV {name} {h:x}");
-        }
-    }
-}

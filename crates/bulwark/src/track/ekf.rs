@@ -52,31 +52,55 @@ use super::impact::{ImpactError, ImpactMethod, ImpactPrediction, predict_impact}
 /// own object. Near and well-known targets it is negligible (1 km across at 500 km: 2 m).
 #[inline(always)]
 fn range_curvature(site: &SensorSite, x: &State, p: &StateMatrix) -> (f64, f64) {
-    let d = Vector3::new(x[0], x[1], x[2]) - site.ecef.0;
-    let range_m = d.norm();
-    if !(range_m > 0.0 && range_m.is_finite()) {
-        return (0.0, 0.0);
-    }
-    let u = d / range_m;
-    let p_rr = p.fixed_view::<3, 3>(0, 0);
-    let pu = p_rr * u;
-    curvature_terms(range_m, &pu, u.dot(&pu), &p_rr.into_owned())
+    RangeSpread::of(site, x, p).map_or((0.0, 0.0), |spread| spread.curvature())
 }
 
-/// [`range_curvature`] from the range, Pu and uᵀPu of the position block P, by the identities
-/// tr P⊥ = tr P − uᵀPu and tr P⊥² = tr P² − 2|Pu|² + (uᵀPu)² (P symmetric, uᵀu = 1), without
-/// forming P⊥; both clamped at 0 against rounding.
-#[inline(always)]
-fn curvature_terms(range_m: f64, pu: &Vector3<f64>, upu: f64, p_rr: &Matrix3<f64>) -> (f64, f64) {
-    let tr_perp = (p_rr.trace() - upu).max(0.0);
-    let tr_p2: f64 = p_rr.iter().map(|v| v * v).sum();
-    let tr_perp2 = (tr_p2 - 2.0 * pu.norm_squared() + upu * upu).max(0.0);
-    let bias_m = tr_perp / (2.0 * range_m);
-    let extra_var_m2 = tr_perp2 / (2.0 * range_m * range_m);
-    if bias_m.is_finite() && extra_var_m2.is_finite() {
-        (bias_m, extra_var_m2)
-    } else {
-        (0.0, 0.0)
+/// A position's range from a site and its covariance's position block P seen along the line of
+/// sight u: what the range's linear term (uᵀPu) and second-order terms ([`range_curvature`]) are
+/// made of.
+struct RangeSpread {
+    range_m: f64,
+    /// Pu.
+    pu: Vector3<f64>,
+    /// uᵀPu.
+    upu: f64,
+    p_rr: Matrix3<f64>,
+}
+
+impl RangeSpread {
+    /// None where the range is not positive and finite.
+    #[inline(always)]
+    fn of(site: &SensorSite, x: &State, p: &StateMatrix) -> Option<Self> {
+        let d = Vector3::new(x[0], x[1], x[2]) - site.ecef.0;
+        let range_m = d.norm();
+        if !(range_m > 0.0 && range_m.is_finite()) {
+            return None;
+        }
+        let u = d / range_m;
+        let p_rr = p.fixed_view::<3, 3>(0, 0).into_owned();
+        let pu = p_rr * u;
+        Some(Self {
+            range_m,
+            pu,
+            upu: u.dot(&pu),
+            p_rr,
+        })
+    }
+
+    /// [`range_curvature`] by the identities tr P⊥ = tr P − uᵀPu and tr P⊥² = tr P² − 2|Pu|² +
+    /// (uᵀPu)² (P symmetric, uᵀu = 1), without forming P⊥; both clamped at 0 against rounding.
+    #[inline(always)]
+    fn curvature(&self) -> (f64, f64) {
+        let tr_perp = (self.p_rr.trace() - self.upu).max(0.0);
+        let tr_p2: f64 = self.p_rr.iter().map(|v| v * v).sum();
+        let tr_perp2 = (tr_p2 - 2.0 * self.pu.norm_squared() + self.upu * self.upu).max(0.0);
+        let bias_m = tr_perp / (2.0 * self.range_m);
+        let extra_var_m2 = tr_perp2 / (2.0 * self.range_m * self.range_m);
+        if bias_m.is_finite() && extra_var_m2.is_finite() {
+            (bias_m, extra_var_m2)
+        } else {
+            (0.0, 0.0)
+        }
     }
 }
 
@@ -213,22 +237,17 @@ impl BallisticFilter for Ekf {
 
     /// The range component's share of the NIS: for a symmetric positive-definite innovation
     /// covariance S and any unit vector e, νᵀS⁻¹ν ≥ (eᵀν)²/(eᵀSe) (Cauchy–Schwarz in the S⁻¹
-    /// inner product), and the EKF's range row of S is uᵀP₍ᵣᵣ₎u + σᵣ² with u the line-of-sight
-    /// unit vector, so ν_range²/S_range,range bounds the NIS from below at the cost of one square
-    /// root and a 3×3 quadratic form.
+    /// inner product), and the EKF's range row of S is uᵀP₍ᵣᵣ₎u + σᵣ² plus the second-order
+    /// variance, and its range residual less the second-order bias ([`range_curvature`]), with
+    /// u the line-of-sight unit vector; so ν_range²/S_range,range bounds the NIS from below at the
+    /// cost of one square root and a few 3×3 products.
     fn nis_lower_bound(&self, site: &SensorSite, z: &Measurement) -> f64 {
-        let d = Vector3::new(self.x[0], self.x[1], self.x[2]) - site.ecef.0;
-        let range_m = d.norm();
-        if range_m.is_nan() || range_m <= 0.0 {
+        let Some(spread) = RangeSpread::of(site, &self.x, &self.p) else {
             return 0.0;
-        }
-        let u = d / range_m;
-        let p = self.p.fixed_view::<3, 3>(0, 0).into_owned();
-        let pu = p * u;
-        let upu = pu.dot(&u);
-        let (bias_m, extra_var_m2) = curvature_terms(range_m, &pu, upu, &p);
-        let s_rr = upu + z.sigma_range_m * z.sigma_range_m + extra_var_m2;
-        let nu = z.range_m - range_m - bias_m;
+        };
+        let (bias_m, extra_var_m2) = spread.curvature();
+        let s_rr = spread.upu + z.sigma_range_m * z.sigma_range_m + extra_var_m2;
+        let nu = z.range_m - spread.range_m - bias_m;
         let bound = nu * nu / s_rr;
         if bound.is_finite() { bound } else { 0.0 }
     }

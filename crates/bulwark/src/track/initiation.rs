@@ -110,24 +110,16 @@ pub(super) fn cluster_neighbour<'a, F: BallisticFilter + 'a>(
         .map(|(_, x, p)| (x, p))
 }
 
-/// `initial` conditioned on the velocity of its cluster neighbour among `filters`
-/// ([`cluster_neighbour`]), spread by the release speed
-/// ([`InitialEstimate::with_velocity_prior`]); None without a neighbour, or when its velocity
-/// disagrees with the two returns' at the gate.
-pub(super) fn cluster_prior<'a, F: BallisticFilter + 'a>(
-    filters: impl Iterator<Item = &'a F>,
-    earth: &EarthModel,
+/// `initial` (started from a return beside `neighbour`, the state and covariance
+/// [`cluster_neighbour`] found for it) conditioned on the neighbour's velocity, spread by the
+/// release speed ([`InitialEstimate::with_velocity_prior`]); None when that velocity disagrees
+/// with the two returns' at the gate.
+pub(super) fn cluster_prior(
     initial: &InitialEstimate,
+    neighbour: &(State, StateMatrix),
     cfg: &Pairing,
 ) -> Option<InitialEstimate> {
-    let (x, p) = cluster_neighbour(
-        filters,
-        earth,
-        initial.t_s(),
-        &position(initial.state()),
-        &initial.covariance().fixed_view::<3, 3>(0, 0).into_owned(),
-        cfg,
-    )?;
+    let (x, p) = neighbour;
     let spread = Matrix3::identity() * (cfg.release_speed_m_s * cfg.release_speed_m_s);
-    initial.with_velocity_prior(&velocity(&x), &(p.fixed_view::<3, 3>(3, 3) + spread), cfg.gate_nis)
+    initial.with_velocity_prior(&velocity(x), &(p.fixed_view::<3, 3>(3, 3) + spread), cfg.gate_nis)
 }

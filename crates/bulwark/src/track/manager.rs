@@ -526,6 +526,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         // Start tracks from leftover measurements and waiting candidates.
         self.candidates.retain(|c| t_s - c.z.t_s <= cfg.candidate_lifetime_s);
         let mut new_candidates = Vec::new();
+        let pairing = cfg.pairing();
         for &col in leftover.iter() {
             let z = measurements[col];
             let (r, cov) = cartesian_position(site, &z);
@@ -536,14 +537,14 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 .tracks
                 .iter()
                 .filter(|t| t.status == TrackStatus::Firm && !t.manoeuvring);
-            let neighbour = cluster_neighbour(neighbours.map(|t| &t.filter), earth, z.t_s, &r, &cov, &cfg.pairing());
+            let neighbour = cluster_neighbour(neighbours.map(|t| &t.filter), earth, z.t_s, &r, &cov, &pairing);
             let partner = partner(
                 &self.candidates,
                 neighbour.as_ref().map(|(x, _)| x),
                 site,
                 &z,
                 (&r, sigma),
-                &cfg.pairing(),
+                &pairing,
             );
             match partner {
                 Some(k) => {
@@ -552,16 +553,13 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                     let id = self.next_id;
                     self.next_id = self.next_id.next();
                     // A new track's motion is unknown (it may still be thrusting), unless it
-                    // flies with a ballistic neighbour: then it starts from its velocity.
-                    let neighbours = self
-                        .tracks
-                        .iter()
-                        .filter(|t| t.status == TrackStatus::Firm && !t.manoeuvring);
-                    let (initial, manoeuvring) =
-                        match cluster_prior(neighbours.map(|t| &t.filter), earth, &initial, &cfg.pairing()) {
-                            Some(spawned) => (spawned, false),
-                            None => (initial, cfg.manoeuvres_modelled()),
-                        };
+                    // flies with a ballistic neighbour: then it starts from its velocity (the
+                    // two-point estimate lies at this return, where the neighbour was found).
+                    let spawned = neighbour.as_ref().and_then(|n| cluster_prior(&initial, n, &pairing));
+                    let (initial, manoeuvring) = match spawned {
+                        Some(spawned) => (spawned, false),
+                        None => (initial, cfg.manoeuvres_modelled()),
+                    };
                     let noise = if manoeuvring { cfg.manoeuvre_noise() } else { cfg.noise };
                     self.tracks.push(Track {
                         id,
