@@ -1,11 +1,8 @@
 //! The engagement-run audit of issue 13 over 50 seeds of every bundled scenario: the artefacts
 //! an analyst would catch in `events.jsonl` and that discredit any figure taken from it.
 //!
-//! - **One track per object**: firm system tracks per object ever detected. Korea, Guam and the
-//!   analytic check hold at most 1.1; the lofted ICBM (re-entry after a 2,500 s arc) and the
-//!   strategic raid (warheads among decoys released metres apart) do not yet, and are held to
-//!   their present level so that a regression shows (see docs/engagement.md, "Track
-//!   management").
+//! - **One track per object**: firm system tracks per object ever detected, at most 1.1 in every
+//!   bundled scenario (see docs/engagement.md, "Track management").
 //! - **No shot at the dead**: no interceptor launched at a track (or a track merged into it) after
 //!   its kill was assessed.
 //! - **No kill credit beyond reach**: no round killed whose realised handover miss exceeds its
@@ -232,7 +229,7 @@ fn audit_analytic_check_sls() {
     check("analytic-check-sls.toml", 1.1, NO_GAP_S);
 }
 
-/// One track per object (1.090 over the 50 seeds since the range's second-order term), but not
+/// One track per object (1.085 over the 50 seeds), but not
 /// yet held without a gap: the warhead is picked up afresh at re-entry, 32 s at worst; held at
 /// that level.
 #[test]
@@ -240,11 +237,13 @@ fn audit_lofted_icbm() {
     check("lofted-icbm.toml", 1.1, 40.0);
 }
 
-/// Not yet one track per object (1.328 over the 50 seeds on 2026-12-07, 1.976 before new tracks
-/// in a cluster paired their returns by range along a neighbour's velocity): decoy clusters seen
-/// by UHF radars whose angle errors are tens of kilometres across the beam still swap tracks;
-/// nor held without a gap (88 s at worst); both held near their present level.
+/// One track per object (1.080 over the 50 seeds since a track about to be confirmed is first
+/// tested as a lost firm track's object reacquired; 1.328 before, 1.976 before new tracks in a
+/// cluster paired their returns by range along a neighbour's velocity). The reacquisition gate
+/// was chosen on this scenario, so this figure is its calibration, not its validation. Not held
+/// without a gap: warheads among decoys seen by UHF radars at a detection probability of 0.3–0.5
+/// lose their tracks to the decoys' for up to 88 s; held at that level.
 #[test]
 fn audit_strategic_china_us() {
-    check("strategic-china-us.toml", 1.4, 100.0);
+    check("strategic-china-us.toml", 1.1, 100.0);
 }

@@ -320,6 +320,14 @@ impl Builder<'_, '_> {
                 "a gate from 0 (no merging) to 10,000",
             )?;
         }
+        if let Some(v) = t.reacquire_gate {
+            o.manager.reacquire_gate = self.number(
+                &p.key("reacquire_gate"),
+                v,
+                (0.0..=limits::MAX_GATE_NIS).contains(&v),
+                "a gate from 0 (no reacquisition before confirmation) to 10,000",
+            )?;
+        }
         o.manager.noise = ProcessNoise::new(q, qk)
             .and_then(|n| match exo {
                 Some(exo) => n.following_the_air(exo),

@@ -69,6 +69,7 @@ pub(crate) struct RawTracking {
     pub manoeuvre_accel_noise_psd_m2_s3: Option<f64>,
     pub coast_limit_km: Option<f64>,
     pub merge_gate: Option<f64>,
+    pub reacquire_gate: Option<f64>,
     pub confirm_hits: Option<i64>,
     pub confirm_window: Option<i64>,
     pub delete_after_misses: Option<i64>,
