@@ -15,13 +15,57 @@ use crate::flight::ObjectKind;
 use crate::ids::{ObjectId, RadarId, TrackId};
 use crate::random::StreamKey;
 
+/// How much an update's count towards the object behind a system track fades at each later update
+/// of the track: a memory of about ten updates.
+const RECENT_FADE: f64 = 0.1;
+
+/// How many of a track's recent updates came from each object, in order of first appearance: each
+/// update counts 1, fading by [`RECENT_FADE`] at every later update.
+#[derive(Debug, Clone, Default)]
+struct RecentObjects(Vec<(ObjectId, f64)>);
+
+impl RecentObjects {
+    /// An update with a measurement of `object`.
+    fn note(&mut self, object: ObjectId) {
+        for (_, n) in &mut self.0 {
+            *n *= 1.0 - RECENT_FADE;
+        }
+        self.add(object, 1.0);
+    }
+
+    fn add(&mut self, object: ObjectId, n: f64) {
+        match self.0.iter_mut().find(|(k, _)| *k == object) {
+            Some(slot) => slot.1 += n,
+            None => self.0.push((object, n)),
+        }
+    }
+
+    /// Another track's counts, taken as they stand.
+    fn absorb(&mut self, other: RecentObjects) {
+        for (object, n) in other.0 {
+            self.add(object, n);
+        }
+    }
+
+    /// The object with the largest count (ties: the one seen first).
+    fn leader(&self) -> Option<ObjectId> {
+        self.0
+            .iter()
+            .fold(None, |best: Option<(ObjectId, f64)>, &(k, n)| match best {
+                Some((_, m)) if m >= n => best,
+                _ => Some((k, n)),
+            })
+            .map(|(k, _)| k)
+    }
+}
+
 /// Which object each track follows, the objects' names for the log, and the discrimination
 /// model.
 pub(super) struct TrackTruth {
     /// Per radar, the object behind each local track, by track number.
     local: Vec<Vec<Option<ObjectId>>>,
-    /// Per system track (by number), how many of its updates came from each object.
-    system: Vec<Vec<(ObjectId, u32)>>,
+    /// Per system track (by number), how many of its recent updates came from each object.
+    system: Vec<RecentObjects>,
     /// Each object's name (`threat/kind`).
     names: Vec<String>,
     /// Each object's kind.
@@ -70,21 +114,18 @@ impl TrackTruth {
         labels[i] = Some(object);
     }
 
-    /// System track `id` was updated with a measurement of `object`.
-    pub(super) fn system_update(&mut self, id: TrackId, object: ObjectId) {
-        self.count_system_updates(id, object, 1);
-    }
-
-    /// System track `id` counts `n` more updates with measurements of `object`.
-    fn count_system_updates(&mut self, id: TrackId, object: ObjectId, n: u32) {
+    /// System track `id`'s counts (made on first use).
+    fn system_counts(&mut self, id: TrackId) -> &mut RecentObjects {
         let i = id.slot();
         if self.system.len() <= i {
-            self.system.resize(i + 1, Vec::new());
+            self.system.resize(i + 1, RecentObjects::default());
         }
-        match self.system[i].iter_mut().find(|(k, _)| *k == object) {
-            Some(slot) => slot.1 += n,
-            None => self.system[i].push((object, n)),
-        }
+        &mut self.system[i]
+    }
+
+    /// System track `id` was updated with a measurement of `object`.
+    pub(super) fn system_update(&mut self, id: TrackId, object: ObjectId) {
+        self.system_counts(id).note(object);
     }
 
     /// System track `gone` was merged into `kept`: `kept` counts `gone`'s updates as its own.
@@ -92,9 +133,7 @@ impl TrackTruth {
         let Some(counts) = self.system.get_mut(gone.slot()).map(std::mem::take) else {
             return;
         };
-        for (object, n) in counts {
-            self.count_system_updates(kept, object, n);
-        }
+        self.system_counts(kept).absorb(counts);
     }
 
     /// The object behind local track `id` of `radar`: the one that last updated it.
@@ -102,17 +141,13 @@ impl TrackTruth {
         self.local[radar].get(id.slot()).copied().flatten()
     }
 
-    /// The object that gave system track `id` most of its updates (ties: the one seen first):
-    /// the object the track follows, in the sense of track purity.
+    /// The object that gave system track `id` most of its recent updates (ties: the one seen
+    /// first): the object the track follows now. A track that held a missile through boost and
+    /// kept its spent stage after separation follows the stage within a few updates, though most
+    /// of its updates over its life were the missile's, labelled with its warhead: it is the stage
+    /// that discrimination judges and that a round fired on the track flies at.
     pub(super) fn system_object(&self, id: TrackId) -> Option<ObjectId> {
-        self.system
-            .get(id.slot())?
-            .iter()
-            .fold(None, |best: Option<(ObjectId, u32)>, &(k, n)| match best {
-                Some((_, m)) if m >= n => best,
-                _ => Some((k, n)),
-            })
-            .map(|(k, _)| k)
+        self.system.get(id.slot())?.leader()
     }
 
     /// An object's name for the log, `unknown` for none.
@@ -144,5 +179,34 @@ impl TrackTruth {
             let correct = rng.random::<f64>() < p;
             if is_warhead { correct } else { !correct }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Thirty updates of a missile (labelled with its warhead, 0), then its spent stage's (1): the
+    /// track is the stage's from the seventh stage update on (counts fading by a tenth: 10 >
+    /// 19.58 × 0.9ⁿ first for n = 7), where over its whole life it would stay the warhead's.
+    #[test]
+    fn the_object_behind_a_track_is_the_one_of_its_recent_updates() {
+        let (warhead, stage) = (ObjectId::new(0), ObjectId::new(1));
+        let mut counts = RecentObjects::default();
+        assert_eq!(counts.leader(), None);
+        for _ in 0..30 {
+            counts.note(warhead);
+        }
+        for _ in 0..6 {
+            counts.note(stage);
+        }
+        assert_eq!(counts.leader(), Some(warhead));
+        counts.note(stage);
+        assert_eq!(counts.leader(), Some(stage));
+        // A merged track's counts join as they stand; ties go to the object seen first.
+        let mut other = RecentObjects::default();
+        other.add(warhead, counts.0[1].1 - counts.0[0].1);
+        counts.absorb(other);
+        assert_eq!(counts.leader(), Some(warhead));
     }
 }
