@@ -198,11 +198,17 @@ impl Radar {
             return 0.0;
         }
         let spec = &self.spec;
-        let per_square_metre = spec.snr(last.range_m, 1.0, mode);
-        let rcs_m2 = 10f64.powf(last.snr_db / 10.0) / per_square_metre;
+        let rcs_m2 = self.cross_section_m2(last, mode);
         let range_m = (r_ecef_m - self.site.ecef.0).norm();
         let pd = probability_of_detection(spec.snr(range_m, rcs_m2, mode), spec.pfa, spec.swerling);
         if pd.is_finite() { pd.clamp(0.0, 1.0) } else { 0.0 }
+    }
+
+    /// The cross-section (m²) that detection `z` of this radar, made in `mode`, implies: its
+    /// signal-to-noise ratio over the range equation's for 1 m² at its range (the equation is
+    /// linear in the cross-section). The tracker's brightness feature ([`crate::track::brightness`]).
+    pub fn cross_section_m2(&self, z: &Measurement, mode: Mode) -> f64 {
+        10f64.powf(z.snr_db / 10.0) / self.spec.snr(z.range_m, 1.0, mode)
     }
 
     /// One look at a target at ECEF position `r_ecef_m` with earth-relative velocity `v_ecef_m_s`

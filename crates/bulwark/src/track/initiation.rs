@@ -38,6 +38,8 @@ pub(super) struct Pairing {
 pub(super) struct Candidate {
     pub(super) site: SensorSite,
     pub(super) z: Measurement,
+    /// The cross-section it implies (m²), when its sensor said.
+    pub(super) cross_section_m2: Option<f64>,
 }
 
 /// The candidate (index into `candidates`) that return `z` of `site` (at Cartesian position and

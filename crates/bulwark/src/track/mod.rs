@@ -9,11 +9,13 @@
 //! * [`measurement_model`] and [`kalman`]: h(x), H and R; the Joseph update and small solves.
 //! * [`impact`]: predicted impact point with its covariance ellipse, and the predicted state at
 //!   any future time.
-//! * [`assignment`]: global-nearest-neighbour assignment of measurements to tracks.
+//! * [`assignment`]: global-nearest-neighbour assignment of measurements to tracks;
+//!   [`brightness`]: the cross-section a track's returns imply, as an association feature.
 //! * [`manager`]: track initiation (two-point, M of N), gating, coasting and deletion.
 //! * [`network`]: several radars, local and fused system tracks, cueing.
 
 pub mod assignment;
+pub mod brightness;
 pub mod dynamics;
 pub mod ekf;
 pub mod error;

@@ -331,6 +331,7 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
                 t_s,
                 &measurements,
                 expected_detection(&node.radar, earth, i, mode),
+                implied_cross_section(&node.radar, mode),
             )
             .map_err(|source| NetworkError {
                 tracker: Some(i),
@@ -375,6 +376,7 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
                 scan_t_s,
                 measurements,
                 expected_detection(radar, earth, i, mode),
+                implied_cross_section(radar, mode),
             )
             .map_err(|source| NetworkError { tracker: None, source })?;
         let mut cues = Vec::new();
@@ -424,6 +426,11 @@ fn expected_detection<'a>(
 ) -> impl Fn(&Vector3<f64>, &[Measurement]) -> f64 + 'a {
     let sensor = i.index();
     move |r, last| radar.expected_detection_probability(earth, r, last.iter().find(|z| z.sensor == sensor), mode)
+}
+
+/// The cross-section a detection of `radar` in `mode` implies (the trackers' brightness feature).
+fn implied_cross_section(radar: &Radar, mode: Mode) -> impl Fn(&Measurement) -> Option<f64> + '_ {
+    move |z| Some(radar.cross_section_m2(z, mode))
 }
 
 /// Runs the radars against the threat objects with filters of type `F`, every radar networked:

@@ -69,11 +69,14 @@
 use nalgebra::Vector3;
 use thiserror::Error;
 
+mod merge;
+
 use super::assignment::{Assigner, Assignment, AssignmentError, CostMatrix, assign};
+use super::brightness::CrossSection;
 use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix, velocity};
 use super::filter::{
     BallisticFilter, DragPrior, FilterError, InitialEstimate, Innovation, MAX_SPREAD_COST, cartesian_position,
-    gated_innovation, track_distance,
+    gated_innovation,
 };
 use super::initiation::{Candidate, Pairing, cluster_neighbour, cluster_prior, partner};
 use crate::earth::EarthModel;
@@ -263,6 +266,8 @@ pub struct Track<F> {
     thrust_m_s2: Option<(f64, f64)>,
     /// Tracks updated in the same scan as this one by another measurement: other objects.
     distinct_from: Vec<TrackId>,
+    /// The cross-section of its object, from its returns ([`super::brightness`]).
+    pub cross_section: CrossSection,
     /// The latest measurement of it by each sensor that has detected it.
     last_by_sensor: Vec<Measurement>,
     /// Consecutive misses, each weighted by the detection probability it was expected with.
@@ -360,6 +365,8 @@ pub struct TrackManager<F> {
     assigner: Assigner,
     /// A scan's tracks caught manoeuvring, by row.
     caught: Vec<bool>,
+    /// The cross-section each of a scan's measurements implies (m²), when its sensor says.
+    implied: Vec<Option<f64>>,
 }
 
 impl<F: BallisticFilter + Clone> TrackManager<F> {
@@ -376,6 +383,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             costs: CostMatrix::new(0, 0),
             assigner: Assigner::default(),
             caught: Vec::new(),
+            implied: Vec::new(),
         }
     }
 
@@ -395,6 +403,9 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
     /// track's latest measurement by each sensor that has detected it (`last`): 0 where the
     /// sensor was not looking there or cannot say. A track left without a measurement counts a
     /// miss only where that probability is above 0, weighted by it towards deletion.
+    /// `cross_section_m2(z)` is the cross-section a measurement implies (m²), `None` where the
+    /// sensor cannot say: a return far brighter than a track's object costs more to give it
+    /// ([`super::brightness`]).
     pub fn scan(
         &mut self,
         earth: &EarthModel,
@@ -402,6 +413,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         t_s: f64,
         measurements: &[Measurement],
         detection_probability: impl Fn(&Vector3<f64>, &[Measurement]) -> f64,
+        cross_section_m2: impl Fn(&Measurement) -> Option<f64>,
     ) -> Result<ScanOutcome, TrackError> {
         if t_s < self.last_scan_s {
             return Err(TrackError::OutOfOrder {
@@ -425,6 +437,9 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         // level where it lies inside that level's gate too: the tighter hypothesis tells closely
         // spaced objects apart (a warhead and its spent stage just after separation), and a
         // thrusting object's measurement, outside it, is still taken under the manoeuvring level.
+        let mut implied = std::mem::take(&mut self.implied);
+        implied.clear();
+        implied.extend(measurements.iter().map(&cross_section_m2));
         let mut costs = std::mem::take(&mut self.costs);
         costs.reset(live.len(), measurements.len());
         // The innovations of the gated pairs are kept: an assigned pair's weighs its levels.
@@ -438,11 +453,15 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 f
             });
             for (col, z) in measurements.iter().enumerate() {
+                if !track.cross_section.admits(implied[col]) {
+                    continue;
+                }
                 if let Some(inn) = gated_innovation(&track.filter, site, z, cfg.gate_nis) {
                     let tight = ballistic
                         .as_ref()
                         .and_then(|f| gated_innovation(f, site, z, cfg.gate_nis));
-                    costs.allow(row, col, tight.as_ref().unwrap_or(&inn).assignment_cost(z));
+                    let brightness = track.cross_section.cost(implied[col]);
+                    costs.allow(row, col, tight.as_ref().unwrap_or(&inn).assignment_cost(z) + brightness);
                     gated.push((row, col, inn));
                 }
             }
@@ -458,7 +477,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         caught.clear();
         caught.resize(live.len(), false);
         if cfg.manoeuvres_modelled() {
-            self.catch_manoeuvres(site, measurements, &live, taken, leftover, &mut caught)?;
+            self.catch_manoeuvres(site, (measurements, &implied), &live, taken, leftover, &mut caught)?;
         }
         for (row, &i) in live.iter().enumerate() {
             match taken[row] {
@@ -479,6 +498,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                     track.look(true, cfg.confirm_window);
                     track.weighted_misses = 0.0;
                     track.note_detection(*z);
+                    track.cross_section.add(implied[col]);
                     out.updated.push((track.id, col));
                     if cfg.manoeuvres_modelled() {
                         self.measure_thrust(earth, i);
@@ -569,6 +589,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             match partner {
                 Some(k) => {
                     let c = self.candidates.remove(k);
+                    let cross_section = CrossSection::from_returns([c.cross_section_m2, implied[col]]);
                     let initial = InitialEstimate::from_two_measurements(earth, (&c.site, &c.z), (site, &z), cfg.drag)?;
                     let id = self.next_id;
                     self.next_id = self.next_id.next();
@@ -596,6 +617,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                         thrust_reference: None,
                         thrust_m_s2: None,
                         distinct_from: Vec::new(),
+                        cross_section,
                         last_by_sensor: if c.z.sensor == z.sensor { vec![z] } else { vec![c.z, z] },
                         weighted_misses: 0.0,
                         looks: vec![true, true],
@@ -610,11 +632,16 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                         out.confirmed.push(id);
                     }
                 }
-                None => new_candidates.push(Candidate { site: *site, z }),
+                None => new_candidates.push(Candidate {
+                    site: *site,
+                    z,
+                    cross_section_m2: implied[col],
+                }),
             }
         }
         self.candidates.extend(new_candidates);
         (self.live, self.costs, self.gated, self.assigner, self.caught) = (live, costs, gated, assigner, caught);
+        self.implied = implied;
         Ok(out)
     }
 
@@ -647,7 +674,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
     fn catch_manoeuvres(
         &mut self,
         site: &SensorSite,
-        measurements: &[Measurement],
+        (measurements, implied): (&[Measurement], &[Option<f64>]),
         live: &[usize],
         taken: &mut [Option<usize>],
         leftover: &mut Vec<usize>,
@@ -670,8 +697,12 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             wide.add_covariance(&self.manoeuvre_since_update(i));
             for (c, &col) in leftover.iter().enumerate() {
                 let z = &measurements[col];
+                if !self.tracks[i].cross_section.admits(implied[col]) {
+                    continue;
+                }
                 if let Some(inn) = gated_innovation(&wide, site, z, cfg.gate_nis) {
-                    costs.allow(r, c, inn.assignment_cost(z));
+                    let brightness = self.tracks[i].cross_section.cost(implied[col]);
+                    costs.allow(r, c, inn.assignment_cost(z) + brightness);
                 }
             }
         }
@@ -754,103 +785,6 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         });
         if track.manoeuvring && track.level_evidence > cfg.manoeuvre_switch_log_odds && coasting {
             track.return_to_ballistic(earth, &cfg);
-        }
-    }
-
-    /// Tracks updated in the same scan by different measurements are different objects.
-    fn note_distinct(&mut self, updated: &[(TrackId, usize)]) {
-        for &(a, _) in updated {
-            for &(b, _) in updated {
-                if a != b {
-                    let list = &mut self.tracks[a.slot() - 1].distinct_from;
-                    if !list.contains(&b) {
-                        list.push(b);
-                    }
-                }
-            }
-        }
-    }
-
-    /// Merges each track updated in this scan with the nearest live track that was not and that
-    /// the track-to-track test takes for the same object: under the merge gate, or under the
-    /// reacquisition gate for a tentative track about to be confirmed and a firm track.
-    fn merge_duplicates(&mut self, live: &[usize], out: &mut ScanOutcome) {
-        let cfg = self.config;
-        for u in 0..out.updated.len() {
-            let a = out.updated[u].0.slot() - 1;
-            if self.tracks[a].status == TrackStatus::Deleted {
-                continue;
-            }
-            let confirming =
-                self.tracks[a].status == TrackStatus::Tentative && self.tracks[a].hits() >= cfg.confirm_hits;
-            let partner = live
-                .iter()
-                .copied()
-                .filter_map(|b| {
-                    let (ta, tb) = (&self.tracks[a], &self.tracks[b]);
-                    let reacquiring = confirming && tb.status == TrackStatus::Firm;
-                    let gate = cfg.merge_gate.max(if reacquiring { cfg.reacquire_gate } else { 0.0 });
-                    if b == a || gate <= 0.0 || tb.status == TrackStatus::Deleted || ta.distinct_from.contains(&tb.id) {
-                        return None;
-                    }
-                    let d2 = track_distance(&ta.filter, &tb.filter, self.could_have_manoeuvred(b).as_ref())?;
-                    (d2 <= gate).then_some((d2, b))
-                })
-                .min_by(|x, y| x.0.total_cmp(&y.0));
-            let Some((_, b)) = partner else {
-                continue;
-            };
-            // The track confirmed first (else the older) keeps its identity.
-            let rank = |t: &Track<F>| (t.firm_s.is_none(), t.firm_s.unwrap_or(0.0), t.id);
-            let (keep, gone) = if rank(&self.tracks[b]) < rank(&self.tracks[a]) {
-                (b, a)
-            } else {
-                (a, b)
-            };
-            let gone_id = self.tracks[gone].id;
-            let keep_id = self.tracks[keep].id;
-            if keep == b {
-                // The survivor takes the estimate just updated.
-                let fresh = self.tracks[a].clone();
-                let survivor = &mut self.tracks[b];
-                survivor.filter = fresh.filter;
-                survivor.manoeuvring = fresh.manoeuvring;
-                survivor.level_evidence = fresh.level_evidence;
-                survivor.last_update_s = fresh.last_update_s;
-                survivor.updates += fresh.updates;
-                // Just updated: no misses since, and the thrust measured on the estimate it takes.
-                survivor.weighted_misses = fresh.weighted_misses;
-                survivor.thrust_reference = fresh.thrust_reference;
-                survivor.thrust_m_s2 = fresh.thrust_m_s2;
-                for z in fresh.last_by_sensor {
-                    survivor.note_detection(z);
-                }
-                survivor.look(true, self.config.confirm_window);
-                if survivor.status == TrackStatus::Tentative && fresh.status == TrackStatus::Firm {
-                    survivor.status = TrackStatus::Firm;
-                    survivor.firm_s = fresh.firm_s;
-                }
-                survivor.add_distinct(fresh.distinct_from);
-                out.updated[u].0 = keep_id;
-            } else {
-                let absorbed = std::mem::take(&mut self.tracks[b].distinct_from);
-                let absorbed_seen = std::mem::take(&mut self.tracks[b].last_by_sensor);
-                let absorbed_updates = self.tracks[b].updates;
-                let survivor = &mut self.tracks[a];
-                survivor.updates += absorbed_updates;
-                // Detections by sensors the survivor has not had: what those sensors expect of it.
-                for z in absorbed_seen {
-                    if !survivor.last_by_sensor.iter().any(|m| m.sensor == z.sensor) {
-                        survivor.last_by_sensor.push(z);
-                    }
-                }
-                survivor.add_distinct(absorbed);
-            }
-            let loser = &mut self.tracks[gone];
-            loser.status = TrackStatus::Deleted;
-            loser.merged_into = Some(keep_id);
-            out.deleted.push(gone_id);
-            out.merged.push((gone_id, keep_id));
         }
     }
 }
@@ -950,7 +884,9 @@ mod tests {
                 zs.reverse();
             }
             let measurements: Vec<Measurement> = zs.iter().map(|z| z.1).collect();
-            let out = manager.scan(&earth, &site, t, &measurements, |_, _| 1.0).unwrap();
+            let out = manager
+                .scan(&earth, &site, t, &measurements, |_, _| 1.0, |_| None)
+                .unwrap();
             for (id, col) in out.updated {
                 let obj = zs[col].0;
                 assert_eq!(
@@ -1045,7 +981,7 @@ mod tests {
             // Object 0 alone, long enough for a firm ballistic track.
             while t < 60.0 {
                 manager
-                    .scan(&earth, &site, t, &[look(0, t, 0.0, 0.0)], |_, _| 1.0)
+                    .scan(&earth, &site, t, &[look(0, t, 0.0, 0.0)], |_, _| 1.0, |_| None)
                     .unwrap();
                 t += 2.0;
             }
@@ -1061,9 +997,11 @@ mod tests {
                 look(1, 60.0, 0.0, -4e-3),
                 look(2, 60.0, 0.0, 0.0),
             ];
-            manager.scan(&earth, &site, 60.0, &first, |_, _| 1.0).unwrap();
+            manager.scan(&earth, &site, 60.0, &first, |_, _| 1.0, |_| None).unwrap();
             let second = [look(0, 62.0, 0.0, 0.0), look(1, 62.0, 0.0, 0.0)];
-            let out = manager.scan(&earth, &site, 62.0, &second, |_, _| 1.0).unwrap();
+            let out = manager
+                .scan(&earth, &site, 62.0, &second, |_, _| 1.0, |_| None)
+                .unwrap();
             let new = out.started.first().copied().expect("a track is started");
             let tr = manager.tracks().iter().find(|tr| tr.id == new).unwrap();
             let (_, x) = tr.filter.state();
@@ -1124,7 +1062,7 @@ mod tests {
                 if both && t >= 60.0 {
                     zs.push(look(1, t));
                 }
-                let out = manager.scan(&earth, &site, t, &zs, |_, _| 1.0).unwrap();
+                let out = manager.scan(&earth, &site, t, &zs, |_, _| 1.0, |_| None).unwrap();
                 confirmed.extend(out.confirmed);
                 merged.extend(out.merged);
                 t += 2.0;
@@ -1155,14 +1093,58 @@ mod tests {
         assert_eq!((two.0.len(), two.2), (2, 2), "{two:?}");
     }
 
+    /// A track held on a faint object (0.1 m², the cross-section carried here in each return's
+    /// signal-to-noise field) does not take a return twenty times brighter at its predicted
+    /// position (a spent stage's), which starts a new track instead; a return of its own
+    /// brightness, or one whose sensor cannot say, it takes.
+    #[test]
+    fn a_faint_track_does_not_take_a_far_brighter_return() {
+        let earth = EarthModel::wgs84();
+        let (site, dynamics, bus) = exo_pass(&earth);
+        let look = |t: f64, rcs_m2: f64| {
+            let x = dynamics.propagate(&bus, t);
+            let [range, az, el, _] = site.observe_exact(&position(&x), &velocity(&x));
+            Measurement {
+                snr_db: 10.0 * rcs_m2.log10(),
+                ..wide_beam_return(t, [range, az, el])
+            }
+        };
+        let implied = |z: &Measurement| Some(10f64.powf(z.snr_db / 10.0));
+        let taken_by_the_track = |rcs_m2: f64, says: bool| {
+            let mut manager: TrackManager<Ekf> = TrackManager::new(config());
+            let mut t = 0.0;
+            while t < 60.0 {
+                manager
+                    .scan(&earth, &site, t, &[look(t, 0.1)], |_, _| 1.0, implied)
+                    .unwrap();
+                t += 2.0;
+            }
+            let cross_section = |z: &Measurement| if says { implied(z) } else { None };
+            let out = manager
+                .scan(&earth, &site, 60.0, &[look(60.0, rcs_m2)], |_, _| 1.0, cross_section)
+                .unwrap();
+            !out.updated.is_empty()
+        };
+        assert!(taken_by_the_track(0.1, true));
+        assert!(taken_by_the_track(0.5, true));
+        assert!(
+            !taken_by_the_track(2.0, true),
+            "a return twenty times brighter is another object's"
+        );
+        assert!(
+            taken_by_the_track(2.0, false),
+            "without a cross-section the gate is kinematic"
+        );
+    }
+
     #[test]
     fn scans_out_of_order_are_refused() {
         let earth = EarthModel::wgs84();
         let site = SensorSite::new(&earth, Geodetic::from_degrees(35.95, 128.45, 400.0).unwrap());
         let mut m: TrackManager<Ekf> = TrackManager::new(config());
-        m.scan(&earth, &site, 10.0, &[], |_, _| 1.0).unwrap();
+        m.scan(&earth, &site, 10.0, &[], |_, _| 1.0, |_| None).unwrap();
         assert!(matches!(
-            m.scan(&earth, &site, 9.0, &[], |_, _| 1.0),
+            m.scan(&earth, &site, 9.0, &[], |_, _| 1.0, |_| None),
             Err(TrackError::OutOfOrder { .. })
         ));
     }
