@@ -1,18 +1,23 @@
 //! `bulwark radar`: how far a radar preset sees a target of a given cross-section.
 //!
 //! Three limits, each printed: the range equation at the preset's detection threshold
-//! (`detection_range_km`), the 4/3-earth horizon to a target at `--target-alt-km` from an
-//! antenna at `--site-alt-m` (`horizon_range_km`, the effective-earth formula
-//! d = R_k[acos(R_k/(R_k + h_r)) + acos(R_k/(R_k + h_t))] over the WGS-84 mean radius; its slant
-//! range, `horizon_slant_range_km`, is what compares with the detection range), and the preset's
-//! instrumented range. `range_km` is the smallest of the detection range, the horizon slant range
+//! (`detection_range_km`), the horizon to a target at `--target-alt-km` from an antenna at
+//! `--site-alt-m` over the effective earth of `--refraction-k` (4/3 by default, 1 for none) times
+//! the WGS-84 mean radius (`horizon_range_km`, d = R_k[acos(R_k/(R_k + h_r)) + acos(R_k/(R_k +
+//! h_t))], or with `--elevation-mask-deg ε` the ground range at which the target stands ε above
+//! the horizontal, R_k·(acos((a/b)cos ε) − ε) with a = R_k + h_r, b = R_k + h_t, whichever is
+//! nearer; its slant range, `horizon_slant_range_km`, is what compares with the detection range),
+//! and the preset's instrumented range. `range_km` is the smallest of the detection range, the horizon slant range
 //! and the instrumented range, all slant ranges.
 
 use crate::diag::CliError;
 use std::fmt::Write as _;
 
 use bulwark::earth::EarthModel;
-use bulwark::sensor::horizon::{STANDARD_REFRACTION_K, horizon_ground_range_m, horizon_slant_range_m};
+use bulwark::sensor::horizon::{
+    CoverageError, STANDARD_REFRACTION_K, horizon_ground_range_m, horizon_slant_range_m, masked_horizon_ground_range_m,
+    slant_range_m,
+};
 use bulwark::sensor::radar::{Mode, Threshold, load_radar_preset};
 use clap::Args;
 use serde::Serialize;
@@ -37,6 +42,14 @@ pub struct RadarArgs {
     /// (the preset's track dwell).
     #[arg(long, default_value = "search")]
     mode: String,
+    /// Effective-earth factor k of refraction: 4/3 for the standard atmosphere, 1 for none
+    /// (0.5 to 4).
+    #[arg(long, default_value_t = STANDARD_REFRACTION_K)]
+    refraction_k: f64,
+    /// Lowest elevation the radar looks at (degrees above the horizontal, −90 up to 90; terrain
+    /// or the site's mask); none by default (the horizon alone).
+    #[arg(long)]
+    elevation_mask_deg: Option<f64>,
     /// Print one JSON object instead of the human summary.
     #[arg(long)]
     json: bool,
@@ -61,6 +74,7 @@ struct Report {
     range_km: f64,
     limited_by: &'static str,
     refraction_k: f64,
+    elevation_mask_deg: Option<f64>,
     earth_radius_km: f64,
 }
 
@@ -83,14 +97,33 @@ pub fn run(a: &RadarArgs) -> Result<(), CliError> {
         )
         .into());
     }
+    if !(0.5..=4.0).contains(&a.refraction_k) {
+        return Err(CliError::from(CoverageError::RefractionK(a.refraction_k).to_string()).context("--refraction-k"));
+    }
+    if let Some(mask) = a.elevation_mask_deg
+        && !(mask > -90.0 && mask < 90.0)
+    {
+        return Err(CliError::from(CoverageError::Mask(mask).to_string()).context("--elevation-mask-deg"));
+    }
     let detection_m = spec
         .detection_range_m(a.rcs_m2, mode)
         .map_err(|e| CliError::from(e).context("--rcs-m2"))?;
     // No latitude here: the WGS-84 mean radius R₁ = (2a + b)/3 (docs/models.md).
     let earth_radius_m = EarthModel::wgs84().mean_radius_m();
-    let rk = STANDARD_REFRACTION_K * earth_radius_m;
+    let rk = a.refraction_k * earth_radius_m;
     let target_alt_m = a.target_alt_km * 1e3;
-    let horizon_m = horizon_slant_range_m(a.site_alt_m, target_alt_m, rk);
+    // Ground and slant range of the horizon, or of the mask where it is nearer (0 where the
+    // target is never above the mask).
+    let (horizon_ground_m, horizon_m) = match a.elevation_mask_deg {
+        None => (
+            horizon_ground_range_m(a.site_alt_m, target_alt_m, rk),
+            horizon_slant_range_m(a.site_alt_m, target_alt_m, rk),
+        ),
+        Some(mask) => match masked_horizon_ground_range_m(a.site_alt_m, target_alt_m, rk, mask.to_radians()) {
+            Some(g) => (g, slant_range_m(a.site_alt_m, target_alt_m, rk, g)),
+            None => (0.0, 0.0),
+        },
+    };
     let instrumented_m = spec.max_instrumented_range_m();
     let (range_m, limited_by) = [
         (detection_m, "detection"),
@@ -114,12 +147,13 @@ pub fn run(a: &RadarArgs) -> Result<(), CliError> {
             Threshold::SnrDb(_) => None,
         },
         detection_range_km: detection_m / 1e3,
-        horizon_range_km: horizon_ground_range_m(a.site_alt_m, target_alt_m, rk) / 1e3,
+        horizon_range_km: horizon_ground_m / 1e3,
         horizon_slant_range_km: horizon_m / 1e3,
         instrumented_range_km: instrumented_m / 1e3,
         range_km: range_m / 1e3,
         limited_by,
-        refraction_k: STANDARD_REFRACTION_K,
+        refraction_k: a.refraction_k,
+        elevation_mask_deg: a.elevation_mask_deg,
         earth_radius_km: earth_radius_m / 1e3,
     };
     let text = if a.json {
@@ -147,9 +181,17 @@ fn human(r: &Report) -> String {
         r.snr_threshold_db
     );
     let _ = writeln!(s, "  detection range       {:>9.1} km", r.detection_range_km);
+    let earth = if (r.refraction_k - STANDARD_REFRACTION_K).abs() < 1e-12 {
+        "4/3 earth".to_string()
+    } else {
+        format!("k = {}", r.refraction_k)
+    };
+    let mask = r
+        .elevation_mask_deg
+        .map_or(String::new(), |m| format!(", elevation mask {m}°"));
     let _ = writeln!(
         s,
-        "  horizon range         {:>9.1} km (target at {} km, antenna at {} m, 4/3 earth; slant range {:.1} km)",
+        "  horizon range         {:>9.1} km (target at {} km, antenna at {} m, {earth}{mask}; slant range {:.1} km)",
         r.horizon_range_km, r.target_alt_km, r.site_alt_m, r.horizon_slant_range_km
     );
     let _ = writeln!(s, "  instrumented range    {:>9.1} km", r.instrumented_range_km);

@@ -592,6 +592,57 @@ fn radar_reports_detection_horizon_and_limiting_range() {
     let v = json(&["radar", "--radar", "an-tpy-2-tbr", "--rcs-m2", "0.1", "--json"]);
     assert!((v["range_km"].as_f64().unwrap() - 600.0).abs() < 1.0);
     assert_eq!(v["limited_by"], "detection");
+    // No refraction: 1,121.5 km (REFERENCES.md, k = 1); a 5° mask over the 4/3 earth: 751.2 km
+    // on the ground, 762.0 km slant (hand values in sensor::horizon's tests).
+    let v = json(&[
+        "radar",
+        "--radar",
+        "an-tpy-2-fbm",
+        "--rcs-m2",
+        "0.1",
+        "--refraction-k",
+        "1",
+        "--json",
+    ]);
+    assert!((v["horizon_range_km"].as_f64().unwrap() - 1121.5).abs() < 1.2, "{v}");
+    assert_eq!(v["refraction_k"], 1.0);
+    let v = json(&[
+        "radar",
+        "--radar",
+        "an-tpy-2-tbr",
+        "--rcs-m2",
+        "1",
+        "--elevation-mask-deg",
+        "5",
+        "--json",
+    ]);
+    assert!((v["horizon_range_km"].as_f64().unwrap() - 751.2).abs() < 0.8, "{v}");
+    assert!((v["range_km"].as_f64().unwrap() - 762.0).abs() < 0.8, "{v}");
+    assert_eq!(v["limited_by"], "horizon");
+    fails_with(
+        &[
+            "radar",
+            "--radar",
+            "an-tpy-2-tbr",
+            "--rcs-m2",
+            "1",
+            "--refraction-k",
+            "0.2",
+        ],
+        "refraction factor k = 0.2",
+    );
+    fails_with(
+        &[
+            "radar",
+            "--radar",
+            "an-tpy-2-tbr",
+            "--rcs-m2",
+            "1",
+            "--elevation-mask-deg",
+            "95",
+        ],
+        "elevation mask 95°",
+    );
     fails_with(
         &["radar", "--radar", "an-tpy-2-tbr", "--rcs-m2", "-1"],
         "radar cross-section -1",

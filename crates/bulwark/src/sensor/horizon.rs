@@ -90,6 +90,50 @@ pub fn horizon_slant_range_m(antenna_alt_m: f64, target_alt_m: f64, effective_ra
     tangent(antenna_alt_m) + tangent(target_alt_m)
 }
 
+/// Largest ground distance (m, along the effective sphere) at which a target at `target_alt_m`
+/// is seen from an antenna at `antenna_alt_m` at an apparent elevation of at least `mask_rad`,
+/// over an effective earth of radius `effective_radius_m` = k·R; `None` where no target at that
+/// height is seen that high (one below the antenna, above its dip).
+///
+/// A ray leaving the antenna (radius a = R_k + h_r) at elevation ε reaches radius b = R_k + h_t
+/// at the central angle θ = acos((a/b)·cos ε) − ε (the sine rule in the triangle of the earth's
+/// centre, the antenna and the target), and the elevation falls as θ grows, so the mask allows
+/// θ up to that; the horizon ([`horizon_ground_range_m`]) still bounds it where the mask lies
+/// below the antenna's dip. With h_r = 0 and ε = 0 it is the horizon; a target at 100 km over the
+/// 4/3 earth (R = 6,371 km) behind a 5° mask is seen to 751.2 km (tested).
+pub fn masked_horizon_ground_range_m(
+    antenna_alt_m: f64,
+    target_alt_m: f64,
+    effective_radius_m: f64,
+    mask_rad: f64,
+) -> Option<f64> {
+    let a = effective_radius_m + antenna_alt_m.max(0.0);
+    let b = effective_radius_m + target_alt_m.max(0.0);
+    let c = a / b * mask_rad.cos();
+    if c > 1.0 {
+        return None;
+    }
+    let masked = c.acos() - mask_rad;
+    (masked > 0.0).then(|| {
+        let grazing =
+            horizon_angle_rad(antenna_alt_m, effective_radius_m) + horizon_angle_rad(target_alt_m, effective_radius_m);
+        effective_radius_m * masked.min(grazing)
+    })
+}
+
+/// Straight-line distance (m) from an antenna at `antenna_alt_m` to a target at `target_alt_m`
+/// `ground_range_m` away along an effective sphere of radius `effective_radius_m` (the law of
+/// cosines in the triangle with the sphere's centre).
+pub fn slant_range_m(antenna_alt_m: f64, target_alt_m: f64, effective_radius_m: f64, ground_range_m: f64) -> f64 {
+    let a = effective_radius_m + antenna_alt_m.max(0.0);
+    let b = effective_radius_m + target_alt_m.max(0.0);
+    let theta = ground_range_m / effective_radius_m;
+    // a² + b² − 2ab cos θ, written with (a − b)² + 4ab sin²(θ/2) so that it keeps its digits at
+    // short range.
+    let half = (theta / 2.0).sin();
+    ((a - b).powi(2) + 4.0 * a * b * half * half).sqrt()
+}
+
 /// The principal radii of curvature (m) at geodetic latitude sin φ = `sin_lat`: meridian M and
 /// prime vertical N. Both equal the radius on a sphere.
 #[inline]
@@ -429,6 +473,58 @@ mod tests {
         );
         assert!((g - s).abs() / g < 1e-4, "{g} vs {s}");
         assert!(((2.0 * rk * 1e3).sqrt() - g).abs() / g < 1e-3);
+    }
+
+    /// Hand values (R = 6,371 km; computed from θ = acos((a/b)cos ε) − ε, bounded by the
+    /// horizon): a target at 100 km from a surface antenna over the 4/3 earth is seen to
+    /// 1,297.086 km with no mask (the horizon), 1,033.770 km behind 2° and 751.241 km (slant
+    /// 761.994 km) behind 5°; over the k = 1 earth, 694.489 km behind 5°. An antenna 500 m up
+    /// dips 0.62° to its horizon: a 0° mask cuts its 1,389.250 km horizon to 1,293.833 km, −0.5°
+    /// to 1,370.068 km. A target below the antenna is never above a 0° mask.
+    #[test]
+    fn masked_horizon_matches_hand_values() {
+        let rk = STANDARD_REFRACTION_K * R_M;
+        let km = |v: Option<f64>| v.unwrap() / 1e3;
+        let mask = |deg: f64| f64::to_radians(deg);
+        assert!((km(masked_horizon_ground_range_m(0.0, 100e3, rk, 0.0)) - 1297.086).abs() < 1e-3);
+        assert!((km(masked_horizon_ground_range_m(0.0, 100e3, rk, mask(2.0))) - 1033.770).abs() < 1e-3);
+        let ground = masked_horizon_ground_range_m(0.0, 100e3, rk, mask(5.0));
+        assert!((km(ground) - 751.241).abs() < 1e-3);
+        assert!((slant_range_m(0.0, 100e3, rk, ground.unwrap()) / 1e3 - 761.994).abs() < 1e-3);
+        assert!((km(masked_horizon_ground_range_m(0.0, 100e3, R_M, mask(5.0))) - 694.489).abs() < 1e-3);
+        assert!((horizon_ground_range_m(500.0, 100e3, rk) / 1e3 - 1389.250).abs() < 1e-3);
+        assert!((km(masked_horizon_ground_range_m(500.0, 100e3, rk, 0.0)) - 1293.833).abs() < 1e-3);
+        assert!((km(masked_horizon_ground_range_m(500.0, 100e3, rk, mask(-0.5))) - 1370.068).abs() < 1e-3);
+        // Far below the dip the horizon bounds it.
+        assert_eq!(
+            masked_horizon_ground_range_m(500.0, 100e3, rk, mask(-5.0)),
+            Some(horizon_ground_range_m(500.0, 100e3, rk))
+        );
+        assert_eq!(masked_horizon_ground_range_m(1e3, 500.0, rk, 0.0), None);
+        // The slant range of the unmasked horizon is the sum of the two tangents.
+        let g = horizon_ground_range_m(0.0, 100e3, rk);
+        assert!((slant_range_m(0.0, 100e3, rk, g) - horizon_slant_range_m(0.0, 100e3, rk)).abs() < 1e-3);
+    }
+
+    /// The line of sight over the sphere (a separate computation, from ECEF positions) sees a
+    /// target at the masked range at exactly the mask's apparent elevation.
+    #[test]
+    fn line_of_sight_puts_the_masked_range_at_the_mask() {
+        let earth = EarthModel::spherical();
+        for (k, h_r, h_t, mask_deg) in [
+            (STANDARD_REFRACTION_K, 0.0, 100e3, 5.0),
+            (1.0, 300.0, 40e3, 1.0),
+            (1.0, 0.0, 500e3, 10.0),
+        ] {
+            let site = equator_site(&earth, h_r);
+            let d = masked_horizon_ground_range_m(h_r, h_t, k * R_M, f64::to_radians(mask_deg)).unwrap();
+            let los = line_of_sight(&earth, &site, &east(&earth, d, h_t), k);
+            assert!(
+                (los.apparent_elevation_rad.to_degrees() - mask_deg).abs() < 1e-6,
+                "k {k}, mask {mask_deg}°: {}°",
+                los.apparent_elevation_rad.to_degrees()
+            );
+        }
     }
 
     /// On the sphere the ECEF test switches exactly at the closed-form horizon.
