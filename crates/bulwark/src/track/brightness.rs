@@ -20,7 +20,9 @@
 //! Swerling 1, P(s > ρ·s̄) = e^(−ρ), 10⁻³ at that ratio, the tail the kinematic gate leaves (χ² at
 //! 99.9 %). A spent stage's return (2 m², twenty times a Hwasong-15 warhead's 0.1 m²) is never
 //! given the warhead's track, however near its prediction: the assignment's cost alone could not
-//! refuse it, since any gated pair costs less than leaving both unpaired.
+//! refuse it, since any gated pair costs less than leaving both unpaired. Two tracks whose
+//! estimates differ by more than that ratio are not merged either
+//! ([`CrossSection::may_be_one_object`]).
 //!
 //! The simulated radars report each detection's mean signal-to-noise ratio, not a fluctuating
 //! single-look sample, so the feature is cleaner here than on a real radar; the cost is the one a
@@ -78,6 +80,16 @@ impl CrossSection {
         }
     }
 
+    /// Whether two tracks' objects may be one: their estimates within [`BRIGHTNESS_GATE_RATIO`]
+    /// of each other (always, where either is unknown). Tracks of a warhead and of its spent stage
+    /// (0.1 and 2 m²) are never merged, however near.
+    pub fn may_be_one_object(&self, other: &CrossSection) -> bool {
+        match (self.m2(), other.m2()) {
+            (Some(a), Some(b)) => a.max(b) <= BRIGHTNESS_GATE_RATIO * a.min(b),
+            _ => true,
+        }
+    }
+
     /// What assigning a return of implied cross-section `implied_m2` to this track adds to the
     /// pair's cost: 2(ρ − 1 − ln ρ) for ρ = implied / estimate above 1, else 0 (and 0 where either
     /// is unknown).
@@ -121,6 +133,10 @@ mod tests {
         assert!(warhead.admits(Some(1e-6)));
         assert!(warhead.admits(None));
         assert!(CrossSection::default().admits(Some(1e6)));
+        let stage = CrossSection::from_returns([Some(2.0)]);
+        assert!(!warhead.may_be_one_object(&stage) && !stage.may_be_one_object(&warhead));
+        assert!(warhead.may_be_one_object(&CrossSection::from_returns([Some(0.5)])));
+        assert!(warhead.may_be_one_object(&CrossSection::default()));
     }
 
     /// The estimate is the geometric mean of the returns taken, and after a change of object it

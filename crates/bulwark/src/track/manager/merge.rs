@@ -40,7 +40,12 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                     let (ta, tb) = (&self.tracks[a], &self.tracks[b]);
                     let reacquiring = confirming && tb.status == TrackStatus::Firm;
                     let gate = cfg.merge_gate.max(if reacquiring { cfg.reacquire_gate } else { 0.0 });
-                    if b == a || gate <= 0.0 || tb.status == TrackStatus::Deleted || ta.distinct_from.contains(&tb.id) {
+                    if b == a
+                        || gate <= 0.0
+                        || tb.status == TrackStatus::Deleted
+                        || ta.distinct_from.contains(&tb.id)
+                        || !ta.cross_section.may_be_one_object(&tb.cross_section)
+                    {
                         return None;
                     }
                     let d2 = track_distance(&ta.filter, &tb.filter, self.could_have_manoeuvred(b).as_ref())?;
