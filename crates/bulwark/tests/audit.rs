@@ -229,7 +229,7 @@ fn audit_analytic_check_sls() {
     check("analytic-check-sls.toml", 1.1, NO_GAP_S);
 }
 
-/// One track per object (1.045 over the 50 seeds) and held without a gap (6 s at worst) since
+/// One track per object (1.070 over the 50 seeds) and held without a gap (7 s at worst) since
 /// a return far brighter than a track's object is outside its gate: before, the warhead's
 /// coasted track took its spent stage's return at re-entry and the warhead was picked up afresh
 /// (32 s).
@@ -238,12 +238,12 @@ fn audit_lofted_icbm() {
     check("lofted-icbm.toml", 1.1, NO_GAP_S);
 }
 
-/// One track per object (1.083 over the 50 seeds; 1.080 since a track about to be confirmed is first
+/// One track per object (1.084 over the 50 seeds; 1.080 since a track about to be confirmed is first
 /// tested as a lost firm track's object reacquired; 1.328 before, 1.976 before new tracks in a
 /// cluster paired their returns by range along a neighbour's velocity). The reacquisition gate
 /// was chosen on this scenario, so this figure is its calibration, not its validation. Not held
 /// without a gap: warheads among decoys seen by UHF radars at a detection probability of 0.3–0.5
-/// lose their tracks to the decoys' for up to 88 s; held at that level.
+/// lose their tracks to the decoys' for up to 92 s; held at that level.
 #[test]
 fn audit_strategic_china_us() {
     check("strategic-china-us.toml", 1.1, 100.0);

@@ -460,3 +460,42 @@ fn val_measurement_errors_have_their_stated_standard_deviations() {
         );
     }
 }
+
+/// A radar in track mode sees at least as far as in search for the same target (issue 14): a
+/// look at a known target dwells the preset's track dwell or the search energy per beam, the
+/// longer. Before, the forward-based AN/TPY-2 (0.24 s a beam in its fence against a 0.1 s track
+/// dwell) found a 0.02 m² warhead at 1,337 km but tracked it only inside 1,077 km, and the UHF
+/// early-warning radar tracked at 2,058 km what it found at 2,752 km (0.1 m²). The longer dwell
+/// still fits inside the track revisit interval of every preset.
+#[test]
+fn every_radar_tracks_at_least_as_far_as_it_searches() {
+    for name in preset_names() {
+        let spec = load_radar_preset(name).unwrap();
+        for rcs_m2 in [0.01, 0.02, 0.1, 1.0, 10.0] {
+            let search = spec.detection_range_m(rcs_m2, Mode::Search).unwrap();
+            let track = spec.detection_range_m(rcs_m2, Mode::Track).unwrap();
+            assert!(
+                track >= search * (1.0 - 1e-12),
+                "{name}, {rcs_m2} m²: track {track} m < search {search} m"
+            );
+            let (s, t) = (
+                spec.snr(search, rcs_m2, Mode::Search),
+                spec.snr(search, rcs_m2, Mode::Track),
+            );
+            assert!(t >= s * (1.0 - 1e-12), "{name}: SNR in track {t} below search {s}");
+        }
+        assert!(spec.dwell_s(Mode::Track) >= spec.track_dwell_s());
+        assert!(spec.dwell_s(Mode::Track) >= spec.dwell_s(Mode::Search));
+        assert!(
+            spec.dwell_s(Mode::Track) <= spec.revisit_track_s(),
+            "{name}: a track look of {} s does not fit its {} s revisit",
+            spec.dwell_s(Mode::Track),
+            spec.revisit_track_s()
+        );
+    }
+    // The case of the issue: the forward-based radar now tracks the DF-41 warhead where it finds it.
+    let fbm = load_radar_preset("an-tpy-2-fbm").unwrap();
+    let search = fbm.detection_range_m(0.02, Mode::Search).unwrap();
+    assert!((search / 1e3 - 1337.0).abs() < 1.0, "{search}");
+    assert!((fbm.detection_range_m(0.02, Mode::Track).unwrap() - search).abs() < 1e-6 * search);
+}

@@ -194,7 +194,8 @@ impl RadarSpec {
     pub fn range_resolution_m(&self) -> f64 {
         self.range_resolution_m
     }
-    /// Dwell on a tracked target (s).
+    /// The preset's dwell on a tracked target (s). A look in track mode dwells
+    /// [`Self::dwell_s`]`(Mode::Track)`, which is never shorter than a search look's.
     pub fn track_dwell_s(&self) -> f64 {
         self.track_dwell_s
     }
@@ -275,14 +276,20 @@ impl RadarSpec {
         self.calibration.as_ref()
     }
 
-    /// Dwell that one look gives a target (s): the track dwell, or in search the frame time
-    /// shared among the beams, t_s·Ω_b/Ω.
+    /// Dwell that one look gives a target (s): in search the frame time shared among the beams,
+    /// t_s·Ω_b/Ω; in track the preset's track dwell, or the search dwell where that is longer. A
+    /// radar that has found a target gives it at least the energy that found it: otherwise a
+    /// radar whose search spends more per beam than its track dwell (a forward-based AN/TPY-2
+    /// watching a narrow fence with 0.24 s a beam against its 0.1 s track dwell; the UHF
+    /// early-warning radars) would track a faint target at a shorter range than it detects it
+    /// (a 0.02 m² warhead found at 1,337 km, tracked only inside 1,077 km).
     pub fn dwell_s(&self, mode: Mode) -> f64 {
+        let search = self
+            .equation
+            .search_dwell_s(self.search_frame_s, self.search_solid_angle_sr);
         match mode {
-            Mode::Track => self.track_dwell_s,
-            Mode::Search => self
-                .equation
-                .search_dwell_s(self.search_frame_s, self.search_solid_angle_sr),
+            Mode::Track => self.track_dwell_s.max(search),
+            Mode::Search => search,
         }
     }
 
@@ -293,7 +300,7 @@ impl RadarSpec {
             Mode::Search => self
                 .equation
                 .search_snr(self.search_frame_s, self.search_solid_angle_sr, rcs_m2, range_m),
-            Mode::Track => self.equation.track_snr(self.track_dwell_s, rcs_m2, range_m),
+            Mode::Track => self.equation.track_snr(self.dwell_s(Mode::Track), rcs_m2, range_m),
         }
     }
 
@@ -313,7 +320,7 @@ impl RadarSpec {
             ),
             Mode::Track => self
                 .equation
-                .track_range_m(self.track_dwell_s, rcs_m2, self.detection_snr),
+                .track_range_m(self.dwell_s(Mode::Track), rcs_m2, self.detection_snr),
         })
     }
 }
