@@ -1,11 +1,12 @@
 //! `bulwark presets`: the bundled missile presets, or with `--interceptors` the interceptor
-//! presets.
+//! presets, or with `--radars` the radar presets.
 
 use crate::diag::CliError;
 use std::fmt::Write as _;
 
 use bulwark::engage::interceptor::{interceptor_preset_names, load_interceptor_preset};
 use bulwark::flight::{load_preset, preset_names};
+use bulwark::sensor::radar::{Mode, load_radar_preset, preset_names as radar_preset_names};
 use clap::Args;
 use serde::Serialize;
 
@@ -13,8 +14,12 @@ use serde::Serialize;
 #[derive(Args, Debug)]
 pub struct PresetsArgs {
     /// List the interceptor presets (THAAD, PAC-3 MSE, SM-3, GBI) instead of the missiles.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "radars")]
     interceptors: bool,
+    /// List the radar presets (AN/TPY-2 in both modes, SPY-1D, MPQ-65, FPS-132) instead of the
+    /// missiles, with their detection ranges against a 0.1 m² target in search and in track.
+    #[arg(long)]
+    radars: bool,
     /// Print a JSON array instead of a table.
     #[arg(long)]
     json: bool,
@@ -77,6 +82,80 @@ fn interceptors(json: bool) -> Result<String, CliError> {
     Ok(s)
 }
 
+/// The cross-section the radar list quotes ranges for (m²): a warhead-sized target, the
+/// decade the AN/TPY-2 presets are calibrated at (docs/models.md).
+const LIST_RCS_M2: f64 = 0.1;
+
+#[derive(Serialize)]
+struct RadarRow {
+    name: String,
+    display_name: String,
+    operator: String,
+    role: String,
+    frequency_ghz: f64,
+    average_power_kw: f64,
+    aperture_m2: f64,
+    /// Detection range against 0.1 m² in search and in track (km), range equation alone.
+    search_range_km_at_0_1_m2: f64,
+    track_range_km_at_0_1_m2: f64,
+    instrumented_range_km: f64,
+    azimuth_half_width_deg: f64,
+    revisit_search_s: f64,
+    revisit_track_s: f64,
+    sources: Vec<String>,
+}
+
+fn radars(json: bool) -> Result<String, CliError> {
+    let mut rows = Vec::new();
+    for name in radar_preset_names() {
+        let r =
+            load_radar_preset(name).map_err(|e| CliError::from(e).context(format_args!("radar preset '{name}'")))?;
+        let range_km = |mode| -> Result<f64, CliError> { Ok(r.detection_range_m(LIST_RCS_M2, mode)? / 1e3) };
+        rows.push(RadarRow {
+            name: r.name().to_string(),
+            display_name: r.display_name().to_string(),
+            operator: r.operator().to_string(),
+            role: r.role().to_string(),
+            frequency_ghz: r.frequency_hz() / 1e9,
+            average_power_kw: r.range_equation().average_power_w() / 1e3,
+            aperture_m2: r.aperture_area_m2(),
+            search_range_km_at_0_1_m2: range_km(Mode::Search)?,
+            track_range_km_at_0_1_m2: range_km(Mode::Track)?,
+            instrumented_range_km: r.max_instrumented_range_m() / 1e3,
+            azimuth_half_width_deg: r.azimuth_half_width_deg(),
+            revisit_search_s: r.revisit_search_s(),
+            revisit_track_s: r.revisit_track_s(),
+            sources: r.sources().to_vec(),
+        });
+    }
+    if json {
+        return crate::output::json_pretty(&rows, "the JSON list");
+    }
+    let mut s = format!(
+        "{:<13} {:<30} {:>7} {:>8} {:>8} {:>17} {:>9} {:>8}
+",
+        "name", "radar", "GHz", "P_avg kW", "area m²", "0.1 m² km s/t", "instr. km", "az ±deg"
+    );
+    for r in &rows {
+        let _ = writeln!(
+            s,
+            "{:<13} {:<36} {:>5.2} {:>8.0} {:>8.1} {:>13} {:>9.0} {:>7.0}",
+            r.name,
+            r.display_name,
+            r.frequency_ghz,
+            r.average_power_kw,
+            r.aperture_m2,
+            format!("{:.0}/{:.0}", r.search_range_km_at_0_1_m2, r.track_range_km_at_0_1_m2),
+            r.instrumented_range_km,
+            r.azimuth_half_width_deg
+        );
+    }
+    s.push_str(
+        "Ranges by the range equation alone (horizon and instrumented range aside: bulwark radar); sources in each data/radars/<name>.toml; models in docs/models.md.\n",
+    );
+    Ok(s)
+}
+
 #[derive(Serialize)]
 struct Row {
     name: String,
@@ -94,8 +173,12 @@ struct Row {
 
 /// Runs `bulwark presets`.
 pub fn run(a: &PresetsArgs) -> Result<(), CliError> {
-    if a.interceptors {
-        let text = interceptors(a.json)?;
+    if a.interceptors || a.radars {
+        let text = if a.radars {
+            radars(a.json)?
+        } else {
+            interceptors(a.json)?
+        };
         return crate::output::print(if a.json { "json" } else { "txt" }, &text);
     }
     let mut rows = Vec::new();

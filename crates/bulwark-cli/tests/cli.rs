@@ -756,3 +756,25 @@ fn presets_lists_the_interceptors() {
     assert!((thaad["burnout_speed_m_s"].as_f64().unwrap() - 2800.0).abs() < 1.0);
     assert!((thaad["max_intercept_altitude_km"].as_f64().unwrap() - 150.0).abs() < 1e-9);
 }
+
+/// `bulwark presets --radars` lists every radar preset with its ranges against 0.1 m²: the
+/// AN/TPY-2's published 600 km (terminal mode) and ~2,000 km (forward-based mode) in search
+/// (USCC 2016, the presets' calibration), and never a shorter range in track than in search.
+#[test]
+fn presets_lists_the_radars() {
+    let v = json(&["presets", "--radars", "--json"]);
+    let rows = v.as_array().expect("a JSON array");
+    let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["an-fps-132", "an-mpq-65", "an-spy-1d", "an-tpy-2-fbm", "an-tpy-2-tbr"]
+    );
+    let range = |row: &serde_json::Value, mode: &str| row[format!("{mode}_range_km_at_0_1_m2")].as_f64().unwrap();
+    assert!((range(&rows[3], "search") - 2000.0).abs() < 1.0);
+    assert!((range(&rows[4], "search") - 600.0).abs() < 1.0);
+    for row in rows {
+        assert!(range(row, "track") >= range(row, "search") - 1e-6, "{row}");
+        assert!(!row["sources"].as_array().unwrap().is_empty(), "{row}");
+    }
+    fails_with(&["presets", "--radars", "--interceptors"], "cannot be used with");
+}
