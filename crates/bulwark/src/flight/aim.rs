@@ -25,7 +25,7 @@ use thiserror::Error;
 
 use super::propagate::{BoostControls, BurnoutState, Flight, FlightError, FlightOptions, fly_boosted, fly_burnout};
 use super::vehicle::Missile;
-use crate::earth::{EarthModel, Geodetic, inverse};
+use crate::earth::{EarthKind, EarthModel, Geodetic, inverse};
 use crate::numerics::{IllinoisBracket, golden_section_min};
 
 /// The shape of an aimed trajectory.
@@ -657,7 +657,11 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
 
 /// The minimum burnout speed (m/s) and its flight-path angle (degrees) that carry a burnout
 /// state from `site` (at its height) along `azimuth_deg` to `range_km`, found by minimising,
-/// over the angle, the speed that reaches the range. Returns the speed, the angle and the flight.
+/// over the angle, the speed that reaches the range; on the vacuum earth (a non-rotating sphere
+/// with point-mass gravity and no air) by the closed form
+/// ([`super::kepler::minimum_energy_burnout_between`]), which the search resolves only to about
+/// 2·10⁻³° in angle (the speed is flat near its minimum). Returns the speed, the angle and the
+/// flight.
 pub fn minimum_energy_burnout_for_range(
     earth: &EarthModel,
     site: &Geodetic,
@@ -690,6 +694,21 @@ pub fn minimum_energy_burnout_for_range(
         }
     };
     let v_max = 11_000.0;
+    if earth.kind() == EarthKind::Vacuum
+        && let crate::earth::Shape::Sphere { radius_m } = earth.shape()
+    {
+        let (v, g) = super::kepler::minimum_energy_burnout_between(
+            earth.gm_m3_s2(),
+            radius_m + site.alt_m(),
+            radius_m + opts.impact_alt_m,
+            range_km * 1e3 / radius_m,
+        );
+        if v.is_finite() && v < v_max {
+            let g = g.to_degrees();
+            let f = fly_burnout(earth, &burnout(v, g), options)?;
+            return Ok((v, g, f));
+        }
+    }
     // The speed that reaches the range at angle g (range grows with speed at a fixed angle).
     let speed_for = |g: f64| -> Result<f64, AimError> {
         let (mut a, mut b) = (1.0, v_max);

@@ -137,10 +137,69 @@ pub fn minimum_energy_burnout(gm_m3_s2: f64, radius_m: f64, range_angle_rad: f64
     )
 }
 
+/// Minimum-energy burnout from radius `burnout_radius_m` to radius `impact_radius_m` a range angle
+/// Ψ further on: the speed (m/s) and flight-path angle (rad). The least-energy ellipse through two
+/// points has a = s/2, s = (r₁ + r₂ + c)/2 with c the chord, and its empty focus at the chord's
+/// midpoint (Bate, Mueller & White, *Fundamentals of Astrodynamics*, 1971, §5.3, Lambert's
+/// problem); the tangent of an ellipse bisects the angle between one focal radius and the
+/// other's extension, so the burnout velocity bisects the angle between the local vertical and
+/// the chord, and vis-viva gives v² = μ(2/r₁ − 2/s). Equal radii reduce it to
+/// [`minimum_energy_burnout`].
+pub fn minimum_energy_burnout_between(
+    gm_m3_s2: f64,
+    burnout_radius_m: f64,
+    impact_radius_m: f64,
+    range_angle_rad: f64,
+) -> (f64, f64) {
+    let (r1, r2) = (burnout_radius_m, impact_radius_m);
+    // In the plane of the flight: burnout on the vertical axis, impact Ψ further on.
+    let (sin_psi, cos_psi) = range_angle_rad.sin_cos();
+    let chord = (r2 * sin_psi, r2 * cos_psi - r1);
+    let c = chord.0.hypot(chord.1);
+    let s = 0.5 * (r1 + r2 + c);
+    // Up (0, 1) plus the chord's direction; its angle above the horizontal (1, 0).
+    let bisector = (chord.0 / c, 1.0 + chord.1 / c);
+    let gamma = bisector.1.atan2(bisector.0);
+    ((gm_m3_s2 * (2.0 / r1 - 2.0 / s)).sqrt(), gamma)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::earth::wgs84::{GM_M3_S2, TEACHING_SPHERE_RADIUS_M as R};
+
+    /// Between unequal radii the closed form flies exactly to the range (Kepler's arc from the
+    /// burnout state reaches the impact radius at Ψ), reduces to the equal-radii form, and no
+    /// other angle reaches the range with less speed (a bisection on speed at ±0.5°).
+    #[test]
+    fn minimum_energy_between_unequal_radii_reaches_the_range_with_least_speed() {
+        let psi = 3_000e3 / R;
+        let (v, g) = minimum_energy_burnout_between(GM_M3_S2, R, R, psi);
+        let (v0, g0) = minimum_energy_burnout(GM_M3_S2, R, psi);
+        assert!((v - v0).abs() < 1e-9 * v0 && (g - g0).abs() < 1e-12);
+        let r1 = R + 250e3;
+        let (v, g) = minimum_energy_burnout_between(GM_M3_S2, r1, R, psi);
+        let arc = kepler_arc(GM_M3_S2, r1, v, g, R).unwrap();
+        assert!(
+            (arc.range_angle_rad - psi).abs() < 1e-10,
+            "{} vs {psi}",
+            arc.range_angle_rad
+        );
+        let speed_for = |angle: f64| {
+            let (mut lo, mut hi) = (1000.0, 11_000.0);
+            for _ in 0..100 {
+                let mid = 0.5 * (lo + hi);
+                match kepler_arc(GM_M3_S2, r1, mid, angle, R) {
+                    Ok(a) if a.range_angle_rad >= psi => hi = mid,
+                    _ => lo = mid,
+                }
+            }
+            hi
+        };
+        for d in [-0.5f64, 0.5] {
+            assert!(speed_for(g + d.to_radians()) > v + 1e-3, "at {d}° off the angle");
+        }
+    }
 
     /// REFERENCES.md ("computed" rows, from the closed forms above with R = 6,371 km):
     /// 1,000 km needs 3.0161 km/s at 42.752°, apogee 239.9 km, 7.91 min of free flight.
