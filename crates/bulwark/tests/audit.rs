@@ -6,7 +6,8 @@
 //! - **No shot at the dead**: no interceptor launched at a track (or a track merged into it) after
 //!   its kill was assessed.
 //! - **No kill credit beyond reach**: no round killed whose realised handover miss exceeds its
-//!   kill vehicle's divert reach.
+//!   kill vehicle's divert reach, or whose target's true point lies outside its battery's
+//!   envelope.
 //! - **Layering**: no warhead leaks after an upper layer engaged it while a later layer of another
 //!   weapon defending the same place never fired at it (at Guam: THAAD behind the SM-3s).
 //! - **No gap**: once a firm system track has held a warhead, no run of its detections that no
@@ -16,9 +17,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use bulwark::earth::Geodetic;
 use bulwark::flight::ObjectKind;
 use bulwark::ids::TrackId;
 use bulwark::scenario::load_scenario;
+use bulwark::sim::battle::ground_range_m;
 use bulwark::sim::events::Tracker;
 use bulwark::sim::{EventKind, PreparedScenario, RoundResult, RunOptions};
 use rayon::prelude::*;
@@ -33,6 +36,8 @@ struct Audit {
     objects_detected: u32,
     launches_at_assessed_kills: u32,
     kills_beyond_reach: u32,
+    /// Kills whose true point lies outside the battery's envelope.
+    kills_outside_envelope: u32,
     /// Leakers engaged by one weapon only where more than one defends their area.
     unlayered_leakers: u32,
     /// Rounds of each weapon, by interceptor name.
@@ -52,6 +57,7 @@ impl std::ops::Add for Audit {
             objects_detected: self.objects_detected + o.objects_detected,
             launches_at_assessed_kills: self.launches_at_assessed_kills + o.launches_at_assessed_kills,
             kills_beyond_reach: self.kills_beyond_reach + o.kills_beyond_reach,
+            kills_outside_envelope: self.kills_outside_envelope + o.kills_outside_envelope,
             unlayered_leakers: self.unlayered_leakers + o.unlayered_leakers,
             rounds: self.rounds + o.rounds,
             warhead_untracked_detections: self.warhead_untracked_detections + o.warhead_untracked_detections,
@@ -145,10 +151,30 @@ fn audit_run(prepared: &PreparedScenario, seed: u64) -> Audit {
             }
             EventKind::Intercept {
                 result: RoundResult::Killed,
+                battery,
+                point,
                 handover_miss_m,
                 divert_reach_m,
                 ..
-            } if handover_miss_m.is_none_or(|m| m > *divert_reach_m) => audit.kills_beyond_reach += 1,
+            } => {
+                if handover_miss_m.is_none_or(|m| m > *divert_reach_m) {
+                    audit.kills_beyond_reach += 1;
+                }
+                // The target's true point at the kill, against the battery's envelope.
+                let b = scenario
+                    .battery_id(battery)
+                    .expect("the event names a battery of the scenario");
+                let g =
+                    Geodetic::from_degrees(point.lat_deg, point.lon_deg, point.alt_m).expect("a point on the earth");
+                let range_m = ground_range_m(
+                    &scenario.earth,
+                    &scenario.batteries[b].site.up_ecef(),
+                    &scenario.earth.to_ecef(&g).0,
+                );
+                if !prepared.envelopes()[b].contains(range_m, point.alt_m) {
+                    audit.kills_outside_envelope += 1;
+                }
+            }
             _ => {}
         }
     }
@@ -171,12 +197,13 @@ fn audit_scenario(file: &str) -> Audit {
         .map(|seed| audit_run(&prepared, seed))
         .reduce(Audit::default, |a, b| a + b);
     eprintln!(
-        "{file}: {SEEDS} seeds, {:.3} firm system tracks per detected object ({} / {}), {} launches at assessed kills, {} kills beyond reach, {} leakers engaged by one of their area's several weapons, {} rounds, {} warhead detections no firm system track took (longest gap {:.0} s)",
+        "{file}: {SEEDS} seeds, {:.3} firm system tracks per detected object ({} / {}), {} launches at assessed kills, {} kills beyond reach, {} kills outside the envelope, {} leakers engaged by one of their area's several weapons, {} rounds, {} warhead detections no firm system track took (longest gap {:.0} s)",
         f64::from(total.firm_system_tracks) / f64::from(total.objects_detected.max(1)),
         total.firm_system_tracks,
         total.objects_detected,
         total.launches_at_assessed_kills,
         total.kills_beyond_reach,
+        total.kills_outside_envelope,
         total.unlayered_leakers,
         total.rounds,
         total.warhead_untracked_detections,
@@ -204,6 +231,7 @@ fn check(file: &str, max_tracks_per_object: f64, max_gap_s: f64) -> Audit {
     );
     assert_eq!(a.launches_at_assessed_kills, 0, "{file}: {a:?}");
     assert_eq!(a.kills_beyond_reach, 0, "{file}: {a:?}");
+    assert_eq!(a.kills_outside_envelope, 0, "{file}: {a:?}");
     a
 }
 
