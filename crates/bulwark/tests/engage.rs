@@ -85,8 +85,10 @@ fn flyout_matches_the_threat_flight_model_with_the_same_steering() {
 /// THAAD ~2.8 km/s, SM-3 IB ~3 km/s, SM-3 IIA ~4.5 km/s, GBI 7–8 km/s, PAC-3 MSE ~1.7 km/s
 /// (Mach 5 class, an estimate). The fastest member of each fan (the one that loses least to
 /// gravity and drag) burns out within 10 % of the preset's figure.
+/// Calibration, not validation (issue 14): the preset was tuned to these figures, so passing shows
+/// the calibration holds, not that the model predicts them; out-of-sample checks are separate.
 #[test]
-fn val_fan_burnout_speeds_within_10_percent_of_published() {
+fn cal_fan_burnout_speeds_within_10_percent_of_published() {
     let earth = EarthModel::wgs84();
     for name in interceptor_preset_names() {
         let spec = preset(name);

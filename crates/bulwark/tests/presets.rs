@@ -75,8 +75,10 @@ fn ideal_delta_v_exceeds_vacuum_minimum_energy_speed_of_published_range() {
 
 /// Each preset flown on a minimum-energy trajectory reaches its published maximum range within
 /// 10% (issue #2). Sources: each preset's `range_source`.
+/// Calibration, not validation (issue 14): the preset was tuned to these figures, so passing shows
+/// the calibration holds, not that the model predicts them; out-of-sample checks are separate.
 #[test]
-fn val_presets_reach_published_maximum_range_within_10_percent() {
+fn cal_presets_reach_the_published_maximum_range_they_were_calibrated_to() {
     let mut report = String::new();
     for n in REQUIRED {
         let m = load_preset(n).unwrap();
@@ -92,8 +94,10 @@ fn val_presets_reach_published_maximum_range_within_10_percent() {
 /// Hwasong-14 4 Jul (2,802 km, 933 km, 39 min, ~6,700 km) and 28 Jul (3,724.9 km, 998 km,
 /// 47 min, ~10,400 km), Hwasong-15 29 Nov (4,475 km, 950 km, 53 min, >13,000 km). Apogee,
 /// flight time and standard range within 10%; the downrange is hit by aiming (miss < 1 km).
+/// Calibration, not validation (issue 14): the preset was tuned to these figures, so passing shows
+/// the calibration holds, not that the model predicts them; out-of-sample checks are separate.
 #[test]
-fn val_lofted_2017_tests_and_their_standard_ranges_within_10_percent() {
+fn cal_lofted_2017_tests_and_their_standard_ranges_within_10_percent() {
     let earth = EarthModel::spherical();
     let mut tests = 0;
     for n in ["hwasong-12", "hwasong-14", "hwasong-15"] {

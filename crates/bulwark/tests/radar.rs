@@ -243,8 +243,10 @@ fn val_swerling_thresholds_match_published_values() {
 /// U.S.-China Economic and Security Review Commission (2016): AN/TPY-2 range ~600 km in terminal
 /// mode and ~2,000 km in forward-based mode. The presets reproduce both in search against their
 /// stated reference cross-section (0.1 m²) to 1%, with identical hardware.
+/// Calibration, not validation (issue 14): the preset was tuned to these figures, so passing shows
+/// the calibration holds, not that the model predicts them; out-of-sample checks are separate.
 #[test]
-fn val_tpy2_presets_reproduce_the_published_ranges() {
+fn cal_tpy2_presets_reproduce_the_published_ranges() {
     let tbr = load_radar_preset("an-tpy-2-tbr").unwrap();
     let fbm = load_radar_preset("an-tpy-2-fbm").unwrap();
     for (spec, km) in [(&tbr, 600.0), (&fbm, 2000.0)] {
