@@ -17,11 +17,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use bulwark::earth::Geodetic;
 use bulwark::flight::ObjectKind;
 use bulwark::ids::TrackId;
 use bulwark::scenario::load_scenario;
-use bulwark::sim::battle::ground_range_m;
+
+use crate::common::ground_range_from_battery_m;
 use bulwark::sim::events::Tracker;
 use bulwark::sim::{EventKind, PreparedScenario, RoundResult, RunOptions};
 use rayon::prelude::*;
@@ -164,13 +164,7 @@ fn audit_run(prepared: &PreparedScenario, seed: u64) -> Audit {
                 let b = scenario
                     .battery_id(battery)
                     .expect("the event names a battery of the scenario");
-                let g =
-                    Geodetic::from_degrees(point.lat_deg, point.lon_deg, point.alt_m).expect("a point on the earth");
-                let range_m = ground_range_m(
-                    &scenario.earth,
-                    &scenario.batteries[b].site.up_ecef(),
-                    &scenario.earth.to_ecef(&g).0,
-                );
+                let range_m = ground_range_from_battery_m(scenario, b, point);
                 if !prepared.envelopes()[b].contains(range_m, point.alt_m) {
                     audit.kills_outside_envelope += 1;
                 }

@@ -2,9 +2,10 @@
 
 use bulwark::campaign::trial::TrialRecord;
 use bulwark::scenario::{Scenario, load_scenario};
-use bulwark::sim::battle::ground_range_m;
 use bulwark::sim::events::{Reason, Tracker};
 use bulwark::sim::{EventKind, PreparedScenario, RoundResult, RunCounts, RunOptions, RunOutcome, Summary};
+
+use crate::common::ground_range_from_battery_m;
 
 fn korea() -> Scenario {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/korea-2017.toml");
@@ -84,9 +85,7 @@ fn every_intercept_lies_inside_its_envelope_after_launch_plus_flyout() {
             *intercept_s >= e.t_s + flyout_s - 1e-6,
             "round {round} meets its target before it can get there"
         );
-        let pip_g = bulwark::earth::Geodetic::from_degrees(pip.lat_deg, pip.lon_deg, pip.alt_m).unwrap();
-        let r = scenario.earth.to_ecef(&pip_g).0;
-        let range = ground_range_m(&scenario.earth, &scenario.batteries[b].site.up_ecef(), &r);
+        let range = ground_range_from_battery_m(&scenario, b, pip);
         assert!(
             prepared.envelopes()[b].contains(range, pip.alt_m),
             "round {round}: PIP at {range} m, {} m outside",
@@ -150,12 +149,7 @@ fn every_hit_lies_within_the_divert_reach_and_inside_the_envelope() {
             hits += 1;
             let miss = handover_miss_m.expect("a hit had a track handed over");
             assert!(miss <= *divert_reach_m, "trial {trial}: hit with a {miss} m miss");
-            let g = bulwark::earth::Geodetic::from_degrees(point.lat_deg, point.lon_deg, point.alt_m).unwrap();
-            let range = ground_range_m(
-                &scenario.earth,
-                &scenario.batteries[b].site.up_ecef(),
-                &scenario.earth.to_ecef(&g).0,
-            );
+            let range = ground_range_from_battery_m(&scenario, b, point);
             assert!(
                 prepared.envelopes()[b].contains(range, point.alt_m),
                 "trial {trial}: {battery} hit at {:.1} km altitude, {:.1} km range, outside its envelope",

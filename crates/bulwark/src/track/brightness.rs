@@ -74,10 +74,25 @@ impl CrossSection {
     /// more than [`BRIGHTNESS_GATE_RATIO`] times brighter than the estimate (always, where either
     /// is unknown).
     pub fn admits(&self, implied_m2: Option<f64>) -> bool {
-        match (self.m2(), implied_m2) {
-            (Some(mean), Some(rcs)) => rcs <= BRIGHTNESS_GATE_RATIO * mean,
-            _ => true,
+        self.gated_cost(implied_m2).is_some()
+    }
+
+    /// The gate and the cost of a return at once, the estimate formed once: `None` outside the
+    /// gate ([`Self::admits`]), else what the pair's cost gains ([`Self::cost`]).
+    pub fn gated_cost(&self, implied_m2: Option<f64>) -> Option<f64> {
+        let (Some(mean), Some(rcs)) = (self.m2(), implied_m2) else {
+            return Some(0.0);
+        };
+        // Outside the gate, and a return whose figure is not a number is too.
+        if rcs.is_nan() || rcs > BRIGHTNESS_GATE_RATIO * mean {
+            return None;
         }
+        let ratio = rcs / mean;
+        Some(if ratio > 1.0 {
+            2.0 * (ratio - 1.0 - ratio.ln())
+        } else {
+            0.0
+        })
     }
 
     /// Whether two tracks' objects may be one: their estimates within [`BRIGHTNESS_GATE_RATIO`]

@@ -453,14 +453,13 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 f
             });
             for (col, z) in measurements.iter().enumerate() {
-                if !track.cross_section.admits(implied[col]) {
+                let Some(brightness) = track.cross_section.gated_cost(implied[col]) else {
                     continue;
-                }
+                };
                 if let Some(inn) = gated_innovation(&track.filter, site, z, cfg.gate_nis) {
                     let tight = ballistic
                         .as_ref()
                         .and_then(|f| gated_innovation(f, site, z, cfg.gate_nis));
-                    let brightness = track.cross_section.cost(implied[col]);
                     costs.allow(row, col, tight.as_ref().unwrap_or(&inn).assignment_cost(z) + brightness);
                     gated.push((row, col, inn));
                 }
@@ -697,11 +696,10 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             wide.add_covariance(&self.manoeuvre_since_update(i));
             for (c, &col) in leftover.iter().enumerate() {
                 let z = &measurements[col];
-                if !self.tracks[i].cross_section.admits(implied[col]) {
+                let Some(brightness) = self.tracks[i].cross_section.gated_cost(implied[col]) else {
                     continue;
-                }
+                };
                 if let Some(inn) = gated_innovation(&wide, site, z, cfg.gate_nis) {
-                    let brightness = self.tracks[i].cross_section.cost(implied[col]);
                     costs.allow(r, c, inn.assignment_cost(z) + brightness);
                 }
             }
