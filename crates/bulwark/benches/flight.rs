@@ -48,11 +48,7 @@ fn boosted_flight(c: &mut Criterion) {
     let mut g = c.benchmark_group("boosted_flight");
     for name in ["scud-b", "hwasong-14"] {
         let m = load_preset(name).expect("bundled preset");
-        let controls = BoostControls {
-            azimuth_deg: 90.0,
-            kick_angle_deg: 5.0,
-            cutoff_time_s: None,
-        };
+        let controls = BoostControls::gravity_turn(90.0, 5.0, None);
         g.bench_function(name, |b| {
             b.iter(|| {
                 fly_boosted(&earth, &m, &site, &controls, &FlightOptions::default())

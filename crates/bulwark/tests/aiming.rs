@@ -154,3 +154,131 @@ fn unreachable_aim_points_say_why() {
     let e = aim(&earth, &req, &FlightOptions::default()).unwrap_err().to_string();
     assert!(e.contains("use --shape depressed"), "{e}");
 }
+
+/// Issue 14: every missile preset, from three latitudes (the equator, 40° N and 65° S) along
+/// eight azimuths on the rotating WGS-84 earth: the maximum range along the azimuth is found
+/// ([`maximum_range`]), and a minimum-energy aim at 10, 50, 90 and 99 % of it lands within 1 km
+/// (the impact measured here by the geodesic, independently of the solver); an aim 1 % beyond
+/// it is refused with a maximum no smaller than the one found (the refusal names it). A missile
+/// that reaches orbit or beyond the antipode along an azimuth (global reach) is aimed at 10 and
+/// 50 % of 20,000 km. 8 × 3 × 13 cases, in parallel.
+#[test]
+fn every_preset_lands_at_10_to_99_percent_of_its_maximum_along_every_azimuth() {
+    use bulwark::earth::{direct, inverse};
+    use bulwark::flight::{Reach, maximum_range, preset_names};
+    use rayon::prelude::*;
+    let earth = EarthModel::wgs84();
+    let opts = FlightOptions::default();
+    let mut cases = Vec::new();
+    for name in preset_names() {
+        for lat in [0.0, 40.0, -65.0] {
+            for k in 0..8 {
+                cases.push((name, lat, 45.0 * k as f64));
+            }
+        }
+    }
+    let failures: Vec<String> = cases
+        .par_iter()
+        .flat_map_iter(|&(name, lat, az)| {
+            let m = load_preset(name).unwrap();
+            let launch = p(lat, 126.0);
+            let mut out = Vec::new();
+            // A missile of global reach is aimed at fractions of the distance to the antipode.
+            let (max_km, fractions): (f64, &[f64]) = match maximum_range(&earth, &m, &launch, az, 0.0, &opts) {
+                // 1 % beyond a maximum near the antipode wraps round to the other side: no refusal to test.
+                Ok(Reach::Range { range_km, .. }) if range_km > 19_500.0 => (range_km, &[0.10, 0.50, 0.90, 0.99]),
+                Ok(Reach::Range { range_km, .. }) => (range_km, &[0.10, 0.50, 0.90, 0.99, 1.01]),
+                // Aims beyond half the way to the antipode with a missile of global reach are not yet
+                // solved reliably (the shots are near-orbital); the note of issue 14 says so.
+                Ok(Reach::Global { .. }) => (20_000.0, &[0.10, 0.50]),
+                Err(e) => {
+                    out.push(format!("{name} {lat} {az}: maximum range: {e}"));
+                    return out.into_iter();
+                }
+            };
+            for &fraction in fractions {
+                let target = direct(&earth, &launch, az, fraction * max_km * 1e3).unwrap().0;
+                let req = AimRequest {
+                    missile: &m,
+                    launch,
+                    aim: target,
+                    shape: Shape::MinEnergy,
+                };
+                let what = format!("{name} from {lat}° az {az}° at {fraction} of {max_km:.1} km");
+                match (aim(&earth, &req, &opts), fraction < 1.0) {
+                    (Ok(r), true) => {
+                        let miss = inverse(&earth, &target, &r.flight.summary.impact).distance_m / 1e3;
+                        if miss > 1.0 {
+                            out.push(format!("{what}: lands {miss:.3} km off"));
+                        }
+                    }
+                    (Err(AimError::OutOfReach { max_range_km, .. }), false) if max_range_km >= 0.999 * max_km => {}
+                    (r, _) => out.push(format!("{what}: {:?}", r.map(|r| r.miss_km))),
+                }
+            }
+            out.into_iter()
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Issue 14: the steering has converged. For each ICBM preset, from Pyongyang's latitude along
+/// four azimuths on WGS-84, the maximum range with the solver's three steering parameters (kick,
+/// and the upper stages' pitch-down at their start and end) is within 0.5 % of the maximum with a
+/// fourth (a mid-burn bulge of that pitch); the pure gravity turn (the kick alone) and the constant
+/// pitch are never farther. Prints the four maxima, the study written up in docs/models.md.
+#[test]
+fn a_fourth_steering_parameter_adds_less_than_half_a_percent_of_range() {
+    use bulwark::flight::{Reach, maximum_range_with_steering, preset_names};
+    use rayon::prelude::*;
+    let earth = EarthModel::wgs84();
+    let opts = FlightOptions::default();
+    let mut cases = Vec::new();
+    for name in preset_names() {
+        if load_preset(name).unwrap().class == "ICBM" {
+            for az in [0.0, 90.0, 180.0, 270.0] {
+                cases.push((name, az));
+            }
+        }
+    }
+    assert!(cases.len() >= 16, "at least four ICBM presets");
+    let rows: Vec<(String, [f64; 4])> = cases
+        .par_iter()
+        .map(|&(name, az)| {
+            let m = load_preset(name).unwrap();
+            let r = |n| match maximum_range_with_steering(&earth, &m, &p(39.0, 125.7), az, 0.0, &opts, n).unwrap() {
+                Reach::Range { range_km, .. } => range_km,
+                Reach::Global { .. } => f64::INFINITY,
+            };
+            (format!("{name} az {az:>3}"), [r(1), r(2), r(3), r(4)])
+        })
+        .collect();
+    let mut report = String::from("maximum range (km) with 1, 2, 3 and 4 steering parameters\n");
+    for (what, [one, two, three, four]) in &rows {
+        report += &format!(
+            "{what}: {one:.0} {two:.0} {three:.0} {four:.0} (3 vs 1: +{:.2} %; 4 vs 3: {:+.3} %)\n",
+            100.0 * (three / one - 1.0),
+            100.0 * (four / three - 1.0)
+        );
+    }
+    eprintln!("{report}");
+    for (what, [one, two, three, four]) in &rows {
+        if three.is_infinite() {
+            // Global reach (orbital) with three parameters: nothing further to gain.
+            continue;
+        }
+        assert!(
+            *one <= three * (1.0 + 1e-4) && *two <= three * (1.0 + 1e-4),
+            "{what}: fewer parameters fly farther\n{report}"
+        );
+        assert!(
+            *four < three * 1.005,
+            "{what}: the fourth parameter adds 0.5 % or more\n{report}"
+        );
+    }
+}

@@ -23,11 +23,7 @@ fn flyout_matches_the_threat_flight_model_with_the_same_steering() {
         &earth,
         &spec.as_missile(),
         &site,
-        &BoostControls {
-            azimuth_deg: 30.0,
-            kick_angle_deg: kick_deg,
-            cutoff_time_s: None,
-        },
+        &BoostControls::gravity_turn(30.0, kick_deg, None),
         &FlightOptions {
             rtol: 1e-10,
             sample_interval_s: Some(1.0),

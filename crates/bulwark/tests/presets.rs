@@ -10,6 +10,7 @@
 
 use bulwark::earth::{EarthModel, Geodetic, direct};
 use bulwark::flight::{AimRequest, FlightOptions, Missile, Shape, aim, load_preset, preset_names};
+use bulwark::flight::{Reach, maximum_range};
 
 use crate::common::rel;
 
@@ -34,16 +35,9 @@ fn launch() -> Geodetic {
 /// Minimum-energy maximum range on the non-rotating sphere (km).
 fn max_range_km(m: &Missile) -> f64 {
     let earth = EarthModel::spherical();
-    let far = direct(&earth, &launch(), 90.0, 19_500e3).unwrap().0;
-    let req = AimRequest {
-        missile: m,
-        launch: launch(),
-        aim: far,
-        shape: Shape::MinEnergy,
-    };
-    match aim(&earth, &req, &FlightOptions::default()) {
-        Err(bulwark::flight::AimError::OutOfReach { max_range_km, .. }) => max_range_km,
-        other => panic!("{}: expected the aim point to be out of reach, got {other:?}", m.name),
+    match maximum_range(&earth, m, &launch(), 90.0, 0.0, &FlightOptions::default()) {
+        Ok(Reach::Range { range_km, .. }) => range_km,
+        other => panic!("{}: expected a finite maximum range, got {other:?}", m.name),
     }
 }
 

@@ -25,7 +25,7 @@ use crate::earth::{EarthModel, Ecef, Geodetic};
 use crate::flight::FlightError;
 use crate::flight::dop853::{Dop853, IntegratorConfig};
 pub use crate::flight::forces::Steering;
-use crate::flight::forces::{Drive, State, boost_segments, derivative, local, rot_z};
+use crate::flight::forces::{BoostSteering, Drive, State, UpperStagePitch, boost_segments, derivative, local, rot_z};
 use crate::flight::propagate::MAX_SAMPLES;
 
 /// A point of an interceptor's flight, in the plane of its fly-out.
@@ -124,9 +124,12 @@ pub fn fly_out(
         spec.stages(),
         spec.kill_vehicle_mass_kg(),
         &spec.pitch_program(),
-        req.kick_deg.to_radians(),
-        req.azimuth_deg.to_radians(),
-        req.steering,
+        BoostSteering {
+            kick_rad: req.kick_deg.to_radians(),
+            azimuth_rad: req.azimuth_deg.to_radians(),
+            steering: req.steering,
+            upper_pitch: UpperStagePitch::default(),
+        },
         f64::INFINITY,
     )
     .into_iter()

@@ -213,11 +213,7 @@ mod tests {
         let earth = EarthModel::wgs84();
         let m = load_preset("df-41").unwrap();
         let launch = Geodetic::from_degrees(38.0, 106.0, 1000.0).unwrap();
-        let controls = BoostControls {
-            azimuth_deg: 45.0,
-            kick_angle_deg: 3.0,
-            cutoff_time_s: None,
-        };
+        let controls = BoostControls::gravity_turn(45.0, 3.0, None);
         let objs = fly_threat_complex(
             &earth,
             &m,
@@ -248,11 +244,7 @@ mod tests {
         let earth = EarthModel::wgs84();
         let m = load_preset("df-31a").unwrap();
         let launch = Geodetic::from_degrees(38.0, 106.0, 1000.0).unwrap();
-        let c = BoostControls {
-            azimuth_deg: 45.0,
-            kick_angle_deg: 3.0,
-            cutoff_time_s: None,
-        };
+        let c = BoostControls::gravity_turn(45.0, 3.0, None);
         let fly = |seed| {
             fly_threat_complex(
                 &earth,

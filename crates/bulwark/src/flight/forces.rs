@@ -18,7 +18,11 @@
 //! The steering is the only choice a vehicle makes: a vertical rise, a linear tilt of the thrust
 //! to the kick angle (the pitch-over), then either a gravity turn (thrust along the air-relative
 //! velocity; how the threats fly) or the thrust held at the kick angle from the local vertical
-//! (how Bulwark's interceptor fan flies); see [`Steering`].
+//! (how Bulwark's interceptor fan flies); see [`Steering`]. Above the first stage a threat's
+//! gravity turn may pitch the thrust down below the velocity by an angle that varies
+//! quadratically over the upper stages' burn (`UpperStagePitch`): out of the dense air a missile
+//! need not fly at zero angle of attack, and the pitch law moves the burnout angle towards the best
+//! one for range (the steering parameters the aiming solver sets besides the kick).
 //!
 //! What this does not do: no lift, no angle of attack (a point mass), no wind, no thrust
 //! misalignment; the attitude is commanded exactly.
@@ -42,6 +46,21 @@ pub enum Steering {
     /// distant points that a gravity turn of a fast-accelerating interceptor cannot (its
     /// velocity barely turns); it is not an optimal ascent.
     HoldKick,
+}
+
+/// The pitch-down of a threat's thrust below its air-relative velocity over the upper stages
+/// (every stage after the first), in radians: `start_rad` at the second stage's ignition,
+/// `end_rad` at the last stage's burnout (the full burn, whatever the cut-off), a quadratic in time
+/// between (linear plus `bulge_rad` at mid-burn). Zero is the pure gravity turn; a single-stage missile has no upper stage and ignores it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct UpperStagePitch {
+    /// At the second stage's ignition (rad).
+    pub start_rad: f64,
+    /// At the last stage's burnout (rad).
+    pub end_rad: f64,
+    /// Added at mid-burn of the upper stages, as `4·bulge·x(1 − x)` of the burn fraction `x`
+    /// (rad): the curvature of the pitch law.
+    pub bulge_rad: f64,
 }
 
 /// An angle's sine and cosine, worked out once for a segment rather than at every
@@ -80,6 +99,16 @@ pub(crate) enum Attitude {
     Hold { tilt: Angle, azimuth: Angle },
     /// Along the air-relative velocity (the vertical while that is still zero).
     GravityTurn,
+    /// Below the air-relative velocity, in the vertical plane that holds it, by
+    /// `start_rad + (end_rad − start_rad)·x + 4·bulge_rad·x(1 − x)`, with
+    /// `x = clamp((t − t0_s)/(t1_s − t0_s), 0, 1)`.
+    PitchedTurn {
+        t0_s: f64,
+        t1_s: f64,
+        start_rad: f64,
+        end_rad: f64,
+        bulge_rad: f64,
+    },
 }
 
 /// A burning stage over one segment.
@@ -136,10 +165,24 @@ pub(crate) struct BoostSegment<'a> {
     pub end: BoostEnd,
 }
 
+/// How a boost is steered: the kick towards the azimuth, what follows the pitch-over, and the
+/// upper stages' pitch-down (used by the gravity turn only).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BoostSteering {
+    /// Kick angle (rad).
+    pub kick_rad: f64,
+    /// Launch azimuth (rad).
+    pub azimuth_rad: f64,
+    /// After the pitch-over.
+    pub steering: Steering,
+    /// The upper stages' pitch-down.
+    pub upper_pitch: UpperStagePitch,
+}
+
 /// The powered segments of a stack of `stages` (first to last) carrying `payload_kg` above the
-/// last, flown with the pitch programme `pitch`, a kick of `kick_rad` towards `azimuth_rad`, and
-/// `steering` after the pitch-over, cut off at `cutoff_s` (s after lift-off; `f64::INFINITY` or
-/// the total burn time burns every stage to depletion).
+/// last, flown with the pitch programme `pitch` and the steering `steer` (a kick towards an
+/// azimuth, then a held attitude or a gravity turn pitched down over the upper stages), cut off at `cutoff_s` (s after lift-off; `f64::INFINITY` or the total burn time burns
+/// every stage to depletion).
 ///
 /// Segments are cut at staging and at the ends of the vertical rise and of the pitch-over, so
 /// the force is smooth inside each. The mass at a stage's ignition is the mass above it plus the
@@ -148,11 +191,17 @@ pub(crate) fn boost_segments<'a>(
     stages: &'a [Stage],
     payload_kg: f64,
     pitch: &PitchProgram,
-    kick_rad: f64,
-    azimuth_rad: f64,
-    steering: Steering,
+    steer: BoostSteering,
     cutoff_s: f64,
 ) -> Vec<BoostSegment<'a>> {
+    let BoostSteering {
+        kick_rad,
+        azimuth_rad,
+        steering,
+        upper_pitch,
+    } = steer;
+    let upper_start_s = stages.first().map_or(0.0, |s| s.burn_time_s);
+    let upper_end_s: f64 = stages.iter().map(|s| s.burn_time_s).sum();
     let t_po0 = pitch.vertical_rise_s;
     let t_po1 = pitch.vertical_rise_s + pitch.pitch_over_duration_s;
     let mut mass_above: Vec<f64> = Vec::with_capacity(stages.len());
@@ -194,6 +243,15 @@ pub(crate) fn boost_segments<'a>(
                 }
             } else {
                 match steering {
+                    Steering::GravityTurn if k > 0 && upper_pitch != UpperStagePitch::default() => {
+                        Attitude::PitchedTurn {
+                            t0_s: upper_start_s,
+                            t1_s: upper_end_s,
+                            start_rad: upper_pitch.start_rad,
+                            end_rad: upper_pitch.end_rad,
+                            bulge_rad: upper_pitch.bulge_rad,
+                        }
+                    }
                     Steering::GravityTurn => Attitude::GravityTurn,
                     Steering::HoldKick => Attitude::Hold {
                         tilt: Angle::new(kick_rad),
@@ -228,6 +286,25 @@ pub(crate) fn boost_segments<'a>(
         t = stage_end;
     }
     segments
+}
+
+/// The unit vector `pitch_rad` below the velocity `v` (of norm `speed`) in the vertical plane that
+/// holds it (towards the horizontal, then below it): `v̂ cos p − n̂ sin p`, with `n̂` the unit
+/// normal to `v̂` on the side of `up`. Along `v̂` when the velocity is vertical or zero (the plane
+/// is undefined).
+#[inline]
+fn pitched_below(v: &Vector3<f64>, speed: f64, up: &Vector3<f64>, pitch_rad: f64) -> Vector3<f64> {
+    if speed <= 1e-6 {
+        return *up;
+    }
+    let v_hat = v / speed;
+    let normal = up - v_hat * up.dot(&v_hat);
+    let n = normal.norm();
+    if n < 1e-12 {
+        return v_hat;
+    }
+    let (sin, cos) = pitch_rad.sin_cos();
+    v_hat * cos - normal * (sin / n)
 }
 
 /// Local east and north unit vectors for an up (surface-normal) unit vector.
@@ -346,6 +423,20 @@ pub(crate) fn derivative(earth: &EarthModel, drive: &Drive, t_start_s: f64, t: f
                         l.up_eci
                     }
                 }
+                Attitude::PitchedTurn {
+                    t0_s,
+                    t1_s,
+                    start_rad,
+                    end_rad,
+                    bulge_rad,
+                } => pitched_below(&l.v_rel, speed, &l.up_eci, {
+                    let x = if t1_s > t0_s {
+                        ((t - t0_s) / (t1_s - t0_s)).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    start_rad + (end_rad - start_rad) * x + 4.0 * bulge_rad * x * (1.0 - x)
+                }),
             };
             a += dir * (thrust / mass);
             if atm.density_kg_m3 > 0.0 && speed > 0.0 {
@@ -387,7 +478,13 @@ mod tests {
             vertical_rise_s: 5.0,
             pitch_over_duration_s: 10.0,
         };
-        let segs = boost_segments(&stages, 500.0, &pitch, 0.2, 1.0, Steering::GravityTurn, 80.0);
+        let steer = |steering| BoostSteering {
+            kick_rad: 0.2,
+            azimuth_rad: 1.0,
+            steering,
+            upper_pitch: UpperStagePitch::default(),
+        };
+        let segs = boost_segments(&stages, 500.0, &pitch, steer(Steering::GravityTurn), 80.0);
         let ends: Vec<_> = segs.iter().map(|s| (s.t_start_s, s.t_end_s, s.end)).collect();
         assert_eq!(
             ends,
@@ -406,7 +503,7 @@ mod tests {
         let flow = 10_000.0 / 60.0;
         assert!((segs[2].burn.mass_at_start_kg - (13_800.0 - 15.0 * flow)).abs() < 1e-9);
         assert!(matches!(segs[2].burn.attitude, Attitude::GravityTurn));
-        let held = boost_segments(&stages, 500.0, &pitch, 0.2, 1.0, Steering::HoldKick, f64::INFINITY);
+        let held = boost_segments(&stages, 500.0, &pitch, steer(Steering::HoldKick), f64::INFINITY);
         assert_eq!(held.len(), 4);
         assert_eq!(held[3].end, BoostEnd::Staging);
         assert!(matches!(
@@ -469,6 +566,20 @@ mod tests {
         let d = thrust_dir(Attitude::GravityTurn, 0.0);
         assert!((d - v_rel / v_rel.norm()).norm() < 1e-12);
         assert!((thrust_dir(Attitude::Vertical, 0.0) - up0).norm() < 1e-12);
+        // The velocity climbs at atan(400/300) = 53.13° towards the east; pitched down by
+        // 10° + (30° − 10°)·0.25 + 4·8°·0.25·0.75 = 21° at a quarter of the upper stages' burn,
+        // the thrust climbs at 32.13°, still towards the east (in the vertical plane of v).
+        let pitched = Attitude::PitchedTurn {
+            t0_s: -1.0,
+            t1_s: 3.0,
+            start_rad: 10f64.to_radians(),
+            end_rad: 30f64.to_radians(),
+            bulge_rad: 8f64.to_radians(),
+        };
+        let d = thrust_dir(pitched, 0.0);
+        let climb = (400f64 / 300.0).atan() - 21f64.to_radians();
+        assert!((d.norm() - 1.0).abs() < 1e-12);
+        assert!((d - (east0 * climb.cos() + up0 * climb.sin())).norm() < 1e-9, "{d:?}");
     }
 
     /// A vehicle at rest on the launch pad of a vacuum earth, thrusting vertically: the

@@ -5,7 +5,9 @@
 //! * [`vehicle`]: stages, re-entry vehicle, pitch programme.
 //! * [`forces`]: the vehicle force model (gravity with J2, thrust with back-pressure, Mach drag)
 //!   and its steering choice, shared by threat flight and interceptor fly-out.
+//! * [`controls`]: what steers a boosted flight (azimuth, kick, cut-off, upper-stage pitch).
 //! * [`propagate`]: 3-DOF flight from lift-off or from a burnout state, with events.
+//! * [`record`]: what a flight returns (summary, samples, events).
 //! * [`error`]: why a flight could not be computed ([`FlightError`]).
 //! * [`aim`](mod@aim): solving the controls that land a missile on an aim point with a chosen shape.
 //! * [`preset`]: the missile presets in `data/presets/`.
@@ -14,6 +16,7 @@
 
 pub mod aim;
 pub mod complex;
+pub mod controls;
 pub mod dop853;
 mod dop853_tableau;
 pub mod error;
@@ -21,17 +24,21 @@ pub mod forces;
 pub mod kepler;
 pub mod preset;
 pub mod propagate;
+pub mod record;
 pub mod trajectory;
 pub mod vehicle;
 
-pub use aim::{AimError, AimRequest, AimedFlight, Shape, aim, minimum_energy_burnout_for_range, out_of_reach_km};
+pub use aim::{
+    AimError, AimRequest, AimedFlight, BurnoutOrbit, Reach, Shape, aim, burnout_orbit, maximum_range,
+    maximum_range_with_steering, minimum_energy_burnout_for_range, out_of_reach_km,
+};
 pub use complex::{ObjectKind, ThreatObject, fly_threat_complex};
 pub use error::FlightError;
 pub use forces::Steering;
 pub use preset::{PresetError, load_missile_file, load_preset, preset_names};
 pub use propagate::{
-    BoostControls, BurnoutState, EventKind, Flight, FlightOptions, FlightSummary, TrajectorySample, fly_boosted,
-    fly_burnout,
+    BoostControls, BurnoutState, EventKind, Flight, FlightOptions, FlightSummary, TrajectorySample, burnout_state_eci,
+    fly_boosted, fly_burnout,
 };
 pub use trajectory::Trajectory;
 pub use vehicle::{Booster, DecoyType, DragCurve, Missile, PitchProgram, ReentryVehicle, Stage};

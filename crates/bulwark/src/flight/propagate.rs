@@ -16,11 +16,16 @@ use std::convert::Infallible;
 
 use nalgebra::Vector3;
 
+pub use super::controls::BoostControls;
 use super::dop853::{Dop853, IntegrationError, IntegratorConfig};
 pub use super::error::FlightError;
-use super::forces::{BoostEnd, Drive, Local, State, Steering, boost_segments, derivative, east_north, local, rot_z};
+use super::forces::{
+    BoostEnd, BoostSteering, Drive, Local, State, Steering, UpperStagePitch, boost_segments, derivative, east_north,
+    local, rot_z,
+};
+pub use super::record::{EventKind, Flight, FlightSummary, TrajectorySample};
 use super::vehicle::Missile;
-use crate::earth::{EarthKind, EarthModel, Geodetic, inverse};
+use crate::earth::{EarthModel, Geodetic, inverse};
 use crate::numerics::find_root_illinois;
 
 /// Altitude at which re-entry is reported (m).
@@ -73,129 +78,6 @@ pub struct BurnoutState {
     /// Ballistic coefficient of the re-entry vehicle (kg/m²); None flies without drag even in
     /// an atmosphere.
     pub ballistic_coefficient_kg_m2: Option<f64>,
-}
-
-/// Controls of a boosted flight: the values the aiming solver sets.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BoostControls {
-    /// Launch azimuth, clockwise from north (degrees).
-    pub azimuth_deg: f64,
-    /// Tilt of the thrust from the vertical at the end of the pitch-over (degrees).
-    pub kick_angle_deg: f64,
-    /// Thrust termination time after lift-off (s); None burns every stage to depletion.
-    pub cutoff_time_s: Option<f64>,
-}
-
-/// The kind of a flight event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    /// Lift-off (or the start of a burnout-state flight).
-    Start,
-    /// End of the vertical rise: the pitch-over begins.
-    PitchOverStart,
-    /// End of the pitch-over: the gravity turn begins.
-    PitchOverEnd,
-    /// A stage burns out and the next one ignites.
-    Staging,
-    /// Final burnout or thrust cut-off.
-    Burnout,
-    /// Highest point.
-    Apogee,
-    /// Descending through 100 km.
-    Reentry,
-    /// Reaching the impact surface.
-    Impact,
-}
-
-impl EventKind {
-    /// A short lower-case name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Start => "start",
-            Self::PitchOverStart => "pitch-over-start",
-            Self::PitchOverEnd => "pitch-over-end",
-            Self::Staging => "staging",
-            Self::Burnout => "burnout",
-            Self::Apogee => "apogee",
-            Self::Reentry => "reentry",
-            Self::Impact => "impact",
-        }
-    }
-}
-
-/// One point of a flown trajectory.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TrajectorySample {
-    /// Time since lift-off or burnout (s).
-    pub t_s: f64,
-    /// Geodetic latitude (degrees).
-    pub lat_deg: f64,
-    /// Longitude (degrees).
-    pub lon_deg: f64,
-    /// Height above the surface (m).
-    pub alt_m: f64,
-    /// Speed relative to the earth (m/s).
-    pub speed_m_s: f64,
-    /// Flight-path angle relative to the earth (degrees above the local horizontal).
-    pub flight_path_angle_deg: f64,
-    /// Position in ECEF (m).
-    pub r_ecef_m: Vector3<f64>,
-    /// Velocity relative to the earth, in ECEF axes (m/s).
-    pub v_ecef_m_s: Vector3<f64>,
-    /// The event at this point, if any.
-    pub event: Option<EventKind>,
-}
-
-/// The headline numbers of a flight.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FlightSummary {
-    /// The earth flown on.
-    pub earth: EarthKind,
-    /// Launch (or burnout) site.
-    pub launch: Geodetic,
-    /// Impact point (height: the impact surface).
-    pub impact: Geodetic,
-    /// Launch azimuth (degrees).
-    pub azimuth_deg: f64,
-    /// Geodesic distance from launch to impact (km).
-    pub range_km: f64,
-    /// Time from lift-off (or burnout) to impact (s).
-    pub flight_time_s: f64,
-    /// Highest altitude (km).
-    pub apogee_km: f64,
-    /// Time of apogee (s).
-    pub apogee_time_s: f64,
-    /// Time of final burnout or cut-off (s); 0 for a burnout-state flight.
-    pub burnout_time_s: f64,
-    /// Earth-relative speed at burnout (m/s).
-    pub burnout_speed_m_s: f64,
-    /// Inertial speed at burnout (m/s).
-    pub burnout_inertial_speed_m_s: f64,
-    /// Altitude at burnout (km).
-    pub burnout_alt_km: f64,
-    /// Earth-relative flight-path angle at burnout (degrees).
-    pub burnout_angle_deg: f64,
-    /// Highest earth-relative speed, over step ends and events (m/s).
-    pub max_speed_m_s: f64,
-    /// Earth-relative speed descending through 100 km, if the flight went that high (m/s).
-    pub reentry_speed_m_s: Option<f64>,
-    /// Time of re-entry (s).
-    pub reentry_time_s: Option<f64>,
-    /// Earth-relative speed at impact (m/s).
-    pub impact_speed_m_s: f64,
-    /// Flight-path angle at impact (degrees, negative: descending).
-    pub impact_angle_deg: f64,
-    /// Right-hand-side evaluations used (a measure of cost).
-    pub evaluations: usize,
-}
-
-/// A flown trajectory: the summary, and samples if asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Flight {
-    /// Headline numbers.
-    pub summary: FlightSummary,
-    /// Samples at the requested interval plus every event (empty if none were asked for).
-    pub samples: Vec<TrajectorySample>,
 }
 
 /// One segment of a flight: the force model's drive between two discontinuities.
@@ -601,15 +483,8 @@ fn finish(runner: Runner, launch: Geodetic, azimuth_deg: f64, burnout: BurnoutIn
     })
 }
 
-/// Flies a missile from lift-off at `launch` with the given controls, to impact.
-pub fn fly_boosted(
-    earth: &EarthModel,
-    missile: &Missile,
-    launch: &Geodetic,
-    controls: &BoostControls,
-    options: &FlightOptions,
-) -> Result<Flight, FlightError> {
-    validate_options(options)?;
+/// The boost segments of a missile flown with `controls` (checked), each ending at its event.
+fn boosted_segments<'m>(missile: &'m Missile, controls: &BoostControls) -> Result<Vec<Segment<'m>>, FlightError> {
     if !(controls.azimuth_deg.is_finite()
         && controls.kick_angle_deg.is_finite()
         && controls.kick_angle_deg >= 0.0
@@ -620,6 +495,17 @@ pub fn fly_boosted(
             controls.kick_angle_deg, controls.azimuth_deg
         )));
     }
+    for (name, p) in [
+        ("start", controls.upper_pitch_start_deg),
+        ("end", controls.upper_pitch_end_deg),
+        ("mid-burn bulge", controls.upper_pitch_bulge_deg),
+    ] {
+        if !(p.is_finite() && p.abs() < 90.0) {
+            return Err(FlightError::Invalid(format!(
+                "upper-stage pitch {name} {p}° must lie strictly between -90° and 90°"
+            )));
+        }
+    }
     let total_burn = missile.total_burn_time_s();
     let cutoff = controls.cutoff_time_s.unwrap_or(total_burn).min(total_burn);
     if !(cutoff.is_finite() && cutoff > 0.0) {
@@ -628,13 +514,20 @@ pub fn fly_boosted(
         )));
     }
     // The boost segments of the vehicle force model, with the threats' gravity turn.
-    let segments: Vec<Segment> = boost_segments(
+    Ok(boost_segments(
         &missile.stages,
         missile.rv.mass_kg,
         &missile.pitch,
-        controls.kick_angle_deg.to_radians(),
-        controls.azimuth_deg.to_radians(),
-        Steering::GravityTurn,
+        BoostSteering {
+            kick_rad: controls.kick_angle_deg.to_radians(),
+            azimuth_rad: controls.azimuth_deg.to_radians(),
+            steering: Steering::GravityTurn,
+            upper_pitch: UpperStagePitch {
+                start_rad: controls.upper_pitch_start_deg.to_radians(),
+                end_rad: controls.upper_pitch_end_deg.to_radians(),
+                bulge_rad: controls.upper_pitch_bulge_deg.to_radians(),
+            },
+        },
         cutoff,
     )
     .into_iter()
@@ -650,17 +543,56 @@ pub fn fly_boosted(
         }),
         phase: "boost",
     })
-    .collect();
-    let beta = missile.rv.ballistic_coefficient_kg_m2;
+    .collect())
+}
+
+/// The inertial (ECI) position (m) and velocity (m/s) at burnout (or cut-off) of a missile flown
+/// from `launch` with `controls`: the state the free flight starts from.
+pub fn burnout_state_eci(
+    earth: &EarthModel,
+    missile: &Missile,
+    launch: &Geodetic,
+    controls: &BoostControls,
+) -> Result<(Vector3<f64>, Vector3<f64>), FlightError> {
+    let segments = boosted_segments(missile, controls)?;
+    let mut runner = Runner::new(earth, FlightOptions::default());
+    let mut y = launch_state(earth, launch);
+    for seg in &segments {
+        y = runner.run_segment(seg, y, false)?;
+        if runner.impact.is_some() {
+            return Err(FlightError::Invalid(
+                "the missile comes down before burnout: it has no burnout state".into(),
+            ));
+        }
+    }
+    Ok((Vector3::new(y[0], y[1], y[2]), Vector3::new(y[3], y[4], y[5])))
+}
+
+/// The state on the launch pad: at rest on the rotating earth.
+fn launch_state(earth: &EarthModel, launch: &Geodetic) -> State {
     let r0 = earth.to_ecef(launch).0;
-    let y_start = State::new(
+    State::new(
         r0.x,
         r0.y,
         r0.z,
         -earth.rotation_rate_rad_s() * r0.y,
         earth.rotation_rate_rad_s() * r0.x,
         0.0,
-    );
+    )
+}
+
+/// Flies a missile from lift-off at `launch` with the given controls, to impact.
+pub fn fly_boosted(
+    earth: &EarthModel,
+    missile: &Missile,
+    launch: &Geodetic,
+    controls: &BoostControls,
+    options: &FlightOptions,
+) -> Result<Flight, FlightError> {
+    validate_options(options)?;
+    let segments = boosted_segments(missile, controls)?;
+    let beta = missile.rv.ballistic_coefficient_kg_m2;
+    let y_start = launch_state(earth, launch);
     let mut runner = Runner::new(earth, *options);
     runner.record_event(0.0, &y_start, EventKind::Start)?;
     let mut y = y_start;

@@ -25,7 +25,7 @@ pub mod truth;
 use thiserror::Error;
 
 pub use counts::{RoundsByResult, RunCounts, WarheadKill};
-pub use engine::{BatteryTotals, FlightRecord, ObjectOutcome, RunOutcome, TrackCoverage};
+pub use engine::{BatteryTotals, FlightRecord, ObjectOutcome, RunOutcome, SILENCE_S, TrackCoverage};
 pub use events::{Event, EventKind, LogPoint, Reason, RoundResult, Tracker};
 pub use prepared::PreparedScenario;
 pub use summary::Summary;

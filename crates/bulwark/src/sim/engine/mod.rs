@@ -44,7 +44,7 @@ mod world;
 
 use labels::TrackTruth;
 use manager::{BattleManager, Orders};
-pub use outcome::{BatteryTotals, FlightRecord, ObjectOutcome, RunOutcome, TrackCoverage, kind_name};
+pub use outcome::{BatteryTotals, FlightRecord, ObjectOutcome, RunOutcome, SILENCE_S, TrackCoverage, kind_name};
 use shooters::{BatteryState, Shooters};
 use world::World;
 
