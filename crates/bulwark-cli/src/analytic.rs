@@ -238,6 +238,7 @@ fn inputs(a: &AnalyticArgs) -> Result<AnalyticInputs, CliError> {
         })?),
     };
     let inputs = AnalyticInputs {
+        shared_detection: None,
         warheads,
         system_reliability: probability("--system-reliability", a.system_reliability)?,
         upper,
