@@ -1,23 +1,34 @@
 //! `bulwark analytic`: the closed-form defence model after Wilkening (1999) — the probability
 //! that no warhead leaks, the expected leakers and the interceptors used — with common-mode
-//! failure, imperfect kill assessment, decoys, finite stocks, a lower tier, the shots needed for
-//! a target, and an optional Monte Carlo of the same model as a check. The model and its
+//! failure, imperfect kill assessment, decoys, finite stocks, a lower tier, a detection shared by
+//! both tiers, an uncertain (beta-distributed) SSPK, the shots needed for a target, and an
+//! optional Monte Carlo of the same model as a check. The model and its
 //! equations are in docs/analytic.md and `bulwark::analysis::analytic`.
 
 use crate::diag::CliError;
 use std::fmt::Write as _;
 
 use bulwark::analysis::analytic::{
-    AnalyticInputs, AnalyticResult, Decoys, Doctrine, KillAssessment, MonteCarloEngine, MonteCarloSummary, TargetShots,
-    Tier, TierResult, evaluate, salvo_shots_formula, shots_for_target, simulate,
+    AnalyticInputs, AnalyticResult, BetaSspk, Decoys, DetectionScope, Doctrine, KillAssessment, MonteCarloEngine,
+    MonteCarloSummary, SharedDetection, TargetShots, Tier, TierResult, UncertainSspkResult, evaluate,
+    evaluate_uncertain_sspk, salvo_shots_formula, shots_for_target, simulate,
 };
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 /// The most trials of `--monte-carlo`: 10⁹ take about two minutes on one core when a stock can run
 /// short (the per-trial engine, 7–10 million per second), a few seconds otherwise (the bit-sliced
 /// engine; bench/README.md).
 const MAX_MONTE_CARLO_TRIALS: u64 = 1_000_000_000;
+
+/// What one `--shared-detection` cue covers.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeArg {
+    /// One cue for the whole raid: if it fails, nothing is engaged (common mode).
+    Raid,
+    /// One cue per warhead, independent between warheads.
+    Warhead,
+}
 
 /// Arguments of `bulwark analytic`.
 #[derive(Args, Debug)]
@@ -71,6 +82,18 @@ pub struct AnalyticArgs {
     /// warhead and spends interceptors.
     #[arg(long, value_name = "P", help_heading = "Extensions")]
     decoy_discrimination: Option<f64>,
+    /// p_d of a detection both tiers need before they engage (an early-warning cue), in [0, 1]:
+    /// if it fails neither tier engages; if it succeeds each tier engages with its own D.
+    #[arg(long, value_name = "P", help_heading = "Extensions")]
+    shared_detection: Option<f64>,
+    /// What one --shared-detection cue covers: the whole raid (common mode) or each warhead.
+    #[arg(long, value_enum, value_name = "SCOPE", help_heading = "Extensions")]
+    shared_detection_scope: Option<ScopeArg>,
+    /// The (upper) tier's SSPK is uncertain: Beta with mean --sspk and this standard deviation,
+    /// one value for every shot of the raid; adds the figures averaged over it and P(zero
+    /// leakers) at its 5th and 95th percentiles.
+    #[arg(long, value_name = "SD", help_heading = "Extensions")]
+    sspk_sd: Option<f64>,
 
     /// A lower tier engaging the warheads the upper tier did not kill: its SSPK, in [0, 1].
     #[arg(long, value_name = "P", help_heading = "Lower tier")]
@@ -237,7 +260,19 @@ fn inputs(a: &AnalyticArgs) -> Result<AnalyticInputs, CliError> {
             false_alive: a.lower_tier_ka_false_alive,
         })?),
     };
+    let shared_detection = match (a.shared_detection, a.shared_detection_scope) {
+        (None, None) => None,
+        (None, Some(_)) => return Err("--shared-detection-scope needs --shared-detection P".into()),
+        (Some(p), scope) => Some(SharedDetection {
+            probability: probability("--shared-detection", p)?,
+            scope: match scope.unwrap_or(ScopeArg::Raid) {
+                ScopeArg::Raid => DetectionScope::Raid,
+                ScopeArg::Warhead => DetectionScope::Warhead,
+            },
+        }),
+    };
     let inputs = AnalyticInputs {
+        shared_detection,
         warheads,
         system_reliability: probability("--system-reliability", a.system_reliability)?,
         upper,
@@ -274,6 +309,9 @@ struct Report {
     target: Option<TargetShots>,
     #[serde(skip_serializing_if = "Option::is_none")]
     monte_carlo: Option<MonteCarloReport>,
+    /// With --sspk-sd: the figures averaged over the uncertain SSPK.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uncertain_sspk: Option<UncertainSspkResult>,
 }
 
 /// Runs `bulwark analytic`.
@@ -295,15 +333,23 @@ pub fn run(a: &AnalyticArgs) -> Result<(), CliError> {
         )
         .into());
     }
+    let sspk_beta = a
+        .sspk_sd
+        .map(|sd| BetaSspk::from_mean_sd(inputs.upper.sspk, sd))
+        .transpose()
+        .map_err(|e| format!("--sspk-sd: {e}"))?;
     let result = evaluate(&inputs)?;
+    let uncertain_sspk = sspk_beta.map(|b| evaluate_uncertain_sspk(&inputs, &b)).transpose()?;
     let target = a.target_p_zero.map(|x| shots_for_target(&inputs, x)).transpose()?;
     let single_salvo = inputs.lower.is_none() && matches!(inputs.upper.doctrine, Doctrine::Salvo { .. });
     let shots_formula = a.target_p_zero.filter(|_| single_salvo).and_then(|x| {
         salvo_shots_formula(
             inputs.warheads,
             x,
-            inputs.system_reliability,
-            inputs.upper.discrimination,
+            inputs.common_mode_reliability(),
+            inputs
+                .warhead_cue_probability()
+                .map_or(inputs.upper.discrimination, |c| c * inputs.upper.discrimination),
             inputs.upper.shot_kill_probability(),
         )
     });
@@ -327,6 +373,7 @@ pub fn run(a: &AnalyticArgs) -> Result<(), CliError> {
         shots_formula,
         target,
         monte_carlo,
+        uncertain_sspk,
     };
     let text = if a.json {
         crate::output::json_pretty(&report, "the JSON report")?
@@ -458,6 +505,17 @@ fn human(r: &Report) -> String {
     if i.system_reliability < 1.0 {
         let _ = writeln!(s, "  defence works as a whole (P_sys) {:>9.6}", i.system_reliability);
     }
+    if let Some(c) = i.shared_detection {
+        let scope = match c.scope {
+            DetectionScope::Raid => "one for the raid",
+            DetectionScope::Warhead => "one per warhead",
+        };
+        let _ = writeln!(
+            s,
+            "  detection shared by the tiers   {:>10.6}   ({scope})",
+            c.probability
+        );
+    }
     let upper_name = if i.lower.is_some() { "Upper tier" } else { "Tier" };
     tier_block(&mut s, upper_name, &i.upper, &res.upper);
     if let (Some(t), Some(tr)) = (&i.lower, &res.lower) {
@@ -549,6 +607,34 @@ fn human(r: &Report) -> String {
             mc.expected_interceptors
         );
     }
+    if let Some(u) = &r.uncertain_sspk {
+        uncertain_block(&mut s, u);
+    }
     s.push_str("Independent shots, warheads and tiers; no geometry or timing (docs/analytic.md).\n");
     s
+}
+
+fn uncertain_block(s: &mut String, u: &UncertainSspkResult) {
+    let _ = writeln!(
+        s,
+        "Uncertain SSPK ~ Beta({:.4}, {:.4}): mean {:.4}, sd {:.4}, one value for every shot",
+        u.sspk_beta.alpha, u.sspk_beta.beta, u.sspk_mean, u.sspk_sd
+    );
+    let _ = writeln!(
+        s,
+        "  P(zero leakers), mean           {:>10.6}   (sd {:.6}; quadrature, {} nodes, error ~{:.1e})",
+        u.p_zero_leakers, u.p_zero_leakers_sd, u.quadrature_nodes, u.p_zero_quadrature_error
+    );
+    let _ = writeln!(
+        s,
+        "    5th percentile                {:>10.6}   (SSPK {:.4})",
+        u.p_zero_leakers_p05, u.sspk_p05
+    );
+    let _ = writeln!(
+        s,
+        "    95th percentile               {:>10.6}   (SSPK {:.4})",
+        u.p_zero_leakers_p95, u.sspk_p95
+    );
+    let _ = writeln!(s, "  expected leakers, mean          {:>10.4}", u.expected_leakers);
+    let _ = writeln!(s, "  expected interceptors, mean     {:>10.4}", u.expected_interceptors);
 }

@@ -230,4 +230,62 @@ fn analytic_bad_flags_exit_2_with_a_clear_error() {
     );
     analytic_fails_with(&with(&["--warheads", "20000"]), "warheads = 20000 is not allowed");
     analytic_fails_with(&with(&["--monte-carlo", "0"]), "--monte-carlo 0 is not allowed");
+    analytic_fails_with(
+        &with(&["--shared-detection", "1.5"]),
+        "--shared-detection 1.5 is not a probability",
+    );
+    analytic_fails_with(
+        &with(&["--shared-detection-scope", "warhead"]),
+        "--shared-detection-scope needs --shared-detection",
+    );
+    analytic_fails_with(&with(&["--sspk-sd", "0.5"]), "sspk_sd = 0.5 is not allowed");
+    analytic_fails_with(&with(&["--sspk-sd", "NaN"]), "sspk_sd = NaN is not allowed");
+    analytic_fails_with(&with(&["--sspk", "1", "--sspk-sd", "0.1"]), "sspk = 1 is not allowed");
+}
+
+/// BASE (q = 0.87552, P₀ = 0.671116959940608) behind a shared cue p_d = 0.9: per raid
+/// P₀ = 0.9 × 0.671116959940608 = 0.6040052639465472; per warhead q = 0.787968, P₀ = q³ =
+/// 0.489244…; and SSPK ~ Beta(7, 3) (sd √(21/1100)) for one warhead, a salvo of 2, R = D = 1:
+/// P₀ = 1 − E[(1 − P)²] = 1.4 − 56/110 = 0.890909…
+#[test]
+fn analytic_shared_detection_and_uncertain_sspk() {
+    let plain = analytic_json(&BASE);
+    assert!(plain.get("uncertain_sspk").is_none() && plain["inputs"].get("shared_detection").is_none());
+    let raid = analytic_json(&with(&["--shared-detection", "0.9"]));
+    assert_eq!(raid["inputs"]["shared_detection"]["scope"], "raid");
+    assert!((raid["p_zero_leakers"].as_f64().unwrap() - 0.6040052639465472).abs() < 1e-12);
+    let warhead = analytic_json(&with(&[
+        "--shared-detection",
+        "0.9",
+        "--shared-detection-scope",
+        "warhead",
+    ]));
+    assert!((warhead["p_zero_leakers"].as_f64().unwrap() - 0.787968_f64.powi(3)).abs() < 1e-12);
+    let sd = (21.0_f64 / 1100.0).sqrt().to_string();
+    let args = [
+        "--warheads",
+        "1",
+        "--sspk",
+        "0.7",
+        "--shots",
+        "2",
+        "--reliability",
+        "1",
+        "--discrimination",
+        "1",
+        "--sspk-sd",
+        sd.as_str(),
+    ];
+    let v = analytic_json(&args);
+    let u = &v["uncertain_sspk"];
+    assert!(
+        (u["p_zero_leakers"].as_f64().unwrap() - (1.4 - 56.0 / 110.0)).abs() < 1e-9,
+        "{u}"
+    );
+    assert!((u["sspk_beta"]["alpha"].as_f64().unwrap() - 7.0).abs() < 1e-9);
+    assert!((v["p_zero_leakers"].as_f64().unwrap() - 0.91).abs() < 1e-12);
+    let out = analytic(&args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Uncertain SSPK ~ Beta(7.0000, 3.0000)"), "{text}");
+    assert!(text.contains("0.890909"), "{text}");
 }

@@ -3,8 +3,9 @@
 //! and against a Monte Carlo of the same model.
 
 use bulwark::analysis::analytic::{
-    AnalyticError, AnalyticInputs, AnalyticResult, Decoys, Doctrine, KillAssessment, MonteCarloEngine, TargetShots,
-    Tier, evaluate, salvo_shots_formula, shots_for_target, simulate,
+    AnalyticError, AnalyticInputs, AnalyticResult, BetaSspk, Decoys, DetectionScope, Doctrine, KillAssessment,
+    MonteCarloEngine, SharedDetection, TargetShots, Tier, evaluate, evaluate_uncertain_sspk, salvo_shots_formula,
+    shots_for_target, simulate,
 };
 use statrs::distribution::{Binomial, DiscreteCDF};
 
@@ -104,6 +105,7 @@ fn val_published_four_shot_kill_probabilities() {
 #[test]
 fn val_common_mode_failure_scales_p_zero_and_leaks_everything() {
     let inputs = AnalyticInputs {
+        shared_detection: None,
         system_reliability: 0.9,
         ..AnalyticInputs::single_tier(4, Tier::salvo(0.5, 1.0, 1.0, 4))
     };
@@ -142,6 +144,7 @@ fn val_imperfect_kill_assessment_matches_hand_arithmetic() {
 #[test]
 fn val_decoys_draw_shots_from_an_ample_stock() {
     let inputs = AnalyticInputs {
+        shared_detection: None,
         decoys: Some(Decoys {
             per_warhead: 3,
             discrimination: 0.7,
@@ -162,6 +165,7 @@ fn val_decoys_draw_shots_from_an_ample_stock() {
 #[test]
 fn val_decoys_exhaust_a_finite_stock() {
     let inputs = AnalyticInputs {
+        shared_detection: None,
         decoys: Some(Decoys {
             per_warhead: 1,
             discrimination: 0.5,
@@ -217,6 +221,7 @@ fn val_short_stock_leaves_warheads_unengaged() {
 #[test]
 fn val_layered_defence_matches_hand_arithmetic() {
     let inputs = AnalyticInputs {
+        shared_detection: None,
         lower: Some(Tier::salvo(0.5, 1.0, 0.8, 2)),
         ..AnalyticInputs::single_tier(2, Tier::salvo(0.6, 1.0, 0.9, 1))
     };
@@ -244,6 +249,7 @@ fn val_layered_defence_matches_hand_arithmetic() {
 #[test]
 fn val_layered_defence_with_a_short_lower_stock() {
     let inputs = AnalyticInputs {
+        shared_detection: None,
         lower: Some(Tier::salvo(1.0, 1.0, 1.0, 1).with_stock(1)),
         ..AnalyticInputs::single_tier(2, Tier::salvo(0.5, 1.0, 1.0, 1))
     };
@@ -270,6 +276,7 @@ fn val_p_zero_never_exceeds_p_sys_d_to_the_n() {
         let mut last = 0.0;
         for shots in 1..=60 {
             let inputs = AnalyticInputs {
+                shared_detection: None,
                 system_reliability: p_sys,
                 ..AnalyticInputs::single_tier(n_w, Tier::salvo(k, 1.0, d, shots))
             };
@@ -309,6 +316,7 @@ fn val_shots_formula_matches_the_search() {
         (3, 0.6, 0.95, 0.9, 0.8),
     ] {
         let inputs = AnalyticInputs {
+            shared_detection: None,
             system_reliability: p_sys,
             ..AnalyticInputs::single_tier(n_w, Tier::salvo(k, 1.0, d, 1))
         };
@@ -482,6 +490,7 @@ fn val_monte_carlo_agrees_with_kill_assessment_and_common_mode_failure() {
         ..Tier::salvo(0.6, 0.95, 0.9, 1)
     };
     let inputs = AnalyticInputs {
+        shared_detection: None,
         system_reliability: 0.9,
         ..AnalyticInputs::single_tier(6, tier)
     };
@@ -491,6 +500,7 @@ fn val_monte_carlo_agrees_with_kill_assessment_and_common_mode_failure() {
 #[test]
 fn val_monte_carlo_agrees_with_decoys_against_a_short_stock() {
     let inputs = AnalyticInputs {
+        shared_detection: None,
         decoys: Some(Decoys {
             per_warhead: 2,
             discrimination: 0.6,
@@ -509,6 +519,7 @@ fn val_monte_carlo_agrees_with_decoys_against_a_short_stock() {
 #[test]
 fn val_monte_carlo_agrees_with_a_layered_defence() {
     let inputs = AnalyticInputs {
+        shared_detection: None,
         system_reliability: 0.97,
         lower: Some(Tier::salvo(0.8, 0.9, 0.95, 2).with_stock(6)),
         decoys: Some(Decoys {
@@ -537,6 +548,7 @@ fn val_monte_carlo_agrees_with_decoys_and_two_tiers_bit_sliced() {
         ..Tier::salvo(0.6, 0.9, 0.85, 1)
     };
     let inputs = AnalyticInputs {
+        shared_detection: None,
         system_reliability: 0.93,
         lower: Some(Tier::salvo(0.8, 0.9, 0.95, 2).with_stock(12)),
         decoys: Some(Decoys {
@@ -564,6 +576,7 @@ fn val_monte_carlo_agrees_for_a_large_raid() {
 #[test]
 fn bit_sliced_monte_carlo_is_the_same_on_any_number_of_threads() {
     let inputs = AnalyticInputs {
+        shared_detection: None,
         system_reliability: 0.95,
         ..AnalyticInputs::single_tier(7, Tier::shoot_look_shoot(0.7, 0.9, 0.95, 1))
     };
@@ -582,4 +595,276 @@ fn bit_sliced_monte_carlo_is_the_same_on_any_number_of_threads() {
     assert_ne!(one, run(1, 20_001, 12));
     // A single trial is one lane of one block.
     assert_eq!(run(2, 1, 11).leaker_counts.iter().sum::<u64>(), 1);
+}
+
+/// Two tiers behind one cue of probability p_d, as `scope` says.
+fn cued(inputs: AnalyticInputs, probability: f64, scope: DetectionScope) -> AnalyticInputs {
+    AnalyticInputs {
+        shared_detection: Some(SharedDetection { probability, scope }),
+        ..inputs
+    }
+}
+
+/// The two tiers of `val_layered_defence_matches_hand_arithmetic` (q₁ = 0.54, q₂ = 0.6, q = 0.816)
+/// behind one detection that both need, p_d = 0.9: P₀ = (1 − p_d)·0 + p_d·P₀(both engage)
+/// (Wilkening 2000's common-mode failure, applied to a shared cue).
+///
+/// * One cue for the raid: P₀ = 0.9 × 0.816² = 0.9 × 0.665856 = 0.5992704; P(2 leakers) =
+///   0.9 × 0.184² + 0.1 = 0.1304704, P(1) = 0.9 × 2 × 0.816 × 0.184 = 0.2702592; E[leakers] =
+///   0.9 × 0.368 + 0.1 × 2 = 0.5312; interceptors 0.9 × 3.272 = 2.9448; bound 0.9 × 0.98² = 0.86436.
+///   The same law as P_sys = 0.9.
+/// * One cue per warhead: q = 0.9 × 0.816 = 0.7344, P₀ = 0.7344² = 0.53934336, P(2) = 0.2656² =
+///   0.07054336, P(1) = 2 × 0.7344 × 0.2656 = 0.39011328; E[leakers] = 2 × 0.2656 = 0.5312 (as per
+///   raid: the mean is linear); interceptors 2 × 0.9 × 0.9 × 1 = 1.62 above, 2 × 0.9 × 0.46 × 0.8 × 2
+///   = 1.3248 below, 2.9448 in all; bound (0.9 × 0.98)² = 0.777924.
+/// * A cue of 0.9 for each tier on its own (D₁ = 0.81, D₂ = 0.72, the model without the option):
+///   q = 1 − (1 − 0.486)(1 − 0.54) = 0.76356, P₀ = 0.5830238736: sharing the cue per warhead
+///   costs P₀, and one cue for the raid trades more total failures for fewer partial ones.
+#[test]
+fn val_shared_detection_matches_hand_arithmetic() {
+    let layered = AnalyticInputs {
+        shared_detection: None,
+        warheads: 2,
+        system_reliability: 1.0,
+        upper: Tier::salvo(0.6, 1.0, 0.9, 1),
+        decoys: None,
+        lower: Some(Tier::salvo(0.5, 1.0, 0.8, 2)),
+    };
+    let raid = eval(&cued(layered, 0.9, DetectionScope::Raid));
+    close(raid.p_zero_leakers, 0.5992704, "per raid P0");
+    close(raid.leaker_distribution[1], 0.2702592, "per raid P(1)");
+    close(raid.leaker_distribution[2], 0.1304704, "per raid P(2)");
+    close(raid.expected_leakers, 0.5312, "per raid E[leakers]");
+    close(raid.expected_interceptors, 2.9448, "per raid interceptors");
+    close(raid.p_zero_bound, 0.86436, "per raid bound");
+    let p_sys = eval(&AnalyticInputs {
+        system_reliability: 0.9,
+        ..layered
+    });
+    close(p_sys.p_zero_leakers, raid.p_zero_leakers, "per raid = P_sys");
+
+    let warhead = eval(&cued(layered, 0.9, DetectionScope::Warhead));
+    close(warhead.warhead_kill_probability.unwrap(), 0.7344, "per warhead q");
+    close(warhead.p_zero_leakers, 0.53934336, "per warhead P0");
+    close(warhead.leaker_distribution[1], 0.39011328, "per warhead P(1)");
+    close(warhead.leaker_distribution[2], 0.07054336, "per warhead P(2)");
+    close(warhead.expected_leakers, 0.5312, "per warhead E[leakers]");
+    close(
+        warhead.upper.expected_interceptors,
+        1.62,
+        "per warhead upper interceptors",
+    );
+    close(
+        warhead.lower.as_ref().unwrap().expected_interceptors,
+        1.3248,
+        "per warhead lower",
+    );
+    close(warhead.expected_interceptors, 2.9448, "per warhead interceptors");
+    close(warhead.p_zero_bound, 0.777924, "per warhead bound");
+    // The uncued 0.2 of the warheads leak unengaged: undiscriminated 2 × (0.1 + 0.9 × 0.1) = 0.38.
+    close(
+        warhead.upper.expected_undiscriminated_warheads,
+        0.38,
+        "upper undiscriminated",
+    );
+
+    let separate = eval(&AnalyticInputs {
+        upper: Tier::salvo(0.6, 1.0, 0.81, 1),
+        lower: Some(Tier::salvo(0.5, 1.0, 0.72, 2)),
+        ..layered
+    });
+    close(separate.p_zero_leakers, 0.5830238736, "separate cues P0");
+    // A sure cue changes nothing.
+    let sure = eval(&cued(layered, 1.0, DetectionScope::Warhead));
+    close(sure.p_zero_leakers, 0.665856, "p_d = 1");
+}
+
+/// A per-warhead cue against a short lower stock (the exact sum over the warheads cued). N = 2,
+/// p_d = 0.5; upper salvo of 1 at k = 0.5, D = 1; lower k = 1, D = 1, stock 1. Warheads cued
+/// m ~ B(2, 0.5): m = 0 (0.25): both leak; m = 1 (0.5): the lower tier kills the cued one if it
+/// survives, so 1 leaks; m = 2 (0.25): upper survivors 0, 1, 2 with 0.25, 0.5, 0.25, the lower
+/// stock kills one, so leakers 0, 0, 1. P₀ = 0.25 × 0.75 = 0.1875, P(1) = 0.5 + 0.25 × 0.25 =
+/// 0.5625, P(2) = 0.25; E[leakers] = 1.0625. Interceptors: upper E[m] = 1; lower 0.5 × 0.5 +
+/// 0.25 × E[min(j, 1)] = 0.25 + 0.25 × 0.75 = 0.4375; 1.4375 in all.
+#[test]
+fn val_shared_detection_per_warhead_with_a_short_lower_stock() {
+    let inputs = cued(
+        AnalyticInputs {
+            lower: Some(Tier::salvo(1.0, 1.0, 1.0, 1).with_stock(1)),
+            ..AnalyticInputs::single_tier(2, Tier::salvo(0.5, 1.0, 1.0, 1))
+        },
+        0.5,
+        DetectionScope::Warhead,
+    );
+    let r = eval(&inputs);
+    assert!(r.warhead_kill_probability.is_none());
+    close(r.p_zero_leakers, 0.1875, "P0");
+    close(r.leaker_distribution[1], 0.5625, "P(1)");
+    close(r.leaker_distribution[2], 0.25, "P(2)");
+    close(r.expected_leakers, 1.0625, "E[leakers]");
+    close(r.upper.expected_interceptors, 1.0, "upper interceptors");
+    close(
+        r.lower.as_ref().unwrap().expected_interceptors,
+        0.4375,
+        "lower interceptors",
+    );
+    close(r.expected_interceptors, 1.4375, "interceptors");
+}
+
+/// The Monte Carlo draws the shared cue (one draw per trial, or one per warhead with its decoys)
+/// and agrees with the closed form and the exact sums, on both engines.
+#[test]
+fn val_monte_carlo_agrees_with_a_shared_detection() {
+    let upper = Tier {
+        doctrine: Doctrine::ShootLookShoot {
+            first_shots: 1,
+            second_shots: 1,
+            kill_assessment: KillAssessment {
+                false_kill: 0.1,
+                false_alive: 0.2,
+            },
+        },
+        ..Tier::salvo(0.7, 0.9, 0.9, 1)
+    };
+    let ample = AnalyticInputs {
+        system_reliability: 0.95,
+        decoys: Some(Decoys {
+            per_warhead: 2,
+            discrimination: 0.6,
+        }),
+        lower: Some(Tier::salvo(0.6, 0.95, 0.85, 2)),
+        ..AnalyticInputs::single_tier(6, upper)
+    };
+    // Upper: 6 warheads + 12 decoys, 2 shots at most each = 36; lower: 6 × 2 = 12.
+    for (seed, scope) in [(31, DetectionScope::Raid), (32, DetectionScope::Warhead)] {
+        let engine = assert_monte_carlo_agrees(&cued(ample, 0.8, scope), 48.0, seed);
+        assert_eq!(engine, MonteCarloEngine::BitSliced);
+    }
+    // Short stocks: the per-trial engine and the exact sums over the warheads cued.
+    let short = AnalyticInputs {
+        upper: upper.with_stock(10),
+        lower: Some(Tier::salvo(0.6, 0.95, 0.85, 2).with_stock(4)),
+        ..ample
+    };
+    for (seed, scope) in [(33, DetectionScope::Raid), (34, DetectionScope::Warhead)] {
+        let engine = assert_monte_carlo_agrees(&cued(short, 0.7, scope), 14.0, seed);
+        assert_eq!(engine, MonteCarloEngine::PerTrial);
+    }
+}
+
+/// SSPK ~ Beta(7, 3), the same value for every shot (the standard Bayesian treatment of an
+/// unknown success probability; Gelman et al., *Bayesian Data Analysis*, 3rd ed., ch. 2): by the
+/// beta moments E[Pʲ] = Π_{i<j}(α + i)/(α + β + i), E[P] = 0.7 and E[P²] = 7·8/(10·11) =
+/// 0.509090…
+///
+/// * One warhead, a salvo of 2, R = D = 1: P₀ = 1 − E[(1 − P)²] = 1 − (1 − 1.4 + 0.509090…) =
+///   0.890909…, against 1 − 0.3² = 0.91 at the fixed mean (the salvo's kill is concave in P, so
+///   uncertainty lowers it); 2 interceptors either way.
+/// * Two warheads, one shot each, R = 0.9, D = 1: P₀ = E[(0.9P)²] = 0.81 × 0.509090… = 0.412363…,
+///   against 0.63² = 0.3969 (convex: uncertainty raises it).
+/// * Three warheads, salvo of 2, R = 0.9, D = 0.95: P₀ = D³·E[(1.8P − 0.81P²)³] =
+///   D³·Σⱼ C(3, j)·1.8^{3−j}·(−0.81)ʲ·E[P^{3+j}], the polynomial moment route, computed below.
+/// * Beta(2, 1) (CDF x²), one warhead, one shot: P₀ = P, so E = 2/3, and the 5th and 95th
+///   percentiles are √0.05 = 0.2236068 and √0.95 = 0.9746794; Beta(1, 1): sd of P₀ = √(1/12).
+#[test]
+fn val_uncertain_sspk_matches_the_beta_moments() {
+    let beta_7_3 = BetaSspk::new(7.0, 3.0).unwrap();
+    close(beta_7_3.moment(2), 56.0 / 110.0, "E[P^2]");
+    let salvo = evaluate_uncertain_sspk(
+        &AnalyticInputs::single_tier(1, Tier::salvo(0.7, 1.0, 1.0, 2)),
+        &beta_7_3,
+    )
+    .unwrap();
+    close(salvo.p_zero_leakers, 1.4 - 56.0 / 110.0, "salvo of 2");
+    close(0.890909090909, salvo.p_zero_leakers, "0.890909");
+    close(salvo.expected_leakers, 1.0 - 0.8909090909090909, "E[leakers]");
+    close(salvo.expected_interceptors, 2.0, "interceptors");
+    close(
+        eval(&AnalyticInputs::single_tier(1, Tier::salvo(0.7, 1.0, 1.0, 2))).p_zero_leakers,
+        0.91,
+        "fixed",
+    );
+    assert!(salvo.p_zero_quadrature_error < 1e-14);
+    close(salvo.sspk_mean, 0.7, "mean");
+    close(salvo.sspk_sd, (21.0_f64 / 1100.0).sqrt(), "sd");
+
+    let two = evaluate_uncertain_sspk(
+        &AnalyticInputs::single_tier(2, Tier::salvo(0.7, 0.9, 1.0, 1)),
+        &beta_7_3,
+    )
+    .unwrap();
+    close(two.p_zero_leakers, 0.81 * 56.0 / 110.0, "two warheads");
+
+    let (d, binom) = (0.95_f64, [1.0, 3.0, 3.0, 1.0]);
+    let want: f64 = (0..4)
+        .map(|j| binom[j] * 1.8_f64.powi(3 - j as i32) * (-0.81_f64).powi(j as i32) * beta_7_3.moment(3 + j as u32))
+        .sum::<f64>()
+        * d.powi(3);
+    let three =
+        evaluate_uncertain_sspk(&AnalyticInputs::single_tier(3, Tier::salvo(0.7, 0.9, d, 2)), &beta_7_3).unwrap();
+    close(three.p_zero_leakers, want, "moment route, N = 3");
+
+    let one_shot = AnalyticInputs::single_tier(1, Tier::salvo(0.5, 1.0, 1.0, 1));
+    let tri = evaluate_uncertain_sspk(&one_shot, &BetaSspk::new(2.0, 1.0).unwrap()).unwrap();
+    close(tri.p_zero_leakers, 2.0 / 3.0, "Beta(2, 1) mean");
+    close(tri.sspk_p05, 0.05_f64.sqrt(), "5th percentile of P");
+    close(tri.p_zero_leakers_p05, 0.05_f64.sqrt(), "5th percentile of P0");
+    close(tri.p_zero_leakers_p95, 0.95_f64.sqrt(), "95th percentile of P0");
+    let uniform = evaluate_uncertain_sspk(&one_shot, &BetaSspk::new(1.0, 1.0).unwrap()).unwrap();
+    close(uniform.p_zero_leakers_sd, (1.0_f64 / 12.0).sqrt(), "sd of P0");
+
+    // Mean and standard deviation give back Beta(7, 3).
+    let from_sd = BetaSspk::from_mean_sd(0.7, (21.0_f64 / 1100.0).sqrt()).unwrap();
+    close(from_sd.alpha, 7.0, "alpha");
+    close(from_sd.beta, 3.0, "beta");
+}
+
+/// Bad shared-detection and SSPK-distribution inputs are refused with the field and what is
+/// allowed, never a panic.
+#[test]
+fn bad_shared_detection_and_sspk_distribution_are_named() {
+    let good = AnalyticInputs::single_tier(3, Tier::salvo(0.8, 0.9, 0.95, 2));
+    for p in [1.2, -0.1, f64::NAN] {
+        let err = evaluate(&cued(good, p, DetectionScope::Raid)).unwrap_err();
+        assert!(
+            matches!(&err, AnalyticError::NotAProbability { field, .. } if field == "shared_detection.probability"),
+            "{err}"
+        );
+        assert!(simulate(&cued(good, p, DetectionScope::Warhead), 10, 1).is_err());
+    }
+    for (a, b, field) in [
+        (0.0, 3.0, "sspk_beta.alpha"),
+        (-1.0, 3.0, "sspk_beta.alpha"),
+        (f64::NAN, 3.0, "sspk_beta.alpha"),
+        (7.0, 0.0, "sspk_beta.beta"),
+        (7.0, f64::INFINITY, "sspk_beta.beta"),
+    ] {
+        let err = BetaSspk::new(a, b).unwrap_err();
+        assert!(err.to_string().starts_with(field), "{err}");
+        assert!(err.to_string().contains("a finite number above 0"), "{err}");
+        // Fields set directly are checked too.
+        assert!(evaluate_uncertain_sspk(&good, &BetaSspk { alpha: a, beta: b }).is_err());
+    }
+    let err = BetaSspk::from_mean_sd(0.7, 0.5).unwrap_err().to_string();
+    assert!(err.starts_with("sspk_sd = 0.5") && err.contains("below"), "{err}");
+    assert!(
+        BetaSspk::from_mean_sd(0.7, 0.0)
+            .unwrap_err()
+            .to_string()
+            .starts_with("sspk_sd")
+    );
+    assert!(
+        BetaSspk::from_mean_sd(0.7, f64::NAN)
+            .unwrap_err()
+            .to_string()
+            .starts_with("sspk_sd")
+    );
+    for m in [0.0, 1.0, f64::NAN] {
+        assert!(
+            BetaSspk::from_mean_sd(m, 0.1)
+                .unwrap_err()
+                .to_string()
+                .starts_with("sspk =")
+        );
+    }
 }

@@ -41,6 +41,21 @@
 //!   own parameters, which discriminates it independently. Decoys are stripped by the atmosphere
 //!   before the lower tier (it sees warheads only). With unlimited stocks a warhead survives both
 //!   with probability (1 − q₁)(1 − q₂), so q = 1 − (1 − q₁)(1 − q₂).
+//! * **One detection shared by both tiers** ([`AnalyticInputs::shared_detection`], p_d): a cue
+//!   (early warning, a shared sensor) that both tiers need before they engage; if it fails,
+//!   neither tier engages and nothing is fired; if it succeeds, the tiers engage as above with
+//!   their own D, R and P. P₀ = (1 − p_d)·P₀(no engagement) + p_d·P₀(both tiers engage), and the
+//!   interceptors likewise. Two scopes ([`DetectionScope`]): **per raid**, one cue for the whole
+//!   raid (the common-mode case: P₀ = P_sys·p_d·qᴺ, E(leakers) = N − P_sys·p_d·N·q, interceptors
+//!   P_sys·p_d times a working defence's; the same law as P_sys, reported apart); **per warhead**,
+//!   each warhead (with its decoys) cued independently, the tiers then correlated through it:
+//!   q = p_d·(1 − (1 − q₁)(1 − q₂)), P₀ = P_sys·qᴺ. Against a finite stock the per-warhead cue
+//!   is summed exactly over the number of warheads cued (binomial(N, p_d)).
+//! * **Uncertain SSPK** ([`evaluate_uncertain_sspk`]): the upper tier's SSPK is one unknown
+//!   P ~ Beta(α, β), the same for every shot of the raid (epistemic uncertainty); the figures are
+//!   E_P[f(P)] for the model's f at fixed SSPK, by Gauss–Jacobi quadrature (exact when f is a
+//!   polynomial of degree below 128, as for the base salvo model, where
+//!   E[Pʲ] = Π_{i<j}(α + i)/(α + β + i)), with P₀ at the 5th and 95th percentiles of P.
 //!
 //! Assumptions: warheads, shots and tiers are independent; every interceptor is as good as the
 //! next; an object is destroyed by a kill whatever it is. The model does not know geometry, timing
@@ -61,9 +76,11 @@ mod exact;
 mod monte_carlo;
 mod pmf;
 mod target;
+mod uncertain_sspk;
 
 pub use monte_carlo::{MonteCarloEngine, MonteCarloSummary, simulate};
 pub use target::{TargetShots, salvo_shots_formula, shots_for_target};
+pub use uncertain_sspk::{BetaSspk, QUADRATURE_NODES, UncertainSspkResult, evaluate_uncertain_sspk};
 
 use serde::Serialize;
 use thiserror::Error;
@@ -294,6 +311,28 @@ pub struct Decoys {
     pub discrimination: f64,
 }
 
+/// What one shared detection (cue) covers: see [`SharedDetection`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectionScope {
+    /// One cue for the whole raid: if it fails, no warhead is engaged by either tier (common
+    /// mode).
+    Raid,
+    /// One cue per warhead, independent between warheads: if a warhead's cue fails, neither tier
+    /// engages it or its decoys.
+    Warhead,
+}
+
+/// A detection that both tiers need before they engage (an early-warning or cueing chain shared
+/// by the tiers), on top of each tier's own discrimination D.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SharedDetection {
+    /// p_d: probability that the cue succeeds.
+    pub probability: f64,
+    /// Whether one cue serves the whole raid or each warhead has its own.
+    pub scope: DetectionScope,
+}
+
 /// A raid and the defence it meets.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct AnalyticInputs {
@@ -307,6 +346,10 @@ pub struct AnalyticInputs {
     pub decoys: Option<Decoys>,
     /// A lower tier that engages the warheads the upper tier did not kill.
     pub lower: Option<Tier>,
+    /// A detection shared by both tiers, if any (absent: each tier detects on its own, through
+    /// its D).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared_detection: Option<SharedDetection>,
 }
 
 impl AnalyticInputs {
@@ -318,6 +361,7 @@ impl AnalyticInputs {
             upper: tier,
             decoys: None,
             lower: None,
+            shared_detection: None,
         }
     }
 
@@ -357,7 +401,39 @@ impl AnalyticInputs {
         if let Some(lower) = &self.lower {
             lower.validate("lower")?;
         }
+        if let Some(cue) = self.shared_detection {
+            probability("shared_detection.probability", cue.probability)?;
+        }
         Ok(())
+    }
+
+    /// The probability that the defence engages at all: P_sys, times p_d when one shared
+    /// detection serves the whole raid.
+    pub fn common_mode_reliability(&self) -> f64 {
+        match self.shared_detection {
+            Some(SharedDetection {
+                probability,
+                scope: DetectionScope::Raid,
+            }) => self.system_reliability * probability,
+            _ => self.system_reliability,
+        }
+    }
+
+    /// p_d when each warhead has its own shared detection, else `None`.
+    pub fn warhead_cue_probability(&self) -> Option<f64> {
+        self.shared_detection
+            .filter(|c| c.scope == DetectionScope::Warhead)
+            .map(|c| c.probability)
+    }
+
+    /// q with ample stocks, from the upper tier's warhead kill probability q₁:
+    /// 1 − (1 − q₁)(1 − q₂) with a lower tier (q₁ without), times p_d when each warhead has its
+    /// own shared detection.
+    pub fn warhead_kill_with_ample_stock(&self, q1: f64) -> f64 {
+        let q = self
+            .lower
+            .map_or(q1, |l| 1.0 - (1.0 - q1) * (1.0 - l.warhead_kill_probability()));
+        self.warhead_cue_probability().map_or(q, |c| c * q)
     }
 
     /// K, or 0 without decoys.
@@ -371,11 +447,13 @@ impl AnalyticInputs {
     }
 
     /// The bound on P₀ whatever the shots: P_sys·D_effᴺ, with D_eff = D for one tier and
-    /// 1 − (1 − D₁)(1 − D₂) for two.
+    /// 1 − (1 − D₁)(1 − D₂) for two; with a shared detection, P_sys·p_d·D_effᴺ (per raid) or
+    /// P_sys·(p_d·D_eff)ᴺ (per warhead).
     pub fn p_zero_bound(&self) -> f64 {
         let miss_upper = 1.0 - self.upper.discrimination;
         let miss = self.lower.map_or(miss_upper, |l| miss_upper * (1.0 - l.discrimination));
-        self.system_reliability * (1.0 - miss).powi(self.warheads as i32)
+        let d_eff = self.warhead_cue_probability().map_or(1.0 - miss, |c| c * (1.0 - miss));
+        self.common_mode_reliability() * d_eff.powi(self.warheads as i32)
     }
 }
 
@@ -394,7 +472,8 @@ pub struct TierResult {
     pub interceptors_reserved_per_engagement: u64,
     /// Expected warheads reaching the tier.
     pub expected_arriving_warheads: f64,
-    /// Expected warheads not detected, tracked and discriminated (not engaged).
+    /// Expected warheads not detected, tracked and discriminated (not engaged), including those
+    /// whose per-warhead shared detection failed.
     pub expected_undiscriminated_warheads: f64,
     /// Expected warheads discriminated but left unengaged for lack of stock.
     pub expected_unengaged_warheads: f64,
@@ -425,7 +504,7 @@ pub struct AnalyticResult {
     pub expected_interceptors: f64,
     /// P(exactly j warheads leak) at index j = 0 ..= N.
     pub leaker_distribution: Vec<f64>,
-    /// P_sys·D_effᴺ, the most P₀ any number of shots can give.
+    /// P_sys·D_effᴺ, the most P₀ any number of shots can give (shared detection included).
     pub p_zero_bound: f64,
     /// When every stock suffices, the leakers are binomial and this is q, the probability that a
     /// warhead is killed (by either tier): P₀ = P_sys·qᴺ. `None` when a stock can run short.

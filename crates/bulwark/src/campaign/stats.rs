@@ -20,11 +20,14 @@
 //!
 //! The beta and t quantiles come from the regularised incomplete beta function (continued
 //! fraction, evaluated by the modified Lentz method) and the Lanczos log-gamma, inverted by
-//! bisection; the tests compare them with closed forms and with the `statrs` crate.
+//! bisection ([`crate::numerics::beta_quantile`], re-exported here); the tests compare them with
+//! closed forms and with the `statrs` crate.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+pub use crate::numerics::{beta_quantile, regularized_incomplete_beta};
 
 /// The standard normal quantile at 0.975 (two-sided 95 %): Φ⁻¹(0.975).
 pub const Z_975: f64 = 1.959_963_984_540_054;
@@ -84,135 +87,6 @@ pub fn student_t_quantile(p: f64, df: f64) -> f64 {
     let x = beta_quantile(tail, df / 2.0, 0.5);
     let t = (df * (1.0 - x) / x).sqrt();
     if p > 0.5 { t } else { -t }
-}
-
-/// The quantile of Beta(a, b) at probability `p`: the x in [0, 1] with I_x(a, b) = p, by
-/// bisection to the resolution of f64.
-pub fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
-    if !(a > 0.0 && b > 0.0 && (0.0..=1.0).contains(&p)) {
-        return f64::NAN;
-    }
-    if p == 0.0 {
-        return 0.0;
-    }
-    if p == 1.0 {
-        return 1.0;
-    }
-    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if mid <= lo || mid >= hi {
-            break;
-        }
-        if regularized_incomplete_beta(mid, a, b) < p {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    0.5 * (lo + hi)
-}
-
-/// The regularised incomplete beta function I_x(a, b) (the CDF of Beta(a, b) at x), by its
-/// continued fraction, using the symmetry I_x(a, b) = 1 − I_{1−x}(b, a) where that converges
-/// faster (x > (a + 1)/(a + b + 2)).
-pub fn regularized_incomplete_beta(x: f64, a: f64, b: f64) -> f64 {
-    if !(a > 0.0 && b > 0.0) || x.is_nan() {
-        return f64::NAN;
-    }
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if x >= 1.0 {
-        return 1.0;
-    }
-    let ln_front = a * x.ln() + b * (1.0 - x).ln() - ln_beta(a, b);
-    if x < (a + 1.0) / (a + b + 2.0) {
-        (ln_front.exp() * beta_continued_fraction(x, a, b) / a).clamp(0.0, 1.0)
-    } else {
-        (1.0 - ln_front.exp() * beta_continued_fraction(1.0 - x, b, a) / b).clamp(0.0, 1.0)
-    }
-}
-
-/// The continued fraction of the incomplete beta function,
-/// 1/(1 + d₁/(1 + d₂/(1 + …))) with d₂ₘ₊₁ = −(a+m)(a+b+m)x/((a+2m)(a+2m+1)) and
-/// d₂ₘ = m(b−m)x/((a+2m−1)(a+2m)), evaluated by the modified Lentz method.
-fn beta_continued_fraction(x: f64, a: f64, b: f64) -> f64 {
-    const TINY: f64 = 1e-300;
-    const EPS: f64 = 1e-16;
-    let mut c = 1.0;
-    let mut d = 1.0 - (a + b) * x / (a + 1.0);
-    if d.abs() < TINY {
-        d = TINY;
-    }
-    d = 1.0 / d;
-    let mut h = d;
-    for m in 1..10_000 {
-        let m = f64::from(m);
-        let m2 = 2.0 * m;
-        // Even step.
-        let num = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
-        d = 1.0 + num * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + num / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
-        // Odd step.
-        let num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
-        d = 1.0 + num * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + num / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let step = d * c;
-        h *= step;
-        if (step - 1.0).abs() < EPS {
-            break;
-        }
-    }
-    h
-}
-
-/// ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b).
-fn ln_beta(a: f64, b: f64) -> f64 {
-    ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
-}
-
-/// ln Γ(x) for x > 0 by the Lanczos approximation (g = 7, nine coefficients; relative error
-/// below 1e-15 for x > 0), with the reflection formula below 1/2.
-fn ln_gamma(x: f64) -> f64 {
-    const G: f64 = 7.0;
-    const COEF: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        // Γ(x)Γ(1−x) = π / sin(πx).
-        return (std::f64::consts::PI / (std::f64::consts::PI * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut sum = COEF[0];
-    for (i, c) in COEF.iter().enumerate().skip(1) {
-        sum += c / (x + i as f64);
-    }
-    let t = x + G + 0.5;
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
 }
 
 /// A proportion with its 95 % intervals, as written to `summary.json`.
@@ -387,27 +261,6 @@ pub struct Bin {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ln_gamma_matches_factorials_and_half_integers() {
-        // Γ(n) = (n − 1)!, Γ(1/2) = √π.
-        let mut f = 1.0_f64;
-        for n in 1..20 {
-            assert!((ln_gamma(n as f64) - f.ln()).abs() < 1e-12, "n = {n}");
-            f *= n as f64;
-        }
-        assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-14);
-    }
-
-    #[test]
-    fn incomplete_beta_closed_forms() {
-        // I_x(1, 1) = x; I_x(a, 1) = x^a; I_x(1, b) = 1 − (1 − x)^b.
-        for x in [0.01, 0.2, 0.5, 0.77, 0.99] {
-            assert!((regularized_incomplete_beta(x, 1.0, 1.0) - x).abs() < 1e-14);
-            assert!((regularized_incomplete_beta(x, 3.0, 1.0) - x.powi(3)).abs() < 1e-14);
-            assert!((regularized_incomplete_beta(x, 1.0, 4.0) - (1.0 - (1.0 - x).powi(4))).abs() < 1e-14);
-        }
-    }
 
     #[test]
     fn moments_are_exact_and_order_free() {

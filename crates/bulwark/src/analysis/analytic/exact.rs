@@ -85,11 +85,13 @@ fn stock_for_full_engagement(tier: &Tier, warheads: u64, decoys: u64, p_decoy: f
     objects * tier.interceptors_reserved_per_engagement()
 }
 
-/// Fills the figures common to both paths.
+/// Fills the figures common to both paths. `uncued` of the `arriving` warheads lost a shared
+/// per-warhead detection and are not engaged, like the undiscriminated ones.
 #[allow(clippy::too_many_arguments)]
 fn tier_result(
     tier: &Tier,
     arriving: f64,
+    uncued: f64,
     engaged_warheads: f64,
     engaged_decoys: f64,
     unengaged: f64,
@@ -103,7 +105,7 @@ fn tier_result(
         interceptors_per_engagement: tier.interceptors_per_engagement(),
         interceptors_reserved_per_engagement: tier.interceptors_reserved_per_engagement(),
         expected_arriving_warheads: arriving,
-        expected_undiscriminated_warheads: arriving * (1.0 - tier.discrimination),
+        expected_undiscriminated_warheads: (arriving - uncued) * (1.0 - tier.discrimination) + uncued,
         expected_unengaged_warheads: unengaged,
         expected_engaged_warheads: engaged_warheads,
         expected_engaged_decoys: engaged_decoys,
@@ -114,13 +116,91 @@ fn tier_result(
     }
 }
 
+/// Expected figures of one tier over the finite sums: (warheads arriving, engaged, discriminated
+/// but unengaged, P(stock short)).
+#[derive(Debug, Clone, Copy, Default)]
+struct TierSums {
+    arriving: f64,
+    engaged: f64,
+    engaged_decoys: f64,
+    unengaged: f64,
+    short: f64,
+}
+
+impl TierSums {
+    /// Adds `other` with weight `w`, its warheads arriving increased by `extra` (those that lost
+    /// a per-warhead cue, which reach the tier but are not engaged).
+    fn add_weighted(&mut self, w: f64, other: &Self, extra: f64) {
+        self.arriving += w * (other.arriving + extra);
+        self.engaged += w * other.engaged;
+        self.engaged_decoys += w * other.engaged_decoys;
+        self.unengaged += w * other.unengaged;
+        self.short += w * other.short;
+    }
+}
+
+/// Both tiers over the finite sums, for `warheads` warheads and `decoys` decoys all seen by the
+/// defence: P(j warheads leak), j = 0 ..= warheads, and each tier's expected figures.
+struct Layers {
+    leakers: Vec<f64>,
+    upper: TierSums,
+    lower: Option<TierSums>,
+}
+
+fn layers(lnf: &LnFactorials, inputs: &AnalyticInputs, warheads: u64, decoys: u64, p_decoy: f64) -> Layers {
+    let up = tier_sums(lnf, &inputs.upper, warheads, decoys, p_decoy);
+    let upper = TierSums {
+        arriving: warheads as f64,
+        engaged: up.engaged_warheads,
+        engaged_decoys: up.engaged_decoys,
+        unengaged: up.unengaged_warheads,
+        short: up.p_short,
+    };
+    let Some(l) = inputs.lower else {
+        return Layers {
+            leakers: up.leakers,
+            upper,
+            lower: None,
+        };
+    };
+    let mut dist = vec![0.0; warheads as usize + 1];
+    let (mut arriving, mut engaged, mut unengaged, mut short) = (0.0, 0.0, 0.0, 0.0);
+    for (j, &pj) in up.leakers.iter().enumerate() {
+        if pj < TAIL {
+            continue;
+        }
+        let lo = tier_sums(lnf, &l, j as u64, 0, 0.0);
+        for (x, &px) in lo.leakers.iter().enumerate() {
+            dist[x] += pj * px;
+        }
+        arriving += pj * j as f64;
+        engaged += pj * lo.engaged_warheads;
+        unengaged += pj * lo.unengaged_warheads;
+        short += pj * lo.p_short;
+    }
+    Layers {
+        leakers: dist,
+        upper,
+        lower: Some(TierSums {
+            arriving,
+            engaged,
+            engaged_decoys: 0.0,
+            unengaged,
+            short,
+        }),
+    }
+}
+
 /// Evaluates validated inputs. `force_sums` takes the finite-sum path even when the closed form
 /// applies (the tests compare the two).
 pub(super) fn evaluate_validated(inputs: &AnalyticInputs, force_sums: bool) -> AnalyticResult {
     let n = u64::from(inputs.warheads);
     let decoys = n * inputs.decoys_per_warhead();
     let p_decoy = inputs.decoy_engage_probability();
-    let p_sys = inputs.system_reliability;
+    // P_sys, times p_d for one shared detection of the whole raid.
+    let p_sys = inputs.common_mode_reliability();
+    // p_d of a shared detection per warhead.
+    let cue = inputs.warhead_cue_probability();
     let upper_full = stock_for_full_engagement(&inputs.upper, n, decoys, p_decoy);
     let lower_full = inputs.lower.map(|l| stock_for_full_engagement(&l, n, 0, 0.0));
     let suffices = |t: &Tier, full: u64| t.stock.is_none_or(|s| s >= full);
@@ -130,26 +210,29 @@ pub(super) fn evaluate_validated(inputs: &AnalyticInputs, force_sums: bool) -> A
     let nf = n as f64;
 
     if closed {
-        // Every warhead independently survives each tier: q = 1 − (1 − q₁)(1 − q₂).
+        // Every warhead independently survives each tier: q = 1 − (1 − q₁)(1 − q₂), times p_d
+        // with a per-warhead cue (an uncued warhead meets neither tier, nor do its decoys).
         let q1 = inputs.upper.warhead_kill_probability();
-        let q = inputs
-            .lower
-            .map_or(q1, |l| 1.0 - (1.0 - q1) * (1.0 - l.warhead_kill_probability()));
+        let q = inputs.warhead_kill_with_ample_stock(q1);
+        let c = cue.unwrap_or(1.0);
+        let uncued = cue.map_or(0.0, |c| nf * (1.0 - c));
         let upper = tier_result(
             &inputs.upper,
             nf,
-            nf * inputs.upper.discrimination,
-            decoys as f64 * p_decoy,
+            uncued,
+            nf * c * inputs.upper.discrimination,
+            decoys as f64 * c * p_decoy,
             0.0,
             0.0,
             upper_full,
         );
         let lower = inputs.lower.map(|l| {
-            let arriving = nf * (1.0 - q1);
+            let arriving = nf * (1.0 - c * q1);
             tier_result(
                 &l,
                 arriving,
-                arriving * l.discrimination,
+                uncued,
+                nf * c * (1.0 - q1) * l.discrimination,
                 0.0,
                 0.0,
                 0.0,
@@ -177,38 +260,52 @@ pub(super) fn evaluate_validated(inputs: &AnalyticInputs, force_sums: bool) -> A
     }
 
     let lnf = LnFactorials::up_to(n + decoys);
-    let up = tier_sums(&lnf, &inputs.upper, n, decoys, p_decoy);
-    let upper = tier_result(
-        &inputs.upper,
-        nf,
-        up.engaged_warheads,
-        up.engaged_decoys,
-        up.unengaged_warheads,
-        up.p_short,
-        upper_full,
-    );
-    let (working, lower) = match inputs.lower {
-        None => (up.leakers, None),
-        Some(l) => {
+    let (working, up, lo, uncued) = match cue {
+        None => {
+            let l = layers(&lnf, inputs, n, decoys, p_decoy);
+            (l.leakers, l.upper, l.lower, 0.0)
+        }
+        Some(c) => {
+            // Summed over the number m of warheads cued, binomial(N, p_d): the defence meets m
+            // warheads with their m·K decoys, and the other N − m leak unengaged.
             let mut dist = vec![0.0; n as usize + 1];
-            let (mut arriving, mut engaged, mut unengaged, mut short) = (0.0, 0.0, 0.0, 0.0);
-            for (j, &pj) in up.leakers.iter().enumerate() {
-                if pj < TAIL {
-                    continue;
+            let (mut up, mut lo) = (TierSums::default(), inputs.lower.map(|_| TierSums::default()));
+            for (m, pm) in binomial(&lnf, n, c, true).iter() {
+                let l = layers(&lnf, inputs, m, m * inputs.decoys_per_warhead(), p_decoy);
+                let missed = n - m;
+                for (x, &px) in l.leakers.iter().enumerate() {
+                    dist[x + missed as usize] += pm * px;
                 }
-                let lo = tier_sums(&lnf, &l, j as u64, 0, 0.0);
-                for (x, &px) in lo.leakers.iter().enumerate() {
-                    dist[x] += pj * px;
+                up.add_weighted(pm, &l.upper, missed as f64);
+                if let (Some(acc), Some(s)) = (lo.as_mut(), l.lower.as_ref()) {
+                    acc.add_weighted(pm, s, missed as f64);
                 }
-                arriving += pj * j as f64;
-                engaged += pj * lo.engaged_warheads;
-                unengaged += pj * lo.unengaged_warheads;
-                short += pj * lo.p_short;
             }
-            let lower = tier_result(&l, arriving, engaged, 0.0, unengaged, short, lower_full.unwrap_or(0));
-            (dist, Some(lower))
+            (dist, up, lo, nf * (1.0 - c))
         }
     };
+    let upper = tier_result(
+        &inputs.upper,
+        up.arriving,
+        uncued,
+        up.engaged,
+        up.engaged_decoys,
+        up.unengaged,
+        up.short,
+        upper_full,
+    );
+    let lower = inputs.lower.zip(lo).map(|(l, s)| {
+        tier_result(
+            &l,
+            s.arriving,
+            uncued,
+            s.engaged,
+            0.0,
+            s.unengaged,
+            s.short,
+            lower_full.unwrap_or(0),
+        )
+    });
     let mut dist: Vec<f64> = working.iter().map(|p| p_sys * p).collect();
     dist[n as usize] += 1.0 - p_sys;
     let fired = upper.expected_interceptors + lower.as_ref().map_or(0.0, |l| l.expected_interceptors);
@@ -226,7 +323,7 @@ pub(super) fn evaluate_validated(inputs: &AnalyticInputs, force_sums: bool) -> A
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Decoys, Doctrine, KillAssessment};
+    use super::super::{Decoys, DetectionScope, Doctrine, KillAssessment, SharedDetection};
     use super::*;
 
     fn assert_same(a: &AnalyticResult, b: &AnalyticResult, tol: f64) {
@@ -239,7 +336,8 @@ mod tests {
     }
 
     /// With stocks that never run short, the finite sums reproduce the binomial closed form:
-    /// this checks the sums' bookkeeping (decoys, kill assessment, a lower tier, P_sys).
+    /// this checks the sums' bookkeeping (decoys, kill assessment, a lower tier, P_sys, and a
+    /// detection shared per raid and per warhead).
     #[test]
     fn finite_sums_reproduce_the_closed_form_when_stock_suffices() {
         let upper = Tier {
@@ -265,15 +363,35 @@ mod tests {
                 discrimination: 0.6,
             }),
             lower: Some(Tier::salvo(0.6, 0.95, 0.9, 2)),
+            shared_detection: None,
         };
-        inputs.validate().unwrap();
-        let closed = evaluate_validated(&inputs, false);
-        let sums = evaluate_validated(&inputs, true);
-        assert!(closed.warhead_kill_probability.is_some() && sums.warhead_kill_probability.is_none());
-        assert_same(&closed, &sums, 1e-12);
-        assert!(
-            (closed.lower.as_ref().unwrap().expected_interceptors - sums.lower.unwrap().expected_interceptors).abs()
-                < 1e-12
-        );
+        let cued = |scope| AnalyticInputs {
+            shared_detection: Some(SharedDetection {
+                probability: 0.8,
+                scope,
+            }),
+            ..inputs
+        };
+        for inputs in [inputs, cued(DetectionScope::Raid), cued(DetectionScope::Warhead)] {
+            inputs.validate().unwrap();
+            let closed = evaluate_validated(&inputs, false);
+            let sums = evaluate_validated(&inputs, true);
+            assert!(closed.warhead_kill_probability.is_some() && sums.warhead_kill_probability.is_none());
+            assert_same(&closed, &sums, 1e-12);
+            for (a, b) in [
+                (&closed.upper, &sums.upper),
+                (closed.lower.as_ref().unwrap(), sums.lower.as_ref().unwrap()),
+            ] {
+                for (x, y) in [
+                    (a.expected_interceptors, b.expected_interceptors),
+                    (a.expected_arriving_warheads, b.expected_arriving_warheads),
+                    (a.expected_undiscriminated_warheads, b.expected_undiscriminated_warheads),
+                    (a.expected_engaged_warheads, b.expected_engaged_warheads),
+                    (a.expected_engaged_decoys, b.expected_engaged_decoys),
+                ] {
+                    assert!((x - y).abs() < 1e-12, "{x} {y} {:?}", inputs.shared_detection);
+                }
+            }
+        }
     }
 }

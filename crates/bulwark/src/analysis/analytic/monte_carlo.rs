@@ -14,7 +14,9 @@
 //!   order:
 //!
 //! 1. if P_sys < 1, one draw: the defence fails as a whole (all warheads leak, nothing fired) when
-//!    u ≥ P_sys;
+//!    u ≥ P_sys; then, with a detection shared per raid, one draw: the cue fails (likewise) when
+//!    u ≥ p_d; with a detection shared per warhead, one draw per warhead: cued when u < p_d (the
+//!    tiers then meet the cued warheads and their decoys only; the others leak unengaged);
 //! 2. per tier, one draw per warhead reaching it: discriminated when u < D (skipped when D = 1);
 //!    then one per decoy: engaged when u < 1 − D_decoy (skipped without decoys);
 //! 3. if the stock cannot engage every believed object, the engaged ones are a uniform random
@@ -31,7 +33,7 @@ use rand::{Rng, RngExt};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{AnalyticError, AnalyticInputs, Doctrine, Tier};
+use super::{AnalyticError, AnalyticInputs, DetectionScope, Doctrine, Tier};
 use crate::random::{Stream, stream};
 
 mod lanes;
@@ -235,7 +237,11 @@ impl TierPlan {
 
 struct Plan {
     warheads: u32,
-    decoys: u64,
+    decoys_per_warhead: u64,
+    /// A detection shared per raid, if any.
+    raid_cue: Option<Below>,
+    /// A detection shared per warhead, if any.
+    warhead_cue: Option<Below>,
     /// None without decoys or when every decoy is recognised.
     p_decoy: Option<Below>,
     /// None when P_sys = 1.
@@ -274,11 +280,18 @@ impl Tally {
 
     fn trial(&mut self, plan: &Plan, seed: u64, trial: u64) {
         let mut rng = stream(seed, trial, 0);
-        if plan.system_reliability.is_some_and(|p| !p.draw(&mut rng)) {
+        if plan.system_reliability.is_some_and(|p| !p.draw(&mut rng))
+            || plan.raid_cue.is_some_and(|p| !p.draw(&mut rng))
+        {
             self.counts[plan.warheads as usize] += 1;
             return;
         }
-        let (mut leakers, fired, unengaged) = plan.upper.run(&mut rng, plan.warheads, plan.decoys, plan.p_decoy);
+        let cued = match plan.warhead_cue {
+            Some(p) => (0..plan.warheads).map(|_| u32::from(p.draw(&mut rng))).sum(),
+            None => plan.warheads,
+        };
+        let decoys = u64::from(cued) * plan.decoys_per_warhead;
+        let (mut leakers, fired, unengaged) = plan.upper.run(&mut rng, cued, decoys, plan.p_decoy);
         self.upper += fired;
         self.unengaged += u64::from(unengaged);
         if let Some(lower) = &plan.lower {
@@ -287,7 +300,7 @@ impl Tally {
             self.lower += fired;
             self.unengaged += u64::from(unengaged);
         }
-        self.counts[leakers as usize] += 1;
+        self.counts[(leakers + plan.warheads - cued) as usize] += 1;
     }
 }
 
@@ -347,11 +360,21 @@ fn simulate_bit_sliced(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Tally
     })
 }
 
+/// The threshold of a shared detection of the given scope, if the inputs have one.
+fn cue_threshold(inputs: &AnalyticInputs, scope: DetectionScope) -> Option<Below> {
+    inputs
+        .shared_detection
+        .filter(|c| c.scope == scope)
+        .map(|c| Below::new(c.probability))
+}
+
 /// The per-trial engine: one stream per trial.
 fn simulate_per_trial(inputs: &AnalyticInputs, trials: u64, seed: u64) -> Tally {
     let plan = Plan {
         warheads: inputs.warheads,
-        decoys: u64::from(inputs.warheads) * inputs.decoys_per_warhead(),
+        decoys_per_warhead: inputs.decoys_per_warhead(),
+        raid_cue: cue_threshold(inputs, DetectionScope::Raid),
+        warhead_cue: cue_threshold(inputs, DetectionScope::Warhead),
         p_decoy: Some(inputs.decoy_engage_probability())
             .filter(|&p| p > 0.0)
             .map(Below::new),

@@ -81,12 +81,11 @@ fn with_shots(inputs: &AnalyticInputs, shots: u32) -> AnalyticInputs {
     }
 }
 
-/// P₀ = P_sys·qᴺ with unlimited stocks, q from the upper tier's kill probability `q1`.
+/// P₀ = P_sys·qᴺ with unlimited stocks, q from the upper tier's kill probability `q1` (P_sys
+/// and q with any shared detection).
 fn p_zero_with(inputs: &AnalyticInputs, q1: f64) -> f64 {
-    let q = inputs
-        .lower
-        .map_or(q1, |l| 1.0 - (1.0 - q1) * (1.0 - l.warhead_kill_probability()));
-    inputs.system_reliability * q.powi(inputs.warheads as i32)
+    let q = inputs.warhead_kill_with_ample_stock(q1);
+    inputs.common_mode_reliability() * q.powi(inputs.warheads as i32)
 }
 
 /// The fewest shots per salvo of the upper tier (both salvos for shoot-look-shoot, which must
@@ -128,7 +127,7 @@ pub fn shots_for_target(inputs: &AnalyticInputs, target_p_zero: f64) -> Result<T
             target_p_zero,
             max_p_zero,
             reason: format!(
-                "P(zero leakers) cannot exceed {max_p_zero:.6} whatever the shots: {}{}",
+                "P(zero leakers) cannot exceed {max_p_zero:.6} whatever the shots: {}{}{}",
                 if k > 0.0 {
                     format!(
                         "warheads that are not discriminated (D = {}) are never engaged",
@@ -144,6 +143,17 @@ pub fn shots_for_target(inputs: &AnalyticInputs, target_p_zero: f64) -> Result<T
                     )
                 } else {
                     String::new()
+                },
+                match inputs.shared_detection {
+                    Some(c) if c.probability < 1.0 => format!(
+                        ", and the detection both tiers share fails with probability {} ({})",
+                        1.0 - c.probability,
+                        match c.scope {
+                            super::DetectionScope::Raid => "for the whole raid",
+                            super::DetectionScope::Warhead => "for each warhead",
+                        }
+                    ),
+                    _ => String::new(),
                 }
             ),
         });

@@ -30,12 +30,14 @@
 //! the interceptors fired summed with population counts.
 //!
 //! The engine covers every feature of the model whose outcome does not depend on a per-trial
-//! count: common-mode failure, discrimination, decoys, salvo and shoot-look-shoot with imperfect
-//! kill assessment, two tiers. A stock that can run short needs the number of believed objects
+//! count: common-mode failure, a detection shared by the tiers (per raid: one mask after the
+//! common-mode draw; per warhead: one mask per warhead, its decoys drawn right after it, in its
+//! lanes only), discrimination, decoys, salvo and shoot-look-shoot with imperfect kill
+//! assessment, two tiers. A stock that can run short needs the number of believed objects
 //! of each trial and a random subset of them, which the per-trial engine draws; [`applies`]
 //! says when the stock can never run short.
 
-use super::super::{AnalyticInputs, MAX_WARHEADS, Tier};
+use super::super::{AnalyticInputs, DetectionScope, MAX_WARHEADS, Tier};
 use super::Tally;
 use crate::random::stream;
 use rand::Rng;
@@ -492,6 +494,11 @@ impl<M: Lanes> Counter<M> {
 pub(super) struct LanePlan {
     warheads: u32,
     decoys: u64,
+    decoys_per_warhead: u64,
+    /// A detection shared per raid, if any.
+    raid_cue: Option<Threshold>,
+    /// A detection shared per warhead, if any.
+    warhead_cue: Option<Threshold>,
     decoy_engaged: Threshold,
     system_works: Threshold,
     upper: LaneTier,
@@ -519,9 +526,18 @@ fn first_lanes(n: u64) -> [u64; WORDS] {
 
 impl LanePlan {
     pub(super) fn new(inputs: &AnalyticInputs) -> Self {
+        let cue = |scope| {
+            inputs
+                .shared_detection
+                .filter(|c| c.scope == scope)
+                .map(|c| Threshold::new(c.probability))
+        };
         Self {
             warheads: inputs.warheads,
             decoys: u64::from(inputs.warheads) * inputs.decoys_per_warhead(),
+            decoys_per_warhead: inputs.decoys_per_warhead(),
+            raid_cue: cue(DetectionScope::Raid),
+            warhead_cue: cue(DetectionScope::Warhead),
             decoy_engaged: Threshold::new(inputs.decoy_engage_probability()),
             system_works: Threshold::new(inputs.system_reliability),
             upper: LaneTier::new(&inputs.upper),
@@ -556,10 +572,20 @@ impl LanePlan {
         let mut counter = Counter::<M>::new(self.warheads);
         // Common-mode failure: in the lanes where the defence fails, every warhead leaks and
         // nothing is fired.
-        let working = self.system_works.draw(rng, valid);
+        let mut working = self.system_works.draw(rng, valid);
+        // A detection shared per raid: where it fails, likewise.
+        if let Some(cue) = &self.raid_cue {
+            working = cue.draw(rng, working);
+        }
         let failed = valid.and_not(working);
         for _ in 0..self.warheads {
-            let (mut leak, fired) = self.upper.warhead(rng, working);
+            // A detection shared per warhead: neither tier sees the warhead (nor its decoys) in
+            // the lanes where it fails, and the warhead leaks there.
+            let seen = match &self.warhead_cue {
+                Some(cue) => cue.draw(rng, working),
+                None => working,
+            };
+            let (mut leak, fired) = self.upper.warhead(rng, seen);
             tally.upper += fired;
             if let Some(lower) = &self.lower
                 && !leak.is_empty()
@@ -568,11 +594,19 @@ impl LanePlan {
                 leak = l;
                 tally.lower += fired;
             }
-            counter.add(leak.or(failed));
+            counter.add(leak.or(failed).or(working.and_not(seen)));
+            if self.warhead_cue.is_some() {
+                for _ in 0..self.decoys_per_warhead {
+                    let engaged = self.decoy_engaged.draw(rng, seen);
+                    tally.upper += self.upper.decoy(rng, engaged);
+                }
+            }
         }
-        for _ in 0..self.decoys {
-            let engaged = self.decoy_engaged.draw(rng, working);
-            tally.upper += self.upper.decoy(rng, engaged);
+        if self.warhead_cue.is_none() {
+            for _ in 0..self.decoys {
+                let engaged = self.decoy_engaged.draw(rng, working);
+                tally.upper += self.upper.decoy(rng, engaged);
+            }
         }
         counter.tally(valid, &mut tally.counts);
     }
