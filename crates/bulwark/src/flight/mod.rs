@@ -10,6 +10,7 @@
 //! * [`aim`](mod@aim): solving the controls that land a missile on an aim point with a chosen shape.
 //! * [`preset`]: the missile presets in `data/presets/`.
 //! * [`trajectory`]: a flown trajectory evaluable at any time (cubic Hermite).
+//! * [`rcs`]: radar cross-sections by band (UHF, X) and which one a radar's frequency sees.
 //! * [`complex`]: the threat complex: warhead, spent booster and decoys after separation.
 
 pub mod aim;
@@ -21,6 +22,7 @@ pub mod forces;
 pub mod kepler;
 pub mod preset;
 pub mod propagate;
+pub mod rcs;
 pub mod trajectory;
 pub mod vehicle;
 
@@ -33,5 +35,6 @@ pub use propagate::{
     BoostControls, BurnoutState, EventKind, Flight, FlightOptions, FlightSummary, TrajectorySample, fly_boosted,
     fly_burnout,
 };
+pub use rcs::{RcsBand, RcsByBand};
 pub use trajectory::Trajectory;
 pub use vehicle::{Booster, DecoyType, DragCurve, Missile, PitchProgram, ReentryVehicle, Stage};
