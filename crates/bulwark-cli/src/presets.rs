@@ -5,7 +5,8 @@ use crate::diag::CliError;
 use std::fmt::Write as _;
 
 use bulwark::engage::interceptor::{interceptor_preset_names, load_interceptor_preset};
-use bulwark::flight::{load_preset, preset_names};
+use bulwark::flight::rcs::ieee_band_name;
+use bulwark::flight::{RcsByBand, load_preset, preset_names};
 use bulwark::sensor::radar::{Mode, load_radar_preset, preset_names as radar_preset_names};
 use clap::Args;
 use serde::Serialize;
@@ -93,6 +94,11 @@ struct RadarRow {
     operator: String,
     role: String,
     frequency_ghz: f64,
+    /// The IEEE letter band of the frequency (UHF, S, C, X).
+    band: &'static str,
+    /// The band whose tabulated cross-sections of the threat objects this radar sees ("uhf" or
+    /// "x"; bulwark::flight::rcs).
+    rcs_band: &'static str,
     average_power_kw: f64,
     aperture_m2: f64,
     /// Detection range against 0.1 m² in search and in track (km), range equation alone.
@@ -117,6 +123,8 @@ fn radars(json: bool) -> Result<String, CliError> {
             operator: r.operator().to_string(),
             role: r.role().to_string(),
             frequency_ghz: r.frequency_hz() / 1e9,
+            band: ieee_band_name(r.frequency_hz()),
+            rcs_band: r.rcs_band().key(),
             average_power_kw: r.range_equation().average_power_w() / 1e3,
             aperture_m2: r.aperture_area_m2(),
             search_range_km_at_0_1_m2: range_km(Mode::Search)?,
@@ -132,17 +140,19 @@ fn radars(json: bool) -> Result<String, CliError> {
         return crate::output::json_pretty(&rows, "the JSON list");
     }
     let mut s = format!(
-        "{:<13} {:<30} {:>7} {:>8} {:>8} {:>17} {:>9} {:>8}
+        "{:<13} {:<30} {:>7} {:<4} {:>3} {:>8} {:>8} {:>17} {:>9} {:>8}
 ",
-        "name", "radar", "GHz", "P_avg kW", "area m²", "0.1 m² km s/t", "instr. km", "az ±deg"
+        "name", "radar", "GHz", "band", "σ", "P_avg kW", "area m²", "0.1 m² km s/t", "instr. km", "az ±deg"
     );
     for r in &rows {
         let _ = writeln!(
             s,
-            "{:<13} {:<36} {:>5.2} {:>8.0} {:>8.1} {:>13} {:>9.0} {:>7.0}",
+            "{:<13} {:<36} {:>5.2} {:<4} {:>3} {:>8.0} {:>8.1} {:>13} {:>9.0} {:>7.0}",
             r.name,
             r.display_name,
             r.frequency_ghz,
+            r.band,
+            r.rcs_band,
             r.average_power_kw,
             r.aperture_m2,
             format!("{:.0}/{:.0}", r.search_range_km_at_0_1_m2, r.track_range_km_at_0_1_m2),
@@ -151,7 +161,7 @@ fn radars(json: bool) -> Result<String, CliError> {
         );
     }
     s.push_str(
-        "Ranges by the range equation alone (horizon and instrumented range aside: bulwark radar); sources in each data/radars/<name>.toml; models in docs/models.md.\n",
+        "σ: the band whose cross-sections of the threat objects the radar sees (UHF below 2.83 GHz, X above: docs/models.md). Ranges by the range equation alone (horizon and instrumented range aside: bulwark radar); sources in each data/radars/<name>.toml; models in docs/models.md.\n",
     );
     Ok(s)
 }
@@ -167,8 +177,35 @@ struct Row {
     launch_mass_kg: f64,
     payload_kg: f64,
     published_max_range_km: f64,
+    /// The re-entry vehicle's nose-on cross-section at each band (m²).
+    rv_rcs_m2: BandsJson,
+    /// The spent stage's, if it separates (m²).
+    booster_rcs_m2: Option<BandsJson>,
+    /// One decoy's, if the missile carries decoys (m²).
+    decoy_rcs_m2: Option<BandsJson>,
     range_source: String,
     note: String,
+}
+
+/// A cross-section at each band (m²).
+#[derive(Serialize)]
+struct BandsJson {
+    x: f64,
+    uhf: f64,
+}
+
+impl From<RcsByBand> for BandsJson {
+    fn from(r: RcsByBand) -> Self {
+        Self {
+            x: r.x_m2,
+            uhf: r.uhf_m2,
+        }
+    }
+}
+
+/// "X/UHF" figures of a cross-section (m²), "-" where there is none.
+fn bands_text(r: Option<&BandsJson>) -> String {
+    r.map_or_else(|| "-".into(), |b| format!("{}/{}", b.x, b.uhf))
 }
 
 /// Runs `bulwark presets`.
@@ -194,6 +231,9 @@ pub fn run(a: &PresetsArgs) -> Result<(), CliError> {
             launch_mass_kg: m.launch_mass_kg(),
             payload_kg: m.rv.mass_kg,
             published_max_range_km: m.published_max_range_km,
+            rv_rcs_m2: m.rv.rcs_m2.into(),
+            booster_rcs_m2: m.booster.map(|b| b.rcs_m2.into()),
+            decoy_rcs_m2: m.decoy.map(|d| d.rcs_m2.into()),
             range_source: m.range_source.clone(),
             note: m.note.clone(),
         });
@@ -202,13 +242,24 @@ pub fn run(a: &PresetsArgs) -> Result<(), CliError> {
         crate::output::json_pretty(&rows, "the JSON list")?
     } else {
         let mut s = format!(
-            "{:<12} {:<28} {:<12} {:<5} {:<7} {:>6} {:>9} {:>8} {:>10}\n",
-            "name", "missile", "country", "class", "fuel", "stages", "mass kg", "RV kg", "range km"
+            "{:<12} {:<28} {:<12} {:<5} {:<7} {:>6} {:>9} {:>8} {:>10} {:>10} {:>9} {:>9}\n",
+            "name",
+            "missile",
+            "country",
+            "class",
+            "fuel",
+            "stages",
+            "mass kg",
+            "RV kg",
+            "range km",
+            "RV m²",
+            "stage m²",
+            "decoy m²"
         );
         for r in &rows {
             let _ = writeln!(
                 s,
-                "{:<12} {:<28} {:<12} {:<5} {:<7} {:>6} {:>9.0} {:>8.0} {:>10.0}",
+                "{:<12} {:<28} {:<12} {:<5} {:<7} {:>6} {:>9.0} {:>8.0} {:>10.0} {:>10} {:>9} {:>9}",
                 r.name,
                 r.display_name,
                 r.country,
@@ -217,10 +268,13 @@ pub fn run(a: &PresetsArgs) -> Result<(), CliError> {
                 r.stages,
                 r.launch_mass_kg,
                 r.payload_kg,
-                r.published_max_range_km
+                r.published_max_range_km,
+                bands_text(Some(&r.rv_rcs_m2)),
+                bands_text(r.booster_rcs_m2.as_ref()),
+                bands_text(r.decoy_rcs_m2.as_ref())
             );
         }
-        s.push_str("Sources are in each data/presets/<name>.toml; method and calibration in docs/presets.md.\n");
+        s.push_str("Cross-sections in m² at X band/UHF (a radar of another band sees the nearer: docs/models.md). Sources are in each data/presets/<name>.toml; method and calibration in docs/presets.md.\n");
         s
     };
     crate::output::print(if a.json { "json" } else { "txt" }, &text)

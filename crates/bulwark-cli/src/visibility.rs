@@ -74,6 +74,9 @@ struct VisibilityJson {
     out_of_view_s: Vec<(String, f64)>,
     closest_range_in_view_km: Option<f64>,
     max_elevation_in_view_deg: Option<f64>,
+    /// The warhead's cross-section at the radar's band (m²), and that band ("uhf" or "x").
+    warhead_rcs_m2: f64,
+    rcs_band: &'static str,
     detection_range_search_km: f64,
     detection_range_track_km: f64,
     first_detectable_s: Option<f64>,
@@ -154,6 +157,8 @@ pub fn run(a: &VisibilityArgs) -> Result<(), CliError> {
         out_of_view_s: r.out_of_view_s.iter().map(|(v, s)| (v.to_string(), *s)).collect(),
         closest_range_in_view_km: r.closest_range_in_view_m.map(|x| x / 1e3),
         max_elevation_in_view_deg: r.max_elevation_in_view_deg,
+        warhead_rcs_m2: missile.rv.rcs_m2.at(radar.spec().rcs_band()),
+        rcs_band: radar.spec().rcs_band().key(),
         detection_range_search_km: r.detection_range_search_m / 1e3,
         detection_range_track_km: r.detection_range_track_m / 1e3,
         first_detectable_s: r.first_detectable_s,
@@ -211,8 +216,12 @@ fn human(r: &VisibilityJson, missile: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "radar {}: detection range against the warhead {:.0} km in search, {:.0} km in track",
-        r.radar, r.detection_range_search_km, r.detection_range_track_km
+        "radar {}: detection range against the warhead ({} m² at {}) {:.0} km in search, {:.0} km in track",
+        r.radar,
+        r.warhead_rcs_m2,
+        r.rcs_band.to_uppercase(),
+        r.detection_range_search_km,
+        r.detection_range_track_km
     );
     if r.in_view.is_empty() {
         let _ = writeln!(s, "never in view");

@@ -366,6 +366,17 @@ fn presets_lists_every_bundled_missile() {
     let v = json(&["presets", "--json"]);
     assert_eq!(v.as_array().unwrap().len(), 11);
     assert!(v[0]["range_source"].as_str().unwrap().len() > 10);
+    // Cross-sections by band: the DF-41's warhead, stage and decoys.
+    let df41 = v.as_array().unwrap().iter().find(|r| r["name"] == "df-41").unwrap();
+    assert_eq!(
+        (df41["rv_rcs_m2"]["x"].as_f64(), df41["rv_rcs_m2"]["uhf"].as_f64()),
+        (Some(0.02), Some(0.02))
+    );
+    assert_eq!(df41["booster_rcs_m2"]["uhf"].as_f64(), Some(2.0));
+    assert_eq!(df41["decoy_rcs_m2"]["x"].as_f64(), Some(0.02));
+    let line = text.lines().find(|l| l.starts_with("df-41")).unwrap();
+    let last: Vec<&str> = line.split_whitespace().rev().take(3).collect();
+    assert_eq!(last, ["0.02/0.02", "2/2", "0.02/0.02"], "{line}");
 }
 
 /// Same input, byte-identical output: the JSON report and the trajectory CSV of two runs.
@@ -772,6 +783,12 @@ fn presets_lists_the_radars() {
     let range = |row: &serde_json::Value, mode: &str| row[format!("{mode}_range_km_at_0_1_m2")].as_f64().unwrap();
     assert!((range(&rows[3], "search") - 2000.0).abs() < 1.0);
     assert!((range(&rows[4], "search") - 600.0).abs() < 1.0);
+    // The UEWR sees the UHF cross-sections; the S-, C- and X-band radars the X-band ones.
+    let bands: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["band"].as_str().unwrap(), r["rcs_band"].as_str().unwrap()))
+        .collect();
+    assert_eq!(bands, [("UHF", "uhf"), ("C", "x"), ("S", "x"), ("X", "x"), ("X", "x")]);
     for row in rows {
         assert!(range(row, "track") >= range(row, "search") - 1e-6, "{row}");
         assert!(!row["sources"].as_array().unwrap().is_empty(), "{row}");

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use bulwark::earth::{EarthModel, Geodetic, direct};
-use bulwark::flight::{AimRequest, FlightOptions, Shape, aim, load_preset};
+use bulwark::flight::{AimRequest, FlightOptions, RcsByBand, Shape, aim, load_preset};
 use bulwark::ids::{AreaId, RadarId};
 use bulwark::scenario::{
     AreaShape, Doctrine, FireControl, PlatformKind, ScenarioError, TrackFilter, load_scenario, parse_scenario,
@@ -188,6 +188,9 @@ name = "h15"
 missile = "hwasong-15"
 launch = { lat_deg = 39.25, lon_deg = 125.87 }
 aim = { lat_deg = 40.22, lon_deg = 136.92 }
+
+[threat.overrides.reentry_vehicle]
+rcs_m2 = { uhf = 0.9 }   # one band of the preset's table; x stays
 "#;
 
 #[test]
@@ -265,7 +268,9 @@ fn small_scenario_values_round_trip() {
     assert_eq!(nd.group, "wave-1");
     assert_eq!(nd.shape, Shape::Lofted { apogee_km: Some(400.0) });
     assert_eq!(nd.missile.rv.mass_kg, 1000.0);
-    assert_eq!(nd.missile.rv.rcs_m2, 0.2);
+    // One number for every band replaces the preset's table; a table overrides band by band.
+    assert_eq!(nd.missile.rv.rcs_m2, RcsByBand::uniform(0.2));
+    assert_eq!(s.threats[3].missile.rv.rcs_m2, RcsByBand { uhf_m2: 0.9, x_m2: 0.1 });
     let preset = load_preset("nodong").unwrap();
     assert_eq!(
         nd.missile.rv.ballistic_coefficient_kg_m2,
@@ -277,7 +282,9 @@ fn small_scenario_values_round_trip() {
         (h15.group.as_str(), h15.shape, h15.decoys),
         ("h15", Shape::MinEnergy, None)
     );
-    assert_eq!(h15.missile, load_preset("hwasong-15").unwrap());
+    let mut h15_preset = load_preset("hwasong-15").unwrap();
+    h15_preset.rv.rcs_m2.uhf_m2 = 0.9;
+    assert_eq!(h15.missile, h15_preset);
 }
 
 /// A circle holds the points within its geodesic radius and no others; the polygon test holds

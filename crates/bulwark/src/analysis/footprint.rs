@@ -150,7 +150,8 @@ pub enum Commit {
     },
     /// The battery's own radar, standing at the battery and facing the threat's launch point:
     /// the first moment the warhead is in its view (horizon, mask, field of regard, instrumented
-    /// range) and within its search-mode detection range for the warhead's cross-section, plus
+    /// range) and within its search-mode detection range for the warhead's cross-section at the
+    /// radar's band, plus
     /// `track_delay_s` to form a firm track.
     Radar {
         /// The radar type.
@@ -536,7 +537,7 @@ pub fn footprint(req: &FootprintRequest) -> Result<Footprint, FootprintError> {
             let radar = Radar::new((**spec).clone(), earth, site, boresight.rem_euclid(360.0))
                 .map_err(|e| FootprintError::Invalid(e.to_string()))?;
             let range = radar
-                .detection_range_m(req.missile.rv.rcs_m2, Mode::Search)
+                .detection_range_m(req.missile.rv.rcs_m2.at(spec.rcs_band()), Mode::Search)
                 .map_err(|e| FootprintError::Invalid(e.to_string()))?;
             Some((radar, range))
         }

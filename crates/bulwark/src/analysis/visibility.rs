@@ -192,9 +192,10 @@ pub struct VisibilityReport {
     pub closest_range_in_view_m: Option<f64>,
     /// Highest elevation while in view (degrees, apparent).
     pub max_elevation_in_view_deg: Option<f64>,
-    /// Detection range against the warhead's cross-section in search mode (m).
+    /// Detection range against the warhead's cross-section at the radar's band, in search mode (m).
     pub detection_range_search_m: f64,
-    /// Detection range against the warhead's cross-section in track mode (a cued dwell, m).
+    /// Detection range against the warhead's cross-section at the radar's band, in track mode (a
+    /// cued dwell, m).
     pub detection_range_track_m: f64,
     /// First moment the warhead is in view and inside the search detection range (s).
     pub first_detectable_s: Option<f64>,
@@ -268,8 +269,9 @@ pub fn analyse_visibility(req: &VisibilityRequest) -> Result<VisibilityReport, V
     let warhead = &objects[warhead_index];
     let summary = &shot.flight.summary;
     let radar = req.radar;
-    let detection_range_search_m = radar.detection_range_m(req.missile.rv.rcs_m2, Mode::Search)?;
-    let detection_range_track_m = radar.detection_range_m(req.missile.rv.rcs_m2, Mode::Track)?;
+    let rv_rcs_m2 = req.missile.rv.rcs_m2.at(radar.spec().rcs_band());
+    let detection_range_search_m = radar.detection_range_m(rv_rcs_m2, Mode::Search)?;
+    let detection_range_track_m = radar.detection_range_m(rv_rcs_m2, Mode::Track)?;
 
     // Geometry.
     let trajectory = &warhead.trajectory;

@@ -227,7 +227,7 @@ impl InterceptorSpec {
             rv: ReentryVehicle {
                 mass_kg: self.kill_vehicle.mass_kg,
                 ballistic_coefficient_kg_m2: self.kill_vehicle.ballistic_coefficient_kg_m2,
-                rcs_m2: 0.01,
+                rcs_m2: crate::flight::RcsByBand::uniform(0.01),
                 separates: true,
             },
             booster: None,

@@ -12,6 +12,7 @@ use nalgebra::Vector3;
 use rand::RngExt;
 
 use super::propagate::{BoostControls, BurnoutState, EventKind, FlightError, FlightOptions, fly_boosted, fly_burnout};
+use super::rcs::RcsByBand;
 use super::trajectory::Trajectory;
 use super::vehicle::Missile;
 use crate::earth::{EarthModel, Ecef, Geodetic};
@@ -44,10 +45,11 @@ impl ObjectKind {
 pub struct ThreatObject {
     /// What it is.
     pub kind: ObjectKind,
-    /// Cross-section after separation (m²).
-    pub rcs_m2: f64,
-    /// Cross-section of the boosting missile before separation (m²), for the warhead object.
-    pub boost_rcs_m2: f64,
+    /// Cross-section after separation, at each band (m²).
+    pub rcs_m2: RcsByBand,
+    /// Cross-section of the boosting missile before separation, at each band (m²), for the
+    /// warhead object.
+    pub boost_rcs_m2: RcsByBand,
     /// Time of separation (s after lift-off); the object exists from here (the warhead from 0).
     pub separation_s: f64,
     /// Its flight, times in seconds after lift-off.
@@ -70,8 +72,9 @@ impl ThreatObject {
     }
 
     /// What a radar looks at at `t_s`: ECEF position (m), earth-relative velocity (m/s) and
-    /// cross-section (m²), when the object is in the sky then (appeared, not yet landed).
-    pub fn seen_at(&self, t_s: f64) -> Option<(Vector3<f64>, Vector3<f64>, f64)> {
+    /// cross-sections at each band (m²; a radar takes its band's), when the object is in the sky
+    /// then (appeared, not yet landed).
+    pub fn seen_at(&self, t_s: f64) -> Option<(Vector3<f64>, Vector3<f64>, RcsByBand)> {
         if t_s < self.appears_s() || t_s > self.impact_s() {
             return None;
         }
@@ -79,8 +82,8 @@ impl ThreatObject {
         Some((r, v, self.rcs_at(t_s)))
     }
 
-    /// Cross-section at time `t_s` (m²).
-    pub fn rcs_at(&self, t_s: f64) -> f64 {
+    /// Cross-sections at time `t_s`, at each band (m²).
+    pub fn rcs_at(&self, t_s: f64) -> RcsByBand {
         if t_s < self.separation_s {
             self.boost_rcs_m2
         } else {

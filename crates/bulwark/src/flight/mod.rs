@@ -12,6 +12,7 @@
 //! * [`aim`](mod@aim): solving the controls that land a missile on an aim point with a chosen shape.
 //! * [`preset`]: the missile presets in `data/presets/`.
 //! * [`trajectory`]: a flown trajectory evaluable at any time (cubic Hermite).
+//! * [`rcs`]: radar cross-sections by band (UHF, X) and which one a radar's frequency sees.
 //! * [`complex`]: the threat complex: warhead, spent booster and decoys after separation.
 
 pub mod aim;
@@ -25,6 +26,7 @@ pub mod kepler;
 pub mod preset;
 pub mod propagate;
 pub mod record;
+pub mod rcs;
 pub mod trajectory;
 pub mod vehicle;
 
@@ -40,5 +42,6 @@ pub use propagate::{
     BoostControls, BurnoutState, EventKind, Flight, FlightOptions, FlightSummary, TrajectorySample, burnout_state_eci,
     fly_boosted, fly_burnout,
 };
+pub use rcs::{RcsBand, RcsByBand};
 pub use trajectory::Trajectory;
 pub use vehicle::{Booster, DecoyType, DragCurve, Missile, PitchProgram, ReentryVehicle, Stage};

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::limits;
 use crate::preset_file::{Embedded, locate};
 
+use super::rcs::{RawRcs, RcsByBand};
 use super::vehicle::{Booster, DecoyType, DragCurve, FlightTest, Missile, PitchProgram, ReentryVehicle, Stage};
 
 mod embedded {
@@ -38,8 +39,8 @@ struct RawMissile {
     pitch_program: PitchProgram,
     stage: Vec<RawStage>,
     reentry_vehicle: RawRv,
-    booster: Option<Booster>,
-    decoy: Option<DecoyType>,
+    booster: Option<RawBooster>,
+    decoy: Option<RawDecoy>,
     #[serde(default)]
     flight_test: Vec<FlightTest>,
 }
@@ -65,16 +66,41 @@ pub(crate) struct RawStage {
 struct RawRv {
     mass_kg: f64,
     ballistic_coefficient_kg_m2: f64,
-    rcs_m2: f64,
+    rcs_m2: RawRcs,
     separates: bool,
 }
 
-/// What a radar cross-section may be: positive and at most 1e6 m² (an aircraft carrier is of
-/// order 1e5 m²), so that no detection's signal-to-noise ratio overflows.
-const RCS_ALLOWED: &str = "a positive cross-section of at most 1e6 m²";
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBooster {
+    rcs_m2: RawRcs,
+    ballistic_coefficient_kg_m2: f64,
+    separation_speed_m_s: f64,
+}
 
-fn rcs_ok(rcs_m2: f64) -> bool {
-    rcs_m2 > 0.0 && rcs_m2 <= 1e6
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDecoy {
+    count: u32,
+    rcs_m2: RawRcs,
+    ballistic_coefficient_kg_m2: f64,
+    separation_speed_m_s: f64,
+}
+
+/// The cross-sections of table `table` (`reentry_vehicle`, `booster` or `decoy`), or the error
+/// that names the wrong one (`decoy.rcs_m2.uhf`: -1 is not allowed; …).
+fn checked_rcs(
+    rcs: RawRcs,
+    table: &'static str,
+    invalid: impl Fn(&str, usize, &str, String, String) -> PresetError,
+) -> Result<RcsByBand, PresetError> {
+    rcs.check().map_err(|(band, message)| {
+        let field = match band {
+            Some(b) => format!("{table}.rcs_m2.{b}"),
+            None => format!("{table}.rcs_m2"),
+        };
+        invalid(table, 0, "rcs_m2", field, message)
+    })
 }
 
 /// Names of the bundled presets, sorted.
@@ -262,7 +288,6 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             positive(rv.ballistic_coefficient_kg_m2),
             "a positive value in kg/m²",
         ),
-        ("rcs_m2", rv.rcs_m2, rcs_ok(rv.rcs_m2), RCS_ALLOWED),
     ] {
         if !ok {
             return Err(invalid(
@@ -274,6 +299,7 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             ));
         }
     }
+    let rv_rcs = checked_rcs(rv.rcs_m2, "reentry_vehicle", invalid)?;
     if let Some(b) = &raw.booster {
         if !rv.separates {
             return Err(invalid(
@@ -285,7 +311,6 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             ));
         }
         for (key, value, ok, allowed) in [
-            ("rcs_m2", b.rcs_m2, rcs_ok(b.rcs_m2), RCS_ALLOWED),
             (
                 "ballistic_coefficient_kg_m2",
                 b.ballistic_coefficient_kg_m2,
@@ -310,10 +335,17 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             }
         }
     }
+    let booster = match &raw.booster {
+        Some(b) => Some(Booster {
+            rcs_m2: checked_rcs(b.rcs_m2, "booster", invalid)?,
+            ballistic_coefficient_kg_m2: b.ballistic_coefficient_kg_m2,
+            separation_speed_m_s: b.separation_speed_m_s,
+        }),
+        None => None,
+    };
     if let Some(d) = &raw.decoy {
         for (key, value, ok, allowed) in [
             ("count", f64::from(d.count), d.count <= 100, "a count from 0 to 100"),
-            ("rcs_m2", d.rcs_m2, rcs_ok(d.rcs_m2), RCS_ALLOWED),
             (
                 "ballistic_coefficient_kg_m2",
                 d.ballistic_coefficient_kg_m2,
@@ -338,6 +370,15 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             }
         }
     }
+    let decoy = match &raw.decoy {
+        Some(d) => Some(DecoyType {
+            count: d.count,
+            rcs_m2: checked_rcs(d.rcs_m2, "decoy", invalid)?,
+            ballistic_coefficient_kg_m2: d.ballistic_coefficient_kg_m2,
+            separation_speed_m_s: d.separation_speed_m_s,
+        }),
+        None => None,
+    };
     let p = &raw.pitch_program;
     for (key, value) in [
         ("vertical_rise_s", p.vertical_rise_s),
@@ -388,11 +429,11 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
         rv: ReentryVehicle {
             mass_kg: rv.mass_kg,
             ballistic_coefficient_kg_m2: rv.ballistic_coefficient_kg_m2,
-            rcs_m2: rv.rcs_m2,
+            rcs_m2: rv_rcs,
             separates: rv.separates,
         },
-        booster: raw.booster,
-        decoy: raw.decoy,
+        booster,
+        decoy,
         pitch: raw.pitch_program,
         published_max_range_km: raw.published_max_range_km,
         range_source: raw.range_source,
@@ -460,5 +501,52 @@ mod tests {
         let text = SCUD.replacen("class = ", "class = \"XRBM\" # ", 1);
         let e = parse_missile(&text, "c.toml").unwrap_err().to_string();
         assert!(e.contains("'XRBM' is not one of SRBM, MRBM, IRBM, ICBM"), "{e}");
+    }
+
+    /// A cross-section table with a wrong value names the file, the line, the band's field and
+    /// what is allowed; one without a band, or with an unknown band, names the file and line and
+    /// the forms allowed; one number is still every band's value (presets written before bands).
+    #[test]
+    fn malformed_band_cross_sections_name_file_line_field_and_what_is_allowed() {
+        const H15: &str = include_str!("../../../../data/presets/hwasong-15.toml");
+        let rv_line = H15.lines().find(|l| l.starts_with("rcs_m2 = { x = 0.1")).unwrap();
+        let line = H15.lines().position(|l| l == rv_line).unwrap() + 1;
+        let with = |rcs: &str| H15.replacen(rv_line, &format!("rcs_m2 = {rcs}"), 1);
+        for (rcs, field, shown) in [
+            ("{ x = 0.1, uhf = -0.5 }", "reentry_vehicle.rcs_m2.uhf", "-0.5"),
+            ("{ x = nan, uhf = 0.5 }", "reentry_vehicle.rcs_m2.x", "NaN"),
+            ("{ x = 0.1, uhf = 2e6 }", "reentry_vehicle.rcs_m2.uhf", "2000000"),
+            ("0", "reentry_vehicle.rcs_m2", "0"),
+        ] {
+            let e = parse_missile(&with(rcs), "h.toml").unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("h.toml:{line}: field '{field}': {shown} is not allowed; expected a positive cross-section of at most 1e6 m²")),
+                "{rcs}: {e}"
+            );
+        }
+        for (rcs, says) in [
+            ("{ x = 0.1 }", "rcs_m2 gives no 'uhf' value"),
+            ("{ uhf = 0.5 }", "rcs_m2 gives no 'x' value"),
+            (
+                "{ x = 0.1, uhf = 0.5, l = 0.3 }",
+                "rcs_m2 has no band 'l'; the bands are x and uhf",
+            ),
+            ("true", "one cross-section in m² for every band"),
+        ] {
+            let e = parse_missile(&with(rcs), "h.toml").unwrap_err().to_string();
+            assert!(
+                e.contains("h.toml") && e.contains(&format!("line {line}")),
+                "{rcs}: {e}"
+            );
+            assert!(
+                e.contains(says) && e.contains("rcs_m2 = { x = 0.1, uhf = 0.5 }"),
+                "{rcs}: {e}"
+            );
+        }
+        let m = parse_missile(&with("0.1"), "h.toml").unwrap();
+        assert_eq!(m.rv.rcs_m2, RcsByBand::uniform(0.1));
+        let booster = H15.replacen("rcs_m2 = { x = 2.0, uhf = 2.0 }", "rcs_m2 = { x = 2.0, uhf = -1 }", 1);
+        let e = parse_missile(&booster, "b.toml").unwrap_err().to_string();
+        assert!(e.contains("field 'booster.rcs_m2.uhf': -1 is not allowed"), "{e}");
     }
 }

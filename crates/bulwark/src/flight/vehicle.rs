@@ -8,6 +8,7 @@
 //! After burnout the re-entry vehicle flies alone with its ballistic coefficient
 //! `β = m / (C_D S)`, so that its drag deceleration is `ρ v² / (2β)`.
 
+use super::rcs::RcsByBand;
 use serde::Deserialize;
 
 /// A drag-coefficient curve against Mach number, linearly interpolated and held constant
@@ -115,19 +116,18 @@ pub struct ReentryVehicle {
     pub mass_kg: f64,
     /// Ballistic coefficient β = m/(C_D S) (kg/m²).
     pub ballistic_coefficient_kg_m2: f64,
-    /// Radar cross-section, nose-on, X-band (m²).
-    pub rcs_m2: f64,
+    /// Radar cross-section, nose-on, at each band (m²; [`super::rcs`]).
+    pub rcs_m2: RcsByBand,
     /// Whether the RV separates from the last stage at burnout. If not (Scud-B), the whole
     /// missile re-enters and `ballistic_coefficient_kg_m2` describes it.
     pub separates: bool,
 }
 
 /// The spent last stage after the RV separates: it flies on beside the RV, a second radar object.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Booster {
-    /// Radar cross-section, X-band, averaged over aspect (m²).
-    pub rcs_m2: f64,
+    /// Radar cross-section averaged over aspect, at each band (m²; [`super::rcs`]).
+    pub rcs_m2: RcsByBand,
     /// Ballistic coefficient of the tumbling stage (kg/m²).
     pub ballistic_coefficient_kg_m2: f64,
     /// Speed at which the RV is pushed ahead of the stage at separation (m/s).
@@ -135,13 +135,12 @@ pub struct Booster {
 }
 
 /// Decoys (penetration aids) released with the RV.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DecoyType {
     /// How many.
     pub count: u32,
-    /// Radar cross-section of one decoy (m²).
-    pub rcs_m2: f64,
+    /// Radar cross-section of one decoy, at each band (m²; [`super::rcs`]).
+    pub rcs_m2: RcsByBand,
     /// Ballistic coefficient of one decoy (kg/m²): light decoys are stripped out by the air.
     pub ballistic_coefficient_kg_m2: f64,
     /// Dispersion speed at release (m/s), in a random direction drawn from the flight's stream.

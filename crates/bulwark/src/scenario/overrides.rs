@@ -274,6 +274,15 @@ impl Merge<'_, '_> {
                 *old = n.clone();
                 Ok(())
             }
+            // A cross-section is one number for every band or a table of bands (flight::rcs):
+            // either may replace the other.
+            (
+                Value::Table(_) | Value::Float(_) | Value::Integer(_),
+                Value::Table(_) | Value::Float(_) | Value::Integer(_),
+            ) if matches!(at.last(), Some(Seg::Key(k)) if k == "rcs_m2") => {
+                *old = new.clone();
+                Ok(())
+            }
             (o, n) => Err(self.doc.error(
                 &self.path(at),
                 format!(

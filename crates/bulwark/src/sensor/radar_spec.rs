@@ -7,6 +7,7 @@ use thiserror::Error;
 use super::detection::Swerling;
 use super::horizon::CoverageError;
 use super::radar_equation::{RangeEquation, db};
+use crate::flight::rcs::RcsBand;
 use crate::limits;
 
 mod parse;
@@ -173,6 +174,12 @@ impl RadarSpec {
     /// Carrier frequency (Hz).
     pub fn frequency_hz(&self) -> f64 {
         self.frequency_hz
+    }
+    /// The band whose tabulated cross-sections this radar sees: UHF below √8 GHz, X from there
+    /// up ([`crate::flight::rcs`]).
+    pub fn rcs_band(&self) -> RcsBand {
+        // The fallback is never taken: the parser admits only a positive, finite frequency.
+        RcsBand::for_frequency_hz(self.frequency_hz).unwrap_or(RcsBand::X)
     }
     /// Physical antenna area (m²).
     pub fn aperture_area_m2(&self) -> f64 {

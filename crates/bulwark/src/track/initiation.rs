@@ -14,6 +14,7 @@
 
 use nalgebra::{Matrix3, Vector3};
 
+use super::brightness::ImpliedRcs;
 use super::dynamics::{State, StateMatrix, position, velocity};
 use super::filter::{BallisticFilter, InitialEstimate, cartesian_position};
 use crate::earth::EarthModel;
@@ -38,8 +39,8 @@ pub(super) struct Pairing {
 pub(super) struct Candidate {
     pub(super) site: SensorSite,
     pub(super) z: Measurement,
-    /// The cross-section it implies (m²), when its sensor said.
-    pub(super) cross_section_m2: Option<f64>,
+    /// The cross-section it implies, when its sensor said.
+    pub(super) implied_rcs: Option<ImpliedRcs>,
 }
 
 /// The candidate (index into `candidates`) that return `z` of `site` (at Cartesian position and

@@ -27,11 +27,12 @@ use std::sync::Arc;
 
 use nalgebra::Vector3;
 
+use super::brightness::ImpliedRcs;
 use super::filter::BallisticFilter;
 use super::manager::{ManagerConfig, ScanOutcome, TrackError, TrackManager, TrackStatus};
 use crate::earth::EarthModel;
 use crate::event_queue::EventQueue;
-use crate::flight::ThreatObject;
+use crate::flight::{RcsByBand, ThreatObject};
 use crate::ids::{ObjectId, RadarId, TrackId};
 use crate::random::{Stream, StreamKey, stream};
 use crate::sensor::Measurement;
@@ -285,7 +286,7 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
     }
 
     /// Radar `i` scans at `t_s`. `truth(k)` gives object k's ECEF position (m), earth-relative
-    /// velocity (m/s) and cross-section (m²) at `t_s`, or `None` when it does not exist then
+    /// velocity (m/s) and cross-sections at each band (m²; the radar takes its band's) at `t_s`, or `None` when it does not exist then
     /// (not yet released, landed or killed); objects are `0..objects` as given to
     /// [`Self::new`]. With [`Fusion::AtOnce`] a networked radar's measurements are fused by the
     /// system tracker in this call; with [`Fusion::Later`] its report is left unfused (`system`
@@ -296,15 +297,16 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         earth: &EarthModel,
         t_s: f64,
         i: RadarId,
-        truth: impl Fn(ObjectId) -> Option<(Vector3<f64>, Vector3<f64>, f64)>,
+        truth: impl Fn(ObjectId) -> Option<(Vector3<f64>, Vector3<f64>, RcsByBand)>,
         fusion: Fusion,
     ) -> Result<ScanReport, NetworkError> {
         let fuse_now = fusion == Fusion::AtOnce;
         let mut report = ScanReport::default();
         let node = &mut self.nodes[i];
         let mode = if node.tracking() { Mode::Track } else { Mode::Search };
+        let band = node.radar.spec().rcs_band();
         for k in ObjectId::all(node.seen.len()) {
-            let Some((r, v, rcs_m2)) = truth(k) else {
+            let Some((r, v, rcs)) = truth(k) else {
                 continue;
             };
             if !node.radar.sees(earth, &r) {
@@ -313,7 +315,7 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
             report.any_visible = true;
             if let Some(z) = node
                 .radar
-                .measure(t_s, i.index(), &r, &v, rcs_m2, mode, &mut node.stream)
+                .measure(t_s, i.index(), &r, &v, rcs.at(band), mode, &mut node.stream)
             {
                 let first = !node.seen[k];
                 node.seen[k] = true;
@@ -428,9 +430,16 @@ fn expected_detection<'a>(
     move |r, last| radar.expected_detection_probability(earth, r, last.iter().find(|z| z.sensor == sensor), mode)
 }
 
-/// The cross-section a detection of `radar` in `mode` implies (the trackers' brightness feature).
-fn implied_cross_section(radar: &Radar, mode: Mode) -> impl Fn(&Measurement) -> Option<f64> + '_ {
-    move |z| Some(radar.cross_section_m2(z, mode))
+/// The cross-section a detection of `radar` in `mode` implies, at the radar's band (the
+/// trackers' brightness feature).
+fn implied_cross_section(radar: &Radar, mode: Mode) -> impl Fn(&Measurement) -> Option<ImpliedRcs> + '_ {
+    let band = radar.spec().rcs_band();
+    move |z| {
+        Some(ImpliedRcs {
+            band,
+            rcs_m2: radar.cross_section_m2(z, mode),
+        })
+    }
 }
 
 /// Runs the radars against the threat objects with filters of type `F`, every radar networked:

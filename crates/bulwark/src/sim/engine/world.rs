@@ -5,6 +5,7 @@
 use nalgebra::Vector3;
 
 use crate::earth::Geodetic;
+use crate::flight::RcsByBand;
 use crate::ids::{AreaId, ObjectId};
 use crate::sim::truth::TruthObject;
 
@@ -40,12 +41,12 @@ impl World {
         t_s >= o.appears_s() && t_s <= o.impact_s() && !self.killed_by(k, t_s)
     }
 
-    /// Object `k`'s ECEF position (m), earth-relative velocity (m/s) and cross-section (m²) at
+    /// Object `k`'s ECEF position (m), earth-relative velocity (m/s) and cross-sections (m², by band) at
     /// `t_s`, when it is in the sky then: what a radar looks at. A killed object flies on as
     /// debris: a hit-to-kill intercept breaks the target up, but its fragments keep its momentum
     /// and stay on nearly its path to the ground, in the radars' view, which is what makes kill
     /// assessment uncertain (a debris track assessed alive draws another salvo).
-    pub(in crate::sim) fn seen_at(&self, k: ObjectId, t_s: f64) -> Option<(Vector3<f64>, Vector3<f64>, f64)> {
+    pub(in crate::sim) fn seen_at(&self, k: ObjectId, t_s: f64) -> Option<(Vector3<f64>, Vector3<f64>, RcsByBand)> {
         self.objects[k].object.seen_at(t_s)
     }
 

@@ -72,7 +72,7 @@ use thiserror::Error;
 mod merge;
 
 use super::assignment::{Assigner, Assignment, AssignmentError, CostMatrix, assign};
-use super::brightness::CrossSection;
+use super::brightness::{CrossSection, ImpliedRcs};
 use super::dynamics::{BallisticDynamics, ProcessNoise, State, StateMatrix, velocity};
 use super::filter::{
     BallisticFilter, DragPrior, FilterError, InitialEstimate, Innovation, MAX_SPREAD_COST, cartesian_position,
@@ -365,8 +365,8 @@ pub struct TrackManager<F> {
     assigner: Assigner,
     /// A scan's tracks caught manoeuvring, by row.
     caught: Vec<bool>,
-    /// The cross-section each of a scan's measurements implies (m²), when its sensor says.
-    implied: Vec<Option<f64>>,
+    /// The cross-section each of a scan's measurements implies, when its sensor says.
+    implied: Vec<Option<ImpliedRcs>>,
 }
 
 impl<F: BallisticFilter + Clone> TrackManager<F> {
@@ -403,8 +403,8 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
     /// track's latest measurement by each sensor that has detected it (`last`): 0 where the
     /// sensor was not looking there or cannot say. A track left without a measurement counts a
     /// miss only where that probability is above 0, weighted by it towards deletion.
-    /// `cross_section_m2(z)` is the cross-section a measurement implies (m²), `None` where the
-    /// sensor cannot say: a return far brighter than a track's object costs more to give it
+    /// `implied_rcs(z)` is the cross-section a measurement implies (m², with the band of its
+    /// radar), `None` where the sensor cannot say: a return far brighter than a track's object costs more to give it
     /// ([`super::brightness`]).
     pub fn scan(
         &mut self,
@@ -413,7 +413,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         t_s: f64,
         measurements: &[Measurement],
         detection_probability: impl Fn(&Vector3<f64>, &[Measurement]) -> f64,
-        cross_section_m2: impl Fn(&Measurement) -> Option<f64>,
+        implied_rcs: impl Fn(&Measurement) -> Option<ImpliedRcs>,
     ) -> Result<ScanOutcome, TrackError> {
         if t_s < self.last_scan_s {
             return Err(TrackError::OutOfOrder {
@@ -439,7 +439,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
         // thrusting object's measurement, outside it, is still taken under the manoeuvring level.
         let mut implied = std::mem::take(&mut self.implied);
         implied.clear();
-        implied.extend(measurements.iter().map(&cross_section_m2));
+        implied.extend(measurements.iter().map(&implied_rcs));
         let mut costs = std::mem::take(&mut self.costs);
         costs.reset(live.len(), measurements.len());
         // The innovations of the gated pairs are kept: an assigned pair's weighs its levels.
@@ -588,7 +588,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
             match partner {
                 Some(k) => {
                     let c = self.candidates.remove(k);
-                    let cross_section = CrossSection::from_returns([c.cross_section_m2, implied[col]]);
+                    let cross_section = CrossSection::from_returns([c.implied_rcs, implied[col]]);
                     let initial = InitialEstimate::from_two_measurements(earth, (&c.site, &c.z), (site, &z), cfg.drag)?;
                     let id = self.next_id;
                     self.next_id = self.next_id.next();
@@ -634,7 +634,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
                 None => new_candidates.push(Candidate {
                     site: *site,
                     z,
-                    cross_section_m2: implied[col],
+                    implied_rcs: implied[col],
                 }),
             }
         }
@@ -673,7 +673,7 @@ impl<F: BallisticFilter + Clone> TrackManager<F> {
     fn catch_manoeuvres(
         &mut self,
         site: &SensorSite,
-        (measurements, implied): (&[Measurement], &[Option<f64>]),
+        (measurements, implied): (&[Measurement], &[Option<ImpliedRcs>]),
         live: &[usize],
         taken: &mut [Option<usize>],
         leftover: &mut Vec<usize>,
@@ -1107,7 +1107,7 @@ mod tests {
                 ..wide_beam_return(t, [range, az, el])
             }
         };
-        let implied = |z: &Measurement| Some(10f64.powf(z.snr_db / 10.0));
+        let implied = |z: &Measurement| Some(ImpliedRcs::x(10f64.powf(z.snr_db / 10.0)));
         let taken_by_the_track = |rcs_m2: f64, says: bool| {
             let mut manager: TrackManager<Ekf> = TrackManager::new(config());
             let mut t = 0.0;
