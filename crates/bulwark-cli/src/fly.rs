@@ -11,7 +11,8 @@ use crate::output::write::Outputs;
 
 use bulwark::earth::{EarthKind, EarthModel, Geodetic, direct, inverse};
 use bulwark::flight::{
-    AimRequest, BurnoutState, Flight, FlightOptions, Missile, Shape, aim, fly_burnout, minimum_energy_burnout_for_range,
+    AimRequest, BoostControls, BurnoutOrbit, BurnoutState, Flight, FlightOptions, Missile, Reach, Shape, aim,
+    fly_boosted, fly_burnout, maximum_range, minimum_energy_burnout_for_range,
 };
 use clap::Args;
 use serde::Serialize;
@@ -39,7 +40,9 @@ pub struct FlyArgs {
     /// --missile preset's, else no drag).
     #[arg(long)]
     beta_kg_m2: Option<f64>,
-    /// Launch azimuth, degrees clockwise from north (default: towards --to, else 90).
+    /// Launch azimuth, degrees clockwise from north (default: towards --to, else 90); without an
+    /// aim point, the bearing along which the maximum range is found (the launch azimuth that
+    /// lands on it is reported), or global reach with the burnout orbit.
     #[arg(long)]
     azimuth_deg: Option<f64>,
     /// Launch (or burnout) point, LAT,LON in degrees.
@@ -89,6 +92,9 @@ struct Report {
     aim_lon_deg: Option<f64>,
     azimuth_deg: f64,
     kick_angle_deg: Option<f64>,
+    /// The upper stages' pitch below the velocity at their ignition and burnout (degrees).
+    upper_pitch_start_deg: Option<f64>,
+    upper_pitch_end_deg: Option<f64>,
     cutoff_time_s: Option<f64>,
     range_km: f64,
     flight_time_s: f64,
@@ -210,8 +216,8 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
         (None, None) => None,
     };
     let burnout_mode = missile.is_none() || a.burnout_speed_m_s.is_some();
-    let mut kick = None;
-    let mut cutoff = None;
+    // The solved controls of a boosted flight, for the report.
+    let mut controls: Option<BoostControls> = None;
     let (mode, flight): (&'static str, Flight) = if burnout_mode {
         let alt_m = a.burnout_alt_km.unwrap_or(0.0) * 1e3;
         let site = a.from.with_alt_m(alt_m)?;
@@ -271,38 +277,28 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
                 };
                 let aim_flag = if a.to.is_some() { "--to" } else { "--range-km" };
                 let r = aim(&earth, &req, &options).map_err(|e| crate::args::aim_error(e, aim_flag))?;
-                kick = Some(r.controls.kick_angle_deg);
-                cutoff = r.controls.cutoff_time_s;
+                controls = Some(r.controls);
                 ("aimed", r.flight)
             }
             None => {
                 if !matches!(shape, Shape::MinEnergy) {
                     return Err(format!("--shape {} needs an aim point: --to or --range-km", shape.name()).into());
                 }
-                // No aim point: the maximum range along the azimuth.
-                let far = direct(&earth, &a.from, azimuth, 19_000e3)?.0;
-                let req = AimRequest {
-                    missile: m,
-                    launch: a.from,
-                    aim: far,
-                    shape,
-                };
-                match aim(&earth, &req, &options) {
-                    Err(bulwark::flight::AimError::OutOfReach { max_range_km, .. }) => {
-                        let pt = direct(&earth, &a.from, azimuth, max_range_km * 1e3)?.0;
-                        let req = AimRequest { aim: pt, ..req };
-                        let r = aim(&earth, &req, &options)?;
-                        kick = Some(r.controls.kick_angle_deg);
-                        cutoff = r.controls.cutoff_time_s;
-                        ("max-range", r.flight)
+                // No aim point: the maximum range along the azimuth, or global reach.
+                match maximum_range(&earth, m, &a.from, azimuth, 0.0, &options)? {
+                    Reach::Range { controls: c, .. } => {
+                        controls = Some(c);
+                        ("max-range", fly_boosted(&earth, m, &a.from, &c, &options)?)
                     }
-                    Ok(r) => ("max-range", r.flight),
-                    Err(e) => return Err(e.into()),
+                    Reach::Global { controls: c, orbit } => {
+                        return global_reach(a, m, kind, azimuth, &c, &orbit);
+                    }
                 }
             }
         }
     };
     let s = &flight.summary;
+    let has_upper_stages = missile.as_ref().is_some_and(|m| m.stages.len() > 1);
     let miss_km = aim_point
         .filter(|_| mode != "max-range")
         .map(|p| inverse(&earth, &p, &s.impact).distance_m / 1e3);
@@ -317,8 +313,10 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
         aim_lat_deg: aim_point.filter(|_| mode != "max-range").map(|p| p.lat_deg()),
         aim_lon_deg: aim_point.filter(|_| mode != "max-range").map(|p| p.lon_deg()),
         azimuth_deg: s.azimuth_deg.rem_euclid(360.0),
-        kick_angle_deg: kick,
-        cutoff_time_s: cutoff,
+        kick_angle_deg: controls.map(|c| c.kick_angle_deg),
+        upper_pitch_start_deg: controls.filter(|_| has_upper_stages).map(|c| c.upper_pitch_start_deg),
+        upper_pitch_end_deg: controls.filter(|_| has_upper_stages).map(|c| c.upper_pitch_end_deg),
+        cutoff_time_s: controls.and_then(|c| c.cutoff_time_s),
         range_km: s.range_km,
         flight_time_s: s.flight_time_s,
         apogee_km: s.apogee_km,
@@ -355,6 +353,90 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
         json
     } else {
         human_summary(&report, missile.as_ref())
+    };
+    crate::output::print(if a.json { "json" } else { "txt" }, &text)
+}
+
+/// The JSON report of a missile whose farthest shot along an azimuth orbits or passes the
+/// antipode.
+#[derive(Serialize)]
+struct GlobalReachReport<'a> {
+    bulwark_version: &'static str,
+    mode: &'static str,
+    missile: &'a str,
+    earth: &'static str,
+    launch_lat_deg: f64,
+    launch_lon_deg: f64,
+    azimuth_deg: f64,
+    kick_angle_deg: f64,
+    upper_pitch_start_deg: f64,
+    upper_pitch_end_deg: f64,
+    burnout_perigee_alt_km: f64,
+    burnout_apogee_alt_km: Option<f64>,
+    burnout_period_s: Option<f64>,
+}
+
+/// `bulwark fly` without an aim point for a missile of global reach along the azimuth: says so,
+/// with the orbit a full burn reaches, instead of a capped range. There is no farthest trajectory
+/// to write, so `--csv` and `--out` are refused (before anything is written).
+fn global_reach(
+    a: &FlyArgs,
+    m: &Missile,
+    kind: EarthKind,
+    azimuth_deg: f64,
+    c: &BoostControls,
+    orbit: &BurnoutOrbit,
+) -> Result<(), CliError> {
+    if a.csv.is_some() || a.out.is_some() {
+        return Err(CliError::from(format!(
+            "the {} has global reach along azimuth {azimuth_deg:.1}° (a full burn reaches orbit or beyond the \
+             antipode): there is no farthest trajectory to write; aim at a point with --to or --range-km",
+            m.display_name
+        ))
+        .context(if a.csv.is_some() { "--csv" } else { "--out" }));
+    }
+    let finite = |x: f64| x.is_finite().then_some(x);
+    let report = GlobalReachReport {
+        bulwark_version: env!("CARGO_PKG_VERSION"),
+        mode: "global-reach",
+        missile: &m.name,
+        earth: kind.name(),
+        launch_lat_deg: a.from.lat_deg(),
+        launch_lon_deg: a.from.lon_deg(),
+        azimuth_deg,
+        kick_angle_deg: c.kick_angle_deg,
+        upper_pitch_start_deg: c.upper_pitch_start_deg,
+        upper_pitch_end_deg: c.upper_pitch_end_deg,
+        burnout_perigee_alt_km: orbit.perigee_alt_km,
+        burnout_apogee_alt_km: finite(orbit.apogee_alt_km),
+        burnout_period_s: finite(orbit.period_s),
+    };
+    let text = if a.json {
+        crate::output::json_pretty(&report, "summary.json")?
+    } else {
+        let orbit_text = match (report.burnout_apogee_alt_km, report.burnout_period_s) {
+            (Some(apogee), Some(period)) => format!(
+                "perigee {:.0} km, apogee {apogee:.0} km, period {:.1} min{}",
+                orbit.perigee_alt_km,
+                period / 60.0,
+                if orbit.perigee_alt_km < 0.0 {
+                    " (the perigee lies below the surface: it comes down, after passing the antipode)"
+                } else {
+                    ""
+                }
+            ),
+            _ => format!("escape (perigee {:.0} km)", orbit.perigee_alt_km),
+        };
+        format!(
+            "{} on the {} earth: global reach\n  from {:.4}, {:.4}  azimuth {azimuth_deg:.2}°\n  a full burn (kick {:.2}°) \
+             reaches orbit or lands beyond the antipode: burnout orbit {orbit_text}\n  every point on the earth is in \
+             reach: aim with --to or --range-km\n",
+            m.display_name,
+            kind.name(),
+            a.from.lat_deg(),
+            a.from.lon_deg(),
+            c.kick_angle_deg
+        )
     };
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }

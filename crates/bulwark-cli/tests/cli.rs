@@ -118,6 +118,66 @@ fn fly_burnout_min_energy_solves_the_closed_form_speed() {
     assert!((v["apogee_km"].as_f64().unwrap() - 239.9).abs() < 0.1);
 }
 
+/// Without an aim point `fly` gives the maximum range along the azimuth, or says the reach is
+/// global: the Hwasong-15 flown east from the equator reaches a burnout orbit (issue 14: it
+/// reported a range capped near 19,000 km); the same missile flown west has a finite maximum,
+/// its impact on the requested bearing. A global reach has no farthest trajectory to write.
+#[test]
+fn fly_without_an_aim_point_gives_the_maximum_range_or_global_reach() {
+    let args = |az: &'static str| {
+        [
+            "fly",
+            "--missile",
+            "hwasong-15",
+            "--from",
+            "0,126",
+            "--azimuth-deg",
+            az,
+            "--json",
+        ]
+    };
+    let east = json(&args("90"));
+    assert_eq!(east["mode"], "global-reach", "{east}");
+    let perigee = east["burnout_perigee_alt_km"].as_f64().unwrap();
+    let apogee = east["burnout_apogee_alt_km"].as_f64().unwrap();
+    assert!(perigee < apogee && apogee > 100.0, "{east}");
+    let west = json(&args("270"));
+    assert_eq!(west["mode"], "max-range", "{west}");
+    let range = west["range_km"].as_f64().unwrap();
+    assert!(range > 8_000.0 && range < 19_000.0, "{west}");
+    assert!(
+        west["upper_pitch_start_deg"].is_f64() && west["kick_angle_deg"].is_f64(),
+        "{west}"
+    );
+    let bearing = |v: &serde_json::Value| {
+        let (lat, lon) = (
+            v["impact_lat_deg"].as_f64().unwrap(),
+            v["impact_lon_deg"].as_f64().unwrap(),
+        );
+        // From the equator the bearing west of an impact on the equator is 270°.
+        (lat.abs() < 0.05, lon)
+    };
+    assert!(bearing(&west).0, "the impact lies on the bearing (the equator): {west}");
+    let dir = scratch_in("cli", "fly-global");
+    let csv = dir.join("t.csv");
+    fails_with(
+        &[
+            "fly",
+            "--missile",
+            "hwasong-15",
+            "--from",
+            "0,126",
+            "--azimuth-deg",
+            "90",
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+        "global reach",
+    );
+    assert!(!csv.exists(), "nothing written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn fly_writes_csv_and_out_folder() {
     let dir = std::env::temp_dir().join(format!("bulwark-cli-test-{}", std::process::id()));

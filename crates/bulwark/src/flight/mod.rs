@@ -25,8 +25,8 @@ pub mod forces;
 pub mod kepler;
 pub mod preset;
 pub mod propagate;
-pub mod record;
 pub mod rcs;
+pub mod record;
 pub mod trajectory;
 pub mod vehicle;
 
