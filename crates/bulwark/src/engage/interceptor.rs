@@ -238,6 +238,7 @@ impl InterceptorSpec {
             note: self.note.clone(),
             sources: self.sources.clone(),
             flight_tests: Vec::new(),
+            checks: Vec::new(),
         }
     }
 

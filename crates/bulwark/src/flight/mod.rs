@@ -44,4 +44,6 @@ pub use propagate::{
 };
 pub use rcs::{RcsBand, RcsByBand};
 pub use trajectory::Trajectory;
-pub use vehicle::{Booster, DecoyType, DragCurve, Missile, PitchProgram, ReentryVehicle, Stage};
+pub use vehicle::{
+    Booster, CheckKind, CheckOutcome, DecoyType, DragCurve, Missile, OutOfSampleCheck, PitchProgram, ReentryVehicle, Stage,
+};

@@ -10,7 +10,10 @@ use crate::limits;
 use crate::preset_file::{Embedded, locate};
 
 use super::rcs::{RawRcs, RcsByBand};
-use super::vehicle::{Booster, DecoyType, DragCurve, FlightTest, Missile, PitchProgram, ReentryVehicle, Stage};
+use super::vehicle::{
+    Booster, CheckKind, CheckOutcome, DecoyType, DragCurve, FlightTest, Missile, OutOfSampleCheck, PitchProgram,
+    ReentryVehicle, Stage,
+};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/presets.rs"));
@@ -43,6 +46,8 @@ struct RawMissile {
     decoy: Option<RawDecoy>,
     #[serde(default)]
     flight_test: Vec<FlightTest>,
+    #[serde(default)]
+    check: Vec<OutOfSampleCheck>,
 }
 
 /// One `[[stage]]` table of a missile or interceptor preset, as written.
@@ -419,6 +424,9 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
             ));
         }
     }
+    for (i, c) in raw.check.iter().enumerate() {
+        check_out_of_sample(c).map_err(|(key, message)| invalid("check", i, key, format!("check[{i}].{key}"), message))?;
+    }
     Ok(Missile {
         name: raw.name,
         display_name: raw.display_name,
@@ -440,7 +448,43 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
         note: raw.note,
         sources: raw.sources,
         flight_tests: raw.flight_test,
+        checks: raw.check,
     })
+}
+
+/// Whether an out-of-sample check gives what its kind needs: Err((field, what is allowed)).
+fn check_out_of_sample(c: &OutOfSampleCheck) -> Result<(), (&'static str, String)> {
+    let positive_or_absent = |key: &'static str, v: Option<f64>| match v {
+        Some(x) if !(x.is_finite() && x > 0.0) => Err((key, format!("{x} is not allowed; expected a positive number"))),
+        _ => Ok(()),
+    };
+    positive_or_absent("payload_kg", c.payload_kg)?;
+    positive_or_absent("downrange_km", c.downrange_km)?;
+    positive_or_absent("apogee_km", c.apogee_km)?;
+    positive_or_absent("flight_time_s", c.flight_time_s)?;
+    positive_or_absent("range_km", c.range_km)?;
+    match c.kind {
+        CheckKind::FlightTest => {
+            if !matches!(c.shape.as_deref(), Some("lofted" | "min-energy")) {
+                return Err(("shape", "a flight-test check needs shape = \"lofted\" or \"min-energy\"".into()));
+            }
+            if c.downrange_km.is_none() || c.apogee_km.is_none() {
+                return Err((
+                    "apogee_km",
+                    "a flight-test check needs downrange_km and apogee_km".into(),
+                ));
+            }
+        }
+        CheckKind::MaxRange => {
+            if c.range_km.is_none() {
+                return Err(("range_km", "a max-range check needs range_km".into()));
+            }
+        }
+    }
+    if c.outcome == CheckOutcome::Miss && c.reason.as_deref().is_none_or(str::is_empty) {
+        return Err(("reason", "a check recorded as a miss needs its reason".into()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -159,6 +159,57 @@ pub struct PitchProgram {
     pub pitch_over_duration_s: f64,
 }
 
+/// What an out-of-sample check of a preset flies and compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckKind {
+    /// A flight to a reported downrange (lofted: full burn on the steep side; or min-energy),
+    /// whose apogee and, where reported, flight time are compared.
+    FlightTest,
+    /// The maximum range (minimum-energy, full burn) compared with a published figure.
+    MaxRange,
+}
+
+/// What an out-of-sample check found when it was last recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckOutcome {
+    /// Every compared figure within 10 %.
+    Pass,
+    /// Some figure off by more than 10 %: printed as a miss with its reason, never tuned away.
+    Miss,
+}
+
+/// A published figure the preset was **not** calibrated to (a different flight, payload or
+/// analyst), flown as an out-of-sample check (issue 14): the test flies it and requires the
+/// outcome recorded here, so a change of model that turns a pass into a miss (or back) shows.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutOfSampleCheck {
+    /// What is flown.
+    pub kind: CheckKind,
+    /// A short label: the flight's date, or the analyst and year.
+    pub label: String,
+    /// Payload flown (kg); the preset's when absent.
+    pub payload_kg: Option<f64>,
+    /// flight-test: "lofted" or "min-energy".
+    pub shape: Option<String>,
+    /// flight-test: reported downrange (km).
+    pub downrange_km: Option<f64>,
+    /// flight-test: reported apogee (km).
+    pub apogee_km: Option<f64>,
+    /// flight-test: reported flight time (s), when published.
+    pub flight_time_s: Option<f64>,
+    /// max-range: the published maximum range (km).
+    pub range_km: Option<f64>,
+    /// Citation.
+    pub source: String,
+    /// The outcome last recorded.
+    pub outcome: CheckOutcome,
+    /// Why it misses, or what limits the check.
+    pub reason: Option<String>,
+}
+
 /// A published flight test, kept with the preset to validate it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -214,6 +265,8 @@ pub struct Missile {
     pub sources: Vec<String>,
     /// Published flight tests.
     pub flight_tests: Vec<FlightTest>,
+    /// Published figures not used in calibration, flown as checks.
+    pub checks: Vec<OutOfSampleCheck>,
 }
 
 impl Missile {
