@@ -199,7 +199,9 @@ pub(crate) fn locate(text: &str, table: &str, index: usize, key: &str) -> usize 
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.starts_with('[') {
-            let name = line.trim_matches(|c| c == '[' || c == ']').trim();
+            // A comment may follow the header (`[booster]   # the spent stage`).
+            let header = line.split('#').next().unwrap_or(line).trim();
+            let name = header.trim_matches(|c| c == '[' || c == ']').trim();
             if !table.is_empty() && name == table {
                 in_table = seen == index;
                 if in_table {

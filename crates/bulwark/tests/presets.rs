@@ -182,12 +182,16 @@ fn val_out_of_sample_checks_hold_as_recorded() {
         let preset = load_preset(n).unwrap();
         for c in &preset.checks {
             checks += 1;
-            let m = c.payload_kg.map_or_else(|| preset.clone(), |p| preset.with_payload_kg(p));
+            let m = c
+                .payload_kg
+                .map_or_else(|| preset.clone(), |p| preset.with_payload_kg(p));
             // (figure, flown, published) for each compared figure.
             let mut compared: Vec<(&str, f64, f64)> = Vec::new();
             match c.kind {
                 CheckKind::FlightTest => {
-                    let to = direct(&earth, &launch(), 90.0, c.downrange_km.unwrap() * 1e3).unwrap().0;
+                    let to = direct(&earth, &launch(), 90.0, c.downrange_km.unwrap() * 1e3)
+                        .unwrap()
+                        .0;
                     let shape = match c.shape.as_deref() {
                         Some("lofted") => Shape::Lofted { apogee_km: None },
                         _ => Shape::MinEnergy,
@@ -221,13 +225,17 @@ fn val_out_of_sample_checks_hold_as_recorded() {
             let figures: Vec<String> = compared
                 .iter()
                 .map(|(what, flown, published)| {
-                    format!("{what} {flown:.0} vs {published:.0} ({:+.1} %)", 100.0 * (flown / published - 1.0))
+                    format!(
+                        "{what} {flown:.0} vs {published:.0} ({:+.1} %)",
+                        100.0 * (flown / published - 1.0)
+                    )
                 })
                 .collect();
             report += &format!(
                 "{n} {} ({}): {} -> {:?}{}\n",
                 c.label,
-                c.payload_kg.map_or_else(|| format!("{:.0} kg", preset.rv.mass_kg), |p| format!("{p:.0} kg")),
+                c.payload_kg
+                    .map_or_else(|| format!("{:.0} kg", preset.rv.mass_kg), |p| format!("{p:.0} kg")),
                 figures.join(", "),
                 outcome,
                 c.reason.as_deref().map(|r| format!(" [{r}]")).unwrap_or_default()

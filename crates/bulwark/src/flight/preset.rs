@@ -425,7 +425,8 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
         }
     }
     for (i, c) in raw.check.iter().enumerate() {
-        check_out_of_sample(c).map_err(|(key, message)| invalid("check", i, key, format!("check[{i}].{key}"), message))?;
+        check_out_of_sample(c)
+            .map_err(|(key, message)| invalid("check", i, key, format!("check[{i}].{key}"), message))?;
     }
     Ok(Missile {
         name: raw.name,
@@ -466,7 +467,10 @@ fn check_out_of_sample(c: &OutOfSampleCheck) -> Result<(), (&'static str, String
     match c.kind {
         CheckKind::FlightTest => {
             if !matches!(c.shape.as_deref(), Some("lofted" | "min-energy")) {
-                return Err(("shape", "a flight-test check needs shape = \"lofted\" or \"min-energy\"".into()));
+                return Err((
+                    "shape",
+                    "a flight-test check needs shape = \"lofted\" or \"min-energy\"".into(),
+                ));
             }
             if c.downrange_km.is_none() || c.apogee_km.is_none() {
                 return Err((
@@ -545,6 +549,54 @@ mod tests {
         let text = SCUD.replacen("class = ", "class = \"XRBM\" # ", 1);
         let e = parse_missile(&text, "c.toml").unwrap_err().to_string();
         assert!(e.contains("'XRBM' is not one of SRBM, MRBM, IRBM, ICBM"), "{e}");
+    }
+
+    /// An out-of-sample check recorded as a miss without its reason, a flight test without its
+    /// shape, or a negative figure: the error names the file, the check's line and field and what
+    /// is allowed.
+    #[test]
+    fn malformed_out_of_sample_checks_name_their_field() {
+        let check = |body: &str| format!("{SCUD}\n[[check]]\nlabel = \"x\"\nsource = \"s\"\n{body}\n");
+        let e = parse_missile(
+            &check("kind = \"max-range\"\nrange_km = 300.0\noutcome = \"miss\""),
+            "m.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        // The Scud-B preset has one check of its own: this is the second, and a missing key is
+        // placed at its table's header.
+        let lines: Vec<String> = check("").lines().map(str::to_owned).collect();
+        let header = lines.iter().rposition(|l| l == "[[check]]").unwrap() + 1;
+        assert!(
+            e.starts_with(&format!("m.toml:{header}: field 'check[1].reason'")) && e.contains("needs its reason"),
+            "{e}"
+        );
+        let e = parse_missile(
+            &check("kind = \"flight-test\"\ndownrange_km = 300.0\napogee_km = 80.0\noutcome = \"pass\""),
+            "f.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("check[1].shape") && e.contains("\"lofted\" or \"min-energy\""),
+            "{e}"
+        );
+        let e = parse_missile(
+            &check("kind = \"max-range\"\nrange_km = -3.0\noutcome = \"pass\""),
+            "n.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("check[1].range_km") && e.contains("-3 is not allowed"),
+            "{e}"
+        );
+        let m = parse_missile(
+            &check("kind = \"max-range\"\nrange_km = 300.0\noutcome = \"pass\""),
+            "ok.toml",
+        )
+        .unwrap();
+        assert_eq!(m.checks.len(), 2);
     }
 
     /// A cross-section table with a wrong value names the file, the line, the band's field and
