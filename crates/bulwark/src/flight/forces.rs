@@ -108,6 +108,8 @@ pub(crate) enum Attitude {
         start_rad: f64,
         end_rad: f64,
         bulge_rad: f64,
+        /// The launch azimuth, whose vertical plane orients "down" (see `pitched_below`).
+        azimuth: Angle,
     },
 }
 
@@ -250,6 +252,7 @@ pub(crate) fn boost_segments<'a>(
                             start_rad: upper_pitch.start_rad,
                             end_rad: upper_pitch.end_rad,
                             bulge_rad: upper_pitch.bulge_rad,
+                            azimuth: Angle::new(azimuth_rad),
                         }
                     }
                     Steering::GravityTurn => Attitude::GravityTurn,
@@ -289,11 +292,20 @@ pub(crate) fn boost_segments<'a>(
 }
 
 /// The unit vector `pitch_rad` below the velocity `v` (of norm `speed`) in the vertical plane that
-/// holds it (towards the horizontal, then below it): `v̂ cos p − n̂ sin p`, with `n̂` the unit
-/// normal to `v̂` on the side of `up`. Along `v̂` when the velocity is vertical or zero (the plane
-/// is undefined).
+/// holds it: `v̂ cos p − n̂ sin p`, with `n̂` the unit normal to `v̂` on the side of `up`, which is
+/// a rotation of `v̂` about `n̂ × v̂`. That axis is kept on the side of `up × downrange` (the launch
+/// plane's normal): a velocity tipped past the vertical (a lofted shot pitched up hard) would
+/// otherwise flip `n̂` and the thrust with it, a jump no integrator can follow. For a velocity
+/// climbing or falling towards downrange the axis is already on that side, and the direction is
+/// the plain formula. Along `v̂` when the velocity is vertical or zero (the plane is undefined).
 #[inline]
-fn pitched_below(v: &Vector3<f64>, speed: f64, up: &Vector3<f64>, pitch_rad: f64) -> Vector3<f64> {
+fn pitched_below(
+    v: &Vector3<f64>,
+    speed: f64,
+    up: &Vector3<f64>,
+    downrange: &Vector3<f64>,
+    pitch_rad: f64,
+) -> Vector3<f64> {
     if speed <= 1e-6 {
         return *up;
     }
@@ -303,8 +315,13 @@ fn pitched_below(v: &Vector3<f64>, speed: f64, up: &Vector3<f64>, pitch_rad: f64
     if n < 1e-12 {
         return v_hat;
     }
+    let side = if normal.cross(&v_hat).dot(&up.cross(downrange)) < 0.0 {
+        -1.0
+    } else {
+        1.0
+    };
     let (sin, cos) = pitch_rad.sin_cos();
-    v_hat * cos - normal * (sin / n)
+    v_hat * cos - normal * (side * sin / n)
 }
 
 /// Local east and north unit vectors for an up (surface-normal) unit vector.
@@ -429,14 +446,18 @@ pub(crate) fn derivative(earth: &EarthModel, drive: &Drive, t_start_s: f64, t: f
                     start_rad,
                     end_rad,
                     bulge_rad,
-                } => pitched_below(&l.v_rel, speed, &l.up_eci, {
+                    azimuth,
+                } => {
                     let x = if t1_s > t0_s {
                         ((t - t0_s) / (t1_s - t0_s)).clamp(0.0, 1.0)
                     } else {
                         0.0
                     };
-                    start_rad + (end_rad - start_rad) * x + 4.0 * bulge_rad * x * (1.0 - x)
-                }),
+                    let pitch_rad = start_rad + (end_rad - start_rad) * x + 4.0 * bulge_rad * x * (1.0 - x);
+                    let (east, north) = east_north(&l.up_eci);
+                    let downrange = north * azimuth.cos + east * azimuth.sin;
+                    pitched_below(&l.v_rel, speed, &l.up_eci, &downrange, pitch_rad)
+                }
             };
             a += dir * (thrust / mass);
             if atm.density_kg_m3 > 0.0 && speed > 0.0 {
@@ -575,6 +596,7 @@ mod tests {
             start_rad: 10f64.to_radians(),
             end_rad: 30f64.to_radians(),
             bulge_rad: 8f64.to_radians(),
+            azimuth: Angle::new(90f64.to_radians()),
         };
         let d = thrust_dir(pitched, 0.0);
         let climb = (400f64 / 300.0).atan() - 21f64.to_radians();
