@@ -424,7 +424,7 @@ fn presets_lists_every_bundled_missile() {
         assert!(text.lines().any(|l| l.starts_with(n)), "{n} missing:\n{text}");
     }
     let v = json(&["presets", "--json"]);
-    assert_eq!(v.as_array().unwrap().len(), 11);
+    assert_eq!(v.as_array().unwrap().len(), 13);
     assert!(v[0]["range_source"].as_str().unwrap().len() > 10);
     // Cross-sections by band: the DF-41's warhead, stage and decoys.
     let df41 = v.as_array().unwrap().iter().find(|r| r["name"] == "df-41").unwrap();
