@@ -395,20 +395,13 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         }
         Shape::Lofted { apogee_km: None } | Shape::Depressed { apogee_km: None } => {
             let lofted = matches!(req.shape, Shape::Lofted { .. });
-            let pitch = steer_full.upper_pitch_deg;
             let (lo, hi) = if lofted {
                 (search::KICK_MIN_DEG, steer_full.kick_deg)
             } else {
                 (steer_full.kick_deg, search::KICK_MAX_DEG)
             };
             let edge_kick = if lofted { lo } else { hi };
-            let edge = ctx.shot(
-                Steer {
-                    kick_deg: edge_kick,
-                    ..steer_full
-                },
-                full,
-            )?;
+            let edge = ctx.shot(search::side_steer(steer_full, lofted, edge_kick), full)?;
             if edge.range_km > target_km {
                 return Err(AimError::TooClose {
                     missile: m.display_name.clone(),
@@ -417,7 +410,7 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
                     min_range_km: edge.range_km,
                 });
             }
-            let (k, s) = ctx.kick_for_range(full, pitch, target_km, lo, hi)?;
+            let (k, s) = ctx.kick_for_range(full, steer_full, lofted, target_km, lo, hi)?;
             (full, k, s.azimuth_deg, false)
         }
         Shape::Lofted { apogee_km: Some(want) } | Shape::Depressed { apogee_km: Some(want) } => {
@@ -435,11 +428,10 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             let side = |tc: f64| -> Result<(Steer, Shot), AimError> {
                 let (best, _) = ctx.best_steer_near(tc, last_best.get(), STEER_FINE_STEP_DEG)?;
                 last_best.set(best);
-                let p = best.upper_pitch_deg;
                 if lofted {
-                    ctx.kick_for_range(tc, p, target_km, search::KICK_MIN_DEG, best.kick_deg)
+                    ctx.kick_for_range(tc, best, true, target_km, search::KICK_MIN_DEG, best.kick_deg)
                 } else {
-                    ctx.kick_for_range(tc, p, target_km, best.kick_deg, search::KICK_MAX_DEG)
+                    ctx.kick_for_range(tc, best, false, target_km, best.kick_deg, search::KICK_MAX_DEG)
                 }
             };
             let (_, s_full) = side(full)?;

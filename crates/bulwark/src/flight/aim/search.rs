@@ -377,20 +377,23 @@ impl<'a> Ctx<'a> {
         Ok((c, sc))
     }
 
-    /// The kick on one side of the optimum that gives the range at a fixed upper-stage pitch
-    /// (range is monotone there), by Illinois root finding to 5 m of range.
+    /// The kick on one side of the optimum `best` (range is monotone there) that gives the range,
+    /// by Illinois root finding to 5 m of range. On the steep side (`lofted`) the upper stages'
+    /// pitch law shrinks with the kick, in proportion to it (`k / k_best`), so the family runs from
+    /// the vertical (no kick, no pitch-down: no range) to the optimum; with the optimum's full
+    /// pitch-down a near-vertical kick would still be turned over by the upper stages and fly far
+    /// (a high-thrust solid three-stage missile 1,500 km). On the shallow side the pitch law stays
+    /// the optimum's.
     pub fn kick_for_range(
         &self,
         cutoff_s: f64,
-        upper_pitch_deg: f64,
+        best: Steer,
+        lofted: bool,
         target_km: f64,
         lo_deg: f64,
         hi_deg: f64,
     ) -> Result<(Steer, Shot), AimError> {
-        let steer = |k: f64| Steer {
-            upper_pitch_deg,
-            ..Steer::kick(k)
-        };
+        let steer = |k: f64| side_steer(best, lofted, k);
         let sa = self.shot(steer(lo_deg), cutoff_s)?;
         let sb = self.shot(steer(hi_deg), cutoff_s)?;
         let mut last = (steer(hi_deg), sb);
@@ -408,6 +411,21 @@ impl<'a> Ctx<'a> {
             0.005,
         )?;
         Ok(last)
+    }
+}
+
+/// The steering of kick `kick_deg` on one side of the optimum `best` ([`Ctx::kick_for_range`]).
+pub(super) fn side_steer(best: Steer, lofted: bool, kick_deg: f64) -> Steer {
+    let scale = if lofted && best.kick_deg > 0.0 {
+        (kick_deg / best.kick_deg).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    Steer {
+        kick_deg,
+        upper_pitch_deg: best.upper_pitch_deg * scale,
+        upper_pitch_ramp_deg: best.upper_pitch_ramp_deg * scale,
+        upper_pitch_bulge_deg: best.upper_pitch_bulge_deg * scale,
     }
 }
 
