@@ -294,6 +294,7 @@ fn blame_aim(e: &AimError) -> Blame {
         | AimError::TooClose { .. }
         | AimError::Apogee(_)
         | AimError::NoConvergence { .. }
+        | AimError::GlobalReachTooFar { .. }
         | AimError::Invalid(_) => Blame::Input,
         AimError::Flight(f) => blame_flight(f),
     }

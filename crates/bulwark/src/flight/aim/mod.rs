@@ -113,6 +113,22 @@ pub enum AimError {
         /// Best miss distance (km).
         miss_km: f64,
     },
+    /// A missile of global reach along the bearing could not be landed on a far aim point: its
+    /// shots there graze the air near orbital speed (the impact then hangs on the drag too finely)
+    /// or go round the far side of the earth. Not yet solved (issue 14's note).
+    #[error(
+        "the {missile} has global reach along this bearing, and a point {range_km:.0} km away is not yet aimed at: shots that \
+         far graze the atmosphere near orbital speed or go round the far side (best miss {miss_km:.0} km); aim at a point \
+         closer than about 15,000 km, or give a heavier --payload-kg"
+    )]
+    GlobalReachTooFar {
+        /// Missile name.
+        missile: String,
+        /// Distance to the aim point (km).
+        range_km: f64,
+        /// Best miss distance (km).
+        miss_km: f64,
+    },
     /// Input out of range.
     #[error("{0}")]
     Invalid(String),
@@ -480,7 +496,16 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             (tc, k, s.azimuth_deg, false)
         }
     };
-    polish(earth, req, options, (cutoff, steer, azimuth, polish_cutoff))
+    match polish(earth, req, options, (cutoff, steer, azimuth, polish_cutoff)) {
+        Err(AimError::NoConvergence { miss_km }) if shot_full.range_km >= 0.5 * ORBITAL_RANGE_KM => {
+            Err(AimError::GlobalReachTooFar {
+                missile: m.display_name.clone(),
+                range_km: target_km,
+                miss_km,
+            })
+        }
+        other => other,
+    }
 }
 
 /// Lands the solved shot on the aim point: a two-variable Newton iteration on the miss vector
