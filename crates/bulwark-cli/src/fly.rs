@@ -298,7 +298,7 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
         }
     };
     let s = &flight.summary;
-    let has_upper_stages = missile.as_ref().is_some_and(|m| m.stages.len() > 1);
+    let has_upper_stages = missile.as_ref().is_some_and(Missile::has_upper_stages);
     let miss_km = aim_point
         .filter(|_| mode != "max-range")
         .map(|p| inverse(&earth, &p, &s.impact).distance_m / 1e3);

@@ -318,33 +318,26 @@ fn beta_continued_fraction(x: f64, a: f64, b: f64) -> f64 {
     }
     d = 1.0 / d;
     let mut h = d;
+    // One step of the modified Lentz method with partial numerator `num`: the factor it puts on h.
+    let mut lentz = |num: f64| {
+        d = 1.0 + num * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + num / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        d * c
+    };
     for m in 1..10_000 {
         let m = f64::from(m);
         let m2 = 2.0 * m;
         // Even step.
-        let num = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
-        d = 1.0 + num * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + num / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
+        h *= lentz(m * (b - m) * x / ((a + m2 - 1.0) * (a + m2)));
         // Odd step.
-        let num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
-        d = 1.0 + num * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + num / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let step = d * c;
+        let step = lentz(-(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0)));
         h *= step;
         if (step - 1.0).abs() < EPS {
             break;

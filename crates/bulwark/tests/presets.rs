@@ -9,7 +9,9 @@
 //! Published figures: KCNA as reported by CSIS Missile Threat (2017); ranges: Wright (2017).
 
 use bulwark::earth::{EarthModel, Geodetic, direct};
-use bulwark::flight::{AimRequest, FlightOptions, Missile, Shape, aim, load_preset, preset_names};
+use bulwark::flight::{
+    AimError, AimRequest, AimedFlight, FlightOptions, Missile, Shape, aim, load_preset, preset_names,
+};
 use bulwark::flight::{Reach, maximum_range};
 
 use crate::common::rel;
@@ -39,6 +41,19 @@ fn max_range_km(m: &Missile) -> f64 {
         Ok(Reach::Range { range_km, .. }) => range_km,
         other => panic!("{}: expected a finite maximum range, got {other:?}", m.name),
     }
+}
+
+/// `m` aimed east from [`launch`] at a point `downrange_km` away with `shape`, on `earth`: how the
+/// calibration tests and the out-of-sample checks fly a reported flight.
+fn aimed_east(earth: &EarthModel, m: &Missile, downrange_km: f64, shape: Shape) -> Result<AimedFlight, AimError> {
+    let to = direct(earth, &launch(), 90.0, downrange_km * 1e3).unwrap().0;
+    let req = AimRequest {
+        missile: m,
+        launch: launch(),
+        aim: to,
+        shape,
+    };
+    aim(earth, &req, &FlightOptions::default())
 }
 
 #[test]
@@ -98,14 +113,7 @@ fn cal_lofted_2017_tests_and_their_standard_ranges_within_10_percent() {
         let preset = load_preset(n).unwrap();
         for t in &preset.flight_tests {
             let m = preset.with_payload_kg(t.payload_kg);
-            let to = direct(&earth, &launch(), 90.0, t.downrange_km * 1e3).unwrap().0;
-            let req = AimRequest {
-                missile: &m,
-                launch: launch(),
-                aim: to,
-                shape: Shape::Lofted { apogee_km: None },
-            };
-            let f = aim(&earth, &req, &FlightOptions::default()).unwrap();
+            let f = aimed_east(&earth, &m, t.downrange_km, Shape::Lofted { apogee_km: None }).unwrap();
             let s = &f.flight.summary;
             let what = format!(
                 "{n} {}: apogee {:.0} km (published {:.0}), time {:.1} min (published {:.1})",
@@ -189,20 +197,11 @@ fn val_out_of_sample_checks_hold_as_recorded() {
             let mut compared: Vec<(&str, f64, f64)> = Vec::new();
             match c.kind {
                 CheckKind::FlightTest => {
-                    let to = direct(&earth, &launch(), 90.0, c.downrange_km.unwrap() * 1e3)
-                        .unwrap()
-                        .0;
                     let shape = match c.shape.as_deref() {
                         Some("lofted") => Shape::Lofted { apogee_km: None },
                         _ => Shape::MinEnergy,
                     };
-                    let req = AimRequest {
-                        missile: &m,
-                        launch: launch(),
-                        aim: to,
-                        shape,
-                    };
-                    match aim(&earth, &req, &FlightOptions::default()) {
+                    match aimed_east(&earth, &m, c.downrange_km.unwrap(), shape) {
                         Ok(f) => {
                             compared.push(("apogee km", f.flight.summary.apogee_km, c.apogee_km.unwrap()));
                             if let Some(t) = c.flight_time_s {

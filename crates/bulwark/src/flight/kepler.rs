@@ -18,6 +18,7 @@
 //! cos(Ψ/2) = (1 − Q cos²γ)/√(1 + Q(Q − 2) cos²γ), and the minimum-energy trajectory for a range
 //! angle Ψ has Q* = 2 sin(Ψ/2)/(1 + sin(Ψ/2)) and γ* = (π − Ψ)/4.
 
+use nalgebra::Vector3;
 use thiserror::Error;
 
 /// A free-flight arc that cannot be computed in closed form.
@@ -163,6 +164,28 @@ pub fn minimum_energy_burnout_between(
     ((gm_m3_s2 * (2.0 / r1 - 2.0 / s)).sqrt(), gamma)
 }
 
+/// The osculating Kepler orbit of an inertial state (point-mass gravity `gm_m3_s2`): perigee and
+/// apogee radii (m) and period (s), from the energy ε = v²/2 − μ/r, the angular momentum h = |r × v|
+/// and e = √(1 + 2εh²/μ²) (Bate, Mueller & White 1971, §1.6): a = −μ/(2ε), r_p = a(1 − e),
+/// r_a = a(1 + e), T = 2π√(a³/μ). On an escape trajectory (ε ≥ 0) the perigee is p/(1 + e)
+/// with p = h²/μ, and the apogee and period are infinite.
+pub fn osculating_orbit(gm_m3_s2: f64, r_m: &Vector3<f64>, v_m_s: &Vector3<f64>) -> (f64, f64, f64) {
+    let mu = gm_m3_s2;
+    let energy = 0.5 * v_m_s.norm_squared() - mu / r_m.norm();
+    let h = r_m.cross(v_m_s).norm();
+    let e = (1.0 + 2.0 * energy * h * h / (mu * mu)).max(0.0).sqrt();
+    if energy >= 0.0 {
+        let p = h * h / mu;
+        return (p / (1.0 + e), f64::INFINITY, f64::INFINITY);
+    }
+    let a = -mu / (2.0 * energy);
+    (
+        a * (1.0 - e),
+        a * (1.0 + e),
+        std::f64::consts::TAU * (a * a * a / mu).sqrt(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,5 +279,30 @@ mod tests {
             Err(KeplerError::Orbit { .. })
         ));
         assert!(kepler_arc(GM_M3_S2, R, -1.0, 0.3, R).is_err());
+    }
+
+    /// A circular orbit at r has v = √(μ/r), both apsides at r and T = 2π√(r³/μ); a state at
+    /// perigee r_p with the vis-viva speed of an ellipse of apogee r_a, v² = μ(2/r_p − 2/(r_p + r_a)),
+    /// gives back r_p and r_a; the escape speed √(2μ/r) gives an infinite apogee and period.
+    #[test]
+    fn osculating_orbit_matches_circular_elliptic_and_escape_states() {
+        let mu = 3.986_004_418e14;
+        let r = 6_771e3;
+        let circ = osculating_orbit(mu, &Vector3::new(r, 0.0, 0.0), &Vector3::new(0.0, (mu / r).sqrt(), 0.0));
+        assert!((circ.0 - r).abs() < 1e-3 && (circ.1 - r).abs() < 1e-3, "{circ:?}");
+        assert!((circ.2 - std::f64::consts::TAU * (r * r * r / mu).sqrt()).abs() < 1e-6);
+        let (rp, ra) = (6_571e3, 12_000e3);
+        let v = (mu * (2.0 / rp - 2.0 / (rp + ra))).sqrt();
+        let ell = osculating_orbit(mu, &Vector3::new(0.0, rp, 0.0), &Vector3::new(0.0, 0.0, v));
+        assert!((ell.0 - rp).abs() < 1e-3 && (ell.1 - ra).abs() < 1e-3, "{ell:?}");
+        let esc = osculating_orbit(
+            mu,
+            &Vector3::new(r, 0.0, 0.0),
+            &Vector3::new(0.0, (2.0 * mu / r).sqrt() * 1.01, 0.0),
+        );
+        assert!(
+            (esc.0 - r).abs() < 1.0 && esc.1.is_infinite() && esc.2.is_infinite(),
+            "{esc:?}"
+        );
     }
 }

@@ -153,7 +153,6 @@ pub(crate) fn stages_from_raw(raw: &[RawStage]) -> Result<Vec<Stage>, PresetProb
             message: "at least one [[stage]] table is needed".into(),
         });
     }
-    let positive = |v: f64| v.is_finite() && v > 0.0;
     let non_negative = |v: f64| v.is_finite() && v >= 0.0;
     let g0 = crate::earth::wgs84::STANDARD_GRAVITY_M_S2;
     let mut stages = Vec::with_capacity(raw.len());
@@ -281,7 +280,6 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
         field,
         message,
     };
-    let positive = |v: f64| v.is_finite() && v > 0.0;
     let non_negative = |v: f64| v.is_finite() && v >= 0.0;
     let stages = stages_from_raw(&raw.stage).map_err(|p| invalid(p.table, p.index, p.key, p.field, p.message))?;
     let rv = &raw.reentry_vehicle;
@@ -453,10 +451,15 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
     })
 }
 
+/// A finite number above zero.
+fn positive(v: f64) -> bool {
+    v.is_finite() && v > 0.0
+}
+
 /// Whether an out-of-sample check gives what its kind needs: Err((field, what is allowed)).
 fn check_out_of_sample(c: &OutOfSampleCheck) -> Result<(), (&'static str, String)> {
     let positive_or_absent = |key: &'static str, v: Option<f64>| match v {
-        Some(x) if !(x.is_finite() && x > 0.0) => Err((key, format!("{x} is not allowed; expected a positive number"))),
+        Some(x) if !positive(x) => Err((key, format!("{x} is not allowed; expected a positive number"))),
         _ => Ok(()),
     };
     positive_or_absent("payload_kg", c.payload_kg)?;

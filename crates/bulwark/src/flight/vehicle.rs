@@ -278,6 +278,10 @@ impl Missile {
             .sum::<f64>()
             + self.rv.mass_kg
     }
+    /// Whether stages follow the first: the upper stages the steering's pitch law acts on.
+    pub fn has_upper_stages(&self) -> bool {
+        self.stages.len() > 1
+    }
     /// Total burn time of all stages (s), staging assumed instantaneous.
     pub fn total_burn_time_s(&self) -> f64 {
         self.stages.iter().map(|s| s.burn_time_s).sum()

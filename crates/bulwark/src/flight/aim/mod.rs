@@ -27,7 +27,7 @@ mod search;
 
 pub use burnout::minimum_energy_burnout_for_range;
 
-use search::{Ctx, ORBITAL_RANGE_KM, STEER_FINE_STEP_DEG, STEER_STEP_DEG, Shot, Steer, illinois, interpolated_steer};
+use search::{Ctx, STEER_FINE_STEP_DEG, STEER_STEP_DEG, Shot, Steer, illinois, interpolated_steer};
 use thiserror::Error;
 
 use super::propagate::{BoostControls, Flight, FlightError, FlightOptions, fly_boosted};
@@ -267,7 +267,7 @@ pub fn maximum_range_with_steering(
     let full = missile.total_burn_time_s();
     let (steer, shot) = ctx.best_steer(full)?;
     let controls = Ctx::controls(shot.azimuth_deg, steer, full);
-    if shot.range_km >= 0.5 * ORBITAL_RANGE_KM {
+    if shot.is_global() {
         let orbit = burnout_orbit(earth, missile, launch, &controls)?;
         return Ok(Reach::Global { controls, orbit });
     }
@@ -285,24 +285,12 @@ pub fn burnout_orbit(
     controls: &BoostControls,
 ) -> Result<BurnoutOrbit, AimError> {
     let (r, v) = super::propagate::burnout_state_eci(earth, missile, launch, controls)?;
-    let mu = earth.gm_m3_s2();
-    let energy = 0.5 * v.norm_squared() - mu / r.norm();
-    let h = r.cross(&v).norm();
-    let e = (1.0 + 2.0 * energy * h * h / (mu * mu)).max(0.0).sqrt();
+    let (perigee_m, apogee_m, period_s) = super::kepler::osculating_orbit(earth.gm_m3_s2(), &r, &v);
     let radius = earth.equatorial_radius_m();
-    if energy >= 0.0 {
-        let p = h * h / mu;
-        return Ok(BurnoutOrbit {
-            perigee_alt_km: (p / (1.0 + e) - radius) / 1e3,
-            apogee_alt_km: f64::INFINITY,
-            period_s: f64::INFINITY,
-        });
-    }
-    let a = -mu / (2.0 * energy);
     Ok(BurnoutOrbit {
-        perigee_alt_km: (a * (1.0 - e) - radius) / 1e3,
-        apogee_alt_km: (a * (1.0 + e) - radius) / 1e3,
-        period_s: std::f64::consts::TAU * (a * a * a / mu).sqrt(),
+        perigee_alt_km: (perigee_m - radius) / 1e3,
+        apogee_alt_km: (apogee_m - radius) / 1e3,
+        period_s,
     })
 }
 
@@ -497,13 +485,11 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
         }
     };
     match polish(earth, req, options, (cutoff, steer, azimuth, polish_cutoff)) {
-        Err(AimError::NoConvergence { miss_km }) if shot_full.range_km >= 0.5 * ORBITAL_RANGE_KM => {
-            Err(AimError::GlobalReachTooFar {
-                missile: m.display_name.clone(),
-                range_km: target_km,
-                miss_km,
-            })
-        }
+        Err(AimError::NoConvergence { miss_km }) if shot_full.is_global() => Err(AimError::GlobalReachTooFar {
+            missile: m.display_name.clone(),
+            range_km: target_km,
+            miss_km,
+        }),
         other => other,
     }
 }

@@ -45,7 +45,7 @@ const MAX_ITERATIONS: usize = 60;
 /// exact to (1e3 m)²/(2·range), metres at most.
 const CROSS_TRACK_TOLERANCE_M: f64 = 1e3;
 /// The range counted for a shot that never comes down (km): a full circle, beyond any aim.
-pub(super) const ORBITAL_RANGE_KM: f64 = 40_075.0;
+const ORBITAL_RANGE_KM: f64 = 40_075.0;
 
 /// The steering of a boosted flight (degrees): the kick angle, the upper stages' pitch-down at
 /// their start, its change to their end (the ramp) and its mid-burn bulge.
@@ -105,6 +105,14 @@ pub(super) struct Shot {
     pub azimuth_deg: f64,
 }
 
+impl Shot {
+    /// Whether the shot orbits or lands beyond the antipode: the missile's reach along the
+    /// bearing is global.
+    pub fn is_global(&self) -> bool {
+        self.range_km >= 0.5 * ORBITAL_RANGE_KM
+    }
+}
+
 /// One aim's searches: the missile, launch point and bearing, and every shot flown.
 pub(super) struct Ctx<'a> {
     pub earth: &'a EarthModel,
@@ -140,7 +148,7 @@ impl<'a> Ctx<'a> {
             launch,
             bearing_deg,
             opts,
-            upper_stages: missile.stages.len() > 1,
+            upper_stages: missile.has_upper_stages(),
             parameters: 3,
             azimuth_offset_deg: Cell::new(0.0),
             flown: RefCell::default(),
