@@ -294,7 +294,7 @@ fn blame_aim(e: &AimError) -> Blame {
         | AimError::TooClose { .. }
         | AimError::Apogee(_)
         | AimError::NoConvergence { .. }
-        | AimError::GlobalReachTooFar { .. }
+        | AimError::NoLanding { .. }
         | AimError::Invalid(_) => Blame::Input,
         AimError::Flight(f) => blame_flight(f),
     }
@@ -841,7 +841,8 @@ mod tests {
             code(AimError::OutOfReach {
                 missile: missile(),
                 range_km: 9000.0,
-                max_range_km: 4500.0
+                max_range_km: 4500.0,
+                orbits: false
             }),
             EXIT_BAD_INPUT
         );
@@ -856,6 +857,15 @@ mod tests {
         );
         assert_eq!(code(AimError::Apogee("x".into())), EXIT_BAD_INPUT);
         assert_eq!(code(AimError::NoConvergence { miss_km: 3.0 }), EXIT_BAD_INPUT);
+        assert_eq!(
+            code(AimError::NoLanding {
+                missile: missile(),
+                range_km: 18_000.0,
+                nearest_km: 470.0,
+                shots: 11_700
+            }),
+            EXIT_BAD_INPUT
+        );
         assert_eq!(code(AimError::Invalid("x".into())), EXIT_BAD_INPUT);
         assert_eq!(code(AimError::Flight(integration())), EXIT_FAILURE);
         assert_eq!(
@@ -897,6 +907,7 @@ mod tests {
             missile: "nodong".into(),
             range_km: 9_000.0,
             max_range_km: 1_000.0,
+            orbits: false,
         };
         assert_eq!(
             code(SimError::Aim {
@@ -965,6 +976,7 @@ mod tests {
                 missile: "nodong".into(),
                 range_km: 9_000.0,
                 max_range_km: 1_000.0,
+                orbits: false,
             }),
         };
         assert_eq!(code(CampaignError::Prepare(aim())), EXIT_BAD_INPUT);
@@ -1139,6 +1151,7 @@ mod tests {
             missile: "Scud-B".into(),
             range_km: 900.0,
             max_range_km: 300.0,
+            orbits: false,
         };
         assert_eq!(code(FootprintError::Invalid("x".into())), EXIT_BAD_INPUT);
         let footprint_aim = |source| FootprintError::Aim {

@@ -41,8 +41,9 @@ pub struct FlyArgs {
     #[arg(long)]
     beta_kg_m2: Option<f64>,
     /// Launch azimuth, degrees clockwise from north (default: towards --to, else 90); without an
-    /// aim point, the bearing along which the maximum range is found (the launch azimuth that
-    /// lands on it is reported), or global reach with the burnout orbit.
+    /// aim point, the bearing along which the farthest landing is found (the launch azimuth that
+    /// lands on it is reported), with global reach and its burnout orbit where a full burn can
+    /// also orbit.
     #[arg(long)]
     azimuth_deg: Option<f64>,
     /// Launch (or burnout) point, LAT,LON in degrees.
@@ -112,6 +113,51 @@ struct Report {
     impact_lat_deg: f64,
     impact_lon_deg: f64,
     miss_km: Option<f64>,
+    /// Without an aim point, the farthest landing's range along the azimuth (km): past the
+    /// antipode more than half a circle, while `range_km` is the distance the short way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    range_along_azimuth_km: Option<f64>,
+    /// Where a full burn along the azimuth can also reach orbit: that shot and its orbit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    global_reach: Option<GlobalReach>,
+}
+
+/// A full-burn shot that reaches orbit (global reach), with its osculating burnout orbit.
+#[derive(Serialize)]
+struct GlobalReach {
+    kick_angle_deg: f64,
+    upper_pitch_start_deg: f64,
+    upper_pitch_end_deg: f64,
+    burnout_perigee_alt_km: f64,
+    /// None on an escape trajectory.
+    burnout_apogee_alt_km: Option<f64>,
+    burnout_period_s: Option<f64>,
+}
+
+impl GlobalReach {
+    fn new(c: &BoostControls, orbit: &BurnoutOrbit) -> Self {
+        let finite = |x: f64| x.is_finite().then_some(x);
+        Self {
+            kick_angle_deg: c.kick_angle_deg,
+            upper_pitch_start_deg: c.upper_pitch_start_deg,
+            upper_pitch_end_deg: c.upper_pitch_end_deg,
+            burnout_perigee_alt_km: orbit.perigee_alt_km,
+            burnout_apogee_alt_km: finite(orbit.apogee_alt_km),
+            burnout_period_s: finite(orbit.period_s),
+        }
+    }
+
+    /// The orbit in words.
+    fn orbit_text(&self) -> String {
+        match (self.burnout_apogee_alt_km, self.burnout_period_s) {
+            (Some(apogee), Some(period)) => format!(
+                "perigee {:.0} km, apogee {apogee:.0} km, period {:.1} min",
+                self.burnout_perigee_alt_km,
+                period / 60.0
+            ),
+            _ => format!("escape (perigee {:.0} km)", self.burnout_perigee_alt_km),
+        }
+    }
 }
 
 fn check_finite(name: &str, v: Option<f64>, allowed: &str, ok: impl Fn(f64) -> bool) -> Result<(), String> {
@@ -218,6 +264,8 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
     let burnout_mode = missile.is_none() || a.burnout_speed_m_s.is_some();
     // The solved controls of a boosted flight, for the report.
     let mut controls: Option<BoostControls> = None;
+    let mut global_reach: Option<GlobalReach> = None;
+    let mut range_along_azimuth_km: Option<f64> = None;
     let (mode, flight): (&'static str, Flight) = if burnout_mode {
         let alt_m = a.burnout_alt_km.unwrap_or(0.0) * 1e3;
         let site = a.from.with_alt_m(alt_m)?;
@@ -284,16 +332,23 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
                 if !matches!(shape, Shape::MinEnergy) {
                     return Err(format!("--shape {} needs an aim point: --to or --range-km", shape.name()).into());
                 }
-                // No aim point: the maximum range along the azimuth, or global reach.
-                match maximum_range(&earth, m, &a.from, azimuth, 0.0, &options)? {
-                    Reach::Range { controls: c, .. } => {
-                        controls = Some(c);
-                        ("max-range", fly_boosted(&earth, m, &a.from, &c, &options)?)
+                // No aim point: the farthest landing along the azimuth, and global reach where a
+                // full burn can also orbit.
+                let (c, along_km) = match maximum_range(&earth, m, &a.from, azimuth, 0.0, &options)? {
+                    Reach::Range { controls: c, range_km } => (c, range_km),
+                    Reach::Global {
+                        controls: orbit_controls,
+                        orbit,
+                        range_controls,
+                        range_km,
+                    } => {
+                        global_reach = Some(GlobalReach::new(&orbit_controls, &orbit));
+                        (range_controls, range_km)
                     }
-                    Reach::Global { controls: c, orbit } => {
-                        return global_reach(a, m, kind, azimuth, &c, &orbit);
-                    }
-                }
+                };
+                range_along_azimuth_km = Some(along_km);
+                controls = Some(c);
+                ("max-range", fly_boosted(&earth, m, &a.from, &c, &options)?)
             }
         }
     };
@@ -333,6 +388,8 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
         impact_lat_deg: s.impact.lat_deg(),
         impact_lon_deg: s.impact.lon_deg(),
         miss_km,
+        range_along_azimuth_km,
+        global_reach,
     };
     let json = crate::output::json_pretty(&report, "summary.json")?;
     let lock = out.as_ref().map(FolderLock::acquire).transpose()?;
@@ -353,90 +410,6 @@ pub fn run(a: &FlyArgs) -> Result<(), CliError> {
         json
     } else {
         human_summary(&report, missile.as_ref())
-    };
-    crate::output::print(if a.json { "json" } else { "txt" }, &text)
-}
-
-/// The JSON report of a missile whose farthest shot along an azimuth orbits or passes the
-/// antipode.
-#[derive(Serialize)]
-struct GlobalReachReport<'a> {
-    bulwark_version: &'static str,
-    mode: &'static str,
-    missile: &'a str,
-    earth: &'static str,
-    launch_lat_deg: f64,
-    launch_lon_deg: f64,
-    azimuth_deg: f64,
-    kick_angle_deg: f64,
-    upper_pitch_start_deg: f64,
-    upper_pitch_end_deg: f64,
-    burnout_perigee_alt_km: f64,
-    burnout_apogee_alt_km: Option<f64>,
-    burnout_period_s: Option<f64>,
-}
-
-/// `bulwark fly` without an aim point for a missile of global reach along the azimuth: says so,
-/// with the orbit a full burn reaches, instead of a capped range. There is no farthest trajectory
-/// to write, so `--csv` and `--out` are refused (before anything is written).
-fn global_reach(
-    a: &FlyArgs,
-    m: &Missile,
-    kind: EarthKind,
-    azimuth_deg: f64,
-    c: &BoostControls,
-    orbit: &BurnoutOrbit,
-) -> Result<(), CliError> {
-    if a.csv.is_some() || a.out.is_some() {
-        return Err(CliError::from(format!(
-            "the {} has global reach along azimuth {azimuth_deg:.1}° (a full burn reaches orbit or beyond the \
-             antipode): there is no farthest trajectory to write; aim at a point with --to or --range-km",
-            m.display_name
-        ))
-        .context(if a.csv.is_some() { "--csv" } else { "--out" }));
-    }
-    let finite = |x: f64| x.is_finite().then_some(x);
-    let report = GlobalReachReport {
-        bulwark_version: env!("CARGO_PKG_VERSION"),
-        mode: "global-reach",
-        missile: &m.name,
-        earth: kind.name(),
-        launch_lat_deg: a.from.lat_deg(),
-        launch_lon_deg: a.from.lon_deg(),
-        azimuth_deg,
-        kick_angle_deg: c.kick_angle_deg,
-        upper_pitch_start_deg: c.upper_pitch_start_deg,
-        upper_pitch_end_deg: c.upper_pitch_end_deg,
-        burnout_perigee_alt_km: orbit.perigee_alt_km,
-        burnout_apogee_alt_km: finite(orbit.apogee_alt_km),
-        burnout_period_s: finite(orbit.period_s),
-    };
-    let text = if a.json {
-        crate::output::json_pretty(&report, "summary.json")?
-    } else {
-        let orbit_text = match (report.burnout_apogee_alt_km, report.burnout_period_s) {
-            (Some(apogee), Some(period)) => format!(
-                "perigee {:.0} km, apogee {apogee:.0} km, period {:.1} min{}",
-                orbit.perigee_alt_km,
-                period / 60.0,
-                if orbit.perigee_alt_km < 0.0 {
-                    " (the perigee lies below the surface: it comes down, after passing the antipode)"
-                } else {
-                    ""
-                }
-            ),
-            _ => format!("escape (perigee {:.0} km)", orbit.perigee_alt_km),
-        };
-        format!(
-            "{} on the {} earth: global reach\n  from {:.4}, {:.4}  azimuth {azimuth_deg:.2}°\n  a full burn (kick {:.2}°) \
-             reaches orbit or lands beyond the antipode: burnout orbit {orbit_text}\n  every point on the earth is in \
-             reach: aim with --to or --range-km\n",
-            m.display_name,
-            kind.name(),
-            a.from.lat_deg(),
-            a.from.lon_deg(),
-            c.kick_angle_deg
-        )
     };
     crate::output::print(if a.json { "json" } else { "txt" }, &text)
 }
@@ -504,6 +477,21 @@ fn human_summary(r: &Report, missile: Option<&Missile>) -> String {
     );
     if let Some(m) = r.miss_km {
         let _ = writeln!(s, "  miss             {:>10.3} km", m);
+    }
+    if let Some(along) = r.range_along_azimuth_km.filter(|&a| a > r.range_km + 1.0) {
+        let _ = writeln!(
+            s,
+            "  along azimuth    {along:>10.1} km (past the antipode: it comes down on the far side)"
+        );
+    }
+    if let Some(g) = &r.global_reach {
+        let _ = writeln!(
+            s,
+            "  global reach: a full burn (kick {:.2}°) can also reach orbit, burnout orbit {}\n  \
+             of the shots that come down, none lands farther along this azimuth than the farthest landing above",
+            g.kick_angle_deg,
+            g.orbit_text()
+        );
     }
     s
 }

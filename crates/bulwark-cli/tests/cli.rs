@@ -118,12 +118,15 @@ fn fly_burnout_min_energy_solves_the_closed_form_speed() {
     assert!((v["apogee_km"].as_f64().unwrap() - 239.9).abs() < 0.1);
 }
 
-/// Without an aim point `fly` gives the maximum range along the azimuth, or says the reach is
-/// global: the Hwasong-15 flown east from the equator reaches a burnout orbit (issue 14: it
-/// reported a range capped near 19,000 km); the same missile flown west has a finite maximum,
-/// its impact on the requested bearing. A global reach has no farthest trajectory to write.
+/// Without an aim point `fly` gives the farthest landing along the azimuth, and says the reach is
+/// global where a full burn can also orbit: the Hwasong-15 flown east from the equator comes down
+/// past the antipode, ~30,000 km along the azimuth and ~10,000 km west of the launch point the
+/// short way (issue 14: it reported a range capped near 19,000 km), and a flatter full burn
+/// orbits; flown west it has an ordinary maximum, its impact on the requested bearing. Along 45°
+/// a point 18,000 km out is reached by no shot (a gap in the first-pass reach near the antipode):
+/// refused with the nearest landing, nothing written; one 19,800 km out is landed on.
 #[test]
-fn fly_without_an_aim_point_gives_the_maximum_range_or_global_reach() {
+fn fly_without_an_aim_point_gives_the_farthest_landing_and_global_reach() {
     let args = |az: &'static str| {
         [
             "fly",
@@ -137,47 +140,36 @@ fn fly_without_an_aim_point_gives_the_maximum_range_or_global_reach() {
         ]
     };
     let east = json(&args("90"));
-    assert_eq!(east["mode"], "global-reach", "{east}");
-    let perigee = east["burnout_perigee_alt_km"].as_f64().unwrap();
-    let apogee = east["burnout_apogee_alt_km"].as_f64().unwrap();
+    assert_eq!(east["mode"], "max-range", "{east}");
+    let along = east["range_along_azimuth_km"].as_f64().unwrap();
+    let short_way = east["range_km"].as_f64().unwrap();
+    assert!(
+        along > 25_000.0 && (along + short_way - 40_008.0).abs() < 100.0,
+        "{east}"
+    );
+    let orbit = &east["global_reach"];
+    let perigee = orbit["burnout_perigee_alt_km"].as_f64().unwrap();
+    let apogee = orbit["burnout_apogee_alt_km"].as_f64().unwrap();
     assert!(perigee < apogee && apogee > 100.0, "{east}");
     let west = json(&args("270"));
     assert_eq!(west["mode"], "max-range", "{west}");
+    assert!(west.get("global_reach").is_none(), "{west}");
     let range = west["range_km"].as_f64().unwrap();
     assert!(range > 8_000.0 && range < 19_000.0, "{west}");
     assert!(
         west["upper_pitch_start_deg"].is_f64() && west["kick_angle_deg"].is_f64(),
         "{west}"
     );
-    let bearing = |v: &serde_json::Value| {
-        let (lat, lon) = (
-            v["impact_lat_deg"].as_f64().unwrap(),
-            v["impact_lon_deg"].as_f64().unwrap(),
-        );
-        // From the equator the bearing west of an impact on the equator is 270°.
-        (lat.abs() < 0.05, lon)
-    };
-    assert!(bearing(&west).0, "the impact lies on the bearing (the equator): {west}");
+    // From the equator the impact west along the equator lies on the bearing.
+    assert!(
+        west["impact_lat_deg"].as_f64().unwrap().abs() < 0.05,
+        "the impact lies on the bearing (the equator): {west}"
+    );
     let dir = scratch_in("cli", "fly-global");
     let csv = dir.join("t.csv");
-    fails_with(
-        &[
-            "fly",
-            "--missile",
-            "hwasong-15",
-            "--from",
-            "0,126",
-            "--azimuth-deg",
-            "90",
-            "--csv",
-            csv.to_str().unwrap(),
-        ],
-        "global reach",
-    );
-    assert!(!csv.exists(), "nothing written");
-    // Aims that far with a missile of global reach are not yet solved: the error says so.
-    fails_with(
-        &[
+    let csv_arg = csv.to_str().unwrap();
+    let far = |km: &'static str| {
+        [
             "fly",
             "--missile",
             "hwasong-15",
@@ -186,10 +178,19 @@ fn fly_without_an_aim_point_gives_the_maximum_range_or_global_reach() {
             "--azimuth-deg",
             "45",
             "--range-km",
-            "18000",
-        ],
-        "has global reach along this bearing",
+            km,
+            "--csv",
+            csv_arg,
+        ]
+    };
+    fails_with(
+        &far("18000"),
+        "no shot of the Hwasong-15 (KN-22) found lands on the aim point",
     );
+    assert!(!csv.exists(), "nothing written");
+    let out = bulwark(&far("19800"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(csv.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

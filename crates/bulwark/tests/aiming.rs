@@ -159,10 +159,13 @@ fn unreachable_aim_points_say_why() {
 /// eight azimuths on the rotating WGS-84 earth: the maximum range along the azimuth is found
 /// ([`maximum_range`]), and a minimum-energy aim at 10, 50, 90 and 99 % of it lands within 1 km
 /// (the impact measured here by the geodesic, independently of the solver); an aim 1 % beyond
-/// it is refused with a maximum no smaller than the one found (the refusal names it). A missile
-/// that reaches orbit or beyond the antipode along an azimuth (global reach) is aimed at the same
-/// fractions of 20,000 km: 10 and 50 % must land; beyond 15,000 km it may instead say that aims
-/// that far are not yet solved (`GlobalReachTooFar`), never land silently off. 8 × 3 × 13 cases, in parallel.
+/// it is refused with a maximum no smaller than the one found (the refusal names it), or landed
+/// the long way round (past the antipode along the opposite bearing). Where the
+/// farthest landing lies beyond the antipode the aims go to the same fractions of 20,000 km; a
+/// point there more than 15,000 km out may be refused as reached by no first-pass shot
+/// (`NoLanding`: the nearest of a scan over every launch azimuth more than 100 km off; see
+/// `a_gap_in_the_reach_near_the_antipode_is_real`), never landed silently off. 8 × 3 × 13 cases,
+/// in parallel.
 #[test]
 fn every_preset_lands_at_10_to_99_percent_of_its_maximum_along_every_azimuth() {
     use bulwark::earth::{direct, inverse};
@@ -184,18 +187,20 @@ fn every_preset_lands_at_10_to_99_percent_of_its_maximum_along_every_azimuth() {
             let m = load_preset(name).unwrap();
             let launch = p(lat, 126.0);
             let mut out = Vec::new();
-            // A missile of global reach is aimed at fractions of the distance to the antipode.
-            let (max_km, fractions): (f64, &[f64]) = match maximum_range(&earth, &m, &launch, az, 0.0, &opts) {
-                // 1 % beyond a maximum near the antipode wraps round to the other side: no refusal to test.
-                Ok(Reach::Range { range_km, .. }) if range_km > 19_500.0 => (range_km, &[0.10, 0.50, 0.90, 0.99]),
-                Ok(Reach::Range { range_km, .. }) => (range_km, &[0.10, 0.50, 0.90, 0.99, 1.01]),
-                // Global reach: aims beyond ~15,000 km are not yet solved (near-orbital shots graze the
-                // air); the solver must then say so (`GlobalReachTooFar`), never land silently off.
-                Ok(Reach::Global { .. }) => (20_000.0, &[0.10, 0.50, 0.90, 0.99]),
+            // The farthest landing along the azimuth. One beyond the antipode puts every point of
+            // the line in reach of some shot: the aims then go to fractions of 20,000 km, and 1 %
+            // beyond would wrap round to the other side (no refusal to test).
+            let max_km = match maximum_range(&earth, &m, &launch, az, 0.0, &opts) {
+                Ok(Reach::Range { range_km, .. } | Reach::Global { range_km, .. }) => range_km,
                 Err(e) => {
                     out.push(format!("{name} {lat} {az}: maximum range: {e}"));
                     return out.into_iter();
                 }
+            };
+            let (max_km, fractions): (f64, &[f64]) = if max_km > 19_500.0 {
+                (max_km.min(20_000.0), &[0.10, 0.50, 0.90, 0.99])
+            } else {
+                (max_km, &[0.10, 0.50, 0.90, 0.99, 1.01])
             };
             for &fraction in fractions {
                 let target = direct(&earth, &launch, az, fraction * max_km * 1e3).unwrap().0;
@@ -214,7 +219,13 @@ fn every_preset_lands_at_10_to_99_percent_of_its_maximum_along_every_azimuth() {
                         }
                     }
                     (Err(AimError::OutOfReach { max_range_km, .. }), false) if max_range_km >= 0.999 * max_km => {}
-                    (Err(AimError::GlobalReachTooFar { .. }), true) if fraction * max_km > 15_000.0 => {}
+                    // Beyond the maximum along the bearing a point may still be reached the long
+                    // way round, past the antipode: a landing is never wrong.
+                    (Ok(r), false) if inverse(&earth, &target, &r.flight.summary.impact).distance_m < 1e3 => {}
+                    // Beyond the first-pass fold near the antipode: refused only where no scanned
+                    // shot came within 100 km (a nearer one that would not polish is a failure).
+                    (Err(AimError::NoLanding { nearest_km, .. }), true)
+                        if fraction * max_km > 15_000.0 && nearest_km > 100.0 => {}
                     (r, _) => out.push(format!("{what}: {:?}", r.map(|r| r.miss_km))),
                 }
             }
@@ -253,9 +264,10 @@ fn a_fourth_steering_parameter_adds_less_than_half_a_percent_of_range() {
         .par_iter()
         .map(|&(name, az)| {
             let m = load_preset(name).unwrap();
+            // Global reach (a full burn can orbit, or lands past the antipode): no maximum to compare.
             let r = |n| match maximum_range_with_steering(&earth, &m, &p(39.0, 125.7), az, 0.0, &opts, n).unwrap() {
-                Reach::Range { range_km, .. } => range_km,
-                Reach::Global { .. } => f64::INFINITY,
+                Reach::Range { range_km, .. } if range_km < 20_000.0 => range_km,
+                _ => f64::INFINITY,
             };
             (format!("{name} az {az:>3}"), [r(1), r(2), r(3), r(4)])
         })
@@ -270,8 +282,8 @@ fn a_fourth_steering_parameter_adds_less_than_half_a_percent_of_range() {
     }
     eprintln!("{report}");
     for (what, [one, two, three, four]) in &rows {
-        if three.is_infinite() {
-            // Global reach (orbital) with three parameters: nothing further to gain.
+        if [one, two, three, four].iter().any(|r| r.is_infinite()) {
+            // Global reach: nothing further to gain.
             continue;
         }
         assert!(
@@ -282,5 +294,69 @@ fn a_fourth_steering_parameter_adds_less_than_half_a_percent_of_range() {
             *four < three * 1.005,
             "{what}: the fourth parameter adds 0.5 % or more\n{report}"
         );
+    }
+}
+
+/// Issue 14: a gap in the reach near the antipode is physics, not the solver. The Hwasong-15
+/// launched from the equator along 45°: its first-pass landings along the bearing stop near
+/// 17,000 km, and points near the antipode are reached again only by launches far off the
+/// bearing (19,000 km out by one towards ~146°). Shots sampled at random over every launch
+/// azimuth, kicks of 15–35°, upper-stage pitch laws within ±15° and cut-offs in the last 3 s of
+/// the burn (where the range grows fastest) never come down near the point 18,000 km out, while
+/// the same sampler comes near the points 16,000 and 19,000 km out: it is dense enough to find
+/// either. The solver refuses the gap point (`NoLanding`) and lands on the other two.
+#[test]
+fn a_gap_in_the_reach_near_the_antipode_is_real() {
+    use bulwark::earth::{direct, inverse};
+    use bulwark::flight::{BoostControls, fly_boosted};
+    use bulwark::random::splitmix64;
+    use rayon::prelude::*;
+    const SHOTS: u64 = 96_000;
+    let earth = EarthModel::wgs84();
+    let m = load_preset("hwasong-15").unwrap();
+    let launch = p(0.0, 126.0);
+    let opts = FlightOptions {
+        rtol: 1e-7,
+        ..FlightOptions::default()
+    };
+    let full = m.total_burn_time_s();
+    let points: Vec<Geodetic> = [16_000e3, 18_000e3, 19_000e3]
+        .iter()
+        .map(|&d| direct(&earth, &launch, 45.0, d).unwrap().0)
+        .collect();
+    let nearest_km: Vec<f64> = (0..SHOTS)
+        .into_par_iter()
+        .filter_map(|i| {
+            let u = |k: u64| splitmix64(i * 8 + k) as f64 / 2f64.powi(64);
+            let pitch = 30.0 * u(2) - 15.0;
+            let c = BoostControls {
+                upper_pitch_end_deg: 30.0 * u(3) - 15.0,
+                ..BoostControls::pitched(360.0 * u(0), 15.0 + 20.0 * u(1), pitch, Some(full - 3.0 * u(4)))
+            };
+            let f = fly_boosted(&earth, &m, &launch, &c, &opts).ok()?;
+            Some(
+                points
+                    .iter()
+                    .map(|p| inverse(&earth, p, &f.summary.impact).distance_m / 1e3)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .reduce_with(|a, b| a.iter().zip(&b).map(|(x, y)| x.min(*y)).collect())
+        .unwrap();
+    println!("nearest of {SHOTS} random shots to 16,000 / 18,000 / 19,000 km out along 45°: {nearest_km:.0?} km");
+    assert!(nearest_km[0] < 100.0 && nearest_km[2] < 100.0, "{nearest_km:?}");
+    assert!(nearest_km[1] > 300.0, "{nearest_km:?}");
+    for (point, lands) in points.iter().zip([true, false, true]) {
+        let req = AimRequest {
+            missile: &m,
+            launch,
+            aim: *point,
+            shape: Shape::MinEnergy,
+        };
+        match (aim(&earth, &req, &FlightOptions::default()), lands) {
+            (Ok(r), true) => assert!(r.miss_km < 1.0),
+            (Err(AimError::NoLanding { nearest_km, .. }), false) => assert!(nearest_km > 200.0),
+            (r, _) => panic!("{point:?}: {:?}", r.map(|r| r.miss_km)),
+        }
     }
 }

@@ -373,11 +373,12 @@ fn out_of_reach(e: &FootprintError) -> bool {
     matches!(e, FootprintError::Aim { source, .. } if out_of_reach_source(source))
 }
 
-/// Beyond the missile's range, closer than its shape allows, or an apogee it cannot fly there.
+/// Beyond the missile's range, closer than its shape allows, an apogee it cannot fly there, or
+/// a far point no shot lands on.
 fn out_of_reach_source(e: &AimError) -> bool {
     matches!(
         e,
-        AimError::OutOfReach { .. } | AimError::TooClose { .. } | AimError::Apogee(_)
+        AimError::OutOfReach { .. } | AimError::TooClose { .. } | AimError::Apogee(_) | AimError::NoLanding { .. }
     )
 }
 

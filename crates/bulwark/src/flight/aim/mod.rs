@@ -20,9 +20,14 @@
 //! (kick over its whole range, then a Newton pattern search over kick and pitch), never by a
 //! capped scan. A two-variable Newton iteration then corrects azimuth and range together until the
 //! impact lies within 10 m of the aim point. A result farther than 1 km is an error, never a
-//! silent answer; a point beyond the maximum is refused with the maximum.
+//! silent answer; a point beyond the maximum is refused with the maximum. A far minimum-energy
+//! aim the short way cannot land is tried the long way round (past the antipode along the
+//! opposite bearing), and for a missile of global reach by a scan over every launch azimuth
+//! ([`far`]): near the antipode a point may be reached by no shot at all, and is refused with
+//! the nearest landing.
 
 mod burnout;
+mod far;
 mod search;
 
 pub use burnout::minimum_energy_burnout_for_range;
@@ -78,17 +83,21 @@ impl Shape {
 /// Why a missile cannot be aimed at a point.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum AimError {
-    /// The aim point lies beyond the missile's maximum range.
+    /// The aim point lies beyond the missile's maximum range along its bearing.
     #[error(
-        "the aim point is {range_km:.0} km away, beyond the maximum range of the {missile}: {max_range_km:.0} km on this earth"
+        "the aim point is {range_km:.0} km away, beyond the maximum range of the {missile}: {max_range_km:.0} km on this earth{}",
+        if *orbits { ORBIT_NOTE } else { "" }
     )]
     OutOfReach {
         /// Missile name.
         missile: String,
         /// Distance to the aim point (km).
         range_km: f64,
-        /// Maximum range (km).
+        /// Maximum range along the bearing (km): the farthest point of it a shot lands on.
         max_range_km: f64,
+        /// Whether a full burn along the bearing can instead reach orbit (global reach): the
+        /// missile then comes down no farther along the bearing on its first pass.
+        orbits: bool,
     },
     /// The aim point is closer than the shortest range the shape allows.
     #[error(
@@ -113,21 +122,23 @@ pub enum AimError {
         /// Best miss distance (km).
         miss_km: f64,
     },
-    /// A missile of global reach along the bearing could not be landed on a far aim point: its
-    /// shots there graze the air near orbital speed (the impact then hangs on the drag too finely)
-    /// or go round the far side of the earth. Not yet solved (issue 14's note).
+    /// No shot found lands on a far aim point of a missile of global reach (it lies beyond the
+    /// first-pass reach along its bearing: [`far`]).
     #[error(
-        "the {missile} has global reach along this bearing, and a point {range_km:.0} km away is not yet aimed at: shots that \
-         far graze the atmosphere near orbital speed or go round the far side (best miss {miss_km:.0} km); aim at a point \
-         closer than about 15,000 km, or give a heavier --payload-kg"
+        "no shot of the {missile} found lands on the aim point {range_km:.0} km away: the nearest of {shots} full-burn \
+         shots over every launch azimuth comes down {nearest_km:.0} km from it, and none could be brought onto it (near \
+         the antipode of a long flight over the rotating earth some points are reached by no shot that comes down on \
+         its first pass)"
     )]
-    GlobalReachTooFar {
+    NoLanding {
         /// Missile name.
         missile: String,
         /// Distance to the aim point (km).
         range_km: f64,
-        /// Best miss distance (km).
-        miss_km: f64,
+        /// The nearest landing of the scan (km from the aim point).
+        nearest_km: f64,
+        /// Shots of the scan that came down.
+        shots: usize,
     },
     /// Input out of range.
     #[error("{0}")]
@@ -136,6 +147,11 @@ pub enum AimError {
     #[error(transparent)]
     Flight(#[from] FlightError),
 }
+
+/// The note an out-of-reach error adds where the missile could instead reach orbit.
+const ORBIT_NOTE: &str = " (a full burn along this bearing can reach orbit, global reach, but a shot that comes down on \
+     its first pass lands no farther along it: near the antipode of a long flight over the rotating earth every launch \
+     azimuth lands to one side of the line)";
 
 /// What to aim.
 #[derive(Debug, Clone, Copy)]
@@ -166,6 +182,13 @@ const AIM_RTOL: f64 = 1e-7;
 /// Relative tolerance on the maximum range: an aim point up to this much beyond the best shot
 /// found is still aimed at.
 const REACH_TOLERANCE: f64 = 5e-4;
+/// Beyond this distance (km) a minimum-energy aim the short way cannot land is tried the long
+/// way round.
+const LONG_WAY_MIN_KM: f64 = 10_000.0;
+/// Most Newton iterations of the final landing ([`polish`]).
+const POLISH_ITERATIONS: usize = 16;
+/// The shortest fraction of a Newton step the landing tries before taking it anyway.
+const MIN_POLISH_STEP_SCALE: f64 = 1.0 / 64.0;
 /// How close to the aim point's range the minimum-energy cut-off is solved (km): the polish
 /// then moves the cut-off the last few tens of metres.
 const MIN_ENERGY_RANGE_TOL_KM: f64 = 0.5;
@@ -197,13 +220,20 @@ pub enum Reach {
         /// The controls.
         controls: BoostControls,
     },
-    /// A full burn goes into orbit or lands beyond the antipode: every point on the earth is in
-    /// reach (a shorter burn lands at any range). The orbit is the osculating one at burnout.
+    /// A full burn can go into orbit: global reach. The orbit is the osculating one at burnout.
+    /// A shot that comes down on its first pass still lands no farther along the azimuth than
+    /// `range_km` (the fold of the reachable region: near the antipode of a long flight over the
+    /// rotating earth every launch azimuth lands to one side of the line), or beyond the antipode.
     Global {
-        /// The controls of the shot that reached it.
+        /// The controls of the shot that orbits.
         controls: BoostControls,
         /// The burnout orbit.
         orbit: BurnoutOrbit,
+        /// The farthest landing along the azimuth (km; beyond the antipode more than half a
+        /// circle), as [`Reach::Range`].
+        range_km: f64,
+        /// The controls of that landing.
+        range_controls: BoostControls,
     },
 }
 
@@ -222,7 +252,7 @@ pub struct BurnoutOrbit {
 /// The maximum range of `missile` from `launch` along `azimuth_deg` (the bearing of the impact
 /// from the launch point) to impacts at height `impact_alt_m`, by optimising the
 /// three-parameter steering (kick and the upper stages' linear pitch law) of a full burn;
-/// [`Reach::Global`] when the best shot orbits or lands beyond the antipode.
+/// [`Reach::Global`] when a full burn can also orbit.
 pub fn maximum_range(
     earth: &EarthModel,
     missile: &Missile,
@@ -266,10 +296,22 @@ pub fn maximum_range_with_steering(
     ctx.parameters = parameters;
     let full = missile.total_burn_time_s();
     let (steer, shot) = ctx.best_steer(full)?;
+    if !shot.lands() {
+        return Err(AimError::Invalid(format!(
+            "no full-burn shot of the {} along azimuth {azimuth_deg:.1}° lands on that bearing line",
+            missile.display_name
+        )));
+    }
     let controls = Ctx::controls(shot.azimuth_deg, steer, full);
-    if shot.is_global() {
-        let orbit = burnout_orbit(earth, missile, launch, &controls)?;
-        return Ok(Reach::Global { controls, orbit });
+    if let Some((orbit_steer, orbit_az)) = ctx.orbited.get() {
+        let orbit_controls = Ctx::controls(orbit_az, orbit_steer, full);
+        let orbit = burnout_orbit(earth, missile, launch, &orbit_controls)?;
+        return Ok(Reach::Global {
+            controls: orbit_controls,
+            orbit,
+            range_km: shot.range_km,
+            range_controls: controls,
+        });
     }
     Ok(Reach::Range {
         range_km: shot.range_km,
@@ -365,7 +407,6 @@ fn min_energy(ctx: &Ctx, target_km: f64, full: (Steer, Shot)) -> Result<(f64, St
 /// Solves the controls that land `req.missile` on `req.aim` with `req.shape`, then flies them
 /// with `options` (whose tolerance and sampling the final flight uses).
 pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Result<AimedFlight, AimError> {
-    let m = req.missile;
     let line = inverse(earth, &req.launch, &req.aim);
     let target_km = line.distance_m / 1e3;
     if target_km.is_nan() || target_km < 1.0 {
@@ -374,13 +415,61 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             target_km
         )));
     }
+    let short_way = aim_along(earth, req, options, line.azimuth_start_deg, None);
+    match short_way {
+        // A far point the short way does not land on may lie in reach the long way round: along
+        // the opposite bearing, past the antipode (near the antipode the first-pass landings
+        // along a bearing can stop short of it, at the fold of the reachable region, while shots
+        // the other way pass it and come down on the far side).
+        Err(AimError::OutOfReach { .. } | AimError::NoConvergence { .. })
+            if req.shape == Shape::MinEnergy && target_km > LONG_WAY_MIN_KM =>
+        {
+            let opposite = (line.azimuth_start_deg + 180.0).rem_euclid(360.0);
+            let long_way = aim_along(earth, req, options, opposite, Some(target_km));
+            if long_way.is_ok() {
+                return long_way;
+            }
+            // Neither way along the bearing: for a missile that can orbit or pass the antipode,
+            // a scan of every launch azimuth.
+            let ctx = Ctx::new(
+                earth,
+                req.missile,
+                req.launch,
+                line.azimuth_start_deg,
+                inner_options(options, req.aim.alt_m()),
+            );
+            let (steer_full, shot_full) = ctx.best_steer(req.missile.total_burn_time_s())?;
+            if ctx.orbited.get().is_some() || shot_full.range_km > ctx.antipode_km {
+                return far::aim_by_scan(&ctx, req, options, steer_full);
+            }
+            short_way
+        }
+        other => other,
+    }
+}
+
+/// [`aim`] along one bearing from the launch point: the short way (the aim's own bearing,
+/// `long_way_km` None), or the long way round (the opposite bearing, the aim point
+/// `long_way_km` away the short way and so `2·antipode − long_way_km` along this bearing).
+fn aim_along(
+    earth: &EarthModel,
+    req: &AimRequest,
+    options: &FlightOptions,
+    bearing_deg: f64,
+    long_way_km: Option<f64>,
+) -> Result<AimedFlight, AimError> {
+    let m = req.missile;
     let ctx = Ctx::new(
         earth,
         m,
         req.launch,
-        line.azimuth_start_deg,
+        bearing_deg,
         inner_options(options, req.aim.alt_m()),
     );
+    let target_km = match long_way_km {
+        Some(d) => 2.0 * ctx.antipode_km - d,
+        None => inverse(earth, &req.launch, &req.aim).distance_m / 1e3,
+    };
     let full = m.total_burn_time_s();
     let best_full = ctx.best_steer(full)?;
     let (steer_full, shot_full) = best_full;
@@ -389,6 +478,7 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             missile: m.display_name.clone(),
             range_km: target_km,
             max_range_km: shot_full.range_km,
+            orbits: ctx.orbited.get().is_some(),
         });
     }
     // (cut-off, steering, azimuth, which control the polish varies: true = cut-off, false = kick)
@@ -484,14 +574,7 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             (tc, k, s.azimuth_deg, false)
         }
     };
-    match polish(earth, req, options, (cutoff, steer, azimuth, polish_cutoff)) {
-        Err(AimError::NoConvergence { miss_km }) if shot_full.is_global() => Err(AimError::GlobalReachTooFar {
-            missile: m.display_name.clone(),
-            range_km: target_km,
-            miss_km,
-        }),
-        other => other,
-    }
+    polish(earth, req, options, (cutoff, steer, azimuth, polish_cutoff))
 }
 
 /// Lands the solved shot on the aim point: a two-variable Newton iteration on the miss vector
@@ -524,20 +607,21 @@ fn polish(
     };
     let du = if polish_cutoff { 0.01 } else { 1e-3 };
     let mut best: Option<(f64, BoostControls)> = None;
-    for _ in 0..10 {
-        let c = controls_of(az, u);
-        let (e0, _) = miss_of(&c, &final_opts)?;
+    let mut e0 = miss_of(&controls_of(az, u), &final_opts)?.0;
+    for _ in 0..POLISH_ITERATIONS {
         let miss = e0.0.hypot(e0.1);
         if miss.is_nan() {
             break;
         }
         if best.is_none_or(|(b, _)| miss < b) {
-            best = Some((miss, c));
+            best = Some((miss, controls_of(az, u)));
         }
         if miss < 10.0 {
             break;
         }
         let (ea, _) = miss_of(&controls_of(az + 1e-3, u), &final_opts)?;
+        // At the full burn the cut-off's difference is taken backwards (no longer burn exists).
+        let du = if polish_cutoff && u + du > full { -du } else { du };
         let (eu, _) = miss_of(&controls_of(az, u + du), &final_opts)?;
         let j = [
             [(ea.0 - e0.0) / 1e-3, (eu.0 - e0.0) / du],
@@ -547,17 +631,34 @@ fn polish(
         if !det.is_finite() || det.abs() < 1e-12 {
             break;
         }
-        let d_az = -(j[1][1] * e0.0 - j[0][1] * e0.1) / det;
+        let d_az = (-(j[1][1] * e0.0 - j[0][1] * e0.1) / det).clamp(-5.0, 5.0);
         let d_u = -(-j[1][0] * e0.0 + j[0][0] * e0.1) / det;
-        az += d_az.clamp(-5.0, 5.0);
-        u += if polish_cutoff {
+        let d_u = if polish_cutoff {
             d_u.clamp(-20.0, 20.0)
         } else {
             d_u.clamp(-2.0, 2.0)
         };
-        if !polish_cutoff {
-            u = u.clamp(search::KICK_MIN_DEG, search::KICK_MAX_DEG);
+        // The Newton step, halved while it would widen the miss: near the fold of the reachable
+        // region (the farthest landing along a bearing) the Jacobian is nearly singular and the
+        // full step overshoots far.
+        let mut scale = 1.0;
+        loop {
+            let az_next = az + scale * d_az;
+            let mut u_next = u + scale * d_u;
+            if !polish_cutoff {
+                u_next = u_next.clamp(search::KICK_MIN_DEG, search::KICK_MAX_DEG);
+            }
+            let e_next = miss_of(&controls_of(az_next, u_next), &final_opts)?.0;
+            if e_next.0.hypot(e_next.1) < miss || scale < MIN_POLISH_STEP_SCALE {
+                (az, u, e0) = (az_next, u_next, e_next);
+                break;
+            }
+            scale *= 0.5;
         }
+    }
+    let last_miss = e0.0.hypot(e0.1);
+    if best.is_none_or(|(b, _)| last_miss < b) {
+        best = Some((last_miss, controls_of(az, u)));
     }
     let Some((_, controls)) = best else {
         return Err(AimError::NoConvergence { miss_km: f64::NAN });

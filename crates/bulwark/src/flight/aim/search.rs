@@ -44,8 +44,15 @@ const MAX_ITERATIONS: usize = 60;
 /// A shot's impact lies within this of the bearing line (m): its range along the line is then
 /// exact to (1e3 m)²/(2·range), metres at most.
 const CROSS_TRACK_TOLERANCE_M: f64 = 1e3;
-/// The range counted for a shot that never comes down (km): a full circle, beyond any aim.
-const ORBITAL_RANGE_KM: f64 = 40_075.0;
+/// Most flights to put one shot's impact on the bearing line.
+const AZIMUTH_ITERATIONS: usize = 10;
+/// The largest secant correction of a shot's azimuth (degrees).
+const SECANT_STEP_MAX_DEG: f64 = 10.0;
+/// How far short of any aim (km) root finding counts a shot that lands on no point of the line.
+const UNLANDED_KM: f64 = 1e5;
+/// A shot whose azimuth correction leaves it farther than this from the line (m) lands on no
+/// point of it.
+const OFF_LINE_M: f64 = 10e3;
 
 /// The steering of a boosted flight (degrees): the kick angle, the upper stages' pitch-down at
 /// their start, its change to their end (the ramp) and its mid-burn bulge.
@@ -86,7 +93,7 @@ impl Steer {
         }
     }
 
-    fn inside(&self) -> bool {
+    pub fn inside(&self) -> bool {
         (KICK_MIN_DEG..=KICK_MAX_DEG).contains(&self.kick_deg)
             && self.upper_pitch_deg.abs() <= UPPER_PITCH_MAX_DEG
             && (self.upper_pitch_deg + self.upper_pitch_ramp_deg).abs() <= UPPER_PITCH_MAX_DEG
@@ -97,7 +104,11 @@ impl Steer {
 /// A shot flown along the bearing.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Shot {
-    /// Range along the bearing line (km); [`ORBITAL_RANGE_KM`] for a shot that never comes down.
+    /// Range along the bearing line (km); beyond the antipode more than half a circle. Minus
+    /// infinity for a shot that lands on no point of the line: one that never comes down (an
+    /// orbit), or one no launch azimuth brings onto the line (beyond the fold of the reachable
+    /// region: near the antipode of a long flight over the rotating earth, every azimuth lands
+    /// to one side).
     pub range_km: f64,
     /// Apogee (km).
     pub apogee_km: f64,
@@ -106,10 +117,9 @@ pub(super) struct Shot {
 }
 
 impl Shot {
-    /// Whether the shot orbits or lands beyond the antipode: the missile's reach along the
-    /// bearing is global.
-    pub fn is_global(&self) -> bool {
-        self.range_km >= 0.5 * ORBITAL_RANGE_KM
+    /// Whether the shot lands on the bearing line.
+    pub fn lands(&self) -> bool {
+        self.range_km > f64::NEG_INFINITY
     }
 }
 
@@ -129,6 +139,12 @@ pub(super) struct Ctx<'a> {
     pub parameters: usize,
     /// Launch azimuth minus bearing of the last shot solved: the next shot's first guess.
     azimuth_offset_deg: Cell<f64>,
+    /// The distance from the launch point to its antipode along the surface (km): a landing
+    /// beyond the antipode, `d` km from the launch point, lies `2·antipode_km − d` km along the
+    /// line.
+    pub antipode_km: f64,
+    /// The first full-burn shot flown that never came down, with its launch azimuth.
+    pub orbited: Cell<Option<(Steer, f64)>>,
     /// Every shot, by the bits of (kick, upper pitch, ramp, cut-off): searches come back to shots they
     /// flew, and a flight costs far more than a look-up.
     flown: RefCell<HashMap<[u64; 4], Shot>>,
@@ -151,6 +167,8 @@ impl<'a> Ctx<'a> {
             upper_stages: missile.has_upper_stages(),
             parameters: 3,
             azimuth_offset_deg: Cell::new(0.0),
+            orbited: Cell::new(None),
+            antipode_km: antipode_km(earth, &launch),
             flown: RefCell::default(),
         }
     }
@@ -201,7 +219,10 @@ impl<'a> Ctx<'a> {
         let mut az = self.bearing_deg + self.azimuth_offset_deg.get();
         let mut last_cross_m = f64::INFINITY;
         let mut shot = None;
-        for _ in 0..6 {
+        // The last flight's (azimuth, bearing error in degrees), and whether the secant is in use.
+        let mut prev: Option<(f64, f64)> = None;
+        let mut secant = false;
+        for _ in 0..AZIMUTH_ITERATIONS {
             let f = match fly_boosted(
                 self.earth,
                 self.missile,
@@ -211,8 +232,11 @@ impl<'a> Ctx<'a> {
             ) {
                 Ok(f) => f,
                 Err(FlightError::NoImpact { .. }) => {
+                    if cutoff_s >= self.missile.total_burn_time_s() && self.orbited.get().is_none() {
+                        self.orbited.set(Some((steer, az)));
+                    }
                     shot = Some(Shot {
-                        range_km: ORBITAL_RANGE_KM,
+                        range_km: f64::NEG_INFINITY,
                         apogee_km: f64::INFINITY,
                         azimuth_deg: az,
                     });
@@ -221,31 +245,65 @@ impl<'a> Ctx<'a> {
                 Err(e) => return Err(e.into()),
             };
             let line = inverse(self.earth, &self.launch, &f.summary.impact);
-            let off_rad = wrap_deg(line.azimuth_start_deg - self.bearing_deg).to_radians();
-            let cross_m = line.distance_m * off_rad.sin();
+            let off_deg = wrap_deg(line.azimuth_start_deg - self.bearing_deg);
             // Beyond the antipode the impact comes back along the opposite bearing, at a geodesic
             // distance that shrinks as the flight goes on (a shot that falls back behind its launch
-            // point, nearly vertical, lands close by on the opposite bearing).
-            let along_km = if off_rad.cos() >= 0.0 || line.distance_m < 10_000e3 {
-                line.distance_m * off_rad.cos() / 1e3
+            // point, nearly vertical, lands close by on the opposite bearing); its bearing error then
+            // counts from the opposite bearing, and turns with the launch azimuth the same way.
+            let beyond = off_deg.to_radians().cos() < 0.0 && line.distance_m >= 10_000e3;
+            let error_rad = if beyond { wrap_deg(off_deg - 180.0) } else { off_deg }.to_radians();
+            let cross_m = line.distance_m * error_rad.sin();
+            let along_km = if beyond {
+                2.0 * self.antipode_km - line.distance_m * error_rad.cos() / 1e3
             } else {
-                ORBITAL_RANGE_KM + line.distance_m * off_rad.cos() / 1e3
+                line.distance_m * error_rad.cos() / 1e3
             };
+            let on_line = cross_m.abs() < CROSS_TRACK_TOLERANCE_M;
             shot = Some(Shot {
-                range_km: along_km,
+                // A shot left far off the line has no range along it.
+                range_km: if cross_m.abs() > OFF_LINE_M {
+                    f64::NEG_INFINITY
+                } else {
+                    along_km
+                },
                 apogee_km: f.summary.apogee_km,
                 azimuth_deg: az,
             });
-            // A shot that lands near its launch point (almost vertical) has no usable bearing;
-            // one whose correction stalls keeps its last azimuth.
-            if cross_m.abs() < CROSS_TRACK_TOLERANCE_M || line.distance_m < 10e3 || cross_m.abs() > 0.5 * last_cross_m {
-                if cross_m.abs() < CROSS_TRACK_TOLERANCE_M {
+            // A shot that lands near its launch point (almost vertical) has no usable bearing.
+            if on_line || line.distance_m < 10e3 {
+                if on_line {
                     self.azimuth_offset_deg.set(az - self.bearing_deg);
+                }
+                if line.distance_m < 10e3 {
+                    shot = shot.map(|s| Shot {
+                        range_km: along_km,
+                        ..s
+                    });
                 }
                 break;
             }
+            // One degree of azimuth turns the impact's bearing by about one degree. Where that
+            // correction stalls (a long flight over the rotating earth, near the fold of the
+            // reachable region, turns the bearing by far less) the secant through the last two
+            // flights takes over; a shot whose bearing no longer turns with the azimuth the
+            // right way keeps its last azimuth.
+            let error_deg = error_rad.to_degrees();
+            let stalled = cross_m.abs() > 0.5 * last_cross_m;
+            secant |= stalled;
+            let step_deg = match prev {
+                Some((az0, e0)) if secant => {
+                    let slope = (error_deg - e0) / (az - az0);
+                    if !(slope.is_finite() && slope > 0.0) {
+                        break;
+                    }
+                    (error_deg / slope).clamp(-SECANT_STEP_MAX_DEG, SECANT_STEP_MAX_DEG)
+                }
+                _ if stalled => break,
+                _ => error_deg,
+            };
             last_cross_m = cross_m.abs();
-            az -= off_rad.to_degrees();
+            prev = Some((az, error_deg));
+            az -= step_deg;
         }
         let shot = shot.expect("at least one flight");
         self.flown.borrow_mut().insert(key, shot);
@@ -464,6 +522,14 @@ fn scan_steer(i: usize) -> Steer {
     Steer::kick(KICK_MIN_DEG + (KICK_MAX_DEG - KICK_MIN_DEG) * x * x)
 }
 
+/// The distance from `p` to its antipode along the surface (km).
+pub(super) fn antipode_km(earth: &EarthModel, p: &Geodetic) -> f64 {
+    let lon = p.lon_rad() + std::f64::consts::PI;
+    Geodetic::from_radians(-p.lat_rad(), lon, p.alt_m())
+        .map(|a| inverse(earth, p, &a).distance_m / 1e3)
+        .unwrap_or(f64::NAN)
+}
+
 /// An angle in degrees brought into (−180°, 180°].
 fn wrap_deg(a: f64) -> f64 {
     let w = a.rem_euclid(360.0);
@@ -499,11 +565,14 @@ pub(super) fn illinois(
     tol_x: f64,
     tol_f: f64,
 ) -> Result<f64, AimError> {
-    let mut bracket = IllinoisBracket::new(a, fa, b, fb);
+    // A shot that lands on no point of the line (range minus infinity) counts as far short:
+    // only the sign matters to the bracket, and the secant needs finite values.
+    let finite = |v: f64| if v.is_finite() { v } else { v.signum() * UNLANDED_KM };
+    let mut bracket = IllinoisBracket::new(a, finite(fa), b, finite(fb));
     let mut c = b;
     for _ in 0..80 {
         c = bracket.secant_point();
-        let fc = f(c)?;
+        let fc = finite(f(c)?);
         if fc.abs() < tol_f || bracket.width() < tol_x {
             return Ok(c);
         }
