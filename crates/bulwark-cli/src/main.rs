@@ -2,6 +2,7 @@
 
 mod analytic;
 mod args;
+mod bundle;
 mod campaign;
 mod checkpoint;
 mod coverage;
@@ -38,6 +39,10 @@ enum Command {
     Campaign(Box<campaign::CampaignArgs>),
     /// Run a campaign at every point of a grid of scenario changes: a table and a heat map.
     Sweep(Box<sweep::SweepArgs>),
+    /// Write a replication bundle: a run with its scenario, presets, seed, version, environment, checksums and citation.
+    Bundle(Box<bundle::BundleArgs>),
+    /// Re-run a replication bundle and report whether every output matches byte for byte.
+    Replicate(bundle::ReplicateArgs),
     /// Fly a ballistic missile (a preset, or a burnout state) on a round, rotating earth.
     Fly(Box<fly::FlyArgs>),
     /// List the bundled missile presets with their class, published range and source.
@@ -75,6 +80,8 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Campaign(args) => campaign::run(&args),
         Command::Sweep(args) => sweep::run(&args),
+        Command::Bundle(args) => bundle::bundle(&args),
+        Command::Replicate(args) => bundle::replicate(&args),
         Command::Fly(args) => fly::run(&args),
         Command::Presets(args) => presets::run(&args),
         Command::Radar(args) => radar::run(&args),

@@ -18,7 +18,7 @@ use crate::output::{CheckedJson, note};
 
 /// The bundled Korean scenario, run when no file is given.
 pub(crate) const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/korea-2017.toml");
-const DEFAULT_SCENARIO_FILE: &str = "scenarios/korea-2017.toml";
+pub(crate) const DEFAULT_SCENARIO_FILE: &str = "scenarios/korea-2017.toml";
 
 /// Arguments of `bulwark run`.
 #[derive(Args, Debug)]
@@ -78,21 +78,13 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             scenario.defended_areas.len()
         );
     }
-    let options = RunOptions {
-        seed,
-        trial: 0,
-        record_flights: true,
-        log_detections: true,
-    };
     let (summary, events, names) = {
-        let outcome = pool.install(|| bulwark::sim::run(&scenario, options))?;
-        let summary = Summary::new(&scenario, &outcome, seed, 0);
-        let files = output_files(&scenario, &outcome, &summary)?;
+        let (summary, events, files) = run_files(&scenario, seed, &pool)?;
         let names = files.iter().map(|f| f.0).collect::<Vec<_>>().join(", ");
         let mut outputs = Outputs::new();
         outputs.set(&lock, &target, files);
         outputs.commit()?;
-        (summary, outcome.events.len(), names)
+        (summary, events, names)
     };
     drop(lock);
     if !args.quiet {
@@ -106,13 +98,31 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// A run's output files: name and contents.
+pub(crate) type OutputFiles = Vec<(&'static str, Contents)>;
+
+/// Runs `scenario` once with `seed` on `pool`: its summary, its number of events, and every
+/// output file's name and contents (in memory: nothing is written).
+pub(crate) fn run_files(
+    scenario: &Scenario,
+    seed: u64,
+    pool: &rayon::ThreadPool,
+) -> Result<(Summary, usize, OutputFiles), CliError> {
+    let options = RunOptions {
+        seed,
+        trial: 0,
+        record_flights: true,
+        log_detections: true,
+    };
+    let outcome = pool.install(|| bulwark::sim::run(scenario, options))?;
+    let summary = Summary::new(scenario, &outcome, seed, 0);
+    let files = output_files(scenario, &outcome, &summary)?;
+    Ok((summary, outcome.events.len(), files))
+}
+
 /// Every output file's name and contents, built in memory first so that a failure leaves no
 /// partial output.
-fn output_files(
-    scenario: &Scenario,
-    outcome: &RunOutcome,
-    summary: &Summary,
-) -> Result<Vec<(&'static str, Contents)>, CliError> {
+fn output_files(scenario: &Scenario, outcome: &RunOutcome, summary: &Summary) -> Result<OutputFiles, CliError> {
     let mut events = CheckedJson::lines();
     for (i, e) in outcome.events.iter().enumerate() {
         events.push_line(e, || format!("events.jsonl, event {}", i + 1))?;

@@ -871,3 +871,76 @@ fn presets_lists_the_radars() {
     }
     fails_with(&["presets", "--radars", "--interceptors"], "cannot be used with");
 }
+
+/// Issue 15: a replication bundle re-runs to identical outputs from another folder with 1 and 2
+/// threads; one changed byte in an output is reported, naming the file, both against the
+/// checksums and against the re-run (exit 1); a folder that is not a bundle is bad input.
+#[test]
+fn a_bundle_replicates_and_a_changed_byte_is_named() {
+    let dir = scratch_in("cli", "bundle");
+    let written = dir.join("written");
+    let out = bulwark(&[
+        "bundle",
+        "../../scenarios/analytic-check.toml",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        written.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for name in [
+        "scenario.toml",
+        "presets.json",
+        "bundle.json",
+        "environment.json",
+        "CITATION.cff",
+        "events.jsonl",
+        "summary.json",
+        "trajectories.csv",
+        "report.html",
+        "SHA256SUMS",
+    ] {
+        assert!(written.join(name).is_file(), "{name}");
+    }
+    let scenario = std::fs::read(written.join("scenario.toml")).unwrap();
+    assert_eq!(
+        scenario,
+        std::fs::read("../../scenarios/analytic-check.toml").unwrap(),
+        "the scenario as given"
+    );
+    // Moved elsewhere, re-run with one and with two threads.
+    let moved = dir.join("elsewhere");
+    std::fs::create_dir_all(&moved).unwrap();
+    for entry in std::fs::read_dir(&written).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() && !p.file_name().unwrap().to_string_lossy().starts_with('.') {
+            std::fs::copy(&p, moved.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    for threads in ["1", "2"] {
+        let out = bulwark(&["replicate", moved.to_str().unwrap(), "--threads", threads]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains("every output matches byte for byte"), "{text}");
+        assert!(text.contains("checksums: all 9 files match"), "{text}");
+    }
+    // One byte of one output changed.
+    let csv = moved.join("trajectories.csv");
+    let mut bytes = std::fs::read(&csv).unwrap();
+    let at = bytes.iter().rposition(|b| b.is_ascii_digit()).unwrap();
+    bytes[at] = if bytes[at] == b'9' { b'8' } else { bytes[at] + 1 };
+    std::fs::write(&csv, bytes).unwrap();
+    let out = bulwark(&["replicate", moved.to_str().unwrap(), "--threads", "2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("trajectories.csv: changed since the bundle was written")
+            && text.contains("trajectories.csv: differs from the re-run"),
+        "{text}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not replicate"));
+    // Not a bundle.
+    fails_with(&["replicate", dir.to_str().unwrap()], "cannot read bundle.json");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -24,6 +24,11 @@ use crate::track::dynamics::ProcessNoise;
 /// Reads and validates the scenario at `path` (the path is kept as given, for messages): only a
 /// regular file, of at most [`limits::MAX_SCENARIO_FILE_BYTES`].
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_scenario_text(path).map(|(scenario, _)| scenario)
+}
+
+/// As [`load_scenario`], with the file's text (what a replication bundle keeps).
+pub fn load_scenario_text(path: &Path) -> Result<(Scenario, String), ScenarioError> {
     let file = path.display().to_string();
     let bytes =
         crate::preset_file::read_input_file(path, limits::MAX_SCENARIO_FILE_BYTES, "a scenario file").map_err(|e| {
@@ -47,7 +52,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
             ))));
         }
     };
-    parse_scenario(&text, &file)
+    parse_scenario(&text, &file).map(|scenario| (scenario, text))
 }
 
 /// Parses and validates a scenario. `file` names the source in messages and in

@@ -43,6 +43,7 @@
 //! ```
 
 mod builder;
+mod bundled_presets;
 mod entries;
 mod errors;
 mod load;
@@ -58,9 +59,10 @@ pub use crate::limits::{
     MAX_DECOYS, MAX_LAUNCHERS, MAX_RAID_COUNT, MAX_SITE_ALT_M, MAX_STOCK, MAX_THREATS, MIN_SITE_ALT_M,
     MIN_THREAT_RANGE_KM,
 };
+pub use bundled_presets::{PresetKind, embedded_preset, presets_named};
 pub use entries::DEFAULT_LAUNCH_INTERVAL_S;
 pub use errors::{Located, ScenarioError};
-pub use load::{load_scenario, parse_scenario, sha256_hex};
+pub use load::{load_scenario, load_scenario_text, parse_scenario, sha256_hex};
 pub use model::{
     AreaShape, BatteryEntry, DefendedArea, Doctrine, FireControl, KillAssessment, PlatformKind, RadarEntry, RaidLine,
     Scenario, ThreatEntry, TrackFilter, TrackingOptions,
