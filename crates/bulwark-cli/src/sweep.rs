@@ -33,7 +33,11 @@ pub struct SweepArgs {
     /// radar[NAME].site.lat_deg, radar[NAME].site.lon_deg, threat[LINE].count,
     /// doctrine.salvo_size, doctrine.shoot_look_shoot, doctrine.upper_tier_first,
     /// doctrine.max_engagements_per_threat, doctrine.discrimination_probability,
-    /// doctrine.sspk_override (a probability or none).
+    /// doctrine.sspk_override (a probability or none), doctrine.kill_assessment.false_kill,
+    /// doctrine.kill_assessment.false_alive; and any preset field, set in the entry's override
+    /// table: radar[NAME].preset.FIELD, battery[NAME].interceptor.FIELD,
+    /// threat[LINE].missile.FIELD (FIELD as in the preset file, tables joined by '.', e.g.
+    /// average_power_w, sspk, reentry_vehicle.rcs_m2.x).
     #[arg(long, value_name = "PATH=LIST", required = true)]
     pub vary: Vec<String>,
     /// Trials at every point (the same trials and seed everywhere: common random numbers).

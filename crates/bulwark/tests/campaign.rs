@@ -424,6 +424,59 @@ fn kill_assessment_probabilities_sweep_through_the_loader() {
     );
 }
 
+/// Issue 15: a sweep varies preset fields too, through each entry's override table: a radar's
+/// power, an interceptor's SSPK, a missile's X-band RV cross-section (nested keys). Each point is
+/// the loader's scenario of the file with that override written by hand (an existing override
+/// table keeps its other keys); a key the preset does not know, or a path that is not a field, is
+/// refused when the sweep is made, with the loader's message.
+#[test]
+fn a_sweep_varies_preset_fields_through_the_override_tables() {
+    let base = demo();
+    let sweep = Sweep::new(
+        &base,
+        SWEEP_TEXT,
+        &[
+            "radar[tpy2].preset.average_power_w=40000,81000",
+            "battery[thaad].interceptor.sspk=0.5",
+            "threat[single].missile.reentry_vehicle.rcs_m2.x=0.5",
+        ],
+    )
+    .unwrap();
+    assert_eq!(sweep.len(), 2);
+    let edited = SWEEP_TEXT
+        .replace(
+            "boresight_az_deg = 329.0",
+            "boresight_az_deg = 329.0\noverrides = { average_power_w = 40000 }",
+        )
+        .replace(
+            "radar = \"tpy2\"",
+            "radar = \"tpy2\"\ninterceptor_overrides = { sspk = 0.5 }",
+        )
+        .replace(
+            "launch_time_s = 30.0",
+            "launch_time_s = 30.0\noverrides = { reentry_vehicle = { rcs_m2 = { x = 0.5 } } }",
+        );
+    let want = parse_scenario(&edited, "edited.toml").unwrap();
+    let got = sweep.scenario_at(&base, &sweep.point(0)).unwrap();
+    assert_same_scenario(&got, &want, "power 40 kW, SSPK 0.5, RV 0.5 m² at X band");
+    assert_eq!(got.batteries[0].interceptor.sspk(), 0.5);
+    assert_ne!(got.radars[0], base.radars[0], "the radar changed");
+    assert_ne!(got.threats[2].missile, base.threats[2].missile, "the missile changed");
+    assert_eq!(
+        got.threats[0].missile, base.threats[0].missile,
+        "the other raid line did not"
+    );
+    for (spec, needle) in [
+        ("radar[tpy2].preset.no_such_field=1", "no_such_field"),
+        ("battery[thaad].interceptor.sspk=1.5", "sspk"),
+        ("radar[tpy2].preset.=1", "is not a preset field path"),
+        ("radar[nope].preset.average_power_w=1", "unknown radar 'nope'"),
+    ] {
+        let err = Sweep::new(&base, SWEEP_TEXT, &[spec]).unwrap_err().to_string();
+        assert!(err.contains(needle), "{spec}: {err}");
+    }
+}
+
 /// A sweep point is the loader's scenario of the file edited by hand with the point's values.
 #[test]
 fn sweep_point_is_the_loaders_scenario_of_the_edited_file() {

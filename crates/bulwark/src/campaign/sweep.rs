@@ -38,7 +38,9 @@ pub const ALLOWED_PATHS: &str = "battery[NAME].stock, battery[NAME].site.lat_deg
 radar[NAME].site.lat_deg, radar[NAME].site.lon_deg, threat[LINE].count, doctrine.salvo_size, \
 doctrine.shoot_look_shoot, doctrine.upper_tier_first, doctrine.max_engagements_per_threat, \
 doctrine.discrimination_probability, doctrine.sspk_override, doctrine.kill_assessment.false_kill, \
-doctrine.kill_assessment.false_alive";
+doctrine.kill_assessment.false_alive, and any preset field: radar[NAME].preset.FIELD, \
+battery[NAME].interceptor.FIELD, threat[LINE].missile.FIELD (FIELD as in the preset file, tables joined \
+by '.': average_power_w, sspk, reentry_vehicle.rcs_m2.x)";
 
 /// A sweep that cannot be set up or applied.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -102,6 +104,14 @@ enum Target {
         inner: Option<&'static str>,
         key: &'static str,
     },
+    /// A field of the preset entry `index` of `array` uses, set in the entry's override table
+    /// `table` (`overrides` or `interceptor_overrides`) at the nested `keys`.
+    Override {
+        array: &'static str,
+        index: usize,
+        table: &'static str,
+        keys: Vec<String>,
+    },
     /// Key `key` of the `[doctrine]` table, inside its sub-table `inner` (`kill_assessment`) if
     /// any.
     Doctrine {
@@ -122,6 +132,9 @@ enum Kind {
     Bool,
     /// A number, or `none`: the key removed (the loader's default).
     FloatOrNone,
+    /// A preset field: a whole number, a number, or `true`/`false`, as written (the preset's
+    /// loader checks the type and range).
+    Preset,
 }
 
 /// One varied field with its values, parsed from `PATH=V1,V2,…`.
@@ -211,6 +224,43 @@ fn parse_path(path: &str, doc: &Table) -> Result<(Target, Kind), String> {
         "threat" => ("threat", "threat line", "raid lines"),
         _ => return Err(unknown()),
     };
+    // A preset field, set in the entry's override table.
+    let preset_prefix = match array {
+        "radar" => ".preset.",
+        "battery" => ".interceptor.",
+        _ => ".missile.",
+    };
+    if let Some(field) = tail.strip_prefix(preset_prefix) {
+        let keys: Vec<String> = field.split('.').map(str::to_string).collect();
+        if keys
+            .iter()
+            .any(|k| k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            return Err(format!(
+                "'{field}' is not a preset field path; write keys joined by '.', e.g. {array}[{name}]{preset_prefix}{}",
+                match array {
+                    "radar" => "average_power_w",
+                    "battery" => "sspk",
+                    _ => "reentry_vehicle.rcs_m2.x",
+                }
+            ));
+        }
+        let index = entry_index(doc, array, name, what, plural)?;
+        let table = if array == "battery" {
+            "interceptor_overrides"
+        } else {
+            "overrides"
+        };
+        return Ok((
+            Target::Override {
+                array,
+                index,
+                table,
+                keys,
+            },
+            Kind::Preset,
+        ));
+    }
     let (inner, key, kind) = match (array, tail) {
         ("battery", ".stock") => (None, "stock", Kind::Integer),
         ("threat", ".count") => (None, "count", Kind::Integer),
@@ -218,15 +268,7 @@ fn parse_path(path: &str, doc: &Table) -> Result<(Target, Kind), String> {
         ("battery" | "radar", ".site.lon_deg") => (Some("site"), "lon_deg", Kind::Float),
         _ => return Err(unknown()),
     };
-    let names = entry_names(doc, array);
-    let index = names.iter().position(|n| *n == name).ok_or_else(|| {
-        let list = if names.is_empty() {
-            "none".to_string()
-        } else {
-            names.join(", ")
-        };
-        format!("unknown {what} '{name}'; {plural}: {list}")
-    })?;
+    let index = entry_index(doc, array, name, what, plural)?;
     if let Some(inner) = inner
         && !entries(doc, array)[index].get(inner).is_some_and(Value::is_table)
     {
@@ -245,6 +287,19 @@ fn parse_path(path: &str, doc: &Table) -> Result<(Target, Kind), String> {
     ))
 }
 
+/// The index of the `[[array]]` table named `name` in `doc`, or why there is none.
+fn entry_index(doc: &Table, array: &str, name: &str, what: &str, plural: &str) -> Result<usize, String> {
+    let names = entry_names(doc, array);
+    names.iter().position(|n| *n == name).ok_or_else(|| {
+        let list = if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        };
+        format!("unknown {what} '{name}'; {plural}: {list}")
+    })
+}
+
 /// `text` as a TOML value of type `kind` (`None`: remove the key). Only the type is checked:
 /// the range is the loader's.
 fn to_value(kind: Kind, text: &str) -> Result<Option<Value>, String> {
@@ -260,6 +315,14 @@ fn to_value(kind: Kind, text: &str) -> Result<Option<Value>, String> {
         Kind::Float => number("a number"),
         Kind::FloatOrNone if text == "none" => Ok(None),
         Kind::FloatOrNone => number("a number, or none (each interceptor's own sspk)"),
+        Kind::Preset => match text {
+            "true" => Ok(Some(Value::Boolean(true))),
+            "false" => Ok(Some(Value::Boolean(false))),
+            _ => match text.parse::<i64>() {
+                Ok(n) => Ok(Some(Value::Integer(n))),
+                Err(_) => number("a number (or true or false)"),
+            },
+        },
         Kind::Bool => match text {
             "true" => Ok(Some(Value::Boolean(true))),
             "false" => Ok(Some(Value::Boolean(false))),
@@ -272,6 +335,15 @@ fn to_value(kind: Kind, text: &str) -> Result<Option<Value>, String> {
 /// this document's structure (see [`parse_path`]), which setting values does not change.
 fn set(doc: &mut Table, target: &Target, value: Option<&Value>) {
     let table = match target {
+        Target::Override {
+            array,
+            index,
+            table,
+            keys,
+        } => {
+            set_override(doc, (array, *index, table), keys, value);
+            return;
+        }
         Target::Doctrine { inner, .. } => {
             let doctrine = doc
                 .entry("doctrine")
@@ -302,6 +374,7 @@ fn set(doc: &mut Table, target: &Target, value: Option<&Value>) {
     };
     let key = match target {
         Target::Doctrine { key, .. } | Target::Entry { key, .. } => *key,
+        Target::Override { .. } => return,
     };
     if let Some(table) = table {
         match value {
@@ -311,6 +384,37 @@ fn set(doc: &mut Table, target: &Target, value: Option<&Value>) {
             None => {
                 table.remove(key);
             }
+        }
+    }
+}
+
+/// Sets (or removes) the preset field `keys` in the override table `table` of the `index`th
+/// `[[array]]` table of `doc`, making the override table and every table on the way where
+/// missing (a value standing where a table must go is replaced: the override then names a table).
+fn set_override(doc: &mut Table, (array, index, table): (&str, usize, &str), keys: &[String], value: Option<&Value>) {
+    let Some(entry) = doc
+        .get_mut(array)
+        .and_then(Value::as_array_mut)
+        .and_then(|a| a.get_mut(index))
+        .and_then(Value::as_table_mut)
+    else {
+        return;
+    };
+    let mut at = entry;
+    for key in std::iter::once(table).chain(keys[..keys.len() - 1].iter().map(String::as_str)) {
+        let slot = at.entry(key).or_insert_with(|| Value::Table(Table::new()));
+        if !slot.is_table() {
+            *slot = Value::Table(Table::new());
+        }
+        at = slot.as_table_mut().expect("made a table");
+    }
+    let last = &keys[keys.len() - 1];
+    match value {
+        Some(v) => {
+            at.insert(last.clone(), v.clone());
+        }
+        None => {
+            at.remove(last);
         }
     }
 }
