@@ -337,7 +337,7 @@ fn blame_track(e: &TrackError) -> Blame {
 fn blame_campaign(e: &CampaignError) -> Blame {
     match e {
         CampaignError::Prepare(s) | CampaignError::Trial { source: s, .. } => blame_sim(s),
-        CampaignError::TooManyTrials { .. } => Blame::Input,
+        CampaignError::TooManyTrials { .. } | CampaignError::NoTrials => Blame::Input,
         CampaignError::Shape(_) => Blame::Failure,
         CampaignError::Output(sink) => sink.downcast_ref::<CliError>().map_or(Blame::Failure, CliError::blame),
     }

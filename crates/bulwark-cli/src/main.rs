@@ -5,6 +5,7 @@ mod args;
 mod bundle;
 mod campaign;
 mod checkpoint;
+mod compare;
 mod coverage;
 mod diag;
 mod fly;
@@ -37,6 +38,8 @@ enum Command {
     Run(Box<run::RunArgs>),
     /// Run a scenario many times (Monte Carlo): P(no leaker), leakers, rounds, with 95 % intervals.
     Campaign(Box<campaign::CampaignArgs>),
+    /// Penetrating warheads with and without a named radar, battery or tier, on common random numbers.
+    Compare(Box<compare::CompareArgs>),
     /// Run a campaign at every point of a grid of scenario changes: a table and a heat map.
     Sweep(Box<sweep::SweepArgs>),
     /// Write a replication bundle: a run with its scenario, presets, seed, version, environment, checksums and citation.
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Campaign(args) => campaign::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
         Command::Bundle(args) => bundle::bundle(&args),
         Command::Replicate(args) => bundle::replicate(&args),

@@ -944,3 +944,81 @@ fn a_bundle_replicates_and_a_changed_byte_is_named() {
     fails_with(&["replicate", dir.to_str().unwrap()], "cannot read bundle.json");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 15: `compare` with and without a battery on common random numbers: the table, chart,
+/// JSON and conclusion are written, the same bytes with 1 and 2 threads; removing the only
+/// battery raises the penetrating warheads with an interval above zero; removing a radar that
+/// decides nothing says "no change at all"; a battery's own radar is refused before anything is
+/// written.
+#[test]
+fn compare_with_and_without_answers_with_an_interval() {
+    let dir = scratch_in("cli", "compare");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/analytic-check.toml");
+    let run = |threads: &str, out: &Path| {
+        let out = bulwark(&[
+            "compare",
+            scenario.to_str().unwrap(),
+            "--without",
+            "battery:thaad",
+            "--trials",
+            "30",
+            "--threads",
+            threads,
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let (one, two) = (dir.join("one"), dir.join("two"));
+    run("1", &one);
+    run("2", &two);
+    for name in ["compare.csv", "compare.json", "compare.svg", "compare.txt"] {
+        assert_eq!(
+            std::fs::read(one.join(name)).unwrap(),
+            std::fs::read(two.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(one.join("compare.json")).unwrap()).unwrap();
+    let row = &json["rows"][0];
+    let lo = row["difference"]["mean_ci_95"][0].as_f64().unwrap();
+    assert!(lo > 0.0, "{row}");
+    assert!(row["p_zero_without"]["estimate"].as_f64().unwrap() < row["p_zero_with"]["estimate"].as_f64().unwrap());
+    let text = std::fs::read_to_string(one.join("compare.txt")).unwrap();
+    assert!(
+        text.contains("penetrating warheads rise") && text.contains("Caveats"),
+        "{text}"
+    );
+    let korea = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/korea-2017.toml");
+    let out = bulwark(&[
+        "compare",
+        korea.to_str().unwrap(),
+        "--without",
+        "radar:tpy2-shariki",
+        "--trials",
+        "8",
+        "--quiet",
+        "--out",
+        dir.join("shariki").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(dir.join("shariki/compare.txt")).unwrap();
+    assert!(text.contains("no change at all"), "{text}");
+    let refused = dir.join("refused");
+    fails_with(
+        &[
+            "compare",
+            korea.to_str().unwrap(),
+            "--without",
+            "radar:mpq65-osan",
+            "--trials",
+            "8",
+            "--out",
+            refused.to_str().unwrap(),
+        ],
+        "is the own radar of the battery 'patriot-osan'",
+    );
+    assert!(!refused.exists(), "nothing written");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -477,6 +477,61 @@ fn a_sweep_varies_preset_fields_through_the_override_tables() {
     }
 }
 
+/// Issue 15: `compare`'s variant is the loader's scenario of the file with the named table
+/// deleted by hand; a battery's own radar, an unknown name and an absent tier are refused; the
+/// paired campaigns agree with a plain campaign of each scenario (same seed and trials), and the
+/// trial-by-trial difference is their difference.
+#[test]
+fn compare_removes_what_it_names_and_pairs_trials_on_common_random_numbers() {
+    use bulwark::campaign::compare::{Removal, run_paired, without};
+    use bulwark::campaign::{Control, run_campaign};
+    use bulwark::sim::PreparedScenario;
+    let base = demo();
+    let no_thaad = without(&base, SWEEP_TEXT, &[Removal::parse("battery:thaad").unwrap()]).unwrap();
+    let start = SWEEP_TEXT.find("[[battery]]").unwrap();
+    let end = SWEEP_TEXT.find("[[threat]]").unwrap();
+    let edited = format!("{}{}", &SWEEP_TEXT[..start], &SWEEP_TEXT[end..]);
+    assert_same_scenario(
+        &no_thaad,
+        &parse_scenario(&edited, "edited.toml").unwrap(),
+        "without the battery",
+    );
+    for (spec, needle) in [
+        ("radar:tpy2", "own radar of the battery 'thaad'"),
+        ("battery:nope", "no battery named 'nope'; the scenario's: thaad"),
+        ("tier:lower", "no lower tier battery"),
+    ] {
+        let err = without(&base, SWEEP_TEXT, &[Removal::parse(spec).unwrap()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(needle), "{spec}: {err}");
+    }
+    assert!(Removal::parse("sensor:x").is_err() && Removal::parse("tier:middle").is_err());
+    let with = PreparedScenario::new(base.clone()).unwrap();
+    let bare = with.rebuilt_for(no_thaad).unwrap();
+    let paired = run_paired(&with, &bare, 7, 12, None).unwrap();
+    let leakers = |p: &PreparedScenario| {
+        let control = Control {
+            stop: None,
+            progress: None,
+        };
+        run_campaign(p, 7, 12, control)
+            .unwrap()
+            .statistics()
+            .unwrap()
+            .leakers
+            .mean
+    };
+    assert_eq!(paired.with.mean, leakers(&with));
+    assert_eq!(paired.without.mean, leakers(&bare));
+    assert!((paired.difference.mean - (paired.without.mean - paired.with.mean)).abs() < 1e-12);
+    assert_eq!(paired.fired_without.mean, 0.0, "no battery left to fire");
+    assert!(
+        paired.difference.mean > 0.0 && paired.is_distinguishable(),
+        "{paired:?}"
+    );
+}
+
 /// A sweep point is the loader's scenario of the file edited by hand with the point's values.
 #[test]
 fn sweep_point_is_the_loaders_scenario_of_the_edited_file() {

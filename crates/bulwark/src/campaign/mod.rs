@@ -39,6 +39,7 @@
 //! E. S. Pearson, *Biometrika* 26 (1934) 404–413. `docs/campaigns.md` describes the commands and
 //! their files.
 
+pub mod compare;
 pub mod run;
 pub mod stats;
 pub mod sweep;
@@ -80,6 +81,9 @@ pub enum CampaignError {
         /// Trials asked for.
         trials: u64,
     },
+    /// No trials asked for where statistics need at least one.
+    #[error("no trials asked for; give at least one")]
+    NoTrials,
     /// A record does not fit the scenario.
     #[error(transparent)]
     Shape(#[from] ShapeMismatch),
