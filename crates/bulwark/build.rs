@@ -32,4 +32,7 @@ fn main() {
     embed("presets", "presets.rs");
     embed("radars", "radars.rs");
     embed("interceptors", "interceptors.rs");
+    embed("provenance/presets", "provenance_presets.rs");
+    embed("provenance/radars", "provenance_radars.rs");
+    embed("provenance/interceptors", "provenance_interceptors.rs");
 }

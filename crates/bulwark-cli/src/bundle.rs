@@ -124,18 +124,6 @@ struct Environment {
     debug_build: bool,
 }
 
-fn kind_name(kind: PresetKind) -> &'static str {
-    match kind {
-        PresetKind::Missile => "missile",
-        PresetKind::Radar => "radar",
-        PresetKind::Interceptor => "interceptor",
-    }
-}
-
-fn kind_of(name: &str) -> Option<PresetKind> {
-    PresetKind::ALL.into_iter().find(|&k| kind_name(k) == name)
-}
-
 /// The run's outputs in memory: (name, bytes), in [`OUTPUT_NAMES`] order.
 fn run_outputs(
     scenario: &Scenario,
@@ -191,7 +179,7 @@ pub fn bundle(args: &BundleArgs) -> Result<(), CliError> {
         .filter_map(|(kind, name)| {
             let (file, preset_text) = embedded_preset(kind, &name)?;
             Some(PresetRecord {
-                kind: kind_name(kind).to_owned(),
+                kind: kind.name().to_owned(),
                 name,
                 file,
                 sha256: sha256_hex(preset_text.as_bytes()),
@@ -367,7 +355,7 @@ pub fn replicate(args: &ReplicateArgs) -> Result<(), CliError> {
     let differing: Vec<String> = presets
         .iter()
         .filter(|p| {
-            let here = kind_of(&p.kind).and_then(|k| embedded_preset(k, &p.name));
+            let here = PresetKind::from_name(&p.kind).and_then(|k| embedded_preset(k, &p.name));
             here.is_none_or(|(_, text)| Some(text) != p.text.as_deref())
         })
         .map(|p| format!("{} '{}'", p.kind, p.name))

@@ -13,10 +13,12 @@ mod footprint;
 mod output;
 mod parquet_out;
 mod presets;
+mod provenance;
 mod radar;
 mod run;
 mod see;
 mod sweep;
+mod tornado;
 mod visibility;
 
 use std::process::ExitCode;
@@ -46,10 +48,14 @@ enum Command {
     Bundle(Box<bundle::BundleArgs>),
     /// Re-run a replication bundle and report whether every output matches byte for byte.
     Replicate(bundle::ReplicateArgs),
+    /// Move each parameter to its low and high value on common random numbers: a ranked tornado chart.
+    Tornado(Box<tornado::TornadoArgs>),
     /// Fly a ballistic missile (a preset, or a burnout state) on a round, rotating earth.
     Fly(Box<fly::FlyArgs>),
     /// List the bundled missile presets with their class, published range and source.
     Presets(presets::PresetsArgs),
+    /// Every preset figure with its range, status and sources; fails when one lacks them.
+    Provenance(provenance::ProvenanceArgs),
     /// Detection range of a radar preset against a radar cross-section, and its horizon range.
     Radar(radar::RadarArgs),
     /// Where a target of a given altitude and cross-section is detectable (SVG map, GeoJSON).
@@ -86,8 +92,10 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep::run(&args),
         Command::Bundle(args) => bundle::bundle(&args),
         Command::Replicate(args) => bundle::replicate(&args),
+        Command::Tornado(args) => tornado::run(&args),
         Command::Fly(args) => fly::run(&args),
         Command::Presets(args) => presets::run(&args),
+        Command::Provenance(args) => provenance::run(&args),
         Command::Radar(args) => radar::run(&args),
         Command::See(args) => see::run(&args),
         Command::Coverage(args) => coverage::run(&args),

@@ -1022,3 +1022,76 @@ fn compare_with_and_without_answers_with_an_interval() {
     assert!(!refused.exists(), "nothing written");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 15: `tornado` moves each parameter to its low and high value on common random numbers
+/// (a preset field's range from its provenance, another's as given), ranks the rows by swing and
+/// writes the same bytes with 1 and 2 threads; `provenance` lists a preset's figures; a parameter
+/// without a range is refused before anything is written.
+#[test]
+fn tornado_ranks_parameters_from_their_provenance_ranges() {
+    let dir = scratch_in("cli", "tornado");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/analytic-check.toml");
+    let run = |threads: &str, out: &Path| {
+        let out = bulwark(&[
+            "tornado",
+            scenario.to_str().unwrap(),
+            "--param",
+            "battery[thaad].interceptor.sspk",
+            "--param",
+            "doctrine.salvo_size=1,2",
+            "--trials",
+            "20",
+            "--threads",
+            threads,
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let (one, two) = (dir.join("one"), dir.join("two"));
+    run("1", &one);
+    run("2", &two);
+    for name in ["tornado.csv", "tornado.json", "tornado.svg"] {
+        assert_eq!(
+            std::fs::read(one.join(name)).unwrap(),
+            std::fs::read(two.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(one.join("tornado.json")).unwrap()).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0]["swing"].as_f64().unwrap() >= rows[1]["swing"].as_f64().unwrap());
+    let sspk = rows
+        .iter()
+        .find(|r| r["path"] == "battery[thaad].interceptor.sspk")
+        .unwrap();
+    assert!(sspk["range_from"].as_str().unwrap().starts_with("provenance"), "{sspk}");
+    assert!(sspk["low"].as_str().unwrap().parse::<f64>().unwrap() < 0.9);
+    let svg = std::fs::read_to_string(one.join("tornado.svg")).unwrap();
+    assert!(svg.contains("battery[thaad].interceptor.sspk"));
+    let refused = dir.join("refused");
+    fails_with(
+        &[
+            "tornado",
+            scenario.to_str().unwrap(),
+            "--param",
+            "battery[thaad].interceptor.no_such_field",
+            "--trials",
+            "5",
+            "--out",
+            refused.to_str().unwrap(),
+        ],
+        "gives no figure 'no_such_field'",
+    );
+    assert!(!refused.exists(), "nothing written");
+    let out = bulwark(&["provenance", "thaad"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("sspk") && text.contains("published"),
+        "{text}"
+    );
+    fails_with(&["provenance", "no-such-preset"], "no such preset");
+    let _ = std::fs::remove_dir_all(&dir);
+}

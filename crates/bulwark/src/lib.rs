@@ -67,6 +67,7 @@ pub mod limits;
 pub mod names;
 pub mod numerics;
 pub mod preset_file;
+pub mod provenance;
 pub mod random;
 pub mod scenario;
 pub mod sensor;

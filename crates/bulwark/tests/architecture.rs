@@ -44,6 +44,7 @@ const STAGES: &[(&str, u32)] = &[
     ("engage", 5),
     ("scenario", 6),
     ("sim", 7),
+    ("provenance", 7),
     ("campaign", 8),
     ("analysis", 8),
 ];

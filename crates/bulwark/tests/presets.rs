@@ -248,3 +248,22 @@ fn val_out_of_sample_checks_hold_as_recorded() {
     assert!(checks >= 10, "at least ten out-of-sample checks: {checks}");
     assert!(wrong.is_empty(), "{}\n{report}", wrong.join("\n"));
 }
+
+/// Issue 15: every figure of every bundled preset (missiles, radars, interceptors) has its
+/// provenance in `data/provenance`: unit, a low–high range holding the value, a status, the
+/// preset's sources it rests on (a published figure names at least one) and, unless published,
+/// the reasoning; no entry names a number the preset does not have (`bulwark provenance`).
+#[test]
+fn every_bundled_preset_figure_has_its_provenance() {
+    use bulwark::provenance::check_all;
+    let (all, problems) = check_all();
+    let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(text.is_empty(), "{} problems:\n{}", text.len(), text.join("\n"));
+    assert!(all.len() >= 23, "every preset checked: {}", all.len());
+    for p in &all {
+        assert!(!p.figures.is_empty(), "{}: no figures", p.name);
+        for f in &p.figures {
+            assert!(f.low <= f.value && f.value <= f.high, "{} {}", p.name, f.field);
+        }
+    }
+}

@@ -24,10 +24,12 @@
 //! ```
 
 mod chart;
+mod tornado;
 
 use std::fmt::Write as _;
 
 pub use chart::{Bar, bar_chart_svg};
+pub use tornado::{TornadoBar, tornado_svg};
 
 /// A table of text: a caption, a header row and rows of cells.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -197,6 +197,9 @@ pub struct Paired {
     pub p_zero_with: Proportion,
     /// P(no leaker) without.
     pub p_zero_without: Proportion,
+    /// P(no leaker) without minus with: the mean of the trial-by-trial difference of the
+    /// no-leaker indicator, with its paired 95 % t-interval.
+    pub p_zero_difference: MeanStat,
     /// Trials whose leakers differ between the two.
     pub trials_that_differ: u64,
     /// Interceptors fired per trial, with and without.
@@ -214,6 +217,35 @@ impl Paired {
     }
 }
 
+/// What one trial gives the comparison: penetrating warheads and interceptors fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrialOutcome {
+    /// Warheads that landed in a defended area.
+    pub leakers: u32,
+    /// Interceptors fired by every battery.
+    pub fired: u32,
+}
+
+/// Runs trials `0..trials` of `prepared` with `seed` on the current rayon pool: each trial's
+/// outcome, in trial order.
+pub fn trial_outcomes(
+    prepared: &PreparedScenario,
+    seed: u64,
+    trials: u64,
+    progress: Option<&AtomicU64>,
+) -> Result<Vec<TrialOutcome>, CampaignError> {
+    let mut rows = Vec::with_capacity(usize::try_from(trials).unwrap_or(0));
+    let control = Control { stop: None, progress };
+    run_trials(prepared, seed, 0..trials, control, &mut |records| {
+        rows.extend(records.iter().map(|r| TrialOutcome {
+            leakers: r.leakers,
+            fired: r.fired_by_battery.iter().sum(),
+        }));
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
 /// Runs trials `0..trials` (at least one) of `with` and of `without` with `seed` on the current
 /// rayon pool, pairing them by trial.
 pub fn run_paired(
@@ -223,33 +255,36 @@ pub fn run_paired(
     trials: u64,
     progress: Option<&AtomicU64>,
 ) -> Result<Paired, CampaignError> {
-    let collect = |prepared: &PreparedScenario| -> Result<Vec<(u32, u32)>, CampaignError> {
-        let mut rows = Vec::with_capacity(trials as usize);
-        let control = Control { stop: None, progress };
-        run_trials(prepared, seed, 0..trials, control, &mut |records| {
-            rows.extend(records.iter().map(|r| (r.leakers, r.fired_by_battery.iter().sum())));
-            Ok(())
-        })?;
-        Ok(rows)
-    };
     if trials == 0 {
         return Err(CampaignError::NoTrials);
     }
-    let a = collect(with)?;
-    let b = collect(without)?;
-    let mut m = [Moments::default(); 5];
+    let a = trial_outcomes(with, seed, trials, progress)?;
+    let b = trial_outcomes(without, seed, trials, progress)?;
+    pair(&a, &b)
+}
+
+/// The paired statistics of two runs of the same trials: `b` against `a`, trial by trial (at
+/// least one trial, the same number in each).
+pub fn pair(a: &[TrialOutcome], b: &[TrialOutcome]) -> Result<Paired, CampaignError> {
+    if a.is_empty() || a.len() != b.len() {
+        return Err(CampaignError::NoTrials);
+    }
+    let trials = a.len() as u64;
+    let mut m = [Moments::default(); 6];
     let (mut zero_a, mut zero_b, mut differ) = (0u64, 0u64, 0u64);
-    for (&(la, fa), &(lb, fb)) in a.iter().zip(&b) {
-        m[0].add(i64::from(la));
-        m[1].add(i64::from(lb));
-        m[2].add(i64::from(lb) - i64::from(la));
-        m[3].add(i64::from(fa));
-        m[4].add(i64::from(fb));
+    for (x, y) in a.iter().zip(b) {
+        let (la, lb) = (i64::from(x.leakers), i64::from(y.leakers));
+        m[0].add(la);
+        m[1].add(lb);
+        m[2].add(lb - la);
+        m[3].add(i64::from(x.fired));
+        m[4].add(i64::from(y.fired));
+        m[5].add(i64::from(lb == 0) - i64::from(la == 0));
         zero_a += u64::from(la == 0);
         zero_b += u64::from(lb == 0);
         differ += u64::from(la != lb);
     }
-    // At least one trial ran, so every statistic and proportion exists.
+    // At least one trial, so every statistic and proportion exists.
     let stat = |k: usize| m[k].stat(1.0).ok_or(CampaignError::NoTrials);
     Ok(Paired {
         trials,
@@ -258,6 +293,7 @@ pub fn run_paired(
         difference: stat(2)?,
         p_zero_with: Proportion::new(zero_a, trials).ok_or(CampaignError::NoTrials)?,
         p_zero_without: Proportion::new(zero_b, trials).ok_or(CampaignError::NoTrials)?,
+        p_zero_difference: stat(5)?,
         trials_that_differ: differ,
         fired_with: stat(3)?,
         fired_without: stat(4)?,

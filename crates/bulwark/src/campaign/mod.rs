@@ -44,6 +44,7 @@ pub mod run;
 pub mod stats;
 pub mod sweep;
 pub mod tally;
+pub mod tornado;
 pub mod trial;
 
 use std::sync::Arc;

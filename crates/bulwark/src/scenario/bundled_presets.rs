@@ -19,6 +19,20 @@ impl PresetKind {
     /// Every kind.
     pub const ALL: [PresetKind; 3] = [PresetKind::Missile, PresetKind::Radar, PresetKind::Interceptor];
 
+    /// The kind's name: `missile`, `radar` or `interceptor`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PresetKind::Missile => "missile",
+            PresetKind::Radar => "radar",
+            PresetKind::Interceptor => "interceptor",
+        }
+    }
+
+    /// The kind called `name` ([`PresetKind::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// The folder name a bundle keeps these presets in: `missiles`, `radars` or `interceptors`.
     pub fn folder(self) -> &'static str {
         match self {
