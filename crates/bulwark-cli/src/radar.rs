@@ -26,7 +26,8 @@ use serde::Serialize;
 #[derive(Args, Debug)]
 #[command(allow_negative_numbers = true)]
 pub struct RadarArgs {
-    /// Radar preset: an-tpy-2-tbr, an-tpy-2-fbm, an-spy-1d, an-mpq-65, an-fps-132 (see data/radars/).
+    /// Radar preset: an-tpy-2-tbr, an-tpy-2-fbm, an-spy-1d, an-mpq-65, an-fps-132, an-fps-108
+    /// (Cobra Dane), sbx (see data/radars/; `bulwark presets --radars`).
     #[arg(long)]
     radar: String,
     /// Target radar cross-section, m² (e.g. 0.01-0.1 for a warhead, 1-10 for a booster).

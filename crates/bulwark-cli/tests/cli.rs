@@ -748,7 +748,7 @@ fn radar_reports_detection_horizon_and_limiting_range() {
     );
     fails_with(
         &["radar", "--radar", "tpy", "--rcs-m2", "1"],
-        "known presets: an-fps-132",
+        "known presets: an-fps-108, an-fps-132",
     );
 }
 
@@ -854,17 +854,37 @@ fn presets_lists_the_radars() {
     let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["an-fps-132", "an-mpq-65", "an-spy-1d", "an-tpy-2-fbm", "an-tpy-2-tbr"]
+        [
+            "an-fps-108",
+            "an-fps-132",
+            "an-mpq-65",
+            "an-spy-1d",
+            "an-tpy-2-fbm",
+            "an-tpy-2-tbr",
+            "sbx"
+        ]
     );
     let range = |row: &serde_json::Value, mode: &str| row[format!("{mode}_range_km_at_0_1_m2")].as_f64().unwrap();
-    assert!((range(&rows[3], "search") - 2000.0).abs() < 1.0);
-    assert!((range(&rows[4], "search") - 600.0).abs() < 1.0);
-    // The UEWR sees the UHF cross-sections; the S-, C- and X-band radars the X-band ones.
+    assert!((range(&rows[4], "search") - 2000.0).abs() < 1.0);
+    assert!((range(&rows[5], "search") - 600.0).abs() < 1.0);
+    // Cobra Dane (L band) and the UEWR see the UHF cross-sections; the S-, C- and X-band radars
+    // the X-band ones.
     let bands: Vec<(&str, &str)> = rows
         .iter()
         .map(|r| (r["band"].as_str().unwrap(), r["rcs_band"].as_str().unwrap()))
         .collect();
-    assert_eq!(bands, [("UHF", "uhf"), ("C", "x"), ("S", "x"), ("X", "x"), ("X", "x")]);
+    assert_eq!(
+        bands,
+        [
+            ("L", "uhf"),
+            ("UHF", "uhf"),
+            ("C", "x"),
+            ("S", "x"),
+            ("X", "x"),
+            ("X", "x"),
+            ("X", "x")
+        ]
+    );
     for row in rows {
         assert!(range(row, "track") >= range(row, "search") - 1e-6, "{row}");
         assert!(!row["sources"].as_array().unwrap().is_empty(), "{row}");

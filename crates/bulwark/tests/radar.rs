@@ -268,7 +268,15 @@ fn cal_tpy2_presets_reproduce_the_published_ranges() {
 #[test]
 fn every_required_radar_preset_is_bundled_and_cites_sources() {
     let names = preset_names();
-    for n in ["an-tpy-2-tbr", "an-tpy-2-fbm", "an-spy-1d", "an-mpq-65", "an-fps-132"] {
+    for n in [
+        "an-tpy-2-tbr",
+        "an-tpy-2-fbm",
+        "an-spy-1d",
+        "an-mpq-65",
+        "an-fps-132",
+        "an-fps-108",
+        "sbx",
+    ] {
         assert!(names.contains(&n), "missing radar preset {n}");
         let spec = load_radar_preset(n).unwrap();
         assert!(
@@ -366,7 +374,7 @@ fn bad_presets_name_file_line_and_field() {
     let e = load_radar_preset("an-tpy-9").unwrap_err().to_string();
     assert_eq!(
         e,
-        "unknown radar preset 'an-tpy-9'; known presets: an-fps-132, an-mpq-65, an-spy-1d, an-tpy-2-fbm, an-tpy-2-tbr"
+        "unknown radar preset 'an-tpy-9'; known presets: an-fps-108, an-fps-132, an-mpq-65, an-spy-1d, an-tpy-2-fbm, an-tpy-2-tbr, sbx"
     );
 }
 
