@@ -260,11 +260,38 @@ pub fn bundle(args: &BundleArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Reads bundle file `name` (a regular file, size capped).
-fn read_bundle_file(dir: &Path, name: &str) -> Result<Vec<u8>, CliError> {
-    let path = dir.join(name);
-    read_input_file(&path, MAX_BUNDLE_FILE_BYTES, "a bundle file")
-        .map_err(|e| CliError::input(format!("<BUNDLE> '{}': cannot read {name}: {e}", dir.display())))
+/// Every file of a bundle, read once: its bytes, or why it could not be read (each only a
+/// regular file, size capped).
+struct BundleFiles {
+    files: Vec<(&'static str, Result<Vec<u8>, String>)>,
+}
+
+impl BundleFiles {
+    fn read(dir: &Path) -> Self {
+        let files = BUNDLE_NAMES
+            .iter()
+            .map(|&name| {
+                let read = read_input_file(&dir.join(name), MAX_BUNDLE_FILE_BYTES, "a bundle file")
+                    .map_err(|e| format!("<BUNDLE> '{}': cannot read {name}: {e}", dir.display()));
+                (name, read)
+            })
+            .collect();
+        Self { files }
+    }
+
+    /// File `name` (one of [`BUNDLE_NAMES`]), or why it could not be read.
+    fn get(&self, name: &str) -> Result<&[u8], &str> {
+        match self.files.iter().find(|(n, _)| *n == name) {
+            Some((_, Ok(bytes))) => Ok(bytes),
+            Some((_, Err(why))) => Err(why),
+            None => Err("not a file of a bundle"),
+        }
+    }
+
+    /// File `name`, which the bundle cannot do without: its absence is bad input.
+    fn required(&self, name: &str) -> Result<&[u8], CliError> {
+        self.get(name).map_err(CliError::input)
+    }
 }
 
 /// Where two byte strings first differ, in words.
@@ -283,7 +310,8 @@ fn first_difference(want: &[u8], got: &[u8]) -> String {
 pub fn replicate(args: &ReplicateArgs) -> Result<(), CliError> {
     let dir = &args.bundle;
     let pool = crate::campaign::pool(args.threads)?;
-    let manifest: Manifest = serde_json::from_slice(&read_bundle_file(dir, "bundle.json")?).map_err(|e| {
+    let bundle = BundleFiles::read(dir);
+    let manifest: Manifest = serde_json::from_slice(bundle.required("bundle.json")?).map_err(|e| {
         CliError::input(format!(
             "<BUNDLE> '{}': bundle.json is not a bundle manifest: {e}",
             dir.display()
@@ -307,7 +335,7 @@ pub fn replicate(args: &ReplicateArgs) -> Result<(), CliError> {
     );
     let mut problems = 0usize;
     // 1. Every file against SHA256SUMS.
-    let sums = String::from_utf8_lossy(&read_bundle_file(dir, SUMS)?).into_owned();
+    let sums = String::from_utf8_lossy(bundle.required(SUMS)?).into_owned();
     let mut changed = Vec::new();
     let mut listed = 0;
     for line in sums.lines().filter(|l| !l.trim().is_empty()) {
@@ -320,13 +348,13 @@ pub fn replicate(args: &ReplicateArgs) -> Result<(), CliError> {
             changed.push(format!("{SUMS}: lists '{name}', which is not a file of a bundle"));
             continue;
         }
-        match read_bundle_file(dir, name) {
-            Ok(bytes) if sha256_hex(&bytes) == hash => {}
+        match bundle.get(name) {
+            Ok(bytes) if sha256_hex(bytes) == hash => {}
             Ok(bytes) => changed.push(format!(
                 "{name}: changed since the bundle was written (SHA-256 {} there, {hash} recorded)",
-                sha256_hex(&bytes)
+                sha256_hex(bytes)
             )),
-            Err(e) => changed.push(format!("{name}: {}", e.message())),
+            Err(why) => changed.push(format!("{name}: {why}")),
         }
     }
     for name in BUNDLE_NAMES.iter().filter(|&&n| n != SUMS) {
@@ -350,7 +378,7 @@ pub fn replicate(args: &ReplicateArgs) -> Result<(), CliError> {
         }
     }
     // 2. The presets against this build's.
-    let presets: Vec<PresetRecord> = serde_json::from_slice(&read_bundle_file(dir, "presets.json")?)
+    let presets: Vec<PresetRecord> = serde_json::from_slice(bundle.required("presets.json")?)
         .map_err(|e| CliError::input(format!("<BUNDLE> '{}': presets.json: {e}", dir.display())))?;
     let differing: Vec<String> = presets
         .iter()
@@ -370,21 +398,21 @@ pub fn replicate(args: &ReplicateArgs) -> Result<(), CliError> {
         );
     }
     // 3. The run again, output by output.
-    let text = String::from_utf8(read_bundle_file(dir, "scenario.toml")?)
+    let text = std::str::from_utf8(bundle.required("scenario.toml")?)
         .map_err(|_| CliError::input(format!("<BUNDLE> '{}': scenario.toml is not UTF-8", dir.display())))?;
     // Loaded under the name it was run as: the summary and report record it.
-    let scenario = parse_scenario(&text, &manifest.scenario_given_as)
+    let scenario = parse_scenario(text, &manifest.scenario_given_as)
         .map_err(|e| CliError::from(e).context(format_args!("{}", dir.join("scenario.toml").display())))?;
     let rerun = run_outputs(&scenario, manifest.seed, &pool)?;
     let mut mismatched = Vec::new();
     for (name, got) in &rerun {
-        match read_bundle_file(dir, name) {
-            Ok(want) if &want == got => {}
+        match bundle.get(name) {
+            Ok(want) if want == got.as_slice() => {}
             Ok(want) => mismatched.push(format!(
                 "{name}: differs from the re-run, {}",
-                first_difference(&want, got)
+                first_difference(want, got)
             )),
-            Err(e) => mismatched.push(format!("{name}: {}", e.message())),
+            Err(why) => mismatched.push(format!("{name}: {why}")),
         }
     }
     let threads = match pool.current_num_threads() {

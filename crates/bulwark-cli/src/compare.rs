@@ -182,6 +182,11 @@ fn table_text(rows: &[Row]) -> String {
     s
 }
 
+/// An interval as two CSV fields `lo,hi` (both empty without one).
+pub(crate) fn csv_interval(i: Option<[f64; 2]>) -> String {
+    i.map_or_else(|| ",".to_string(), |[lo, hi]| format!("{lo},{hi}"))
+}
+
 /// `compare.csv`: one row per scenario.
 fn table_csv(rows: &[Row]) -> String {
     let mut s = String::from(
@@ -189,7 +194,6 @@ fn table_csv(rows: &[Row]) -> String {
          leakers_without_hi,difference,difference_lo,difference_hi,trials_that_differ,p_zero_with,p_zero_with_lo,\
          p_zero_with_hi,p_zero_without,p_zero_without_lo,p_zero_without_hi,fired_with,fired_without\n",
     );
-    let ci = |i: Option<[f64; 2]>| i.map_or_else(|| ",".to_string(), |[lo, hi]| format!("{lo},{hi}"));
     for r in rows {
         let p = &r.paired;
         let _ = writeln!(
@@ -199,16 +203,16 @@ fn table_csv(rows: &[Row]) -> String {
             r.seed,
             p.trials,
             p.with.mean,
-            ci(p.with.mean_ci_95),
+            csv_interval(p.with.mean_ci_95),
             p.without.mean,
-            ci(p.without.mean_ci_95),
+            csv_interval(p.without.mean_ci_95),
             p.difference.mean,
-            ci(p.difference.mean_ci_95),
+            csv_interval(p.difference.mean_ci_95),
             p.trials_that_differ,
             p.p_zero_with.estimate,
-            ci(Some(p.p_zero_with.wilson_95)),
+            csv_interval(Some(p.p_zero_with.wilson_95)),
             p.p_zero_without.estimate,
-            ci(Some(p.p_zero_without.wilson_95)),
+            csv_interval(Some(p.p_zero_without.wilson_95)),
             p.fired_with.mean,
             p.fired_without.mean
         );

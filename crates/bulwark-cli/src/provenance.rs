@@ -60,13 +60,7 @@ pub fn run(args: &ProvenanceArgs) -> Result<(), CliError> {
             );
         }
     }
-    let shown: Vec<&Problem> = problems
-        .iter()
-        .filter(|p| {
-            let stem = p.file.rsplit('/').next().unwrap_or("").trim_end_matches(".toml");
-            in_scope(stem)
-        })
-        .collect();
+    let shown: Vec<&Problem> = problems.iter().filter(|p| in_scope(&p.preset)).collect();
     for p in &shown {
         let _ = writeln!(s, "problem: {p}");
     }

@@ -18,6 +18,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use crate::campaign::{check_trials, pool, with_progress};
+use crate::compare::csv_interval;
 use crate::diag::CliError;
 use crate::output::CheckedJson;
 use crate::output::lock::FolderLock;
@@ -81,9 +82,6 @@ struct Row {
     at_high: MeanStat,
     /// |at_high − at_low|: the rank.
     swing: f64,
-    /// The pairing at the low value (its `with` side is the base).
-    #[serde(skip)]
-    paired_low: Paired,
 }
 
 /// `tornado.json`.
@@ -101,10 +99,10 @@ struct Report<'a> {
 }
 
 /// The measured change of a pairing.
-fn change(measure: Measure, p: &Paired) -> MeanStat {
+fn change(measure: Measure, p: Paired) -> MeanStat {
     match measure {
-        Measure::Leakers => p.difference.clone(),
-        Measure::PZero => p.p_zero_difference.clone(),
+        Measure::Leakers => p.difference,
+        Measure::PZero => p.p_zero_difference,
     }
 }
 
@@ -147,23 +145,27 @@ pub fn run(args: &TornadoArgs) -> Result<(), CliError> {
     }
     let counter = AtomicU64::new(0);
     let total = args.trials * (1 + 2 * params.len() as u64);
-    let rows = with_progress(args.quiet, total, 0, &counter, || {
-        pool.install(|| -> Result<Vec<Row>, CliError> {
+    let (base_value, mut rows) = with_progress(args.quiet, total, 0, &counter, || {
+        pool.install(|| -> Result<(f64, Vec<Row>), CliError> {
             let prepared = PreparedScenario::new(base.clone()).map_err(CliError::from)?;
             let base_rows = trial_outcomes(&prepared, seed, args.trials, Some(&counter))?;
+            let n = base_rows.len() as f64;
+            let base_value = match args.measure {
+                Measure::Leakers => base_rows.iter().map(|o| f64::from(o.leakers)).sum::<f64>() / n,
+                Measure::PZero => base_rows.iter().filter(|o| o.leakers == 0).count() as f64 / n,
+            };
+            // The measure's change at point `index` (0: low, 1: high) of a parameter's sweep.
+            let change_at = |sweep: &Sweep, index: usize| -> Result<MeanStat, CliError> {
+                let s = sweep
+                    .scenario_at(&base, &sweep.point(index))
+                    .map_err(|e| CliError::input(e.to_string()))?;
+                let variant = prepared.rebuilt_for(s).map_err(CliError::from)?;
+                let outcomes = trial_outcomes(&variant, seed, args.trials, Some(&counter))?;
+                Ok(change(args.measure, pair(&base_rows, &outcomes)?))
+            };
             let mut rows = Vec::new();
             for (p, sweep) in params.iter().zip(&sweeps) {
-                let mut at = Vec::new();
-                for index in 0..2 {
-                    let s = sweep
-                        .scenario_at(&base, &sweep.point(index))
-                        .map_err(|e| CliError::input(e.to_string()))?;
-                    let variant = prepared.rebuilt_for(s).map_err(CliError::from)?;
-                    let outcomes = trial_outcomes(&variant, seed, args.trials, Some(&counter))?;
-                    at.push(pair(&base_rows, &outcomes)?);
-                }
-                let (paired_high, paired_low) = (at.pop().expect("two"), at.pop().expect("two"));
-                let (at_low, at_high) = (change(args.measure, &paired_low), change(args.measure, &paired_high));
+                let (at_low, at_high) = (change_at(sweep, 0)?, change_at(sweep, 1)?);
                 rows.push(Row {
                     path: p.path.clone(),
                     low: p.low.clone(),
@@ -175,18 +177,12 @@ pub fn run(args: &TornadoArgs) -> Result<(), CliError> {
                     swing: (at_high.mean - at_low.mean).abs(),
                     at_low,
                     at_high,
-                    paired_low,
                 });
             }
-            Ok(rows)
+            Ok((base_value, rows))
         })
     })?;
-    let mut rows = rows;
     rows.sort_by(|a, b| b.swing.total_cmp(&a.swing).then_with(|| a.path.cmp(&b.path)));
-    let base_value = rows.first().map_or(0.0, |r| match args.measure {
-        Measure::Leakers => r.paired_low.with.mean,
-        Measure::PZero => r.paired_low.p_zero_with.estimate,
-    });
     let what = match args.measure {
         Measure::Leakers => "change in penetrating warheads per raid (paired 95 % interval)",
         Measure::PZero => "change in P(no warhead penetrates) (paired 95 % interval)",
@@ -267,7 +263,6 @@ fn table_text(rows: &[Row], base: f64, measure: Measure) -> String {
 fn table_csv(rows: &[Row]) -> String {
     let mut s =
         String::from("parameter,low,high,range_from,at_low,at_low_lo,at_low_hi,at_high,at_high_lo,at_high_hi,swing\n");
-    let ci = |i: Option<Interval>| i.map_or_else(|| ",".to_string(), |[lo, hi]| format!("{lo},{hi}"));
     for r in rows {
         let _ = writeln!(
             s,
@@ -277,9 +272,9 @@ fn table_csv(rows: &[Row]) -> String {
             csv_field(&r.high),
             csv_field(&r.range_from),
             r.at_low.mean,
-            ci(r.at_low.mean_ci_95),
+            csv_interval(r.at_low.mean_ci_95),
             r.at_high.mean,
-            ci(r.at_high.mean_ci_95),
+            csv_interval(r.at_high.mean_ci_95),
             r.swing
         );
     }

@@ -32,6 +32,18 @@ fn scratch_in(module: &str, name: &str) -> PathBuf {
     dir
 }
 
+/// Files `names` of folders `a` and `b` hold the same bytes (the outputs of one command run with
+/// two thread counts).
+fn assert_same_files(a: &Path, b: &Path, names: &[&str]) {
+    for name in names {
+        assert_eq!(
+            std::fs::read(a.join(name)).unwrap(),
+            std::fs::read(b.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
 fn bulwark(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_bulwark"))
         .args(args)
@@ -993,13 +1005,11 @@ fn compare_with_and_without_answers_with_an_interval() {
     let (one, two) = (dir.join("one"), dir.join("two"));
     run("1", &one);
     run("2", &two);
-    for name in ["compare.csv", "compare.json", "compare.svg", "compare.txt"] {
-        assert_eq!(
-            std::fs::read(one.join(name)).unwrap(),
-            std::fs::read(two.join(name)).unwrap(),
-            "{name}"
-        );
-    }
+    assert_same_files(
+        &one,
+        &two,
+        &["compare.csv", "compare.json", "compare.svg", "compare.txt"],
+    );
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(one.join("compare.json")).unwrap()).unwrap();
     let row = &json["rows"][0];
     let lo = row["difference"]["mean_ci_95"][0].as_f64().unwrap();
@@ -1072,13 +1082,7 @@ fn tornado_ranks_parameters_from_their_provenance_ranges() {
     let (one, two) = (dir.join("one"), dir.join("two"));
     run("1", &one);
     run("2", &two);
-    for name in ["tornado.csv", "tornado.json", "tornado.svg"] {
-        assert_eq!(
-            std::fs::read(one.join(name)).unwrap(),
-            std::fs::read(two.join(name)).unwrap(),
-            "{name}"
-        );
-    }
+    assert_same_files(&one, &two, &["tornado.csv", "tornado.json", "tornado.svg"]);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(one.join("tornado.json")).unwrap()).unwrap();
     let rows = json["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 2);

@@ -117,6 +117,8 @@ pub struct PresetProvenance {
 /// Something missing or wrong in a preset's provenance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The preset (its name).
+    pub preset: String,
     /// The companion file (`data/provenance/radars/an-tpy-2-fbm.toml`).
     pub file: String,
     /// The figure's field path, empty for the whole file.
@@ -198,22 +200,12 @@ fn sidecars(kind: PresetKind) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-/// The data folder of a kind's presets (`presets`, `radars`, `interceptors`).
-fn data_folder(kind: PresetKind) -> &'static str {
-    match kind {
-        PresetKind::Missile => "presets",
-        PresetKind::Radar => "radars",
-        PresetKind::Interceptor => "interceptors",
-    }
-}
-
-/// The preset names of a kind, sorted.
-fn names(kind: PresetKind) -> Vec<&'static str> {
-    match kind {
-        PresetKind::Missile => crate::flight::preset_names(),
-        PresetKind::Radar => crate::sensor::radar_spec::preset_names(),
-        PresetKind::Interceptor => crate::engage::interceptor_preset_names(),
-    }
+/// The companion file of preset `name` of `kind`, if there is one.
+fn sidecar(kind: PresetKind, name: &str) -> Option<&'static str> {
+    sidecars(kind)
+        .iter()
+        .find(|(f, _)| f.trim_end_matches(".toml") == name)
+        .map(|(_, t)| *t)
 }
 
 /// Checks the provenance `sidecar` (None: missing) of preset `name` of `kind`, whose text is
@@ -224,7 +216,7 @@ pub fn check_preset(
     preset_text: &str,
     sidecar: Option<&str>,
 ) -> (PresetProvenance, Vec<Problem>) {
-    let file = format!("data/provenance/{}/{name}.toml", data_folder(kind));
+    let file = format!("data/provenance/{}/{name}.toml", kind.data_folder());
     let mut problems = Vec::new();
     let mut out = PresetProvenance {
         kind,
@@ -232,6 +224,7 @@ pub fn check_preset(
         figures: Vec::new(),
     };
     let problem = |field: &str, message: String| Problem {
+        preset: name.to_string(),
         file: file.clone(),
         field: field.to_string(),
         message,
@@ -241,7 +234,7 @@ pub fn check_preset(
             "",
             format!(
                 "missing: every figure of data/{}/{name}.toml needs one",
-                data_folder(kind)
+                kind.data_folder()
             ),
         ));
         return (out, problems);
@@ -340,25 +333,23 @@ pub fn check_all() -> (Vec<PresetProvenance>, Vec<Problem>) {
     let mut all = Vec::new();
     let mut problems = Vec::new();
     for kind in PresetKind::ALL {
-        for name in names(kind) {
+        let names = kind.preset_names();
+        for &name in &names {
             let Some((_, text)) = embedded_preset(kind, name) else {
                 continue;
             };
-            let sidecar = sidecars(kind)
-                .iter()
-                .find(|(f, _)| f.trim_end_matches(".toml") == name)
-                .map(|(_, t)| *t);
-            let (p, mut found) = check_preset(kind, name, text, sidecar);
+            let (p, mut found) = check_preset(kind, name, text, sidecar(kind, name));
             all.push(p);
             problems.append(&mut found);
         }
         for (file, _) in sidecars(kind) {
             let stem = file.trim_end_matches(".toml");
-            if !names(kind).contains(&stem) {
+            if !names.contains(&stem) {
                 problems.push(Problem {
-                    file: format!("data/provenance/{}/{file}", data_folder(kind)),
+                    preset: stem.to_string(),
+                    file: format!("data/provenance/{}/{file}", kind.data_folder()),
                     field: String::new(),
-                    message: format!("no preset data/{}/{file}", data_folder(kind)),
+                    message: format!("no preset data/{}/{file}", kind.data_folder()),
                 });
             }
         }
@@ -370,11 +361,7 @@ pub fn check_all() -> (Vec<PresetProvenance>, Vec<Problem>) {
 pub fn figure(kind: PresetKind, name: &str, field: &str) -> Option<Figure> {
     let (_, text) = embedded_preset(kind, name)?;
     let key = name.trim().to_ascii_lowercase();
-    let sidecar = sidecars(kind)
-        .iter()
-        .find(|(f, _)| f.trim_end_matches(".toml") == key)?
-        .1;
-    let (p, _) = check_preset(kind, &key, text, Some(sidecar));
+    let (p, _) = check_preset(kind, &key, text, Some(sidecar(kind, &key)?));
     p.figures.into_iter().find(|f| f.field == field)
 }
 

@@ -14,10 +14,11 @@ use serde::Serialize;
 use thiserror::Error;
 use toml::{Table, Value};
 
+use super::document::{entry_names, load};
 use super::stats::{Interval, MeanStat, Moments, Proportion};
 use super::{CampaignError, Control, run_trials};
 use crate::engage::Tier;
-use crate::scenario::{Scenario, ScenarioError, parse_scenario, sha256_hex};
+use crate::scenario::{Scenario, ScenarioError, sha256_hex};
 use crate::sim::PreparedScenario;
 
 /// One element to remove.
@@ -144,31 +145,13 @@ pub fn without(base: &Scenario, source_text: &str, removals: &[Removal]) -> Resu
     }
     let what = removals.iter().map(Removal::describe).collect::<Vec<_>>().join(" and ");
     let file = format!("{} (without {what})", base.source_file);
-    let text = toml::to_string(&doc).map_err(|e| CompareError::Variant {
-        what: what.clone(),
-        source: Box::new(ScenarioError::Io {
-            file: file.clone(),
-            message: e.to_string(),
-        }),
-    })?;
-    parse_scenario(&text, &file).map_err(|source| CompareError::Variant {
-        what,
-        source: Box::new(source),
-    })
+    load(&doc, &file).map_err(|source| CompareError::Variant { what, source })
 }
 
 /// Removes the `[[array]]` table named `name` from `doc`, or says which names there are.
 fn remove_named(doc: &mut Table, array: &str, name: &str) -> Result<(), String> {
-    let entries = doc.get_mut(array).and_then(Value::as_array_mut);
-    let names: Vec<String> = entries
-        .as_ref()
-        .map(|a| {
-            a.iter()
-                .filter_map(|e| e.get("name").and_then(Value::as_str).map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    let Some(index) = names.iter().position(|n| n == name) else {
+    let names = entry_names(doc, array);
+    let Some(index) = names.iter().position(|n| *n == name) else {
         let list = if names.is_empty() {
             "none".to_string()
         } else {
@@ -176,7 +159,7 @@ fn remove_named(doc: &mut Table, array: &str, name: &str) -> Result<(), String> 
         };
         return Err(format!("no {array} named '{name}'; the scenario's: {list}"));
     };
-    if let Some(a) = entries {
+    if let Some(a) = doc.get_mut(array).and_then(Value::as_array_mut) {
         a.remove(index);
     }
     Ok(())

@@ -40,6 +40,7 @@
 //! their files.
 
 pub mod compare;
+mod document;
 pub mod run;
 pub mod stats;
 pub mod sweep;

@@ -25,9 +25,10 @@ use thiserror::Error;
 use toml::{Table, Value};
 
 use super::CampaignError;
+use super::document::{entries, entry_index, load};
 use super::run::{Control, run_campaign};
 use super::tally::CampaignStatistics;
-use crate::scenario::{Located, Scenario, ScenarioError, parse_scenario, sha256_hex};
+use crate::scenario::{Scenario, ScenarioError, sha256_hex};
 use crate::sim::PreparedScenario;
 
 /// Most points of one sweep grid.
@@ -183,22 +184,6 @@ impl Vary {
     }
 }
 
-/// The `[[array]]` tables of `doc` (none when it has none).
-fn entries<'d>(doc: &'d Table, array: &str) -> &'d [Value] {
-    match doc.get(array) {
-        Some(Value::Array(a)) => a,
-        _ => &[],
-    }
-}
-
-/// The `name` of each `[[array]]` table of `doc`, in file order.
-fn entry_names<'d>(doc: &'d Table, array: &str) -> Vec<&'d str> {
-    entries(doc, array)
-        .iter()
-        .filter_map(|e| e.get("name").and_then(Value::as_str))
-        .collect()
-}
-
 fn parse_path(path: &str, doc: &Table) -> Result<(Target, Kind), String> {
     let unknown = || format!("unknown path '{path}'; allowed: {ALLOWED_PATHS}");
     if let Some(rest) = path.strip_prefix("doctrine.") {
@@ -287,19 +272,6 @@ fn parse_path(path: &str, doc: &Table) -> Result<(Target, Kind), String> {
     ))
 }
 
-/// The index of the `[[array]]` table named `name` in `doc`, or why there is none.
-fn entry_index(doc: &Table, array: &str, name: &str, what: &str, plural: &str) -> Result<usize, String> {
-    let names = entry_names(doc, array);
-    names.iter().position(|n| *n == name).ok_or_else(|| {
-        let list = if names.is_empty() {
-            "none".to_string()
-        } else {
-            names.join(", ")
-        };
-        format!("unknown {what} '{name}'; {plural}: {list}")
-    })
-}
-
 /// `text` as a TOML value of type `kind` (`None`: remove the key). Only the type is checked:
 /// the range is the loader's.
 fn to_value(kind: Kind, text: &str) -> Result<Option<Value>, String> {
@@ -334,47 +306,67 @@ fn to_value(kind: Kind, text: &str) -> Result<Option<Value>, String> {
 /// Sets (or, for `None`, removes) the field at `target` of `doc`. The path was resolved against
 /// this document's structure (see [`parse_path`]), which setting values does not change.
 fn set(doc: &mut Table, target: &Target, value: Option<&Value>) {
-    let table = match target {
+    // The table that holds the field, and the field's key in it.
+    let (table, key): (Option<&mut Table>, &str) = match target {
         Target::Override {
             array,
             index,
             table,
             keys,
         } => {
-            set_override(doc, (array, *index, table), keys, value);
-            return;
+            // The override table and every table on the way to the key, made where missing (a
+            // value standing where a table must go is replaced: the override then names a table).
+            let (last, path) = keys.split_last().expect("a preset field path has a key");
+            let entry = doc
+                .get_mut(*array)
+                .and_then(Value::as_array_mut)
+                .and_then(|a| a.get_mut(*index))
+                .and_then(Value::as_table_mut);
+            let holder = entry.map(|entry| {
+                std::iter::once(*table)
+                    .chain(path.iter().map(String::as_str))
+                    .fold(entry, |at, key| {
+                        let slot = at.entry(key).or_insert_with(|| Value::Table(Table::new()));
+                        if !slot.is_table() {
+                            *slot = Value::Table(Table::new());
+                        }
+                        slot.as_table_mut().expect("made a table")
+                    })
+            });
+            (holder, last.as_str())
         }
-        Target::Doctrine { inner, .. } => {
+        Target::Doctrine { inner, key } => {
             let doctrine = doc
                 .entry("doctrine")
                 .or_insert_with(|| Value::Table(Table::new()))
                 .as_table_mut();
-            match inner {
+            let holder = match inner {
                 None => doctrine,
                 Some(inner) => doctrine.and_then(|d| {
                     d.entry(*inner)
                         .or_insert_with(|| Value::Table(Table::new()))
                         .as_table_mut()
                 }),
-            }
+            };
+            (holder, *key)
         }
         Target::Entry {
-            array, index, inner, ..
+            array,
+            index,
+            inner,
+            key,
         } => {
             let entry = doc
                 .get_mut(*array)
                 .and_then(Value::as_array_mut)
                 .and_then(|a| a.get_mut(*index))
                 .and_then(Value::as_table_mut);
-            match inner {
+            let holder = match inner {
                 None => entry,
                 Some(inner) => entry.and_then(|e| e.get_mut(*inner)).and_then(Value::as_table_mut),
-            }
+            };
+            (holder, *key)
         }
-    };
-    let key = match target {
-        Target::Doctrine { key, .. } | Target::Entry { key, .. } => *key,
-        Target::Override { .. } => return,
     };
     if let Some(table) = table {
         match value {
@@ -384,37 +376,6 @@ fn set(doc: &mut Table, target: &Target, value: Option<&Value>) {
             None => {
                 table.remove(key);
             }
-        }
-    }
-}
-
-/// Sets (or removes) the preset field `keys` in the override table `table` of the `index`th
-/// `[[array]]` table of `doc`, making the override table and every table on the way where
-/// missing (a value standing where a table must go is replaced: the override then names a table).
-fn set_override(doc: &mut Table, (array, index, table): (&str, usize, &str), keys: &[String], value: Option<&Value>) {
-    let Some(entry) = doc
-        .get_mut(array)
-        .and_then(Value::as_array_mut)
-        .and_then(|a| a.get_mut(index))
-        .and_then(Value::as_table_mut)
-    else {
-        return;
-    };
-    let mut at = entry;
-    for key in std::iter::once(table).chain(keys[..keys.len() - 1].iter().map(String::as_str)) {
-        let slot = at.entry(key).or_insert_with(|| Value::Table(Table::new()));
-        if !slot.is_table() {
-            *slot = Value::Table(Table::new());
-        }
-        at = slot.as_table_mut().expect("made a table");
-    }
-    let last = &keys[keys.len() - 1];
-    match value {
-        Some(v) => {
-            at.insert(last.clone(), v.clone());
-        }
-        None => {
-            at.remove(last);
         }
     }
 }
@@ -567,24 +528,6 @@ impl Sweep {
             source,
         })
     }
-}
-
-/// Writes `doc` as TOML and loads it as the scenario file `file`.
-fn load(doc: &Table, file: &str) -> Result<Scenario, Box<ScenarioError>> {
-    // A table read from TOML always writes back (the toml crate's own `Display` relies on it);
-    // should it not, the point is refused like any other.
-    let text = toml::to_string(doc).map_err(|e| {
-        Box::new(ScenarioError::Invalid(Box::new(Located {
-            file: file.to_string(),
-            line: 1,
-            column: 1,
-            field: String::new(),
-            message: format!("the sweep cannot write this scenario as TOML: {e}"),
-            source_line: String::new(),
-            caret_chars: 1,
-        })))
-    })?;
-    parse_scenario(&text, file).map_err(Box::new)
 }
 
 /// The result at one grid point.

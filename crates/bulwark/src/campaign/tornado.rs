@@ -3,6 +3,7 @@
 
 use toml::{Table, Value};
 
+use super::document::entries;
 use crate::provenance::{Figure, figure};
 use crate::scenario::PresetKind;
 
@@ -59,11 +60,8 @@ pub fn parse_param(text: &str, spec: &str) -> Result<TornadoParam, String> {
     let doc: Table = text
         .parse()
         .map_err(|_| format!("'{spec}': the scenario is not TOML"))?;
-    let preset = doc
-        .get(array)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    let preset = entries(&doc, array)
+        .iter()
         .find(|e| e.get("name").and_then(Value::as_str) == Some(name))
         .and_then(|e| e.get(key).and_then(Value::as_str))
         .ok_or_else(|| format!("'{spec}': the scenario has no {array} named '{name}'"))?;

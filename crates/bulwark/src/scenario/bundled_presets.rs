@@ -3,6 +3,7 @@
 //! whether it loads the same presets.
 
 use super::overrides::{INTERCEPTORS, MISSILES, RADARS};
+use crate::preset_file::Embedded;
 
 /// The three kinds of preset a scenario names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,12 +34,22 @@ impl PresetKind {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }
 
-    /// The folder name a bundle keeps these presets in: `missiles`, `radars` or `interceptors`.
-    pub fn folder(self) -> &'static str {
+    /// The folder of `data/` that holds these presets: `presets` (missiles), `radars` or
+    /// `interceptors`.
+    pub fn data_folder(self) -> &'static str {
+        self.embedded().folder.trim_start_matches("data/")
+    }
+
+    /// The names of the bundled presets of this kind, sorted.
+    pub fn preset_names(self) -> Vec<&'static str> {
+        self.embedded().names()
+    }
+
+    fn embedded(self) -> Embedded {
         match self {
-            PresetKind::Missile => "missiles",
-            PresetKind::Radar => "radars",
-            PresetKind::Interceptor => "interceptors",
+            PresetKind::Missile => MISSILES,
+            PresetKind::Radar => RADARS,
+            PresetKind::Interceptor => INTERCEPTORS,
         }
     }
 
@@ -79,12 +90,7 @@ pub fn presets_named(text: &str) -> Vec<(PresetKind, String)> {
 /// The text this build embeds for preset `name` of `kind`, with its file path in the repository
 /// (`data/presets/nodong.toml`); None for a name it does not know.
 pub fn embedded_preset(kind: PresetKind, name: &str) -> Option<(String, &'static str)> {
-    let set = match kind {
-        PresetKind::Missile => MISSILES,
-        PresetKind::Radar => RADARS,
-        PresetKind::Interceptor => INTERCEPTORS,
-    };
-    set.find(name).ok().map(|(text, path)| (path, text))
+    kind.embedded().find(name).ok().map(|(text, path)| (path, text))
 }
 
 #[cfg(test)]

@@ -415,7 +415,9 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             target_km
         )));
     }
-    let short_way = aim_along(earth, req, options, line.azimuth_start_deg, None);
+    let inner = inner_options(options, req.aim.alt_m());
+    let short_ctx = Ctx::new(earth, req.missile, req.launch, line.azimuth_start_deg, inner);
+    let short_way = aim_along(&short_ctx, req, options, target_km);
     match short_way {
         // A far point the short way does not land on may lie in reach the long way round: along
         // the opposite bearing, past the antipode (near the antipode the first-pass landings
@@ -425,22 +427,17 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
             if req.shape == Shape::MinEnergy && target_km > LONG_WAY_MIN_KM =>
         {
             let opposite = (line.azimuth_start_deg + 180.0).rem_euclid(360.0);
-            let long_way = aim_along(earth, req, options, opposite, Some(target_km));
+            let long_ctx = Ctx::new(earth, req.missile, req.launch, opposite, inner);
+            let long_way = aim_along(&long_ctx, req, options, 2.0 * long_ctx.antipode_km - target_km);
             if long_way.is_ok() {
                 return long_way;
             }
             // Neither way along the bearing: for a missile that can orbit or pass the antipode,
-            // a scan of every launch azimuth.
-            let ctx = Ctx::new(
-                earth,
-                req.missile,
-                req.launch,
-                line.azimuth_start_deg,
-                inner_options(options, req.aim.alt_m()),
-            );
-            let (steer_full, shot_full) = ctx.best_steer(req.missile.total_burn_time_s())?;
-            if ctx.orbited.get().is_some() || shot_full.range_km > ctx.antipode_km {
-                return far::aim_by_scan(&ctx, req, options, steer_full);
+            // a scan of every launch azimuth. The short way's full-burn search is in its
+            // context's cache of shots: asked again, it flies nothing.
+            let (steer_full, shot_full) = short_ctx.best_steer(req.missile.total_burn_time_s())?;
+            if short_ctx.orbited.get().is_some() || shot_full.range_km > short_ctx.antipode_km {
+                return far::aim_by_scan(&short_ctx, req, options, steer_full);
             }
             short_way
         }
@@ -448,28 +445,10 @@ pub fn aim(earth: &EarthModel, req: &AimRequest, options: &FlightOptions) -> Res
     }
 }
 
-/// [`aim`] along one bearing from the launch point: the short way (the aim's own bearing,
-/// `long_way_km` None), or the long way round (the opposite bearing, the aim point
-/// `long_way_km` away the short way and so `2·antipode − long_way_km` along this bearing).
-fn aim_along(
-    earth: &EarthModel,
-    req: &AimRequest,
-    options: &FlightOptions,
-    bearing_deg: f64,
-    long_way_km: Option<f64>,
-) -> Result<AimedFlight, AimError> {
-    let m = req.missile;
-    let ctx = Ctx::new(
-        earth,
-        m,
-        req.launch,
-        bearing_deg,
-        inner_options(options, req.aim.alt_m()),
-    );
-    let target_km = match long_way_km {
-        Some(d) => 2.0 * ctx.antipode_km - d,
-        None => inverse(earth, &req.launch, &req.aim).distance_m / 1e3,
-    };
+/// [`aim`] along the bearing of `ctx`: the aim point lies `target_km` along it (the short way,
+/// its distance; the long way round, past the antipode, `2·antipode − distance`).
+fn aim_along(ctx: &Ctx, req: &AimRequest, options: &FlightOptions, target_km: f64) -> Result<AimedFlight, AimError> {
+    let (earth, m) = (ctx.earth, req.missile);
     let full = m.total_burn_time_s();
     let best_full = ctx.best_steer(full)?;
     let (steer_full, shot_full) = best_full;
@@ -484,7 +463,7 @@ fn aim_along(
     // (cut-off, steering, azimuth, which control the polish varies: true = cut-off, false = kick)
     let (cutoff, steer, azimuth, polish_cutoff) = match req.shape {
         Shape::MinEnergy => {
-            let (tc, k, s) = min_energy(&ctx, target_km, best_full)?;
+            let (tc, k, s) = min_energy(ctx, target_km, best_full)?;
             (tc, k, s.azimuth_deg, tc < full)
         }
         Shape::Lofted { apogee_km: None } | Shape::Depressed { apogee_km: None } => {
@@ -514,7 +493,7 @@ fn aim_along(
                     "apogee {want} km must be a positive number of km"
                 )));
             }
-            let (tc_me, _, s_me) = min_energy(&ctx, target_km, best_full)?;
+            let (tc_me, _, s_me) = min_energy(ctx, target_km, best_full)?;
             // Along the family "range = target", apogee grows with cut-off on the steep side and
             // falls with it on the shallow side. Each cut-off's steering search starts from the
             // optimum of the one before; the kick then moves to the side at that pitch.
