@@ -82,12 +82,13 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         .map(|s| Removal::parse(s))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| CliError::input(e.to_string()))?;
-    // Every scenario and its variant loaded before anything is written or run.
+    // Every scenario and its variant loaded before anything is written or run; a removal the
+    // scenario refuses is located at its --without argument, naming the scenario after.
     let mut pairs: Vec<(Scenario, Scenario)> = Vec::new();
     for path in &args.scenarios {
         let (base, text) = load_scenario_text(path)?;
         let variant =
-            without(&base, &text, &removals).map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+            without(&base, &text, &removals).map_err(|e| CliError::input(format!("{e} (in {})", path.display())))?;
         pairs.push((base, variant));
     }
     let pool = pool(args.threads)?;
