@@ -243,7 +243,7 @@ fn chart(rows: &[Row], removed: &str) -> String {
     bar_chart_svg(
         &bars,
         &format!("with and without {removed}"),
-        "penetrating warheads per raid (mean, 95 % interval)",
+        "penetrating warheads (mean, 95 %)",
         None,
     )
 }
