@@ -280,7 +280,7 @@ fn bad_input_gets_a_one_line_error_and_exit_code_2() {
             "--range-km",
             "500",
         ],
-        "known presets: df-21, df-26",
+        "known presets: bulava, df-21, df-26",
     );
     fails_with(
         &["fly", "--missile", "scud-b", "--from", "95,125", "--range-km", "500"],
@@ -452,7 +452,7 @@ fn presets_lists_every_bundled_missile() {
         assert!(text.lines().any(|l| l.starts_with(n)), "{n} missing:\n{text}");
     }
     let v = json(&["presets", "--json"]);
-    assert_eq!(v.as_array().unwrap().len(), 13);
+    assert_eq!(v.as_array().unwrap().len(), 18);
     assert!(v[0]["range_source"].as_str().unwrap().len() > 10);
     // Cross-sections by band: the DF-41's warhead, stage and decoys.
     let df41 = v.as_array().unwrap().iter().find(|r| r["name"] == "df-41").unwrap();

@@ -164,7 +164,7 @@ fn unreachable_aim_points_say_why() {
 /// farthest landing lies beyond the antipode the aims go to the same fractions of 20,000 km; a
 /// point there more than 15,000 km out may be refused as reached by no first-pass shot
 /// (`NoLanding`: the nearest of a scan over every launch azimuth more than 100 km off; see
-/// `a_gap_in_the_reach_near_the_antipode_is_real`), never landed silently off. 8 × 3 × 13 cases,
+/// `a_gap_in_the_reach_near_the_antipode_is_real`), never landed silently off. 8 × 3 × 18 cases,
 /// in parallel.
 #[test]
 fn every_preset_lands_at_10_to_99_percent_of_its_maximum_along_every_azimuth() {

@@ -17,7 +17,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use bulwark::flight::ObjectKind;
 use bulwark::ids::TrackId;
 use bulwark::scenario::load_scenario;
 
@@ -173,7 +172,7 @@ fn audit_run(prepared: &PreparedScenario, seed: u64) -> Audit {
         }
     }
     audit.objects_detected = detected.len() as u32;
-    for o in outcome.objects.iter().filter(|o| o.kind == ObjectKind::Warhead) {
+    for o in outcome.objects.iter().filter(|o| o.kind.is_warhead()) {
         audit.warhead_untracked_detections += o.coverage.untracked_detections;
         audit.warhead_longest_gap_s = audit.warhead_longest_gap_s.max(o.coverage.longest_gap_s);
     }

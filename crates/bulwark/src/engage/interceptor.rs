@@ -232,6 +232,7 @@ impl InterceptorSpec {
             },
             booster: None,
             decoy: None,
+            bus: None,
             pitch: self.pitch,
             published_max_range_km: self.max_ground_range_m / 1e3,
             range_source: self.sources.first().cloned().unwrap_or_default(),

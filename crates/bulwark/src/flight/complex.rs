@@ -27,6 +27,9 @@ pub enum ObjectKind {
     Booster,
     /// A decoy, numbered from 0.
     Decoy(u32),
+    /// A further re-entry vehicle released by a post-boost bus ([`super::vehicle::Bus`]),
+    /// numbered from 1 (the first is [`Self::Warhead`]).
+    ExtraWarhead(u32),
 }
 
 impl ObjectKind {
@@ -36,7 +39,13 @@ impl ObjectKind {
             Self::Warhead => "warhead".into(),
             Self::Booster => "booster".into(),
             Self::Decoy(i) => format!("decoy-{}", i + 1),
+            Self::ExtraWarhead(i) => format!("warhead-{}", i + 1),
         }
+    }
+
+    /// Whether it is a re-entry vehicle: the first or one a bus released.
+    pub fn is_warhead(&self) -> bool {
+        matches!(self, Self::Warhead | Self::ExtraWarhead(_))
     }
 }
 
@@ -148,20 +157,39 @@ pub fn fly_threat_complex(
         return Ok(objects);
     };
     let along = sep.v_ecef_m_s.normalize();
-    // A released object's flight counts time from separation; its errors name the object and
+    // Release `k` of the bus (0: separation): its time and the bus's state then, on the first
+    // warhead's free flight less the speed taken off for the releases before it.
+    let releases = missile.bus.map_or(1, |b| b.warheads);
+    let mut release_states = vec![(burnout_s, sep.r_ecef_m, sep.v_ecef_m_s)];
+    if let Some(bus) = missile.bus {
+        for k in 1..bus.warheads {
+            let t_s = burnout_s + f64::from(k) * bus.release_interval_s;
+            let Some((r, v)) = objects[0].trajectory.state_at(t_s) else {
+                return Err(FlightError::Invalid(format!(
+                    "the bus releases warhead {} at {t_s:.0} s, after the first warhead has landed: \
+                     shorten bus.release_interval_s",
+                    k + 1
+                )));
+            };
+            let v = v - v.normalize() * (f64::from(k) * bus.release_speed_m_s);
+            release_states.push((t_s, r, v));
+        }
+    }
+    // A released object's flight counts time from its release; its errors name the object and
     // give the time since lift-off, as the warhead's do.
-    let released = |kind: ObjectKind, dv: Vector3<f64>, beta: f64| -> Result<Trajectory, FlightError> {
+    let released = |kind: ObjectKind, k: usize, dv: Vector3<f64>, beta: f64| -> Result<Trajectory, FlightError> {
+        let (t0_s, r0, v0) = release_states[k];
         let label = |e: FlightError| FlightError::Object {
             object: kind.name(),
-            source: Box::new(e.shifted_by(burnout_s)),
+            source: Box::new(e.shifted_by(t0_s)),
         };
-        let b = burnout_state(earth, &sep.r_ecef_m, &(sep.v_ecef_m_s + dv), beta).map_err(label)?;
+        let b = burnout_state(earth, &r0, &(v0 + dv), beta).map_err(label)?;
         let f = fly_burnout(earth, &b, &options).map_err(label)?;
         let samples = f
             .samples
             .into_iter()
             .map(|mut s| {
-                s.t_s += burnout_s;
+                s.t_s += t0_s;
                 s
             })
             .collect();
@@ -175,9 +203,20 @@ pub fn fly_threat_complex(
             separation_s: burnout_s,
             trajectory: released(
                 ObjectKind::Booster,
+                0,
                 -along * b.separation_speed_m_s,
                 b.ballistic_coefficient_kg_m2,
             )?,
+        });
+    }
+    for (k, &(release_s, _, _)) in release_states.iter().enumerate().skip(1) {
+        let kind = ObjectKind::ExtraWarhead(k as u32);
+        objects.push(ThreatObject {
+            kind,
+            rcs_m2: missile.rv.rcs_m2,
+            boost_rcs_m2: missile.rv.rcs_m2,
+            separation_s: release_s,
+            trajectory: released(kind, k, Vector3::zeros(), missile.rv.ballistic_coefficient_kg_m2)?,
         });
     }
     if let Some(d) = missile.decoy {
@@ -187,13 +226,16 @@ pub fn fly_threat_complex(
             let phi: f64 = std::f64::consts::TAU * rng.random::<f64>();
             let rho = (1.0 - z * z).sqrt();
             let dir = Vector3::new(rho * phi.cos(), rho * phi.sin(), z);
+            // Shared out over the releases in turn: decoy i goes with warhead i mod n.
+            let k = i as usize % releases as usize;
             objects.push(ThreatObject {
                 kind: ObjectKind::Decoy(i),
                 rcs_m2: d.rcs_m2,
                 boost_rcs_m2: d.rcs_m2,
-                separation_s: burnout_s,
+                separation_s: release_states[k].0,
                 trajectory: released(
                     ObjectKind::Decoy(i),
+                    k,
                     dir * d.separation_speed_m_s,
                     d.ballistic_coefficient_kg_m2,
                 )?,
@@ -239,6 +281,100 @@ mod tests {
         assert!(t_decoy_end > t_end, "light decoys land later than the RV");
         assert_eq!(objs[0].rcs_at(sep - 1.0), m.booster.unwrap().rcs_m2);
         assert_eq!(objs[0].rcs_at(sep + 1.0), m.rv.rcs_m2);
+    }
+
+    /// A bus releases its warheads one after another: each starts where the first warhead is at
+    /// its release time, with the bus's speed less the release speeds so far, and (on the vacuum
+    /// sphere) lands where the Kepler arc of that state says (range angle and flight time, to
+    /// 1e-6 rad and 0.5 s: the flight is sampled every 0.5 s), progressively short of the first
+    /// along the track. Decoys are shared out over the releases in turn.
+    #[test]
+    fn a_bus_releases_its_warheads_along_the_track_as_kepler_says() {
+        use crate::flight::kepler::kepler_arc;
+        let earth = EarthModel::vacuum();
+        let mut m = load_preset("df-41").unwrap();
+        let bus = crate::flight::Bus {
+            warheads: 3,
+            release_interval_s: 40.0,
+            release_speed_m_s: 50.0,
+        };
+        m.bus = Some(bus);
+        let launch = Geodetic::from_degrees(38.0, 106.0, 0.0).unwrap();
+        let controls = BoostControls::gravity_turn(45.0, 3.0, None);
+        let objs = fly_threat_complex(
+            &earth,
+            &m,
+            &launch,
+            &controls,
+            &FlightOptions::default(),
+            &mut stream(1, 0, 0),
+        )
+        .unwrap();
+        let kinds: Vec<String> = objs.iter().map(|o| o.kind.name()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "warhead",
+                "booster",
+                "warhead-2",
+                "warhead-3",
+                "decoy-1",
+                "decoy-2",
+                "decoy-3"
+            ],
+        );
+        let first = &objs[0];
+        let sep = first.separation_s;
+        let landing_angle = |o: &ThreatObject| {
+            let (_, t1) = o.trajectory.span_s().unwrap();
+            let (r, _) = o.trajectory.state_at(t1).unwrap();
+            let r0 = earth.to_ecef(&launch).0;
+            (r0.dot(&r) / (r0.norm() * r.norm())).acos()
+        };
+        let mut previous = landing_angle(first);
+        for k in 1..3u32 {
+            let o = &objs[(k + 1) as usize];
+            assert_eq!(o.kind, ObjectKind::ExtraWarhead(k));
+            assert!(o.kind.is_warhead());
+            let t0 = sep + f64::from(k) * bus.release_interval_s;
+            assert!((o.separation_s - t0).abs() < 1e-9 && (o.appears_s() - t0).abs() < 1e-9);
+            let (r_first, v_first) = first.trajectory.state_at(t0).unwrap();
+            let (r, v) = o.trajectory.state_at(t0).unwrap();
+            assert!((r - r_first).norm() < 1e-3, "released where the first warhead is");
+            let dv = v_first.norm() - v.norm();
+            assert!(
+                (dv - f64::from(k) * bus.release_speed_m_s).abs() < 1e-6,
+                "speed taken off: {dv}"
+            );
+            // The Kepler arc of the release state down to the sphere.
+            let gamma = (r.dot(&v) / (r.norm() * v.norm())).asin();
+            let arc = kepler_arc(earth.gm_m3_s2(), r.norm(), v.norm(), gamma, 6_371_000.0).unwrap();
+            let (_, t1) = o.trajectory.span_s().unwrap();
+            let (ri, _) = o.trajectory.state_at(t1).unwrap();
+            let flown = (r.dot(&ri) / (r.norm() * ri.norm())).acos();
+            assert!(
+                (flown - arc.range_angle_rad).abs() < 1e-6,
+                "{flown} vs {}",
+                arc.range_angle_rad
+            );
+            assert!(
+                (t1 - t0 - arc.flight_time_s).abs() < 0.5,
+                "{} vs {}",
+                t1 - t0,
+                arc.flight_time_s
+            );
+            let here = landing_angle(o);
+            assert!(
+                here < previous - 1e-3,
+                "warhead {} lands short of the one before",
+                k + 1
+            );
+            previous = here;
+        }
+        // Decoys go with warheads 1, 2, 3 in turn.
+        for (i, o) in objs[4..].iter().enumerate() {
+            assert!((o.separation_s - (sep + (i % 3) as f64 * bus.release_interval_s)).abs() < 1e-9);
+        }
     }
 
     /// The same stream gives the same decoys; another stream gives others.

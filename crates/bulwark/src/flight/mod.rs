@@ -45,6 +45,6 @@ pub use propagate::{
 pub use rcs::{RcsBand, RcsByBand};
 pub use trajectory::Trajectory;
 pub use vehicle::{
-    Booster, CheckKind, CheckOutcome, DecoyType, DragCurve, Missile, OutOfSampleCheck, PitchProgram, ReentryVehicle,
-    Stage,
+    Booster, Bus, CheckKind, CheckOutcome, DecoyType, DragCurve, Missile, OutOfSampleCheck, PitchProgram,
+    ReentryVehicle, Stage,
 };

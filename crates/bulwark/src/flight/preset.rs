@@ -11,7 +11,7 @@ use crate::preset_file::{Embedded, locate};
 
 use super::rcs::{RawRcs, RcsByBand};
 use super::vehicle::{
-    Booster, CheckKind, CheckOutcome, DecoyType, DragCurve, FlightTest, Missile, OutOfSampleCheck, PitchProgram,
+    Booster, Bus, CheckKind, CheckOutcome, DecoyType, DragCurve, FlightTest, Missile, OutOfSampleCheck, PitchProgram,
     ReentryVehicle, Stage,
 };
 
@@ -44,6 +44,7 @@ struct RawMissile {
     reentry_vehicle: RawRv,
     booster: Option<RawBooster>,
     decoy: Option<RawDecoy>,
+    bus: Option<RawBus>,
     #[serde(default)]
     flight_test: Vec<FlightTest>,
     #[serde(default)]
@@ -90,6 +91,53 @@ struct RawDecoy {
     rcs_m2: RawRcs,
     ballistic_coefficient_kg_m2: f64,
     separation_speed_m_s: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBus {
+    warheads: u32,
+    release_interval_s: f64,
+    release_speed_m_s: f64,
+}
+
+/// The `[bus]` table checked: the field and what is allowed where it is not.
+fn checked_bus(b: &RawBus, separates: bool) -> Result<Bus, (&'static str, String)> {
+    if !separates {
+        return Err((
+            "warheads",
+            "a [bus] table needs reentry_vehicle.separates = true".into(),
+        ));
+    }
+    for (key, value, ok, allowed) in [
+        (
+            "warheads",
+            f64::from(b.warheads),
+            (2..=20).contains(&b.warheads),
+            "a count from 2 to 20 (one warhead needs no bus)",
+        ),
+        (
+            "release_interval_s",
+            b.release_interval_s,
+            b.release_interval_s > 0.0 && b.release_interval_s <= 300.0,
+            "a time above 0 and at most 300 s",
+        ),
+        (
+            "release_speed_m_s",
+            b.release_speed_m_s,
+            (0.0..=500.0).contains(&b.release_speed_m_s),
+            "a speed from 0 to 500 m/s",
+        ),
+    ] {
+        if !ok {
+            return Err((key, format!("{value} is not allowed; expected {allowed}")));
+        }
+    }
+    Ok(Bus {
+        warheads: b.warheads,
+        release_interval_s: b.release_interval_s,
+        release_speed_m_s: b.release_speed_m_s,
+    })
 }
 
 /// The cross-sections of table `table` (`reentry_vehicle`, `booster` or `decoy`), or the error
@@ -382,6 +430,13 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
         }),
         None => None,
     };
+    let bus = match &raw.bus {
+        Some(b) => Some(
+            checked_bus(b, rv.separates)
+                .map_err(|(key, message)| invalid("bus", 0, key, format!("bus.{key}"), message))?,
+        ),
+        None => None,
+    };
     let p = &raw.pitch_program;
     for (key, value) in [
         ("vertical_rise_s", p.vertical_rise_s),
@@ -441,6 +496,7 @@ pub fn parse_missile(text: &str, file: &str) -> Result<Missile, PresetError> {
         },
         booster,
         decoy,
+        bus,
         pitch: raw.pitch_program,
         published_max_range_km: raw.published_max_range_km,
         range_source: raw.range_source,
@@ -530,7 +586,7 @@ mod tests {
         let e = load_preset("hwasong-99").unwrap_err().to_string();
         assert!(
             e.starts_with(
-                "unknown missile preset 'hwasong-99'; did you mean 'hwasong-12'?; known presets: df-21, df-26"
+                "unknown missile preset 'hwasong-99'; did you mean 'hwasong-12'?; known presets: bulava, df-21"
             ),
             "{e}"
         );
@@ -605,6 +661,61 @@ mod tests {
     /// A cross-section table with a wrong value names the file, the line, the band's field and
     /// what is allowed; one without a band, or with an unknown band, names the file and line and
     /// the forms allowed; one number is still every band's value (presets written before bands).
+    #[test]
+    fn malformed_bus_names_file_line_field_and_what_is_allowed() {
+        const YARS: &str = include_str!("../../../../data/presets/yars.toml");
+        let line_of = |key: &str| YARS.lines().position(|l| l.starts_with(key)).unwrap() + 1;
+        for (key, value, says) in [
+            ("warheads", "1", "1 is not allowed; expected a count from 2 to 20"),
+            ("warheads", "21", "21 is not allowed; expected a count from 2 to 20"),
+            (
+                "release_interval_s",
+                "0.0",
+                "0 is not allowed; expected a time above 0 and at most 300 s",
+            ),
+            (
+                "release_interval_s",
+                "nan",
+                "NaN is not allowed; expected a time above 0 and at most 300 s",
+            ),
+            (
+                "release_speed_m_s",
+                "-1.0",
+                "-1 is not allowed; expected a speed from 0 to 500 m/s",
+            ),
+        ] {
+            let old = YARS.lines().find(|l| l.starts_with(&format!("{key} = "))).unwrap();
+            let text = YARS.replacen(old, &format!("{key} = {value}"), 1);
+            let e = parse_missile(&text, "y.toml").unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!(
+                    "y.toml:{}: field 'bus.{key}': {says}",
+                    line_of(&format!("{key} = "))
+                )),
+                "{key} = {value}: {e}"
+            );
+        }
+        let no_booster = {
+            let start = YARS.find("\n[booster]").unwrap();
+            let end = YARS.find("\n[decoy]").unwrap();
+            format!("{}{}", &YARS[..start], &YARS[end..]).replacen("separates = true", "separates = false", 1)
+        };
+        let e = parse_missile(&no_booster, "y.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("field 'bus.warheads': a [bus] table needs reentry_vehicle.separates = true"),
+            "{e}"
+        );
+        let m = parse_missile(YARS, "y.toml").unwrap();
+        assert_eq!(
+            m.bus,
+            Some(Bus {
+                warheads: 3,
+                release_interval_s: 20.0,
+                release_speed_m_s: 5.0
+            })
+        );
+    }
+
     #[test]
     fn malformed_band_cross_sections_name_file_line_field_and_what_is_allowed() {
         const H15: &str = include_str!("../../../../data/presets/hwasong-15.toml");

@@ -147,6 +147,22 @@ pub struct DecoyType {
     pub separation_speed_m_s: f64,
 }
 
+/// A post-boost vehicle ("bus") that carries several re-entry vehicles and releases them one
+/// after another along its path: the first at separation, each next one `release_interval_s`
+/// later, after the bus has taken `release_speed_m_s` more off its speed along its velocity, so
+/// the later warheads fall progressively short of the first along the ground track (a footprint
+/// stretched along track, the classic MIRV pattern; docs/models.md). Decoys are shared out over
+/// the releases in turn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bus {
+    /// Re-entry vehicles it releases, each as the preset's `[reentry_vehicle]` (2 to 20).
+    pub warheads: u32,
+    /// Time between two releases (s).
+    pub release_interval_s: f64,
+    /// Speed the bus takes off along its velocity between two releases (m/s).
+    pub release_speed_m_s: f64,
+}
+
 /// The open-loop pitch programme: vertical rise, a linear tilt of the thrust by the kick angle
 /// in the plane of the launch azimuth, then a gravity turn (thrust along the air-relative
 /// velocity). The kick angle is the control the aiming solver sets.
@@ -253,6 +269,8 @@ pub struct Missile {
     pub booster: Option<Booster>,
     /// Decoys released with the RV, if any.
     pub decoy: Option<DecoyType>,
+    /// The post-boost vehicle releasing several RVs (None: one RV).
+    pub bus: Option<Bus>,
     /// The pitch programme.
     pub pitch: PitchProgram,
     /// Published maximum range (km), for validation.

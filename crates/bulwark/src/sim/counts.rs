@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use super::engine::RunOutcome;
 use super::events::{EventKind, RoundResult};
-use crate::flight::ObjectKind;
 use crate::ids::AreaId;
 use crate::scenario::Scenario;
 
@@ -102,7 +101,7 @@ pub struct RunCounts {
 impl RunCounts {
     /// The counts of `outcome`, a run of `scenario`.
     pub fn new(scenario: &Scenario, outcome: &RunOutcome) -> Self {
-        let warheads = || outcome.objects.iter().filter(|o| o.kind == ObjectKind::Warhead);
+        let warheads = || outcome.objects.iter().filter(|o| o.kind.is_warhead());
         let warhead_names: HashSet<&str> = warheads().map(|o| o.name.as_str()).collect();
         let kills = outcome
             .events
@@ -137,7 +136,7 @@ impl RunCounts {
             rounds_at_non_warheads: outcome
                 .objects
                 .iter()
-                .filter(|o| o.kind != ObjectKind::Warhead)
+                .filter(|o| !o.kind.is_warhead())
                 .map(|o| o.shots)
                 .sum(),
             kills,

@@ -169,7 +169,7 @@ impl TrackTruth {
         let Some(object) = self.system_object(id) else {
             return false;
         };
-        let is_warhead = self.kinds[object] == ObjectKind::Warhead;
+        let is_warhead = self.kinds[object].is_warhead();
         if !self.among_decoys[object] {
             return is_warhead;
         }

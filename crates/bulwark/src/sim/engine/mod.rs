@@ -538,9 +538,10 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         };
         let ground = g.with_alt_m(0.0).unwrap_or(g);
         let area = self.stage.scenario.area_containing(&ground);
-        let warhead = o.kind == ObjectKind::Warhead;
+        let warhead = o.kind.is_warhead();
         let threat = &scenario.threats[o.threat];
-        let miss = warhead.then(|| inverse(earth, &threat.aim, &ground).distance_m / 1e3);
+        // Only the first warhead is aimed at the threat's aim point; a bus's others fall short.
+        let miss = (o.kind == ObjectKind::Warhead).then(|| inverse(earth, &threat.aim, &ground).distance_m / 1e3);
         self.world.impacts[k] = Some((t_s, ground, area));
         let kind = EventKind::Impact {
             object: o.name.clone(),

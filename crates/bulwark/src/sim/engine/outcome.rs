@@ -131,7 +131,7 @@ impl TrackCoverage {
 /// The short kind name of an object, for outputs.
 pub fn kind_name(kind: ObjectKind) -> &'static str {
     match kind {
-        ObjectKind::Warhead => "warhead",
+        ObjectKind::Warhead | ObjectKind::ExtraWarhead(_) => "warhead",
         ObjectKind::Booster => "booster",
         ObjectKind::Decoy(_) => "decoy",
     }
