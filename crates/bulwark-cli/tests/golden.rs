@@ -173,6 +173,21 @@ fn golden_run_strategic_china_us() {
 }
 
 #[test]
+fn golden_run_strategic_china_us_sensors() {
+    check_scenario("run", "strategic-china-us-sensors");
+}
+
+#[test]
+fn golden_run_strategic_china_us_sensors_luoning() {
+    check_scenario("run", "strategic-china-us-sensors-luoning");
+}
+
+#[test]
+fn golden_run_strategic_russia_us() {
+    check_scenario("run", "strategic-russia-us");
+}
+
+#[test]
 fn golden_campaign_korea() {
     check_scenario("campaign", "korea-2017");
 }
