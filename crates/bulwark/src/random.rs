@@ -30,6 +30,8 @@ pub enum StreamKey {
     Endgame(u32),
     /// The kill assessment of engagement `e`: entity 4,000,000 + e.
     KillAssessment(EngagementId),
+    /// The space-based infrared layer's report of threat `i`'s launch: entity 5,000,000 + i.
+    LaunchReport(ThreatId),
 }
 
 impl StreamKey {
@@ -41,6 +43,7 @@ impl StreamKey {
             Self::Discrimination(k) => 2_000_000 + k.index() as u64,
             Self::Endgame(serial) => 3_000_000 + u64::from(serial),
             Self::KillAssessment(e) => 4_000_000 + e.index() as u64,
+            Self::LaunchReport(i) => 5_000_000 + i.index() as u64,
         }
     }
 

@@ -12,10 +12,10 @@ use toml::Value;
 use super::builder::{Builder, Res};
 use super::errors::{Located, ScenarioError, did_you_mean};
 use super::model::{
-    BatteryEntry, DefendedArea, Doctrine, KillAssessment, RadarEntry, RaidLine, Scenario, ThreatEntry, TrackFilter,
-    TrackingOptions,
+    BatteryEntry, DefendedArea, Doctrine, KillAssessment, RadarEntry, RaidLine, Scenario, SpaceIr, ThreatEntry,
+    TrackFilter, TrackingOptions,
 };
-use super::raw::RawScenario;
+use super::raw::{RawScenario, RawSpaceIr};
 use super::source::{Doc, FieldPath};
 use crate::earth::{EarthKind, EarthModel};
 use crate::limits;
@@ -112,6 +112,7 @@ impl Builder<'_, '_> {
             .transpose()?;
         let doctrine = self.doctrine(&raw)?;
         let tracking = self.tracking(&raw)?;
+        let space_ir = raw.space_ir.as_ref().map(|r| self.space_ir(r)).transpose()?;
 
         let mut areas: Vec<DefendedArea> = Vec::with_capacity(raw.defended_area.len());
         for (i, a) in raw.defended_area.iter().enumerate() {
@@ -173,6 +174,40 @@ impl Builder<'_, '_> {
             doctrine,
             defence_enabled: raw.defence.enabled.unwrap_or(true),
             tracking,
+            space_ir,
+        })
+    }
+
+    fn space_ir(&self, r: &RawSpaceIr) -> Res<SpaceIr> {
+        let p = FieldPath::root("space_ir");
+        Ok(SpaceIr {
+            latency_s: self.number(
+                &p.key("latency_s"),
+                r.latency_s,
+                r.latency_s > 0.0 && r.latency_s <= 600.0,
+                "a time above 0 and at most 600 s",
+            )?,
+            launch_point_sigma_km: self.number(
+                &p.key("launch_point_sigma_km"),
+                r.launch_point_sigma_km,
+                (0.0..=100.0).contains(&r.launch_point_sigma_km),
+                "a distance from 0 to 100 km",
+            )?,
+            azimuth_sigma_deg: self.number(
+                &p.key("azimuth_sigma_deg"),
+                r.azimuth_sigma_deg,
+                (0.0..=45.0).contains(&r.azimuth_sigma_deg),
+                "an angle from 0 to 45 degrees",
+            )?,
+            cue_range_km: match r.cue_range_km {
+                None => 12_000.0,
+                Some(v) => self.number(
+                    &p.key("cue_range_km"),
+                    v,
+                    (100.0..=20_000.0).contains(&v),
+                    "a distance from 100 to 20,000 km",
+                )?,
+            },
         })
     }
 

@@ -65,5 +65,5 @@ pub use errors::{Located, ScenarioError};
 pub use load::{load_scenario, load_scenario_text, parse_scenario, sha256_hex};
 pub use model::{
     AreaShape, BatteryEntry, DefendedArea, Doctrine, FireControl, KillAssessment, PlatformKind, RadarEntry, RaidLine,
-    Scenario, ThreatEntry, TrackFilter, TrackingOptions,
+    Scenario, SpaceIr, ThreatEntry, TrackFilter, TrackingOptions,
 };

@@ -48,6 +48,8 @@ pub struct Scenario {
     pub defence_enabled: bool,
     /// Tracking filter and track management.
     pub tracking: TrackingOptions,
+    /// The space-based infrared layer reporting launches as cues, if any.
+    pub space_ir: Option<SpaceIr>,
 }
 
 impl Scenario {
@@ -403,6 +405,22 @@ impl TrackFilter {
             Self::Ukf => "ukf",
         }
     }
+}
+
+/// A space-based infrared layer (missile-warning satellites in geostationary and highly
+/// elliptical orbits, the role of the U.S. SBIRS and DSP): it sees a missile's plume in boost and
+/// reports the launch, with no range, as a cue to the radars (docs/engagement.md, "Cues from
+/// space").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpaceIr {
+    /// Time from lift-off to the report reaching the network (s).
+    pub latency_s: f64,
+    /// One-sigma error of the reported launch point, north and east (km).
+    pub launch_point_sigma_km: f64,
+    /// One-sigma error of the reported launch azimuth (degrees).
+    pub azimuth_sigma_deg: f64,
+    /// How far along the reported azimuth the cued corridor reaches (km).
+    pub cue_range_km: f64,
 }
 
 /// Tracking settings.

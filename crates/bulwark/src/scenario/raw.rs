@@ -20,6 +20,7 @@ pub(crate) struct RawScenario {
     pub doctrine: RawDoctrine,
     #[serde(default)]
     pub tracking: RawTracking,
+    pub space_ir: Option<RawSpaceIr>,
     #[serde(default)]
     pub defended_area: Vec<RawArea>,
     #[serde(default)]
@@ -57,6 +58,15 @@ pub(crate) struct RawDoctrine {
 pub(crate) struct RawKillAssessment {
     pub false_kill: Option<f64>,
     pub false_alive: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSpaceIr {
+    pub latency_s: f64,
+    pub launch_point_sigma_km: f64,
+    pub azimuth_sigma_deg: f64,
+    pub cue_range_km: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -222,6 +222,20 @@ pub enum EventKind {
         /// System track that cued it.
         track: TrackId,
     },
+    /// The space-based infrared layer reported a launch (no range): where and when, the azimuth it
+    /// saw, and the radars whose field of regard holds the corridor along it, cued by it.
+    LaunchReport {
+        /// Threat (missile) reported.
+        threat: String,
+        /// Reported launch point.
+        reported_site: LogPoint,
+        /// Reported launch time (s).
+        launch_t_s: f64,
+        /// Reported launch azimuth (degrees clockwise from north).
+        azimuth_deg: f64,
+        /// Radars cued by the report.
+        radars_cued: Vec<String>,
+    },
     /// The battle manager's threat evaluation of a system track changed.
     ThreatEvaluation {
         /// System track.
@@ -350,6 +364,7 @@ impl EventKind {
             Self::TrackFirm { .. } => "track_firm",
             Self::TrackDropped { .. } => "track_dropped",
             Self::Cue { .. } => "cue",
+            Self::LaunchReport { .. } => "launch_report",
             Self::ThreatEvaluation { .. } => "threat_evaluation",
             Self::Decision { .. } => "decision",
             Self::InterceptorLaunch { .. } => "interceptor_launch",

@@ -388,6 +388,29 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         Ok((outcome, cues))
     }
 
+    /// A launch reported from space at `t_s`: every networked radar not already cued whose field
+    /// of regard holds a point of the reported `corridor` (ECEF, m) dwells on it from now on (the
+    /// track form of the range equation and its track revisit rate). Returns the cued radars with
+    /// the time and schedule generation of their next scan.
+    pub fn cue_corridor(
+        &mut self,
+        earth: &EarthModel,
+        t_s: f64,
+        corridor: &[Vector3<f64>],
+    ) -> Vec<(RadarId, f64, u32)> {
+        let mut cued = Vec::new();
+        for j in RadarId::all(self.nodes.len()) {
+            let node = &mut self.nodes[j];
+            if node.cued || !node.networked || !corridor.iter().any(|r| node.radar.sees(earth, r)) {
+                continue;
+            }
+            node.cued = true;
+            node.generation += 1;
+            cued.push((j, t_s + node.radar.spec().revisit_track_s(), node.generation));
+        }
+        cued
+    }
+
     /// Networked radars whose field of regard holds a firm system track dwell on it.
     fn cue(&mut self, earth: &EarthModel, t_s: f64, from: RadarId, cues: &mut Vec<Cue>) {
         for j in RadarId::all(self.nodes.len()) {

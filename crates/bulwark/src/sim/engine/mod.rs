@@ -40,6 +40,7 @@ mod labels;
 mod manager;
 mod outcome;
 mod shooters;
+mod space;
 mod world;
 
 use labels::TrackTruth;
@@ -101,6 +102,8 @@ enum Pending {
     Intercept(RoundId),
     Assess(EngagementId),
     Impact(ObjectId),
+    /// The space-based infrared layer reports threat i's launch.
+    LaunchReport(ThreatId),
 }
 
 /// What every part of a run reads and none owns: the earth, the scenario, the run's options and
@@ -286,6 +289,10 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
         let scenario = self.stage.scenario;
         for (i, t) in ThreatId::all(scenario.threats.len()).zip(&scenario.threats) {
             self.queue.push(t.launch_time_s, Pending::ThreatLaunch(i));
+            if let Some(ir) = &scenario.space_ir {
+                self.queue
+                    .push(t.launch_time_s + ir.latency_s, Pending::LaunchReport(i));
+            }
         }
         let t0 = self
             .world
@@ -347,6 +354,7 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
                     self.manager.assessed(a.track, a.killed);
                 }
                 Pending::Impact(k) => self.impact(t_s, k),
+                Pending::LaunchReport(i) => self.launch_report(t_s, i),
             }
         }
         Ok(())
@@ -381,6 +389,28 @@ impl<F: BallisticFilter + Clone> Engine<'_, F> {
     }
 
     // ---- Sense and track -------------------------------------------------------------------
+
+    /// The infrared layer's report of threat `i`'s launch reaches the network: the radars whose
+    /// field of regard holds the reported corridor are cued.
+    fn launch_report(&mut self, t_s: f64, i: ThreatId) {
+        let Some(ir) = &self.stage.scenario.space_ir else {
+            return;
+        };
+        let report = space::launch_report(&self.stage, &self.world, ir, i, t_s);
+        let cued = self.network.cue_corridor(self.stage.earth, t_s, &report.corridor);
+        for &(radar, next_scan_s, generation) in &cued {
+            self.queue.push(next_scan_s, Pending::Scan { radar, generation });
+        }
+        let threat = &self.stage.scenario.threats[i];
+        let kind = EventKind::LaunchReport {
+            threat: threat.name.clone(),
+            reported_site: log_point(&report.site),
+            launch_t_s: threat.launch_time_s,
+            azimuth_deg: report.azimuth_deg,
+            radars_cued: cued.iter().map(|c| self.radar_name(c.0)).collect(),
+        };
+        self.log.push(t_s, kind);
+    }
 
     /// Radar `i` scans (through the sensor network); the engine logs what it saw and schedules
     /// the scans it asks for.
