@@ -664,3 +664,55 @@ fn a_space_based_infrared_report_cues_the_radars_along_the_launch_corridor() {
         assert!(a <= b, "seed {seed}: Clear first detects at {a:?} cued, {b:?} uncued");
     }
 }
+
+/// Hand-off (`[tracking] handoff = true`): the predicted path of a system track just confirmed
+/// cues the radars that will see it. In the strategic raid Clear confirms the first tracks; their
+/// predicted paths run into the field of regard of Beale, which is cued then, long before any
+/// object is in its view (it detects nothing until then) and long before a firm track's present
+/// position cues it without hand-off.
+#[test]
+fn a_confirmed_tracks_predicted_path_hands_the_threat_to_the_radars_ahead() {
+    use bulwark::scenario::parse_scenario;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/strategic-china-us.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let with_handoff = text.replacen("[doctrine]", "[tracking]\nhandoff = true\n\n[doctrine]", 1);
+    let plain = PreparedScenario::new(parse_scenario(&text, "plain.toml").unwrap()).unwrap();
+    let handed = PreparedScenario::new(parse_scenario(&with_handoff, "handoff.toml").unwrap()).unwrap();
+    let when = |outcome: &RunOutcome, radar: &str, cue: bool| {
+        outcome
+            .events
+            .iter()
+            .find(|e| match &e.kind {
+                EventKind::Cue { radar: r, .. } => cue && r == radar,
+                EventKind::FirstDetection { radar: r, .. } => !cue && r == radar,
+                _ => false,
+            })
+            .map(|e| e.t_s)
+            .unwrap_or(f64::INFINITY)
+    };
+    for seed in 1..=3 {
+        let (with, without) = (run(&handed, seed), run(&plain, seed));
+        let (cued, cued_plain) = (when(&with, "uewr-beale", true), when(&without, "uewr-beale", true));
+        let first_seen = when(&with, "uewr-beale", false);
+        let first_system_firm = with
+            .events
+            .iter()
+            .find(|e| {
+                matches!(
+                    &e.kind,
+                    EventKind::TrackFirm {
+                        tracker: Tracker::System,
+                        ..
+                    }
+                )
+            })
+            .map(|e| e.t_s)
+            .unwrap();
+        assert!(cued.is_finite(), "seed {seed}: Beale is cued");
+        assert!(
+            cued + 300.0 < first_seen && cued + 300.0 < cued_plain,
+            "seed {seed}: Beale cued at {cued} with hand-off, first detects at {first_seen}, cued at {cued_plain} without"
+        );
+        assert!(cued >= first_system_firm, "a hand-off follows a confirmed system track");
+    }
+}

@@ -421,6 +421,9 @@ impl Builder<'_, '_> {
                 "a time above 0 and at most 600 s",
             )?;
         }
+        if let Some(h) = t.handoff {
+            o.handoff = h;
+        }
         if let Some(c) = t.cueing {
             o.cueing = c;
         }

@@ -432,6 +432,9 @@ pub struct TrackingOptions {
     pub manager: ManagerConfig,
     /// Whether radars may be cued by system tracks.
     pub cueing: bool,
+    /// Whether a newly confirmed system track's predicted path is handed to the radars that will
+    /// see it (cueing them before the object reaches their view).
+    pub handoff: bool,
 }
 
 impl Default for TrackingOptions {
@@ -442,6 +445,7 @@ impl Default for TrackingOptions {
             filter: TrackFilter::Ekf,
             manager: ManagerConfig::default(),
             cueing: true,
+            handoff: false,
         }
     }
 }

@@ -87,6 +87,7 @@ pub(crate) struct RawTracking {
     pub max_speed_m_s: Option<f64>,
     pub candidate_lifetime_s: Option<f64>,
     pub cueing: Option<bool>,
+    pub handoff: Option<bool>,
 }
 
 /// A position: only as a table (`{ lat_deg = 35.95, lon_deg = 128.13 }`), never as an array,

@@ -38,6 +38,11 @@ use crate::random::{Stream, StreamKey, stream};
 use crate::sensor::Measurement;
 use crate::sensor::radar::{Mode, Radar};
 
+/// Spacing of the points of a hand-off's predicted path (s).
+pub const HANDOFF_STEP_S: f64 = 30.0;
+/// How far ahead a hand-off's predicted path reaches (s): the longest intercontinental flight.
+pub const HANDOFF_HORIZON_S: f64 = 2_400.0;
+
 /// The name outputs give the fused system tracker (beside the radars' names for their local
 /// trackers); no radar may take it.
 pub const SYSTEM_TRACKER_NAME: &str = "system";
@@ -224,6 +229,7 @@ pub struct SensorNetwork<F> {
     nodes: Vec<RadarNode<F>>,
     system: TrackManager<F>,
     cueing: bool,
+    handoff: bool,
 }
 
 impl<F: BallisticFilter + Clone> SensorNetwork<F> {
@@ -262,7 +268,15 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
             nodes,
             system: TrackManager::new(system_manager),
             cueing,
+            handoff: false,
         }
+    }
+
+    /// The same network, with the hand-off of a newly confirmed system track's predicted path
+    /// to the radars that will see it ([`Self::fuse`]) on or off (off by default).
+    pub fn with_handoff(mut self, handoff: bool) -> Self {
+        self.handoff = handoff;
+        self
     }
 
     /// The radars, in input order.
@@ -384,6 +398,9 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         let mut cues = Vec::new();
         if self.cueing {
             self.cue(earth, now_s, i, &mut cues);
+            if self.handoff {
+                self.hand_off(earth, now_s, &outcome.confirmed, &mut cues);
+            }
         }
         Ok((outcome, cues))
     }
@@ -409,6 +426,50 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
             cued.push((j, t_s + node.radar.spec().revisit_track_s(), node.generation));
         }
         cued
+    }
+
+    /// Hand-off: the predicted path of each system track just confirmed (its estimate flown
+    /// ahead with the tracker's own dynamics, every [`HANDOFF_STEP_S`] for at most
+    /// [`HANDOFF_HORIZON_S`] or until it comes down) is sent to the networked radars not yet
+    /// cued; one whose field of regard holds a point of it dwells on it from now on, before the
+    /// object reaches its view (a forward radar's track of a booster or of its spent stage
+    /// cueing the midcourse radars towards the warhead flying beside it).
+    fn hand_off(&mut self, earth: &EarthModel, t_s: f64, confirmed: &[TrackId], cues: &mut Vec<Cue>) {
+        if !self.nodes.iter().any(|n| n.networked && !n.cued) {
+            return;
+        }
+        let dynamics = super::dynamics::BallisticDynamics::new(earth);
+        for &id in confirmed {
+            let Some(track) = self.system.track(id) else {
+                continue;
+            };
+            let (_, x0) = track.filter.state();
+            let mut x = *x0;
+            let mut path = Vec::new();
+            let steps = (HANDOFF_HORIZON_S / HANDOFF_STEP_S) as usize;
+            for _ in 0..steps {
+                x = dynamics.propagate(&x, HANDOFF_STEP_S);
+                let r = super::dynamics::position(&x);
+                if !r.iter().all(|c| c.is_finite()) || earth.altitude_m(&r) < 0.0 {
+                    break;
+                }
+                path.push(r);
+            }
+            for j in RadarId::all(self.nodes.len()) {
+                let node = &mut self.nodes[j];
+                if node.cued || !node.networked || !path.iter().any(|r| node.radar.sees(earth, r)) {
+                    continue;
+                }
+                node.cued = true;
+                node.generation += 1;
+                cues.push(Cue {
+                    radar: j,
+                    track: id,
+                    next_scan_s: t_s + node.radar.spec().revisit_track_s(),
+                    generation: node.generation,
+                });
+            }
+        }
     }
 
     /// Networked radars whose field of regard holds a firm system track dwell on it.

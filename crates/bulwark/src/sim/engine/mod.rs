@@ -220,7 +220,8 @@ pub(super) fn run_with<F: BallisticFilter + Clone>(
         scenario.tracking.cueing,
         options.seed,
         options.trial,
-    );
+    )
+    .with_handoff(scenario.tracking.handoff);
     let batteries = scenario
         .batteries
         .iter()
