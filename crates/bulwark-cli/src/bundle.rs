@@ -34,6 +34,10 @@ pub struct BundleArgs {
     /// Seed of every random stream (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Bundle a campaign of this many trials (trials.csv, summary.json, report.html) instead of
+    /// one run.
+    #[arg(long)]
+    pub trials: Option<u64>,
     /// Folder for the bundle.
     #[arg(long, default_value = "out/bundle")]
     pub out: PathBuf,
@@ -56,8 +60,18 @@ pub struct ReplicateArgs {
 }
 
 /// The run's outputs, as `bulwark run` names them.
-const OUTPUT_NAMES: [&str; 4] = ["events.jsonl", "summary.json", "trajectories.csv", "report.html"];
-/// Every file of a bundle.
+const RUN_OUTPUTS: [&str; 4] = ["events.jsonl", "summary.json", "trajectories.csv", "report.html"];
+/// A campaign's outputs, as `bulwark campaign` names them.
+const CAMPAIGN_OUTPUTS: [&str; 3] = ["trials.csv", "summary.json", "report.html"];
+/// The files of every bundle beside its outputs (and the checksum file).
+const INPUT_NAMES: [&str; 5] = [
+    "scenario.toml",
+    "presets.json",
+    "bundle.json",
+    "environment.json",
+    "CITATION.cff",
+];
+/// Every file a bundle of either kind may hold.
 const BUNDLE_NAMES: &[&str] = &[
     "scenario.toml",
     "presets.json",
@@ -68,6 +82,7 @@ const BUNDLE_NAMES: &[&str] = &[
     "summary.json",
     "trajectories.csv",
     "report.html",
+    "trials.csv",
     "SHA256SUMS",
 ];
 /// The checksum file.
@@ -88,8 +103,27 @@ struct Manifest {
     /// The scenario file as the user named it (`scenarios/korea-2017.toml`).
     scenario_given_as: String,
     scenario_sha256: String,
+    /// The campaign's trials (command "campaign"); absent for a run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    trials: Option<u64>,
     presets: Vec<PresetRecord>,
     outputs: Vec<FileRecord>,
+}
+
+impl Manifest {
+    /// The outputs of the bundled command.
+    fn output_names(&self) -> &'static [&'static str] {
+        if self.trials.is_some() {
+            &CAMPAIGN_OUTPUTS
+        } else {
+            &RUN_OUTPUTS
+        }
+    }
+
+    /// Every file of this bundle but the checksum file.
+    fn file_names(&self) -> impl Iterator<Item = &'static str> {
+        INPUT_NAMES.iter().chain(self.output_names()).copied()
+    }
 }
 
 /// One preset of `presets.json`: its kind, name, file in the repository, hash and text.
@@ -124,12 +158,17 @@ struct Environment {
     debug_build: bool,
 }
 
-/// The run's outputs in memory: (name, bytes), in [`OUTPUT_NAMES`] order.
-fn run_outputs(
+/// The bundled command's outputs in memory: (name, bytes), in the order the command names them:
+/// one run, or a campaign of `trials` trials.
+fn outputs(
     scenario: &Scenario,
     seed: u64,
+    trials: Option<u64>,
     pool: &rayon::ThreadPool,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, CliError> {
+    if let Some(trials) = trials {
+        return crate::campaign::campaign_files(scenario, seed, trials, pool);
+    }
     let (_, _, files) = crate::run::run_files(scenario, seed, pool)?;
     Ok(files
         .into_iter()
@@ -170,6 +209,9 @@ pub fn bundle(args: &BundleArgs) -> Result<(), CliError> {
             (scenario, text, crate::run::DEFAULT_SCENARIO_FILE.to_owned())
         }
     };
+    if let Some(t) = args.trials {
+        crate::campaign::check_trials(t).map_err(CliError::input)?;
+    }
     let pool = crate::campaign::pool(args.threads)?;
     let target = DirTarget::check("--out", &args.out, BUNDLE_NAMES)?;
     let seed = args.seed.unwrap_or(scenario.seed);
@@ -187,11 +229,12 @@ pub fn bundle(args: &BundleArgs) -> Result<(), CliError> {
             })
         })
         .collect();
-    let outputs = run_outputs(&scenario, seed, &pool)?;
+    let outputs = outputs(&scenario, seed, args.trials, &pool)?;
     let manifest = Manifest {
         format: FORMAT,
         bulwark_version: env!("CARGO_PKG_VERSION").to_owned(),
-        command: "run".to_owned(),
+        command: if args.trials.is_some() { "campaign" } else { "run" }.to_owned(),
+        trials: args.trials,
         seed,
         scenario_name: scenario.name.clone(),
         scenario_given_as: given_as,
@@ -250,9 +293,10 @@ pub fn bundle(args: &BundleArgs) -> Result<(), CliError> {
     drop(lock);
     if !args.quiet {
         note!(
-            "bulwark bundle: {} ({}), seed {seed}: wrote {count} files to {}; check them with `bulwark replicate {}`",
+            "bulwark bundle: {} ({}), seed {seed}{}: wrote {count} files to {}; check them with `bulwark replicate {}`",
             scenario.name,
             scenario.source_file,
+            args.trials.map_or(String::new(), |t| format!(", {t} trials")),
             args.out.display(),
             args.out.display()
         );
@@ -317,19 +361,29 @@ pub fn replicate(args: &ReplicateArgs) -> Result<(), CliError> {
             dir.display()
         ))
     })?;
-    if manifest.format != FORMAT || manifest.command != "run" {
+    let known = match manifest.command.as_str() {
+        "run" => manifest.trials.is_none(),
+        "campaign" => manifest
+            .trials
+            .is_some_and(|t| crate::campaign::check_trials(t).is_ok()),
+        _ => false,
+    };
+    if manifest.format != FORMAT || !known {
         return Err(CliError::input(format!(
-            "<BUNDLE> '{}': bundle format {} of command '{}'; this build reads format {FORMAT} of 'run'",
+            "<BUNDLE> '{}': bundle format {} of command '{}'; this build reads format {FORMAT} of 'run' and 'campaign' (with its trials)",
             dir.display(),
             manifest.format,
             manifest.command
         )));
     }
     let mut report = format!(
-        "bundle {}: scenario '{}', seed {}, written by Bulwark {} (this is {})\n",
+        "bundle {}: scenario '{}', seed {}{}, written by Bulwark {} (this is {})\n",
         dir.display(),
         manifest.scenario_name,
         manifest.seed,
+        manifest
+            .trials
+            .map_or(String::new(), |t| format!(", a campaign of {t} trials")),
         manifest.bulwark_version,
         env!("CARGO_PKG_VERSION")
     );
@@ -344,7 +398,7 @@ pub fn replicate(args: &ReplicateArgs) -> Result<(), CliError> {
             continue;
         };
         listed += 1;
-        if name == SUMS || !BUNDLE_NAMES.contains(&name) {
+        if !manifest.file_names().any(|n| n == name) {
             changed.push(format!("{SUMS}: lists '{name}', which is not a file of a bundle"));
             continue;
         }
@@ -357,11 +411,8 @@ pub fn replicate(args: &ReplicateArgs) -> Result<(), CliError> {
             Err(why) => changed.push(format!("{name}: {why}")),
         }
     }
-    for name in BUNDLE_NAMES.iter().filter(|&&n| n != SUMS) {
-        if !sums
-            .lines()
-            .any(|l| l.split_once("  ").is_some_and(|(_, n)| n == *name))
-        {
+    for name in manifest.file_names() {
+        if !sums.lines().any(|l| l.split_once("  ").is_some_and(|(_, n)| n == name)) {
             changed.push(format!("{name}: not listed in {SUMS}"));
         }
     }
@@ -403,7 +454,7 @@ pub fn replicate(args: &ReplicateArgs) -> Result<(), CliError> {
     // Loaded under the name it was run as: the summary and report record it.
     let scenario = parse_scenario(text, &manifest.scenario_given_as)
         .map_err(|e| CliError::from(e).context(format_args!("{}", dir.join("scenario.toml").display())))?;
-    let rerun = run_outputs(&scenario, manifest.seed, &pool)?;
+    let rerun = outputs(&scenario, manifest.seed, manifest.trials, &pool)?;
     let mut mismatched = Vec::new();
     for (name, got) in &rerun {
         match bundle.get(name) {
@@ -422,7 +473,7 @@ pub fn replicate(args: &ReplicateArgs) -> Result<(), CliError> {
     if mismatched.is_empty() {
         report += &format!(
             "  re-run ({threads}): every output matches byte for byte ({})\n",
-            OUTPUT_NAMES.join(", ")
+            manifest.output_names().join(", ")
         );
     } else {
         problems += mismatched.len();

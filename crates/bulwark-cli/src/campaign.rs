@@ -448,6 +448,45 @@ fn execute(
     Ok(ending)
 }
 
+/// A whole campaign of `trials` trials in memory, for a replication bundle: `trials.csv`,
+/// `summary.json` and `report.html`, byte for byte as `bulwark campaign` writes them.
+pub(crate) fn campaign_files(
+    scenario: &Scenario,
+    seed: u64,
+    trials: u64,
+    pool: &rayon::ThreadPool,
+) -> Result<Vec<(&'static str, Vec<u8>)>, CliError> {
+    let prepared = bulwark::sim::PreparedScenario::new(scenario.clone())?;
+    let mut tally = Tally::new(scenario);
+    let mut rows = TrialRecord::csv_header(scenario);
+    let control = Control {
+        stop: None,
+        progress: None,
+    };
+    pool.install(|| {
+        run_trials(&prepared, seed, 0..trials, control, &mut |records| {
+            for r in records {
+                tally.add(r)?;
+                rows.push_str(&r.csv_row());
+            }
+            Ok(())
+        })
+    })?;
+    let summary = CampaignSummary::new(scenario, seed, trials, &tally)
+        .ok_or_else(|| CliError::failure("the campaign finished no trial"))?;
+    Ok(vec![
+        ("trials.csv", rows.into_bytes()),
+        (
+            "summary.json",
+            crate::output::json_pretty(&summary, "summary.json")?.into_bytes(),
+        ),
+        (
+            "report.html",
+            campaign_html::render_campaign_html(&report(&summary)).into_bytes(),
+        ),
+    ])
+}
+
 /// Refuses a number of trials outside 1..=MAX_TRIALS.
 pub(crate) fn check_trials(trials: u64) -> Result<(), String> {
     if trials == 0 || trials > MAX_TRIALS {
@@ -540,7 +579,7 @@ fn summary_table(s: &CampaignSummary) -> String {
 }
 
 /// The report page of a campaign summary.
-fn report(s: &CampaignSummary) -> CampaignReport {
+pub(crate) fn report(s: &CampaignSummary) -> CampaignReport {
     let st = &s.statistics;
     let f4 = |v: f64| format!("{v:.4}");
     let range = |i: Option<[f64; 2]>| interval_text(i, 4);

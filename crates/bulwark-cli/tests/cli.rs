@@ -977,6 +977,86 @@ fn a_bundle_replicates_and_a_changed_byte_is_named() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A campaign's bundle (`--trials`): its trials.csv, summary.json and report.html are the bytes
+/// `bulwark campaign` writes; it replicates from another folder with 1 and 2 threads, and one
+/// changed byte in trials.csv is named; a run's files are not part of it.
+#[test]
+fn a_campaign_bundle_replicates_and_a_changed_byte_is_named() {
+    let dir = scratch_in("cli", "bundle-campaign");
+    let scenario = "../../scenarios/analytic-check.toml";
+    let (written, direct) = (dir.join("written"), dir.join("direct"));
+    let args = |out: &Path, cmd: &'static str| -> Vec<String> {
+        [cmd, scenario, "--trials", "8", "--threads", "2", "--quiet", "--out"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([out.to_str().unwrap().to_string()])
+            .collect()
+    };
+    for (out, cmd) in [(&written, "bundle"), (&direct, "campaign")] {
+        let a = args(out, cmd);
+        let out = bulwark(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    for name in ["trials.csv", "summary.json", "report.html"] {
+        assert_eq!(
+            std::fs::read(written.join(name)).unwrap(),
+            std::fs::read(direct.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    assert!(!written.join("events.jsonl").exists() && !written.join("trajectories.csv").exists());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(written.join("bundle.json")).unwrap()).unwrap();
+    assert_eq!(
+        (manifest["command"].as_str(), manifest["trials"].as_u64()),
+        (Some("campaign"), Some(8))
+    );
+    let moved = dir.join("elsewhere");
+    std::fs::create_dir_all(&moved).unwrap();
+    for entry in std::fs::read_dir(&written).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() && !p.file_name().unwrap().to_string_lossy().starts_with('.') {
+            std::fs::copy(&p, moved.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    for threads in ["1", "2"] {
+        let out = bulwark(&["replicate", moved.to_str().unwrap(), "--threads", threads]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains("a campaign of 8 trials"), "{text}");
+        assert!(text.contains("checksums: all 8 files match"), "{text}");
+        assert!(
+            text.contains("every output matches byte for byte (trials.csv, summary.json, report.html)"),
+            "{text}"
+        );
+    }
+    let csv = moved.join("trials.csv");
+    let mut bytes = std::fs::read(&csv).unwrap();
+    let at = bytes.iter().rposition(|b| b.is_ascii_digit()).unwrap();
+    bytes[at] = if bytes[at] == b'9' { b'8' } else { bytes[at] + 1 };
+    std::fs::write(&csv, bytes).unwrap();
+    let out = bulwark(&["replicate", moved.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("trials.csv: changed since the bundle was written")
+            && text.contains("trials.csv: differs from the re-run"),
+        "{text}"
+    );
+    fails_with(
+        &[
+            "bundle",
+            scenario,
+            "--trials",
+            "0",
+            "--out",
+            dir.join("none").to_str().unwrap(),
+        ],
+        "trials",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Issue 15: `compare` with and without a battery on common random numbers: the table, chart,
 /// JSON and conclusion are written, the same bytes with 1 and 2 threads; removing the only
 /// battery raises the penetrating warheads with an interval above zero; removing a radar that
