@@ -173,6 +173,11 @@ fn golden_run_strategic_china_us() {
 }
 
 #[test]
+fn golden_run_strategic_china_us_force() {
+    check_scenario("run", "strategic-china-us-force");
+}
+
+#[test]
 fn golden_run_strategic_china_us_sensors() {
     check_scenario("run", "strategic-china-us-sensors");
 }
