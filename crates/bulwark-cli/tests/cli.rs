@@ -904,6 +904,17 @@ fn presets_lists_the_radars() {
     fails_with(&["presets", "--radars", "--interceptors"], "cannot be used with");
 }
 
+/// Copies a bundle's files (not the folder's hidden lock) from `from` into a new folder `to`.
+fn copy_bundle(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() && !p.file_name().unwrap().to_string_lossy().starts_with('.') {
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
 /// Issue 15: a replication bundle re-runs to identical outputs from another folder with 1 and 2
 /// threads; one changed byte in an output is reported, naming the file, both against the
 /// checksums and against the re-run (exit 1); a folder that is not a bundle is bad input.
@@ -943,13 +954,7 @@ fn a_bundle_replicates_and_a_changed_byte_is_named() {
     );
     // Moved elsewhere, re-run with one and with two threads.
     let moved = dir.join("elsewhere");
-    std::fs::create_dir_all(&moved).unwrap();
-    for entry in std::fs::read_dir(&written).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_file() && !p.file_name().unwrap().to_string_lossy().starts_with('.') {
-            std::fs::copy(&p, moved.join(p.file_name().unwrap())).unwrap();
-        }
-    }
+    copy_bundle(&written, &moved);
     for threads in ["1", "2"] {
         let out = bulwark(&["replicate", moved.to_str().unwrap(), "--threads", threads]);
         let text = String::from_utf8_lossy(&out.stdout);
@@ -1012,13 +1017,7 @@ fn a_campaign_bundle_replicates_and_a_changed_byte_is_named() {
         (Some("campaign"), Some(8))
     );
     let moved = dir.join("elsewhere");
-    std::fs::create_dir_all(&moved).unwrap();
-    for entry in std::fs::read_dir(&written).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_file() && !p.file_name().unwrap().to_string_lossy().starts_with('.') {
-            std::fs::copy(&p, moved.join(p.file_name().unwrap())).unwrap();
-        }
-    }
+    copy_bundle(&written, &moved);
     for threads in ["1", "2"] {
         let out = bulwark(&["replicate", moved.to_str().unwrap(), "--threads", threads]);
         let text = String::from_utf8_lossy(&out.stdout);

@@ -415,17 +415,13 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
         t_s: f64,
         corridor: &[Vector3<f64>],
     ) -> Vec<(RadarId, f64, u32)> {
-        let mut cued = Vec::new();
-        for j in RadarId::all(self.nodes.len()) {
-            let node = &mut self.nodes[j];
-            if node.cued || !node.networked || !corridor.iter().any(|r| node.radar.sees(earth, r)) {
-                continue;
-            }
-            node.cued = true;
-            node.generation += 1;
-            cued.push((j, t_s + node.radar.spec().revisit_track_s(), node.generation));
-        }
-        cued
+        self.uncued_seeing(earth, corridor)
+            .into_iter()
+            .map(|j| {
+                let (next_scan_s, generation) = self.cue_radar(j, t_s);
+                (j, next_scan_s, generation)
+            })
+            .collect()
     }
 
     /// Hand-off: the predicted path of each system track just confirmed (its estimate flown
@@ -455,21 +451,35 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
                 }
                 path.push(r);
             }
-            for j in RadarId::all(self.nodes.len()) {
-                let node = &mut self.nodes[j];
-                if node.cued || !node.networked || !path.iter().any(|r| node.radar.sees(earth, r)) {
-                    continue;
-                }
-                node.cued = true;
-                node.generation += 1;
+            for j in self.uncued_seeing(earth, &path) {
+                let (next_scan_s, generation) = self.cue_radar(j, t_s);
                 cues.push(Cue {
                     radar: j,
                     track: id,
-                    next_scan_s: t_s + node.radar.spec().revisit_track_s(),
-                    generation: node.generation,
+                    next_scan_s,
+                    generation,
                 });
             }
         }
+    }
+
+    /// Radar `j` is cued at `t_s`: it dwells from now on, on a new scan schedule. Returns the
+    /// time of its next scan and the schedule's generation.
+    fn cue_radar(&mut self, j: RadarId, t_s: f64) -> (f64, u32) {
+        let node = &mut self.nodes[j];
+        node.cued = true;
+        node.generation += 1;
+        (t_s + node.radar.spec().revisit_track_s(), node.generation)
+    }
+
+    /// The networked radars not yet cued whose field of regard holds one of `points` (ECEF, m).
+    fn uncued_seeing(&self, earth: &EarthModel, points: &[Vector3<f64>]) -> Vec<RadarId> {
+        RadarId::all(self.nodes.len())
+            .filter(|&j| {
+                let node = &self.nodes[j];
+                !node.cued && node.networked && points.iter().any(|r| node.radar.sees(earth, r))
+            })
+            .collect()
     }
 
     /// Networked radars whose field of regard holds a firm system track dwell on it.
@@ -487,14 +497,12 @@ impl<F: BallisticFilter + Clone> SensorNetwork<F> {
             });
             if let Some(tr) = cue {
                 let track = tr.id;
-                let node = &mut self.nodes[j];
-                node.cued = true;
-                node.generation += 1;
+                let (next_scan_s, generation) = self.cue_radar(j, t_s);
                 cues.push(Cue {
                     radar: j,
                     track,
-                    next_scan_s: t_s + node.radar.spec().revisit_track_s(),
-                    generation: node.generation,
+                    next_scan_s,
+                    generation,
                 });
             }
         }
